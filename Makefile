@@ -1,0 +1,37 @@
+# The casebook's entry points. `make html` and `make test` are the README's two commands;
+# each installs what it needs first (scripts/setup.sh: Debian packages and a pinned .venv).
+PY := .venv/bin/python
+SETUP := .venv/.installed
+
+.PHONY: help setup html pdf test unit lab clean lint bench exercises
+help:            ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+setup:           ## install Debian packages and the Python environment (idempotent)
+	@scripts/setup.sh
+
+html: setup      ## build the HTML book strictly (parallel execution) -> _build/html/index.html
+	@$(PY) -m casebook.build html
+
+pdf: setup       ## build the PDF with xelatex -> _build/latex/alibaba-dual-wheel-casebook.pdf
+	@$(PY) -m casebook.build pdf
+
+test: setup      ## build HTML and PDF, then run every test (browser, PDF, grading, unit)
+	@$(PY) -m casebook.build html
+	@$(PY) -m casebook.build pdf
+	@$(PY) -m pytest -q
+
+unit: setup      ## only the fast unit tests (no build needed)
+	@$(PY) -m pytest -q -m "not built and not pdf"
+
+lint: setup      ## ruff lint
+	@.venv/bin/ruff check casebook tests benchmarks
+
+lab: setup       ## open the chapters in JupyterLab
+	@.venv/bin/jupyter lab book/
+
+bench: setup     ## measure build times (BENCHMARKS.md)
+	@$(PY) benchmarks/bench_build.py
+
+clean:           ## remove everything generated (keeps .venv)
+	rm -rf _build

@@ -1,0 +1,140 @@
+"""Build the casebook: execute the chapters in parallel, then run a strict Jupyter Book build.
+
+Jupyter Book 1 executes notebooks one after another. This module first runs every chapter
+that is not yet in the execution cache through jupyter-cache's parallel executor (one
+process per core), then hands over to ``jupyter-book build``, which finds every notebook
+already cached and only renders. The build is strict: a failing cell, a Sphinx warning or
+anything a chapter prints to stderr fails it.
+
+    python -m casebook.build html        # the HTML book in _build/html
+    python -m casebook.build pdf         # the PDF in _build/latex
+    python -m casebook.build execute     # only (re-)execute changed chapters
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "_build" / ".jupyter_cache"
+PDF_NAME = "alibaba-dual-wheel-casebook.pdf"
+READER = {"name": "myst_nb_md", "type": "plugin"}
+
+
+def toc_files(root: Path = ROOT) -> list[Path]:
+    """Every page listed in ``_toc.yml``, root first, as paths to existing files."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    names = [toc["root"]]
+    for part in toc.get("parts", []):
+        names += [c["file"] for c in part.get("chapters", [])]
+    names += [c["file"] for c in toc.get("chapters", [])]
+    out = []
+    for name in names:
+        for suffix in (".md", ".ipynb"):
+            p = root / f"{name}{suffix}"
+            if p.exists():
+                out.append(p)
+                break
+        else:
+            raise FileNotFoundError(f"_toc.yml lists {name!r}, but neither {name}.md nor .ipynb exists")
+    return out
+
+
+def notebooks(root: Path = ROOT) -> list[Path]:
+    """The pages that are executable notebooks (MyST Markdown with a kernelspec header)."""
+    return [p for p in toc_files(root) if p.suffix == ".ipynb" or "kernelspec:" in p.read_text("utf-8")[:600]]
+
+
+def execute(timeout: int = 600, force: bool = False) -> int:
+    """Execute uncached chapters in parallel (one process per core) into the build cache.
+
+    Returns the number of notebooks that failed.
+    """
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    cache = get_cache(str(CACHE))
+    uris = []
+    for path in notebooks():
+        record = cache.add_nb_to_project(str(path), read_data=READER)
+        uris.append(record.uri)
+    stale = [u for u in uris if force or _needs_run(cache, u)]
+    if not stale:
+        print(f"execute: all {len(uris)} notebooks are cached")
+        return 0
+    print(f"execute: running {len(stale)} of {len(uris)} notebooks in parallel")
+    start = time.perf_counter()
+    executor = load_executor("local-parallel", cache=cache)
+    result = executor.run_and_cache(filter_uris=stale, timeout=timeout, allow_errors=False, force=force)
+    failed = [*result.excepted, *result.errored]
+    for uri in failed:
+        record = cache.get_project_record(uri)
+        print(f"\nexecute: FAILED {Path(uri).relative_to(ROOT)}\n{record.traceback or ''}", file=sys.stderr)
+    print(f"execute: done in {time.perf_counter() - start:.1f} s "
+          f"({len(result.succeeded)} ok, {len(failed)} failed)")
+    return len(failed)
+
+
+def _needs_run(cache, uri: str) -> bool:
+    try:
+        return cache.get_cached_project_nb(uri) is None
+    except KeyError:
+        return True
+
+
+def jupyter_book(builder: str, extra: list[str] | None = None) -> int:
+    """Run a strict ``jupyter-book build`` with the given builder."""
+    exe = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(exe), "build", str(ROOT), "--builder", builder, "-W", "-n", "--keep-going", *(extra or [])]
+    print("build:", " ".join(cmd[1:]))
+    return subprocess.call(cmd, cwd=ROOT)
+
+
+def build_html(parallel: bool = True) -> int:
+    if parallel and execute():
+        return 1
+    return jupyter_book("html")
+
+
+def build_pdf(parallel: bool = True) -> int:
+    if parallel and execute():
+        return 1
+    code = jupyter_book("pdflatex")
+    pdf = ROOT / "_build" / "latex" / PDF_NAME
+    if code == 0 and not pdf.exists():
+        print(f"build: the PDF builder finished but {pdf} is missing", file=sys.stderr)
+        return 1
+    if code == 0:
+        print(f"build: PDF written to {pdf.relative_to(ROOT)}")
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m casebook.build",
+        description="Build the casebook strictly (failing cells and Sphinx warnings are errors).",
+    )
+    sub = parser.add_subparsers(dest="target", required=True)
+    for name, help_text in (("html", "HTML book in _build/html"), ("pdf", f"PDF in _build/latex/{PDF_NAME}")):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--serial", action="store_true",
+                       help="skip the parallel pre-execution (plain jupyter-book build)")
+    ex = sub.add_parser("execute", help="execute changed chapters into the cache, in parallel")
+    ex.add_argument("--force", action="store_true", help="re-execute every chapter")
+    args = parser.parse_args(argv)
+    if args.target == "execute":
+        return 1 if execute(force=args.force) else 0
+    if args.target == "html":
+        return build_html(parallel=not args.serial)
+    return build_pdf(parallel=not args.serial)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

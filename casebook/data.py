@@ -1,0 +1,288 @@
+"""Load the casebook's tables from ``data/`` and refuse any that break their rules.
+
+Every number a chapter shows comes through :func:`load`. The loader checks each table
+against ``data/metadata.yml`` (columns, types, allowed values, ranges, keys, source ids)
+and then checks the accounting identities that the segment table must satisfy. A broken
+file raises one :class:`DataError` that names the file, the row and the rule, so a reader
+who edits a CSV by hand learns at once what to fix.
+
+Hand-written rather than pandera or frictionless: the rules are few, the identities are
+custom anyway, and the error must read as one plain sentence for a student.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+#: Where the tables live. ``CASEBOOK_DATA`` overrides it (the tests point it at corrupted copies).
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+#: Tolerance for accounting identities, in RMB million: the source tables are exact integers.
+IDENTITY_TOLERANCE = 0
+
+
+class DataError(ValueError):
+    """A table in ``data/`` breaks one of its rules.
+
+    ``file``, ``row`` (1-based line in the CSV, header = line 1; ``None`` for whole-file
+    problems) and ``rule`` are kept as attributes so tools can report them.
+    """
+
+    def __init__(self, file: str, rule: str, problem: str, row: int | None = None) -> None:
+        self.file, self.rule, self.problem, self.row = file, rule, problem, row
+        where = f"{file}, line {row}" if row is not None else file
+        super().__init__(f"{where}: {problem} [rule: {rule}]")
+
+
+@dataclass(frozen=True)
+class TableMeta:
+    """What ``metadata.yml`` says about one table."""
+
+    name: str
+    file: str
+    title: str
+    unit: str
+    basis: str
+    confidence: str
+    fiscal_year_convention: str
+    key: tuple[str, ...]
+    columns: dict[str, dict[str, Any]]
+
+
+def data_dir() -> Path:
+    """The folder the tables are read from (``CASEBOOK_DATA`` or the repository's ``data/``)."""
+    return Path(os.environ.get("CASEBOOK_DATA", DEFAULT_DATA_DIR))
+
+
+@functools.cache
+def _metadata(folder: Path) -> dict[str, Any]:
+    path = folder / "metadata.yml"
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError("metadata.yml", "metadata-present", f"{path} does not exist") from None
+    except yaml.YAMLError as exc:
+        raise DataError("metadata.yml", "metadata-yaml", f"not valid YAML: {exc}") from None
+    if not isinstance(meta, dict) or "tables" not in meta or "sources" not in meta:
+        raise DataError("metadata.yml", "metadata-shape", "needs top-level 'tables' and 'sources'")
+    return meta
+
+
+def metadata() -> dict[str, Any]:
+    """The parsed ``metadata.yml`` (tables and sources)."""
+    return _metadata(data_dir())
+
+
+def sources() -> dict[str, dict[str, str]]:
+    """Source id -> {document, url, confidence}."""
+    return metadata()["sources"]
+
+
+def table_meta(name: str) -> TableMeta:
+    """Metadata of one table; a clear error for an unknown name."""
+    tables = metadata()["tables"]
+    if name not in tables:
+        known = ", ".join(sorted(tables))
+        raise KeyError(f"no table called {name!r} in data/metadata.yml; known tables: {known}")
+    t = tables[name]
+    return TableMeta(
+        name=name,
+        file=t["file"],
+        title=t["title"],
+        unit=str(t.get("unit", "")),
+        basis=str(t.get("basis", "")),
+        confidence=str(t.get("confidence", "")),
+        fiscal_year_convention=str(t.get("fiscal_year_convention", "")),
+        key=tuple(t.get("key", ())),
+        columns=t["columns"],
+    )
+
+
+def table_names() -> list[str]:
+    return list(metadata()["tables"])
+
+
+def _convert(value: str, kind: str) -> Any:
+    """Convert one CSV cell; raise ValueError with a readable message."""
+    if kind == "str":
+        return value
+    if kind == "int":
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a whole number") from None
+    if kind == "float":
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number") from None
+        if not math.isfinite(number):
+            raise ValueError(f"{value!r} is not a finite number")
+        return number
+    raise ValueError(f"metadata.yml names an unknown type {kind!r}")
+
+
+def _validate_rows(meta: TableMeta, raw: pd.DataFrame, known_sources: Iterable[str]) -> pd.DataFrame:
+    """Check every cell against the column rules and return a typed frame."""
+    file = meta.file
+    expected = list(meta.columns)
+    actual = list(raw.columns)
+    missing = [c for c in expected if c not in actual]
+    extra = [c for c in actual if c not in expected]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing column(s) {', '.join(missing)}")
+        if extra:
+            parts.append(f"unexpected column(s) {', '.join(extra)}")
+        raise DataError(file, "columns", "; ".join(parts) + f" (expected: {', '.join(expected)})", 1)
+    if raw.empty:
+        raise DataError(file, "not-empty", "the table has no rows")
+
+    source_ids = set(known_sources)
+    typed: dict[str, list[Any]] = {c: [] for c in expected}
+    for index, record in enumerate(raw.to_dict("records")):
+        line = index + 2  # header is line 1
+        for col, rule in meta.columns.items():
+            cell = record[col]
+            blank = cell is None or (isinstance(cell, float) and math.isnan(cell)) or str(cell).strip() == ""
+            if blank:
+                if rule.get("required", True):
+                    raise DataError(file, f"{col}:required", f"column '{col}' is empty", line)
+                typed[col].append(None)
+                continue
+            text = str(cell).strip()
+            try:
+                value = _convert(text, rule.get("type", "str"))
+            except ValueError as exc:
+                raise DataError(file, f"{col}:type", f"column '{col}': {exc}", line) from None
+            allowed = rule.get("allowed")
+            if allowed is not None and value not in allowed:
+                raise DataError(
+                    file,
+                    f"{col}:allowed",
+                    f"column '{col}' is {value!r}; allowed: {', '.join(map(str, allowed))}",
+                    line,
+                )
+            if "min" in rule and value < rule["min"]:
+                raise DataError(file, f"{col}:min", f"column '{col}' is {value}, below {rule['min']}", line)
+            if "max" in rule and value > rule["max"]:
+                raise DataError(file, f"{col}:max", f"column '{col}' is {value}, above {rule['max']}", line)
+            if rule.get("source_id") and value not in source_ids:
+                raise DataError(
+                    file,
+                    f"{col}:source",
+                    f"source {value!r} is not defined under 'sources' in metadata.yml",
+                    line,
+                )
+            typed[col].append(value)
+
+    frame = pd.DataFrame(typed)
+    if meta.key:
+        dup = frame.duplicated(list(meta.key), keep="first")
+        if dup.any():
+            first = int(dup.to_numpy().nonzero()[0][0])
+            keyval = ", ".join(f"{k}={frame.iloc[first][k]}" for k in meta.key)
+            raise DataError(file, "unique-key", f"duplicate row for {keyval}", first + 2)
+    return frame
+
+
+def _check_segment_identities(frame: pd.DataFrame, file: str) -> None:
+    """Children sum to their parent, per fiscal year; segment total reconciles to consolidated."""
+    for fy, year in frame.groupby("fiscal_year", sort=True):
+        value = dict(zip(year["line_id"], year["value_rmb_m"], strict=True))
+        line_of = {lid: int(idx) + 2 for lid, idx in zip(year["line_id"], year.index, strict=True)}
+        for parent, kids in year.groupby("parent"):
+            if parent == "none":
+                continue
+            if parent not in value:
+                raise DataError(
+                    file,
+                    "parent-exists",
+                    f"FY{fy}: parent line {parent!r} has no row",
+                    line_of[kids["line_id"].iloc[0]],
+                )
+            # consolidated = segment_total + adjustments; every other parent = sum of its kids
+            total = int(kids["value_rmb_m"].sum())
+            if abs(total - value[parent]) > IDENTITY_TOLERANCE:
+                names = " + ".join(kids["line_id"])
+                rule = {
+                    "segment_total": "segments-sum-to-segment-total",
+                    "consolidated": "segment-total-plus-adjustments-equals-consolidated",
+                }.get(parent, "parts-sum-to-group-total")
+                raise DataError(
+                    file,
+                    rule,
+                    f"FY{fy}: {names} = {total:,} but {parent} = {value[parent]:,} "
+                    f"(difference {total - value[parent]:,})",
+                    line_of[parent],
+                )
+
+
+#: Extra whole-table checks, by table name.
+_TABLE_CHECKS = {"segment_revenue": _check_segment_identities}
+
+
+@functools.cache
+def _load(folder: Path, name: str) -> pd.DataFrame:
+    meta = table_meta(name)
+    path = folder / meta.file
+    if not path.exists():
+        raise DataError(meta.file, "file-present", f"{path} does not exist")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(meta.file, "utf-8", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataError(meta.file, "csv-syntax", f"not a readable CSV: {exc}") from None
+    frame = _validate_rows(meta, raw, metadata()["sources"])
+    check = _TABLE_CHECKS.get(name)
+    if check:
+        check(frame, meta.file)
+    frame.attrs["title"] = meta.title
+    frame.attrs["unit"] = meta.unit
+    return frame
+
+
+def load(name: str) -> pd.DataFrame:
+    """Return a validated copy of a table from ``data/`` (see ``data/metadata.yml``)."""
+    return _load(data_dir(), name).copy()
+
+
+def validate_all() -> list[str]:
+    """Load every table; return their names. Raises the first :class:`DataError`."""
+    names = table_names()
+    for name in names:
+        load(name)
+    return names
+
+
+def clear_cache() -> None:
+    """Forget loaded tables (after the files change, or in tests)."""
+    _load.cache_clear()
+    _metadata.cache_clear()
+
+
+def source_line(*source_ids: str) -> str:
+    """A readable 'Source:' text for the given source ids, in the order given, without repeats."""
+    seen: list[str] = []
+    for sid in source_ids:
+        if sid not in seen:
+            seen.append(sid)
+    known = sources()
+    parts = []
+    for sid in seen:
+        if sid not in known:
+            raise KeyError(f"unknown source id {sid!r}; define it under 'sources' in data/metadata.yml")
+        s = known[sid]
+        parts.append(s["document"] + (f" ({s['url']})" if s.get("url") else ""))
+    return "; ".join(parts)

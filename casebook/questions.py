@@ -1,0 +1,254 @@
+"""Question banks: one YAML file per chapter under ``exercises/``, read and checked here.
+
+The bank is the one source of every question: the in-page self-checks, the student
+exercise notebook, the solutions and the autograders are all generated from it. The
+format is meant to be edited by an instructor who does not program (see
+``exercises/README.md``). Types:
+
+``numeric``  a number, with a tolerance; ``answer.expr`` computes it from ``data/``
+``choice``   one of lettered options
+``multi``    several of lettered options (all and only the right ones)
+``order``    put lettered items in order
+``match``    pair each numbered item with a lettered option
+``rubric``   a written answer, scored by the instructor against criteria
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+EXERCISES_DIR = Path(__file__).resolve().parent.parent / "exercises"
+
+TYPES = ("numeric", "choice", "multi", "order", "match", "rubric")
+USES = ("self_check", "graded")
+
+
+class BankError(ValueError):
+    """A question bank that breaks the format; names the file and the question."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    prompt: str
+    points: float
+    uses: tuple[str, ...]
+    options: dict[str, str] = field(default_factory=dict)  # choice/multi/order/match (right side)
+    items: dict[str, str] = field(default_factory=dict)  # match (left side)
+    answer: Any = None
+    tolerance: float = 0.0
+    unit: str = ""
+    feedback: dict[str, str] = field(default_factory=dict)
+    criteria: tuple[dict[str, Any], ...] = ()
+    model_answer: str = ""
+    explanation: str = ""
+    title: str = ""
+
+    @property
+    def graded(self) -> bool:
+        return "graded" in self.uses
+
+    @property
+    def self_check(self) -> bool:
+        return "self_check" in self.uses
+
+    @property
+    def manual(self) -> bool:
+        return self.type == "rubric"
+
+
+@dataclass(frozen=True)
+class Bank:
+    chapter: int
+    title: str
+    path: Path
+    questions: tuple[Question, ...]
+
+    def get(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(f"{self.path.name}: no question {qid!r}")
+
+    def uses(self, use: str) -> list[Question]:
+        return [q for q in self.questions if use in q.uses]
+
+    @property
+    def total_points(self) -> float:
+        return sum(q.points for q in self.graded_questions)
+
+    @property
+    def graded_questions(self) -> list[Question]:
+        return self.uses("graded")
+
+
+def _evaluate(expr: str, where: str) -> float:
+    """Evaluate a numeric answer expression with the casebook's calculations in scope."""
+    from . import claims, metrics
+
+    scope = {"metrics": metrics, "claims": claims, "value": metrics.value, "share": metrics.share,
+             "cagr": metrics.cagr, "growth": metrics.growth, "history": metrics.history,
+             "round": round, "abs": abs}
+    try:
+        result = eval(expr, {"__builtins__": {}}, scope)  # noqa: S307 - instructor-authored bank
+    except Exception as exc:  # noqa: BLE001 - report any failure with its place
+        raise BankError(f"{where}: answer.expr {expr!r} failed: {exc}") from None
+    return float(result)
+
+
+def _req(raw: dict, key: str, where: str) -> Any:
+    if key not in raw or raw[key] in (None, ""):
+        raise BankError(f"{where}: missing '{key}'")
+    return raw[key]
+
+
+def _parse_question(raw: Any, where: str) -> Question:
+    if not isinstance(raw, dict):
+        raise BankError(f"{where}: each question must be a mapping of fields")
+    qid = str(_req(raw, "id", where))
+    where = f"{where} ({qid})"
+    qtype = _req(raw, "type", where)
+    if qtype not in TYPES:
+        raise BankError(f"{where}: type {qtype!r} is not one of {', '.join(TYPES)}")
+    uses = raw.get("use", ["graded"])
+    uses = (uses,) if isinstance(uses, str) else tuple(uses)
+    bad = [u for u in uses if u not in USES]
+    if bad:
+        raise BankError(f"{where}: use {bad} not in {USES}")
+    points = float(_req(raw, "points", where))
+    if points <= 0:
+        raise BankError(f"{where}: points must be positive")
+    options = {str(k): str(v) for k, v in (raw.get("options") or {}).items()}
+    items = {str(k): str(v) for k, v in (raw.get("items") or {}).items()}
+    feedback = {str(k): str(v) for k, v in (raw.get("feedback") or {}).items()}
+    answer: Any = raw.get("answer")
+    tolerance = 0.0
+    criteria: tuple[dict[str, Any], ...] = ()
+    if qtype == "numeric":
+        spec = _req(raw, "answer", where)
+        if not isinstance(spec, dict) or ("expr" not in spec and "value" not in spec):
+            raise BankError(f"{where}: numeric answer needs 'expr' (from data/) or 'value'")
+        answer = _evaluate(str(spec["expr"]), where) if "expr" in spec else float(spec["value"])
+        tolerance = float(spec.get("tolerance", 0))
+        if tolerance < 0:
+            raise BankError(f"{where}: tolerance must not be negative")
+    elif qtype == "choice":
+        answer = str(_req(raw, "answer", where))
+        if answer not in options:
+            raise BankError(f"{where}: answer {answer!r} is not one of the options {list(options)}")
+    elif qtype in ("multi", "order"):
+        answer = [str(a) for a in _req(raw, "answer", where)]
+        missing = [a for a in answer if a not in options]
+        if missing:
+            raise BankError(f"{where}: answer names unknown options {missing}")
+        if qtype == "order" and sorted(answer) != sorted(options):
+            raise BankError(f"{where}: an order answer must list every option exactly once")
+    elif qtype == "match":
+        answer = {str(k): str(v) for k, v in _req(raw, "answer", where).items()}
+        if set(answer) != set(items) or any(v not in options for v in answer.values()):
+            raise BankError(f"{where}: match answer must pair every item with a known option")
+    elif qtype == "rubric":
+        criteria = tuple(_req(raw, "criteria", where))
+        total = sum(float(c.get("points", 0)) for c in criteria)
+        if not math.isclose(total, points):
+            raise BankError(f"{where}: rubric criteria add up to {total:g}, but points is {points:g}")
+        if not raw.get("model_answer"):
+            raise BankError(f"{where}: a rubric question needs a model_answer")
+    if qtype != "rubric" and "wrong" not in feedback:
+        raise BankError(f"{where}: give feedback.wrong, a hint for wrong answers")
+    return Question(
+        id=qid, type=qtype, prompt=str(_req(raw, "prompt", where)).strip(), points=points,
+        uses=uses, options=options, items=items, answer=answer, tolerance=tolerance,
+        unit=str(raw.get("unit", "")), feedback=feedback, criteria=criteria,
+        model_answer=str(raw.get("model_answer", "")).strip(),
+        explanation=str(raw.get("explanation", "")).strip(), title=str(raw.get("title", "")),
+    )
+
+
+def load_bank(path: Path | str) -> Bank:
+    """Read and check one chapter's bank; raise :class:`BankError` naming file and question."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise BankError(f"{path.name}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict) or "questions" not in raw:
+        raise BankError(f"{path.name}: needs 'chapter', 'title' and a list of 'questions'")
+    qs = tuple(_parse_question(q, f"{path.name}, question {i + 1}") for i, q in enumerate(raw["questions"]))
+    ids = [q.id for q in qs]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise BankError(f"{path.name}: duplicate question ids {dupes}")
+    return Bank(chapter=int(raw["chapter"]), title=str(raw["title"]), path=path, questions=qs)
+
+
+def bank_for(chapter: int) -> Bank:
+    """The bank of one chapter: ``exercises/chNN.yml``."""
+    return load_bank(EXERCISES_DIR / f"ch{chapter:02d}.yml")
+
+
+def all_banks() -> list[Bank]:
+    return [load_bank(p) for p in sorted(EXERCISES_DIR.glob("ch*.yml"))]
+
+
+def check(q: Question, response: Any) -> tuple[float, str]:
+    """Score one response to a question: (points earned, feedback for the student).
+
+    Rubric questions are never scored here: they return 0 and say so; the instructor's
+    scores come in separately.
+    """
+    wrong = q.feedback.get("wrong", "Not quite.")
+    right = q.feedback.get("right", "Correct.")
+    if q.type == "rubric":
+        return 0.0, "Needs manual grading against the rubric."
+    if response is None or (isinstance(response, str) and not response.strip()):
+        return 0.0, "No answer given."
+    if q.type == "numeric":
+        try:
+            x = float(str(response).strip().rstrip("%").replace(",", "")) if isinstance(response, str) else float(response)
+        except (TypeError, ValueError):
+            return 0.0, f"Expected a number, got {response!r}."
+        if not math.isfinite(x):
+            return 0.0, "Expected a finite number."
+        ok = abs(x - q.answer) <= q.tolerance + 1e-12
+        return (q.points, right) if ok else (0.0, wrong)
+    if q.type == "choice":
+        r = str(response).strip().lower()
+        if r not in q.options:
+            return 0.0, f"Answer with one of the letters {', '.join(q.options)}."
+        return (q.points, right) if r == q.answer else (0.0, q.feedback.get(r, wrong))
+    if q.type == "multi":
+        if isinstance(response, str):
+            response = [c for c in response.replace(",", " ").split()]
+        try:
+            chosen = {str(c).strip().lower() for c in response}
+        except TypeError:
+            return 0.0, "Expected a list of letters, such as ['a', 'c']."
+        unknown = chosen - set(q.options)
+        if unknown:
+            return 0.0, f"Unknown option(s) {sorted(unknown)}; use the letters {', '.join(q.options)}."
+        return (q.points, right) if chosen == set(q.answer) else (0.0, wrong)
+    if q.type == "order":
+        if isinstance(response, str):
+            response = [c for c in response.replace(",", " ").split()]
+        try:
+            seq = [str(c).strip().lower() for c in response]
+        except TypeError:
+            return 0.0, "Expected a list of letters in order, such as ['b', 'a', 'c']."
+        if sorted(seq) != sorted(q.options):
+            return 0.0, f"List every letter ({', '.join(q.options)}) exactly once."
+        return (q.points, right) if seq == q.answer else (0.0, wrong)
+    if q.type == "match":
+        if not isinstance(response, dict):
+            return 0.0, "Expected a dictionary such as {'1': 'a', '2': 'b'}."
+        pairs = {str(k).strip(): str(v).strip().lower() for k, v in response.items()}
+        if set(pairs) != set(q.items):
+            return 0.0, f"Give a letter for each of the items {', '.join(q.items)}."
+        return (q.points, right) if pairs == q.answer else (0.0, wrong)
+    raise BankError(f"{q.id}: unknown type {q.type}")

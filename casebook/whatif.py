@@ -1,0 +1,327 @@
+"""One what-if API that works in a live kernel, in the static HTML book and in the PDF.
+
+A chapter author writes a pure model function and describes its parameters::
+
+    w = WhatIf(
+        title="When does AIDC pass a share of revenue?",
+        params=[Param("aidc", "AIDC growth", 0, 60, 5, 20, unit="% a year"), ...],
+        model=my_model,            # keyword arguments named like the params -> any result
+        render=my_chart,           # (result, values) -> matplotlib Figure
+        summary=my_summary,        # (result, values) -> {"column": "text", ...}
+    )
+    w.show()
+
+``show()`` displays one output that each front end reads in its own way:
+
+* **Static HTML** (no kernel, no network): every grid point of the sliders is computed when
+  the chapter is built; each frame (chart + readout) sits in an ``ipywidgets.Stack`` whose
+  ``selected_index`` is linked to the slider's ``index`` with ``jslink``. The browser does
+  the switching, so the chart moves with no Python behind the page. Several parameters
+  nest one Stack per parameter.
+* **Live kernel** (JupyterLab): the same sliders work, and a row of "exact value" boxes
+  recomputes the model for any value in range. Bad input gets a sentence, not a traceback.
+  The static book hides that row with CSS (class ``casebook-live-only``).
+* **PDF**: the same output also carries a PNG of the base scenario, which the LaTeX builder
+  picks instead of the widget; :meth:`WhatIf.show` then prints a low / base / high table.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import Image, display
+from matplotlib.figure import Figure
+
+#: Cap on the number of precomputed frames; keeps pages light (each frame is a PNG).
+MAX_FRAMES = 150
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+class WhatIfInputError(ValueError):
+    """A what-if parameter value that is out of range or not a number."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One slider: a name (the model's keyword), a label, a range, a step and a unit.
+
+    ``low`` and ``high`` are the values used for the PDF's low / high scenarios; they
+    default to the ends of the range.
+    """
+
+    name: str
+    label: str
+    min: float
+    max: float
+    step: float
+    default: float
+    unit: str = ""
+    low: float | None = None
+    high: float | None = None
+    fmt: str = "{:g}"
+
+    def __post_init__(self) -> None:
+        if not self.min < self.max:
+            raise ValueError(f"{self.name}: min ({self.min}) must be below max ({self.max})")
+        if self.step <= 0:
+            raise ValueError(f"{self.name}: step must be positive")
+        if not self.min <= self.default <= self.max:
+            raise ValueError(f"{self.name}: default {self.default} is outside {self.min}..{self.max}")
+        if not _on_grid(self.default, self.min, self.step):
+            raise ValueError(f"{self.name}: default {self.default} is not on the slider's steps")
+
+    @property
+    def values(self) -> list[float]:
+        """The slider's grid, from min to max in steps."""
+        n = int(round((self.max - self.min) / self.step))
+        return [_tidy(self.min + i * self.step) for i in range(n + 1)]
+
+    @property
+    def scenario_low(self) -> float:
+        return self.min if self.low is None else self.low
+
+    @property
+    def scenario_high(self) -> float:
+        return self.max if self.high is None else self.high
+
+    def label_for(self, value: float) -> str:
+        return self.fmt.format(value) + (f" {self.unit}" if self.unit else "")
+
+    def parse(self, raw: Any) -> float:
+        """Turn user input into a number in range, or raise a :class:`WhatIfInputError`."""
+        if isinstance(raw, bool):
+            raise WhatIfInputError(f"{self.label}: expected a number, got {raw!r}.")
+        if isinstance(raw, str):
+            text = raw.strip().rstrip("%").replace(",", "").strip()
+            if not text:
+                raise WhatIfInputError(f"{self.label}: please type a number.")
+            try:
+                number = float(text)
+            except ValueError:
+                raise WhatIfInputError(
+                    f"{self.label}: '{raw}' is not a number. Type a value such as "
+                    f"{self.fmt.format(self.default)}."
+                ) from None
+        elif isinstance(raw, int | float):
+            number = float(raw)
+        else:
+            raise WhatIfInputError(f"{self.label}: expected a number, got {type(raw).__name__}.")
+        if not math.isfinite(number):
+            raise WhatIfInputError(f"{self.label}: {raw!r} is not a finite number.")
+        if not self.min <= number <= self.max:
+            raise WhatIfInputError(
+                f"{self.label} must be between {self.label_for(self.min)} and "
+                f"{self.label_for(self.max)}; you entered {self.fmt.format(number)}."
+            )
+        return number
+
+
+def _tidy(x: float) -> float:
+    """Round away float noise so grid values print as typed (0.30000000000000004 -> 0.3)."""
+    return float(round(x, 10))
+
+
+def _on_grid(x: float, start: float, step: float) -> bool:
+    k = (x - start) / step
+    return abs(k - round(k)) < 1e-9
+
+
+def figure_png(fig: Figure, dpi: float | None = None) -> bytes:
+    """Render a figure to PNG bytes and close it (frames must not pile up in memory)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+@dataclass
+class WhatIf:
+    """A what-if: a pure model, its parameters, a chart and a one-line summary."""
+
+    title: str
+    params: Sequence[Param]
+    model: Callable[..., Any]
+    render: Callable[[Any, Mapping[str, float]], Figure]
+    summary: Callable[[Any, Mapping[str, float]], Mapping[str, str]]
+    note: str = ""
+    frame_dpi: float = 80
+    _frames: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        names = [p.name for p in self.params]
+        if len(set(names)) != len(names):
+            raise ValueError(f"parameter names must be unique: {names}")
+        n = math.prod(len(p.values) for p in self.params)
+        if n > MAX_FRAMES:
+            raise ValueError(
+                f"{n} precomputed frames is too many for one page (max {MAX_FRAMES}); "
+                "use fewer steps or fewer parameters"
+            )
+        self._frames = n
+
+    # ----- pure part -------------------------------------------------------------------
+    @property
+    def defaults(self) -> dict[str, float]:
+        return {p.name: p.default for p in self.params}
+
+    def validate(self, values: Mapping[str, Any]) -> dict[str, float]:
+        """Check a full set of values; return them as floats or raise :class:`WhatIfInputError`."""
+        unknown = set(values) - {p.name for p in self.params}
+        if unknown:
+            raise WhatIfInputError(
+                f"unknown parameter(s) {', '.join(sorted(unknown))}; "
+                f"this what-if takes {', '.join(p.name for p in self.params)}."
+            )
+        merged = {**self.defaults, **values}
+        return {p.name: p.parse(merged[p.name]) for p in self.params}
+
+    def compute(self, **values: Any) -> Any:
+        """Run the model for the given values (defaults for the rest), after validation."""
+        return self.model(**self.validate(values))
+
+    def readout(self, values: Mapping[str, Any]) -> str:
+        """The summary line for one scenario, as plain text."""
+        checked = self.validate(values)
+        result = self.model(**checked)
+        return "; ".join(f"{k}: {v}" for k, v in self.summary(result, checked).items())
+
+    def scenarios(self) -> pd.DataFrame:
+        """Low / base / high scenarios: parameter values and the summary of each."""
+        rows = []
+        for label, pick in (
+            ("Low", lambda p: p.scenario_low),
+            ("Base", lambda p: p.default),
+            ("High", lambda p: p.scenario_high),
+        ):
+            values = {p.name: pick(p) for p in self.params}
+            result = self.model(**values)
+            row: dict[str, str] = {"Scenario": label}
+            row.update({p.label: p.label_for(values[p.name]) for p in self.params})
+            row.update(self.summary(result, values))
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def frame_png(self, values: Mapping[str, float]) -> bytes:
+        checked = self.validate(values)
+        return figure_png(self.render(self.model(**checked), checked))
+
+    # ----- widgets ---------------------------------------------------------------------
+    def _frame(self, values: Mapping[str, float]) -> widgets.Widget:
+        result = self.model(**values)
+        out = widgets.Output(layout=widgets.Layout(min_height="200px"))
+        with out:
+            display(Image(data=figure_png(self.render(result, values), self.frame_dpi), format="png"))
+        text = "; ".join(f"<b>{html.escape(k)}</b>: {html.escape(str(v))}" for k, v in self.summary(result, values).items())
+        readout = widgets.HTML(f'<div class="casebook-readout">{text}</div>')
+        return widgets.VBox([readout, out])
+
+    def _sliders(self) -> list[widgets.SelectionSlider]:
+        sliders = []
+        for p in self.params:
+            sliders.append(
+                widgets.SelectionSlider(
+                    options=[(p.label_for(v), v) for v in p.values],
+                    value=p.default,
+                    description=p.label,
+                    continuous_update=True,
+                    style={"description_width": "initial"},
+                    layout=widgets.Layout(width="95%"),
+                )
+            )
+        return sliders
+
+    def _stack(self, sliders: list[widgets.SelectionSlider], level: int = 0, prefix: tuple = ()) -> widgets.Widget:
+        if level == len(self.params):
+            return self._frame(dict(zip((p.name for p in self.params), prefix, strict=True)))
+        p = self.params[level]
+        children = [self._stack(sliders, level + 1, prefix + (v,)) for v in p.values]
+        stack = widgets.Stack(children, selected_index=p.values.index(p.default))
+        widgets.jslink((sliders[level], "index"), (stack, "selected_index"))
+        return stack
+
+    def _live_row(self) -> widgets.Widget:
+        """Exact-value boxes that recompute in a live kernel (hidden in the static book)."""
+        boxes = {
+            p.name: widgets.Text(
+                value=p.fmt.format(p.default),
+                description=f"{p.label} ({p.unit})" if p.unit else p.label,
+                continuous_update=False,
+                style={"description_width": "initial"},
+            )
+            for p in self.params
+        }
+        message = widgets.HTML()
+        out = widgets.Output()
+
+        def recompute(_change: Any = None) -> None:
+            try:
+                values = self.validate({k: b.value for k, b in boxes.items()})
+            except WhatIfInputError as exc:
+                message.value = f'<div class="casebook-error">⚠ {html.escape(str(exc))}</div>'
+                return
+            message.value = html.escape(self.readout(values))
+            out.clear_output(wait=True)
+            with out:
+                display(Image(data=self.frame_png(values), format="png"))
+
+        for b in boxes.values():
+            b.observe(recompute, names="value")
+        header = widgets.HTML("<b>Exact values</b> (recomputed by the kernel; any value in range):")
+        row = widgets.VBox([header, widgets.HBox(list(boxes.values())), message, out])
+        row.add_class("casebook-live-only")
+        row._casebook_boxes = boxes  # for tests: type into the boxes, read the message
+        row._casebook_message = message
+        return row
+
+    def widget(self) -> widgets.Widget:
+        """The full what-if: sliders, the precomputed stack, and the live row."""
+        sliders = self._sliders()
+        stack = self._stack(sliders)
+        box = widgets.VBox([*sliders, stack, self._live_row()])
+        box.add_class("casebook-whatif")
+        return box
+
+    def mimebundle(self) -> dict[str, Any]:
+        """Widget view for HTML/JupyterLab, a PNG of the base case for the PDF, text otherwise."""
+        bundle = self.widget()._repr_mimebundle_()
+        if bundle is None or WIDGET_MIME not in bundle:  # no kernel (plain Python): no widget view
+            bundle = {}
+        bundle["image/png"] = base64.b64encode(self.frame_png(self.defaults)).decode("ascii")
+        bundle["text/plain"] = (
+            f"What-if: {self.title}. Move the sliders in the HTML book or in JupyterLab."
+        )
+        return bundle
+
+    def show(self, table: bool = True) -> None:
+        """Display the what-if, then (by default) its low / base / high table."""
+        display(self.mimebundle(), raw=True)
+        if table:
+            from .exhibits import markdown_table
+
+            display_markdown(
+                "**Scenarios at a glance** (low / base / high):\n\n" + markdown_table(self.scenarios())
+            )
+
+
+def display_markdown(text: str) -> None:
+    """Display Markdown that Jupyter, the HTML book and the PDF all render."""
+    display({"text/markdown": text, "text/plain": text}, raw=True)
+
+
+def grid(params: Sequence[Param]) -> list[dict[str, float]]:
+    """Every combination of slider values (the frames the static page carries)."""
+    return [
+        dict(zip((p.name for p in params), combo, strict=True))
+        for combo in itertools.product(*(p.values for p in params))
+    ]

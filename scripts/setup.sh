@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Install everything the casebook needs on a fresh Debian 12 machine, idempotently:
+#   - Debian packages (chromium, TeX Live with xelatex and Chinese support, CJK fonts, poppler)
+#   - a Python virtual environment in .venv with the pinned packages of requirements.lock
+# Usage: scripts/setup.sh [--system-only|--python-only]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  chromium
+  texlive-latex-recommended texlive-latex-extra texlive-xetex latexmk
+  texlive-fonts-recommended texlive-lang-chinese tex-gyre texlive-plain-generic
+  fonts-freefont-otf fonts-noto-cjk poppler-utils
+)
+
+system() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    local sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+}
+
+python_env() {
+  local stamp=.venv/.installed
+  if [[ ! -f $stamp || requirements.lock -nt $stamp || pyproject.toml -nt $stamp ]]; then
+    echo "setup: creating .venv with the pinned Python packages"
+    python3 -m venv .venv
+    .venv/bin/pip install -q -r requirements.lock
+    .venv/bin/pip install -q --no-deps -e .
+    touch "$stamp"
+  fi
+}
+
+case "${1:-}" in
+  --system-only) system ;;
+  --python-only) python_env ;;
+  *) system; python_env ;;
+esac
