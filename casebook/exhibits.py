@@ -88,3 +88,20 @@ class Exhibits:
             row = data.load("paper_claims").set_index("claim_id").loc[cid]
             ids += [row["source"], row["check_source"]]
         self.table(frame, title, sources=[i for i in ids if i != "none"])
+
+
+def glue_values(**values: object) -> None:
+    """Glue numbers for the prose (``{glue:text}`name:.1f```) without showing them.
+
+    numpy scalars become plain Python numbers, so format specs work in the page and the PDF;
+    strings are glued as Markdown (use ``{glue:md}`name```).
+    """
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    for name, v in values.items():
+        if hasattr(v, "item"):
+            v = v.item()
+        if isinstance(v, str):
+            v = Markdown(v)
+        glue(name, v, display=False)

@@ -82,3 +82,20 @@ def share_chart(s: ShareScenario, values: dict) -> Figure:
     )
     ax.legend(loc="upper left", fontsize=8)
     return fig
+
+
+def crossing_label(aidc_growth: float, rest_growth: float, target_share: float) -> str:
+    """'FY2030', or 'not by FY2034' when the target is out of the scenario's reach."""
+    s = aidc_share_path(aidc_growth, rest_growth, target_share)
+    return fy(s.crossing_year) if s.crossing_year else f"not by {fy(int(s.path['fiscal_year'].iloc[-1]))}"
+
+
+def slowest_growth_reaching(
+    target_share: float, by_year: int, rest_growth: float, candidates: list[float]
+) -> float | None:
+    """The lowest AIDC growth among ``candidates`` that reaches the target by ``by_year``."""
+    for g in sorted(candidates):
+        s = aidc_share_path(g, rest_growth, target_share)
+        if s.crossing_year is not None and s.crossing_year <= by_year:
+            return g
+    return None

@@ -137,12 +137,24 @@ def _on_grid(x: float, start: float, step: float) -> bool:
     return abs(k - round(k)) < 1e-9
 
 
-def figure_png(fig: Figure, dpi: float | None = None) -> bytes:
-    """Render a figure to PNG bytes and close it (frames must not pile up in memory)."""
+def figure_png(fig: Figure, dpi: float | None = None, colours: int | None = None) -> bytes:
+    """Render a figure to PNG bytes and close it (frames must not pile up in memory).
+
+    ``colours`` reduces the image to a small palette: a what-if page carries one PNG per
+    slider position, and a palette PNG of a line chart is about a quarter of the size.
+    """
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)
-    return buf.getvalue()
+    if colours is None:
+        return buf.getvalue()
+    from PIL import Image as PILImage
+
+    buf.seek(0)
+    img = PILImage.open(buf).convert("RGB").quantize(colors=colours, method=PILImage.Quantize.MEDIANCUT)
+    small = io.BytesIO()
+    img.save(small, format="PNG", optimize=True)
+    return small.getvalue()
 
 
 @dataclass
@@ -156,6 +168,7 @@ class WhatIf:
     summary: Callable[[Any, Mapping[str, float]], Mapping[str, str]]
     note: str = ""
     frame_dpi: float = 80
+    frame_colours: int = 32
     _frames: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
@@ -221,7 +234,7 @@ class WhatIf:
         result = self.model(**values)
         out = widgets.Output(layout=widgets.Layout(min_height="200px"))
         with out:
-            display(Image(data=figure_png(self.render(result, values), self.frame_dpi), format="png"))
+            display(Image(data=figure_png(self.render(result, values), self.frame_dpi, self.frame_colours), format="png"))
         text = "; ".join(f"<b>{html.escape(k)}</b>: {html.escape(str(v))}" for k, v in self.summary(result, values).items())
         readout = widgets.HTML(f'<div class="casebook-readout">{text}</div>')
         return widgets.VBox([readout, out])
