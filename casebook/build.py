@@ -77,8 +77,10 @@ def execute(timeout: int = 600, force: bool = False) -> int:
     for uri in failed:
         record = cache.get_project_record(uri)
         print(f"\nexecute: FAILED {Path(uri).relative_to(ROOT)}\n{record.traceback or ''}", file=sys.stderr)
-    print(f"execute: done in {time.perf_counter() - start:.1f} s "
-          f"({len(result.succeeded)} ok, {len(failed)} failed)")
+    print(
+        f"execute: done in {time.perf_counter() - start:.1f} s "
+        f"({len(result.succeeded)} ok, {len(failed)} failed)"
+    )
     return len(failed)
 
 
@@ -124,8 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="target", required=True)
     for name, help_text in (("html", "HTML book in _build/html"), ("pdf", f"PDF in _build/latex/{PDF_NAME}")):
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("--serial", action="store_true",
-                       help="skip the parallel pre-execution (plain jupyter-book build)")
+        p.add_argument(
+            "--serial", action="store_true", help="skip the parallel pre-execution (plain jupyter-book build)"
+        )
     ex = sub.add_parser("execute", help="execute changed chapters into the cache, in parallel")
     ex.add_argument("--force", action="store_true", help="re-execute every chapter")
     args = parser.parse_args(argv)

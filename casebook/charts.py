@@ -21,10 +21,23 @@ def revenue_structure(year: int) -> Figure:
     fig, ax = plt.subplots(figsize=(7.2, 4.0))
     y = np.arange(len(s))
     h = 0.38
-    ax.barh(y - h / 2, 100 * s["share_of_segment_total"], h, label="of total segment revenue (paper)",
-            color=[style.COLOURS[i] for i in s["line_id"]])
-    ax.barh(y + h / 2, 100 * s["share_of_consolidated"], h, label="of consolidated revenue",
-            color=[style.COLOURS[i] for i in s["line_id"]], alpha=0.45, hatch="//", edgecolor="white")
+    ax.barh(
+        y - h / 2,
+        100 * s["share_of_segment_total"],
+        h,
+        label="of total segment revenue (paper)",
+        color=[style.COLOURS[i] for i in s["line_id"]],
+    )
+    ax.barh(
+        y + h / 2,
+        100 * s["share_of_consolidated"],
+        h,
+        label="of consolidated revenue",
+        color=[style.COLOURS[i] for i in s["line_id"]],
+        alpha=0.45,
+        hatch="//",
+        edgecolor="white",
+    )
     for yi, a, b in zip(y, s["share_of_segment_total"], s["share_of_consolidated"], strict=True):
         ax.text(100 * a + 0.5, yi - h / 2, f"{100 * a:.1f}%", va="center", fontsize=8)
         ax.text(100 * b + 0.5, yi + h / 2, f"{100 * b:.1f}%", va="center", fontsize=8, color="#555555")
@@ -46,21 +59,42 @@ def basis_series(kind: str, title: str) -> Figure:
     colours = [style.COLOURS[b] for b in s["paper_basis"]]
     bars = ax.bar(x, to_yi(s["paper_value_rmb_m"]), color=colours, width=0.6)
     for rect, v in zip(bars, s["paper_value_rmb_m"], strict=True):
-        ax.text(rect.get_x() + rect.get_width() / 2, rect.get_height(), f"{to_yi(v):,.0f}",
-                ha="center", va="bottom", fontsize=8)
+        ax.text(
+            rect.get_x() + rect.get_width() / 2,
+            rect.get_height(),
+            f"{to_yi(v):,.0f}",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
     old = s.dropna(subset=["old_basis_rmb_m"])
     old = old[old["fiscal_year"] >= switch - 1]  # the old basis carried on beside the new one
-    ax.plot(old["fiscal_year"] + 0.22, to_yi(old["old_basis_rmb_m"].astype(float)), "D--",
-            color=style.COLOURS["highlight"], lw=1.2, ms=4)
+    ax.plot(
+        old["fiscal_year"] + 0.22,
+        to_yi(old["old_basis_rmb_m"].astype(float)),
+        "D--",
+        color=style.COLOURS["highlight"],
+        lw=1.2,
+        ms=4,
+    )
     ax.axvline(switch - 0.5, color="#444444", lw=1, ls=":")
     top = to_yi(s["paper_value_rmb_m"]).max()
-    ax.text(switch - 0.56, top * 0.55, "reporting basis changes (口径变更)", fontsize=8, rotation=90,
-            ha="right", va="center", color="#444444")
+    ax.text(
+        switch - 0.56,
+        top * 0.55,
+        "reporting basis changes (口径变更)",
+        fontsize=8,
+        rotation=90,
+        ha="right",
+        va="center",
+        color="#444444",
+    )
     handles = [
         Patch(color=style.COLOURS["old"], label="plotted by the paper: old basis (旧口径)"),
         Patch(color=style.COLOURS["new"], label="plotted by the paper: new basis (新口径)"),
-        Line2D([], [], color=style.COLOURS["highlight"], ls="--", marker="D", ms=4,
-               label="old basis, continued"),
+        Line2D(
+            [], [], color=style.COLOURS["highlight"], ls="--", marker="D", ms=4, label="old basis, continued"
+        ),
     ]
     ax.set_xticks(x, [fy(v) for v in x])
     ax.set_ylabel("亿元 (100 million yuan)")
@@ -74,8 +108,12 @@ def growth_bars(lines: list[str], start: int, end: int) -> Figure:
     """Total growth of several segments between two fiscal years."""
     g = pd.Series({line: 100 * metrics.segment_growth(line, start, end) for line in lines})
     fig, ax = plt.subplots(figsize=(6.5, 3.2))
-    bars = ax.bar([metrics.SHORT_LABELS[i] for i in g.index], g.values,
-                  color=[style.COLOURS[i] for i in g.index], width=0.55)
+    bars = ax.bar(
+        [metrics.SHORT_LABELS[i] for i in g.index],
+        g.values,
+        color=[style.COLOURS[i] for i in g.index],
+        width=0.55,
+    )
     for rect, v in zip(bars, g.values, strict=True):
         ax.text(rect.get_x() + rect.get_width() / 2, v, f"+{v:.1f}%", ha="center", va="bottom", fontsize=9)
     ax.set_ylabel(f"Revenue growth {fy(start)}→{fy(end)} (%)")

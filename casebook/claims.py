@@ -29,7 +29,13 @@ def cainiao_cagr_variants() -> pd.DataFrame:
     old = history("cainiao", "old")
     end = value("cainiao", 2024)
     rows = [
-        ("FY2020 old basis → FY2024 new basis, over 5 periods (the paper's figure)", old[2020], end, 5, False),
+        (
+            "FY2020 old basis → FY2024 new basis, over 5 periods (the paper's figure)",
+            old[2020],
+            end,
+            5,
+            False,
+        ),
         ("FY2019 old basis → FY2024 new basis, over 5 years", old[2019], end, 5, False),
         ("FY2020 old basis → FY2024 new basis, over 4 years", old[2020], end, 4, False),
         ("FY2019 → FY2023, old basis only, over 4 years", old[2019], old[2023], 4, True),

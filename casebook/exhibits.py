@@ -33,9 +33,9 @@ def markdown_table(frame: pd.DataFrame, index: bool = False) -> str:
     """A GitHub-style pipe table (renders in JupyterLab, the HTML book and LaTeX)."""
     df = frame.reset_index() if index else frame
     header = "| " + " | ".join(_cell(c) for c in df.columns) + " |"
-    rule = "|" + "|".join(
-        "---:" if pd.api.types.is_numeric_dtype(df[c]) else ":---" for c in df.columns
-    ) + "|"
+    rule = (
+        "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(df[c]) else ":---" for c in df.columns) + "|"
+    )
     body = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join([header, rule, *body])
 

@@ -45,7 +45,12 @@ def aidc_share_path(
         a = aidc0 * (1 + aidc_growth / 100) ** t
         r = rest0 * (1 + rest_growth / 100) ** t
         rows.append(
-            {"fiscal_year": BASE_YEAR + t, "aidc_rmb_m": a, "rest_rmb_m": r, "aidc_share_pct": 100 * a / (a + r)}
+            {
+                "fiscal_year": BASE_YEAR + t,
+                "aidc_rmb_m": a,
+                "rest_rmb_m": r,
+                "aidc_share_pct": 100 * a / (a + r),
+            }
         )
     path = pd.DataFrame(rows)
     hit = path[path["aidc_share_pct"] >= target_share]
@@ -67,13 +72,27 @@ def share_chart(s: ShareScenario, values: dict) -> Figure:
     """Line chart of AIDC's share with the target and the crossing year marked."""
     fig, ax = plt.subplots(figsize=(6.4, 3.3), dpi=80)
     p = s.path
-    ax.plot(p["fiscal_year"], p["aidc_share_pct"], "-o", color=style.COLOURS["aidc_total"], ms=3,
-            label="AIDC share of group revenue (scenario)")
-    ax.axhline(s.target_pct, color=style.COLOURS["highlight"], ls="--", lw=1, label=f"target {s.target_pct:g}%")
+    ax.plot(
+        p["fiscal_year"],
+        p["aidc_share_pct"],
+        "-o",
+        color=style.COLOURS["aidc_total"],
+        ms=3,
+        label="AIDC share of group revenue (scenario)",
+    )
+    ax.axhline(
+        s.target_pct, color=style.COLOURS["highlight"], ls="--", lw=1, label=f"target {s.target_pct:g}%"
+    )
     if s.crossing_year is not None:
         ax.axvline(s.crossing_year, color=style.COLOURS["scenario"], ls=":", lw=1.2)
-        ax.annotate(fy(s.crossing_year), (s.crossing_year, s.target_pct), xytext=(5, 8),
-                    textcoords="offset points", fontsize=9, color=style.COLOURS["scenario"])
+        ax.annotate(
+            fy(s.crossing_year),
+            (s.crossing_year, s.target_pct),
+            xytext=(5, 8),
+            textcoords="offset points",
+            fontsize=9,
+            color=style.COLOURS["scenario"],
+        )
     ax.set_xticks(p["fiscal_year"][::2], [fy(int(v)) for v in p["fiscal_year"][::2]])
     ax.set_ylabel("% of consolidated revenue")
     ax.set_ylim(0, max(40, p["aidc_share_pct"].max() * 1.1))

@@ -64,12 +64,18 @@ def question_html(q: Question, number: str) -> str:
             )
     elif q.type == "numeric":
         unit = f" {html.escape(q.unit)}" if q.unit else ""
-        parts.append(f'<input class="casebook-sc-number" type="text" inputmode="decimal" '
-                     f'aria-label="your answer">{unit}')
+        parts.append(
+            f'<input class="casebook-sc-number" type="text" inputmode="decimal" '
+            f'aria-label="your answer">{unit}'
+        )
     elif q.type == "order":
-        parts.append("<ol type='a'>" + "".join(f"<li>{html.escape(t)}</li>" for t in q.options.values()) + "</ol>")
-        parts.append('<input class="casebook-sc-order" type="text" placeholder="e.g. b a c" '
-                     'aria-label="letters in order">')
+        parts.append(
+            "<ol type='a'>" + "".join(f"<li>{html.escape(t)}</li>" for t in q.options.values()) + "</ol>"
+        )
+        parts.append(
+            '<input class="casebook-sc-order" type="text" placeholder="e.g. b a c" '
+            'aria-label="letters in order">'
+        )
     else:
         raise ValueError(f"{q.id}: type {q.type} cannot be a self-check")
     parts.append('<button type="button" class="casebook-sc-check">Check</button>')
@@ -105,8 +111,11 @@ def show(chapter: int, qid: str) -> None:
 
 def _answer_text(q: Question) -> str:
     if q.type == "numeric":
-        return f"{q.answer:,.1f}" + (f" {q.unit}" if q.unit else "") + (
-            f" (within ±{q.tolerance:g})" if q.tolerance else "")
+        return (
+            f"{q.answer:,.1f}"
+            + (f" {q.unit}" if q.unit else "")
+            + (f" (within ±{q.tolerance:g})" if q.tolerance else "")
+        )
     if q.type == "choice":
         return f"({q.answer}) {q.options[q.answer]}"
     if q.type in ("multi", "order"):
@@ -125,4 +134,7 @@ def answer_key(chapter: int) -> None:
         lines.append(f"- {_number(bank, q)}: {_answer_text(q)}.{expl}")
     md = "\n".join(lines)
     # empty HTML: the HTML builder picks text/html and shows nothing; LaTeX picks Markdown
-    display({"text/html": "<span class='casebook-pdf-only'></span>", "text/markdown": md, "text/plain": md}, raw=True)
+    display(
+        {"text/html": "<span class='casebook-pdf-only'></span>", "text/markdown": md, "text/plain": md},
+        raw=True,
+    )

@@ -126,6 +126,69 @@ class Param:
             )
         return number
 
+    def control(self) -> widgets.SelectionSlider:
+        """A slider over the grid; its ``index`` drives the precomputed frames."""
+        return widgets.SelectionSlider(
+            options=[(self.label_for(v), v) for v in self.values],
+            value=self.default,
+            description=self.label,
+            continuous_update=True,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="95%"),
+        )
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A categorical parameter (e.g. a reporting basis), shown as toggle buttons.
+
+    ``options`` maps each value the model receives to the label the reader sees.
+    """
+
+    name: str
+    label: str
+    options: Mapping[str, str]
+    default: str
+    low: str | None = None
+    high: str | None = None
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        if self.default not in self.options:
+            raise ValueError(f"{self.name}: default {self.default!r} is not one of {list(self.options)}")
+
+    @property
+    def values(self) -> list[str]:
+        return list(self.options)
+
+    @property
+    def scenario_low(self) -> str:
+        return self.default if self.low is None else self.low
+
+    @property
+    def scenario_high(self) -> str:
+        return self.default if self.high is None else self.high
+
+    def label_for(self, value: str) -> str:
+        return self.options[value]
+
+    def parse(self, raw: Any) -> str:
+        """Accept an option's value or its label; anything else gets a sentence listing the options."""
+        text = str(raw).strip()
+        for value, label in self.options.items():
+            if text in (value, label) or text.lower() == value.lower():
+                return value
+        choices = ", ".join(f"'{v}'" for v in self.options)
+        raise WhatIfInputError(f"{self.label}: '{raw}' is not one of the options ({choices}).")
+
+    def control(self) -> widgets.ToggleButtons:
+        return widgets.ToggleButtons(
+            options=[(lab, v) for v, lab in self.options.items()],
+            value=self.default,
+            description=self.label,
+            style={"description_width": "initial", "button_width": "auto"},
+        )
+
 
 def _tidy(x: float) -> float:
     """Round away float noise so grid values print as typed (0.30000000000000004 -> 0.3)."""
@@ -162,7 +225,7 @@ class WhatIf:
     """A what-if: a pure model, its parameters, a chart and a one-line summary."""
 
     title: str
-    params: Sequence[Param]
+    params: Sequence[Param | Choice]
     model: Callable[..., Any]
     render: Callable[[Any, Mapping[str, float]], Figure]
     summary: Callable[[Any, Mapping[str, float]], Mapping[str, str]]
@@ -188,7 +251,7 @@ class WhatIf:
     def defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.params}
 
-    def validate(self, values: Mapping[str, Any]) -> dict[str, float]:
+    def validate(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Check a full set of values; return them as floats or raise :class:`WhatIfInputError`."""
         unknown = set(values) - {p.name for p in self.params}
         if unknown:
@@ -234,27 +297,22 @@ class WhatIf:
         result = self.model(**values)
         out = widgets.Output(layout=widgets.Layout(min_height="200px"))
         with out:
-            display(Image(data=figure_png(self.render(result, values), self.frame_dpi, self.frame_colours), format="png"))
-        text = "; ".join(f"<b>{html.escape(k)}</b>: {html.escape(str(v))}" for k, v in self.summary(result, values).items())
+            display(
+                Image(
+                    data=figure_png(self.render(result, values), self.frame_dpi, self.frame_colours),
+                    format="png",
+                )
+            )
+        text = "; ".join(
+            f"<b>{html.escape(k)}</b>: {html.escape(str(v))}" for k, v in self.summary(result, values).items()
+        )
         readout = widgets.HTML(f'<div class="casebook-readout">{text}</div>')
         return widgets.VBox([readout, out])
 
-    def _sliders(self) -> list[widgets.SelectionSlider]:
-        sliders = []
-        for p in self.params:
-            sliders.append(
-                widgets.SelectionSlider(
-                    options=[(p.label_for(v), v) for v in p.values],
-                    value=p.default,
-                    description=p.label,
-                    continuous_update=True,
-                    style={"description_width": "initial"},
-                    layout=widgets.Layout(width="95%"),
-                )
-            )
-        return sliders
+    def _sliders(self) -> list[widgets.Widget]:
+        return [p.control() for p in self.params]
 
-    def _stack(self, sliders: list[widgets.SelectionSlider], level: int = 0, prefix: tuple = ()) -> widgets.Widget:
+    def _stack(self, sliders: list[widgets.Widget], level: int = 0, prefix: tuple = ()) -> widgets.Widget:
         if level == len(self.params):
             return self._frame(dict(zip((p.name for p in self.params), prefix, strict=True)))
         p = self.params[level]
@@ -267,7 +325,7 @@ class WhatIf:
         """Exact-value boxes that recompute in a live kernel (hidden in the static book)."""
         boxes = {
             p.name: widgets.Text(
-                value=p.fmt.format(p.default),
+                value=p.label_for(p.default) if isinstance(p, Choice) else p.fmt.format(p.default),
                 description=f"{p.label} ({p.unit})" if p.unit else p.label,
                 continuous_update=False,
                 style={"description_width": "initial"},
@@ -311,9 +369,7 @@ class WhatIf:
         if bundle is None or WIDGET_MIME not in bundle:  # no kernel (plain Python): no widget view
             bundle = {}
         bundle["image/png"] = base64.b64encode(self.frame_png(self.defaults)).decode("ascii")
-        bundle["text/plain"] = (
-            f"What-if: {self.title}. Move the sliders in the HTML book or in JupyterLab."
-        )
+        bundle["text/plain"] = f"What-if: {self.title}. Move the sliders in the HTML book or in JupyterLab."
         return bundle
 
     def show(self, table: bool = True) -> None:
@@ -332,7 +388,7 @@ def display_markdown(text: str) -> None:
     display({"text/markdown": text, "text/plain": text}, raw=True)
 
 
-def grid(params: Sequence[Param]) -> list[dict[str, float]]:
+def grid(params: Sequence[Param | Choice]) -> list[dict[str, Any]]:
     """Every combination of slider values (the frames the static page carries)."""
     return [
         dict(zip((p.name for p in params), combo, strict=True))
