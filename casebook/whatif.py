@@ -296,13 +296,10 @@ class WhatIf:
     def _frame(self, values: Mapping[str, float]) -> widgets.Widget:
         result = self.model(**values)
         out = widgets.Output(layout=widgets.Layout(min_height="200px"))
-        with out:
-            display(
-                Image(
-                    data=figure_png(self.render(result, values), self.frame_dpi, self.frame_colours),
-                    format="png",
-                )
-            )
+        # append_display_data records the PNG in the widget state without needing a kernel
+        out.append_display_data(
+            Image(data=figure_png(self.render(result, values), self.frame_dpi, self.frame_colours), format="png")
+        )
         text = "; ".join(
             f"<b>{html.escape(k)}</b>: {html.escape(str(v))}" for k, v in self.summary(result, values).items()
         )
@@ -343,8 +340,7 @@ class WhatIf:
                 return
             message.value = html.escape(self.readout(values))
             out.clear_output(wait=True)
-            with out:
-                display(Image(data=self.frame_png(values), format="png"))
+            out.append_display_data(Image(data=self.frame_png(values), format="png"))
 
         for b in boxes.values():
             b.observe(recompute, names="value")
