@@ -14,6 +14,8 @@ anything a chapter prints to stderr fails it.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
 import subprocess
 import sys
 import time
@@ -51,6 +53,24 @@ def notebooks(root: Path = ROOT) -> list[Path]:
     return [p for p in toc_files(root) if p.suffix == ".ipynb" or "kernelspec:" in p.read_text("utf-8")[:600]]
 
 
+DEPS_STAMP = ROOT / "_build" / ".casebook-deps"
+
+
+def dependency_hash(root: Path = ROOT) -> str:
+    """Hash of what chapters depend on besides their own code: the package, data/, exercises/.
+
+    jupyter-cache keys a notebook on its own code cells only, so a changed chart function or
+    CSV would otherwise leave stale outputs in the book.
+    """
+    h = hashlib.sha256()
+    for folder, pattern in (("casebook", "*.py"), ("data", "*"), ("exercises", "*.yml")):
+        for path in sorted((root / folder).glob(pattern)):
+            if path.is_file():
+                h.update(path.relative_to(root).as_posix().encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def execute(timeout: int = 600, force: bool = False) -> int:
     """Execute uncached chapters in parallel (one process per core) into the build cache.
 
@@ -60,23 +80,36 @@ def execute(timeout: int = 600, force: bool = False) -> int:
     from jupyter_cache.executors import load_executor
 
     CACHE.parent.mkdir(parents=True, exist_ok=True)
+    deps = dependency_hash()
+    if not force and DEPS_STAMP.exists() and DEPS_STAMP.read_text() != deps:
+        print("execute: the package, data/ or exercises/ changed; re-executing every chapter")
+        force = True
     cache = get_cache(str(CACHE))
     uris = []
     for path in notebooks():
         record = cache.add_nb_to_project(str(path), read_data=READER)
         uris.append(record.uri)
-    stale = [u for u in uris if force or _needs_run(cache, u)]
+    stale = [u for u in uris if force or not DEPS_STAMP.exists() or _needs_run(cache, u)]
     if not stale:
         print(f"execute: all {len(uris)} notebooks are cached")
+        DEPS_STAMP.write_text(deps)
         return 0
+    for uri in stale:  # the parallel executor skips cached notebooks, so drop stale outputs first
+        record = cache.get_cached_project_nb(uri)
+        if record is not None:
+            cache.remove_cache(record.pk)
     print(f"execute: running {len(stale)} of {len(uris)} notebooks in parallel")
     start = time.perf_counter()
     executor = load_executor("local-parallel", cache=cache)
-    result = executor.run_and_cache(filter_uris=stale, timeout=timeout, allow_errors=False, force=force)
+    result = executor.run_and_cache(filter_uris=stale, timeout=timeout, allow_errors=False)
     failed = [*result.excepted, *result.errored]
     for uri in failed:
         record = cache.get_project_record(uri)
         print(f"\nexecute: FAILED {Path(uri).relative_to(ROOT)}\n{record.traceback or ''}", file=sys.stderr)
+    if not failed:
+        DEPS_STAMP.write_text(deps)
+    for uri in stale:  # make Sphinx re-read the pages whose outputs changed
+        os.utime(uri)
     print(
         f"execute: done in {time.perf_counter() - start:.1f} s "
         f"({len(result.succeeded)} ok, {len(failed)} failed)"

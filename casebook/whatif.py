@@ -133,7 +133,7 @@ class Param:
             value=self.default,
             description=self.label,
             continuous_update=True,
-            style={"description_width": "initial"},
+            style={"description_width": "12em"},
             layout=widgets.Layout(width="95%"),
         )
 

@@ -1,0 +1,51 @@
+"""A small Sphinx extension for the casebook.
+
+It keeps pages offline (drops sphinx-thebe's CDN scripts) and offers every chapter as a downloadable ``.ipynb`` (executed, with outputs). The book theme
+only does this when a launch service (Binder, Colab...) is configured, and this book uses
+none: it must work offline. So the executed notebook that MyST-NB writes to
+``_build/jupyter_execute`` is copied next to the page sources, and the theme's download
+menu picks it up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from shutil import copy2
+from typing import Any
+
+
+def _offer_ipynb(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    if doctree is None or app.builder.format != "html":
+        return
+    source = Path(app.env.doc2path(pagename))
+    if source.suffix != ".md":
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.exists():  # a plain Markdown page, not a notebook
+        return
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    copy2(executed, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def _drop_thebe(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Remove sphinx-thebe's scripts: Jupyter Book always loads the extension, but this book
+    runs no live kernels, and its inline config names a CDN and is declared twice per page
+    (a console error)."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    context["script_files"] = [
+        s
+        for s in scripts
+        if "sphinx-thebe" not in str(getattr(s, "filename", s) or "")
+        and "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))
+    ]
+
+
+def setup(app: Any) -> dict[str, Any]:
+    # before the theme builds its header buttons (priority 501)
+    app.connect("html-page-context", _offer_ipynb, priority=400)
+    app.connect("html-page-context", _drop_thebe, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
