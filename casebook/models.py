@@ -63,7 +63,7 @@ def share_summary(s: ShareScenario, values: dict) -> dict[str, str]:
     last = s.path.iloc[-1]
     when = fy(s.crossing_year) if s.crossing_year is not None else f"not by {fy(int(last['fiscal_year']))}"
     return {
-        f"Reaches {s.target_pct:g}%": when,
+        "Target reached": f"{when} (target {s.target_pct:g}%)",
         f"Share in {fy(int(last['fiscal_year']))}": f"{last['aidc_share_pct']:.1f}%",
     }
 

@@ -74,7 +74,7 @@ def test_moving_a_slider_changes_the_chart_without_a_kernel(html_dir, offline_pa
     page.wait_for_timeout(300)
     third_src, third_text = _visible_frame(page)
     assert third_src not in (before_src, after_src)
-    assert "Reaches 15%" in third_text
+    assert "target 15%" in third_text
     assert offline_page.problems() == []
 
 
