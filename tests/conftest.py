@@ -42,11 +42,25 @@ def pdf_path() -> Path:
 
 @pytest.fixture(scope="session")
 def executed_notebooks() -> dict[str, dict]:
-    """Executed chapters as MyST-NB wrote them for the build (page name -> notebook JSON)."""
-    folder = ROOT / "_build" / "jupyter_execute"
-    books = {p.relative_to(folder).with_suffix("").as_posix(): json.loads(p.read_text()) for p in folder.rglob("*.ipynb")}
-    if not books:
-        pytest.fail("no executed notebooks in _build/jupyter_execute: build the book first", pytrace=False)
+    """Every chapter's executed notebook, read back from the build's jupyter-cache.
+
+    Page name (e.g. 'book/ch03-company-overview') -> notebook JSON with outputs. Reading the
+    cache checks every chapter's outputs in well under a second, without re-executing.
+    """
+    from jupyter_cache import get_cache
+
+    from casebook.build import CACHE, READER, notebooks
+
+    if not CACHE.exists():
+        pytest.fail(f"{CACHE} is missing: build the book first (make html)", pytrace=False)
+    cache = get_cache(str(CACHE))
+    books = {}
+    for path in notebooks():
+        record = cache.get_cached_project_nb(cache.add_nb_to_project(str(path), read_data=READER).uri)
+        if record is None:
+            pytest.fail(f"{path.name} has no executed copy in the cache: rebuild the book", pytrace=False)
+        nb = cache.get_cache_bundle(record.pk).nb
+        books[path.relative_to(ROOT).with_suffix("").as_posix()] = json.loads(json.dumps(nb))
     return books
 
 
