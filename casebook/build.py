@@ -124,6 +124,35 @@ def _needs_run(cache, uri: str) -> bool:
         return True
 
 
+#: Everything a build reads. If none of it changed since the last successful build, the output
+#: is up to date and the build is skipped, as make would.
+INPUTS = ("book", "_assets", "casebook", "data", "exercises", "_config.yml", "_toc.yml", "requirements.lock")
+
+
+def inputs_hash(root: Path = ROOT) -> str:
+    """Hash of the names, sizes and modification times of every build input (fast: no reads)."""
+    h = hashlib.sha256()
+    for name in INPUTS:
+        top = root / name
+        paths = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+        for p in paths:
+            if "__pycache__" in p.parts:
+                continue
+            st = p.stat()
+            h.update(f"{p.relative_to(root).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _stamp(builder: str) -> Path:
+    return ROOT / "_build" / f".casebook-{builder}-inputs"
+
+
+def up_to_date(builder: str, output: Path) -> bool:
+    """True when ``output`` exists and no input changed since it was built successfully."""
+    stamp = _stamp(builder)
+    return output.exists() and stamp.exists() and stamp.read_text() == inputs_hash()
+
+
 def jupyter_book(builder: str, extra: list[str] | None = None) -> int:
     """Run a strict ``jupyter-book build`` with the given builder."""
     exe = Path(sys.executable).with_name("jupyter-book")
@@ -132,17 +161,27 @@ def jupyter_book(builder: str, extra: list[str] | None = None) -> int:
     return subprocess.call(cmd, cwd=ROOT)
 
 
-def build_html(parallel: bool = True) -> int:
+def _build(builder: str, output: Path, parallel: bool, force: bool) -> int:
+    if not force and up_to_date(builder, output):
+        print(f"build: {output.relative_to(ROOT)} is up to date (no input changed since the last build)")
+        return 0
+    before = inputs_hash()
     if parallel and execute():
         return 1
-    return jupyter_book("html")
+    code = jupyter_book(builder)
+    if code == 0 and output.exists():
+        # hash taken before the build: an edit made while it ran triggers the next build
+        _stamp(builder).write_text(before)
+    return code
 
 
-def build_pdf(parallel: bool = True) -> int:
-    if parallel and execute():
-        return 1
-    code = jupyter_book("pdflatex")
+def build_html(parallel: bool = True, force: bool = False) -> int:
+    return _build("html", ROOT / "_build" / "html" / "index.html", parallel, force)
+
+
+def build_pdf(parallel: bool = True, force: bool = False) -> int:
     pdf = ROOT / "_build" / "latex" / PDF_NAME
+    code = _build("pdflatex", pdf, parallel, force)
     if code == 0 and not pdf.exists():
         print(f"build: the PDF builder finished but {pdf} is missing", file=sys.stderr)
         return 1
@@ -162,14 +201,15 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument(
             "--serial", action="store_true", help="skip the parallel pre-execution (plain jupyter-book build)"
         )
+        p.add_argument("--force", action="store_true", help="build even if no input changed")
     ex = sub.add_parser("execute", help="execute changed chapters into the cache, in parallel")
     ex.add_argument("--force", action="store_true", help="re-execute every chapter")
     args = parser.parse_args(argv)
     if args.target == "execute":
         return 1 if execute(force=args.force) else 0
     if args.target == "html":
-        return build_html(parallel=not args.serial)
-    return build_pdf(parallel=not args.serial)
+        return build_html(parallel=not args.serial, force=args.force)
+    return build_pdf(parallel=not args.serial, force=args.force)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,126 @@
+"""Benchmark the book build: clean HTML, no-change rebuild, PDF, and the plain serial build.
+
+Usage: .venv/bin/python benchmarks/bench_build.py [--rounds N] [--write]
+
+Each round measures, side by side in the same run (machines are noisy, so compare ratios):
+  1. clean HTML build with parallel pre-execution (python -m casebook.build html, _build removed)
+  2. no-change rebuild (the same command again)
+  3. PDF build after the HTML build (python -m casebook.build pdf)
+  4. clean plain serial build (jupyter-book build . -W -n --keep-going, _build removed)
+The ratio is (1) / (4). Goals on a 2-core machine: ratio <= 0.6, no-change rebuild <= 3 s.
+--write replaces the "Build" section of BENCHMARKS.md with the medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+JB = str(Path(PY).with_name("jupyter-book"))
+
+
+def _run(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}")
+    return elapsed
+
+
+def _clean() -> None:
+    shutil.rmtree(ROOT / "_build", ignore_errors=True)
+
+
+def one_round() -> dict[str, float]:
+    _clean()
+    clean = _run([PY, "-m", "casebook.build", "html"])
+    nochange = _run([PY, "-m", "casebook.build", "html"])
+    forced = _run([PY, "-m", "casebook.build", "html", "--force"])
+    pdf = _run([PY, "-m", "casebook.build", "pdf"])
+    _clean()
+    serial = _run([JB, "build", str(ROOT), "-W", "-n", "--keep-going"])
+    return {
+        "clean": clean,
+        "nochange": nochange,
+        "forced": forced,
+        "pdf": pdf,
+        "serial": serial,
+        "ratio": clean / serial,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=2, help="rounds to run (median reported; default 2)")
+    parser.add_argument("--write", action="store_true", help="record the medians in BENCHMARKS.md")
+    args = parser.parse_args()
+    rounds = []
+    for i in range(args.rounds):
+        r = one_round()
+        rounds.append(r)
+        print(
+            f"round {i + 1}: clean {r['clean']:.1f} s | no-change {r['nochange']:.1f} s | "
+            f"forced no-change {r['forced']:.1f} s | pdf {r['pdf']:.1f} s | serial {r['serial']:.1f} s | ratio {r['ratio']:.2f}",
+            flush=True,
+        )
+    med = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
+    # leave a complete build behind, as `make html` would
+    _run([PY, "-m", "casebook.build", "html"])
+    print(
+        f"median: clean {med['clean']:.1f} s, no-change {med['nochange']:.1f} s, pdf {med['pdf']:.1f} s, "
+        f"serial {med['serial']:.1f} s, ratio {med['ratio']:.2f}"
+    )
+    ok_ratio, ok_rebuild = med["ratio"] <= 0.6, med["nochange"] <= 3.0
+    print(
+        f"goals: ratio <= 0.6 {'met' if ok_ratio else 'NOT met'}; "
+        f"no-change rebuild <= 3 s {'met' if ok_rebuild else 'NOT met'}"
+    )
+    if args.write:
+        _write(med, rounds)
+    return 0
+
+
+def _write(med: dict[str, float], rounds: list[dict[str, float]]) -> None:
+    path = ROOT / "BENCHMARKS.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    rows = "\n".join(
+        f"| {i + 1} | {r['clean']:.1f} | {r['nochange']:.1f} | {r['forced']:.1f} | {r['pdf']:.1f} | {r['serial']:.1f} | {r['ratio']:.2f} |"
+        for i, r in enumerate(rounds)
+    )
+    section = f"""## Build
+
+Command: `.venv/bin/python benchmarks/bench_build.py --rounds {len(rounds)} --write`
+Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime("%Y-%m-%d")}.
+Book: {len(list((ROOT / "book").glob("*.md")))} pages, chapters executed from scratch in each clean build.
+
+| round | clean HTML, parallel pre-execution (s) | no-change rebuild (s) | no-change, forced through Sphinx (s) | PDF after HTML (s) | clean plain serial `jupyter-book build` (s) | ratio clean / serial |
+|---|---|---|---|---|---|---|
+{rows}
+| **median** | **{med["clean"]:.1f}** | **{med["nochange"]:.1f}** | **{med["forced"]:.1f}** | **{med["pdf"]:.1f}** | **{med["serial"]:.1f}** | **{med["ratio"]:.2f}** |
+
+Goals: clean build at most 0.6x the serial build; no-change rebuild 3 s or less. The no-change
+rebuild (`make html` again) finds every input unchanged since the last successful strict build
+and stops; the forced column runs the cache check and Sphinx anyway, for comparison.
+"""
+    if "## Build" in text:
+        text = re.sub(r"## Build\n.*?(?=\n## |\Z)", section.rstrip() + "\n", text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
