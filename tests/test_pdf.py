@@ -24,7 +24,8 @@ def pdf_text(pdf_path: Path) -> str:
 
 def _flat(text: str) -> str:
     """Collapse whitespace and hyphenation so captions broken across lines still match."""
-    return re.sub(r"\s+", " ", text.replace("-\n", "")).replace("’", "'")
+    flat = re.sub(r"\s+", " ", text.replace("-\n", "")).replace("’", "'")
+    return re.sub(r" ?— ?", "—", flat)  # pdftotext drops the space after an em dash
 
 
 def test_pdf_has_a_proper_name_and_title(pdf_path: Path):
