@@ -16,11 +16,14 @@ format is meant to be edited by an instructor who does not program (see
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from . import scoring
 
 EXERCISES_DIR = Path(__file__).resolve().parent.parent / "exercises"
 
@@ -61,6 +64,22 @@ class Question:
     @property
     def manual(self) -> bool:
         return self.type == "rubric"
+
+    @property
+    def var(self) -> str:
+        """The variable a student assigns the answer to: ``q3`` for ``ch03-q3-growth``."""
+        found = re.search(r"-(q\d+)(?:-|$)", self.id)
+        return found.group(1) if found else re.sub(r"\W", "_", self.id)
+
+    def spec(self) -> dict[str, Any]:
+        """Everything :func:`casebook.scoring.score` needs, answer included (instructor side)."""
+        return {**self.public_spec(), "answer": self.answer, "tolerance": self.tolerance,
+                "feedback": dict(self.feedback)}
+
+    def public_spec(self) -> dict[str, Any]:
+        """The form of the question without its answer or feedback: safe to hand to students."""
+        return {"type": self.type, "options": dict(self.options), "items": dict(self.items),
+                "unit": self.unit, "points": self.points, "title": self.title or self.id}
 
 
 @dataclass(frozen=True)
@@ -185,6 +204,11 @@ def load_bank(path: Path | str) -> Bank:
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise BankError(f"{path.name}: duplicate question ids {dupes}")
+    names = [q.var for q in qs if q.graded]
+    clash = sorted({n for n in names if names.count(n) > 1})
+    if clash:
+        raise BankError(f"{path.name}: graded questions share the answer variable(s) {clash}; "
+                        "give each an id with its own number, such as ch03-q7-...")
     return Bank(chapter=int(raw["chapter"]), title=str(raw["title"]), path=path, questions=qs)
 
 
@@ -200,55 +224,9 @@ def all_banks() -> list[Bank]:
 def check(q: Question, response: Any) -> tuple[float, str]:
     """Score one response to a question: (points earned, feedback for the student).
 
-    Rubric questions are never scored here: they return 0 and say so; the instructor's
-    scores come in separately.
+    The rules live in :mod:`casebook.scoring`, shared with the autograder and the
+    student's public checks. Rubric questions are never scored here: they return 0 and
+    say so; the instructor's scores come in separately.
     """
-    wrong = q.feedback.get("wrong", "Not quite.")
-    right = q.feedback.get("right", "Correct.")
-    if q.type == "rubric":
-        return 0.0, "Needs manual grading against the rubric."
-    if response is None or (isinstance(response, str) and not response.strip()):
-        return 0.0, "No answer given."
-    if q.type == "numeric":
-        try:
-            x = float(str(response).strip().rstrip("%").replace(",", "")) if isinstance(response, str) else float(response)
-        except (TypeError, ValueError):
-            return 0.0, f"Expected a number, got {response!r}."
-        if not math.isfinite(x):
-            return 0.0, "Expected a finite number."
-        ok = abs(x - q.answer) <= q.tolerance + 1e-12
-        return (q.points, right) if ok else (0.0, wrong)
-    if q.type == "choice":
-        r = str(response).strip().lower()
-        if r not in q.options:
-            return 0.0, f"Answer with one of the letters {', '.join(q.options)}."
-        return (q.points, right) if r == q.answer else (0.0, q.feedback.get(r, wrong))
-    if q.type == "multi":
-        if isinstance(response, str):
-            response = [c for c in response.replace(",", " ").split()]
-        try:
-            chosen = {str(c).strip().lower() for c in response}
-        except TypeError:
-            return 0.0, "Expected a list of letters, such as ['a', 'c']."
-        unknown = chosen - set(q.options)
-        if unknown:
-            return 0.0, f"Unknown option(s) {sorted(unknown)}; use the letters {', '.join(q.options)}."
-        return (q.points, right) if chosen == set(q.answer) else (0.0, wrong)
-    if q.type == "order":
-        if isinstance(response, str):
-            response = [c for c in response.replace(",", " ").split()]
-        try:
-            seq = [str(c).strip().lower() for c in response]
-        except TypeError:
-            return 0.0, "Expected a list of letters in order, such as ['b', 'a', 'c']."
-        if sorted(seq) != sorted(q.options):
-            return 0.0, f"List every letter ({', '.join(q.options)}) exactly once."
-        return (q.points, right) if seq == q.answer else (0.0, wrong)
-    if q.type == "match":
-        if not isinstance(response, dict):
-            return 0.0, "Expected a dictionary such as {'1': 'a', '2': 'b'}."
-        pairs = {str(k).strip(): str(v).strip().lower() for k, v in response.items()}
-        if set(pairs) != set(q.items):
-            return 0.0, f"Give a letter for each of the items {', '.join(q.items)}."
-        return (q.points, right) if pairs == q.answer else (0.0, wrong)
-    raise BankError(f"{q.id}: unknown type {q.type}")
+    fraction, feedback = scoring.score(q.spec(), response)
+    return fraction * q.points, feedback

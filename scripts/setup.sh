@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the casebook needs on a fresh Debian 12 machine, idempotently:
-#   - Debian packages (chromium, TeX Live with xelatex and Chinese support, CJK fonts, poppler)
+#   - Debian packages (chromium, TeX Live with xelatex and Chinese support, CJK fonts, poppler,
+#     bubblewrap, which sandboxes each student submission when grading)
 #   - a Python virtual environment in .venv with the pinned packages of requirements.lock
 # Usage: scripts/setup.sh [--system-only|--python-only]
 set -euo pipefail
@@ -10,7 +11,7 @@ APT_PACKAGES=(
   chromium
   texlive-latex-recommended texlive-latex-extra texlive-xetex latexmk
   texlive-fonts-recommended texlive-lang-chinese tex-gyre texlive-plain-generic
-  fonts-freefont-otf fonts-noto-cjk poppler-utils
+  fonts-freefont-otf fonts-noto-cjk poppler-utils bubblewrap
 )
 
 system() {
