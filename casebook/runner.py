@@ -7,8 +7,10 @@ time, memory and output. It reads a JSON job on stdin::
     {"cells": [{"index": 3, "source": "q1 = 12.3"}, ...], "vars": ["q1", ...],
      "print_cap": 65536}
 
-runs the cells in order in one namespace, as a kernel would (a cell that raises is
-recorded and the next cell still runs), and writes JSON lines to file descriptor 3:
+sets its own resource limits from the job (``limits``: address space, CPU seconds, file
+size, open files) before any student code runs, runs the cells in order in one namespace,
+as a kernel would (a cell that raises is recorded and the next cell still runs), and
+writes JSON lines to the file descriptor named by ``channel_fd``:
 
 * ``{"event": "cell", "index": i}`` before each cell (so a timeout names its cell);
 * ``{"event": "answers", ...}`` after each cell, a snapshot of the answer variables (so a
@@ -26,6 +28,7 @@ import io
 import json
 import os
 import re
+import resource
 import sys
 import traceback
 from typing import Any
@@ -84,10 +87,25 @@ def _answers(namespace: dict[str, Any], names: list[str]) -> dict[str, Any]:
     return {n: normalise(namespace[n]) for n in names if n in namespace}
 
 
+_RLIMITS = {"memory_bytes": resource.RLIMIT_AS, "cpu_seconds": resource.RLIMIT_CPU,
+            "file_bytes": resource.RLIMIT_FSIZE, "open_files": resource.RLIMIT_NOFILE}
+
+
+def _limit(limits: dict[str, int]) -> None:
+    """Lower this process's hard limits; student code cannot raise them again."""
+    for key, which in _RLIMITS.items():
+        if key in limits:
+            value = int(limits[key])
+            resource.setrlimit(which, (value, value))
+
+
 def main() -> int:
-    channel = os.fdopen(os.dup(3), "w", encoding="utf-8")
-    os.close(3)
     job = json.loads(sys.stdin.read())
+    sys.stdin = io.StringIO("")  # input() gets end-of-file, not the job
+    fd = int(job.get("channel_fd", 3))
+    channel = os.fdopen(os.dup(fd), "w", encoding="utf-8")
+    os.close(fd)
+    _limit(job.get("limits", {}))
     names: list[str] = job["vars"]
     sink = CappedText(int(job.get("print_cap", 65536)))
     sys.stdout = sys.stderr = sink  # type: ignore[assignment]
@@ -100,11 +118,8 @@ def main() -> int:
         try:
             code = compile(_to_python(cell["source"]), f"<cell {cell['index']}>", "exec")
             exec(code, namespace)  # noqa: S102 - this process is the sandbox
-        except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything
-            if isinstance(exc, SystemExit | KeyboardInterrupt | GeneratorExit):
-                kind = type(exc).__name__
-            else:
-                kind = type(exc).__name__
+        except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything, even SystemExit
+            kind = type(exc).__name__
             last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
             line = last[0].lineno if last and str(last[0].filename).startswith("<cell") else None
             errors.append({"index": cell["index"], "type": kind, "message": str(exc)[:300], "line": line})
