@@ -186,6 +186,8 @@ def run_cells(cells: list[dict[str, Any]], names: list[str], support: Path, limi
     proc = subprocess.Popen(sandbox_command(support, limits), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, pass_fds=(write_end,), start_new_session=True)
     os.close(write_end)
+    with _LIVE_LOCK:
+        _LIVE.add(proc)
     channel = os.fdopen(read_end, "rb")
     out_kept, err_kept, msg_kept = bytearray(), bytearray(), bytearray()
     overflow = threading.Event()
@@ -213,6 +215,8 @@ def run_cells(cells: list[dict[str, Any]], names: list[str], support: Path, limi
             break
         time.sleep(0.02)
     proc.wait()
+    with _LIVE_LOCK:
+        _LIVE.discard(proc)
     for t in readers:
         t.join(timeout=5)
     seconds = time.monotonic() - start
@@ -242,6 +246,17 @@ def run_cells(cells: list[dict[str, Any]], names: list[str], support: Path, limi
                       finished=finished and not stopped, stopped=stopped, last_cell=last_cell,
                       printed_truncated=truncated, seconds=seconds,
                       stderr=bytes(err_kept[-2000:]).decode("utf-8", "replace"))
+
+
+_LIVE: set[subprocess.Popen] = set()  # sandboxes running now, so an interrupt can stop them
+_LIVE_LOCK = threading.Lock()
+
+
+def stop_all() -> None:
+    """Kill every running sandbox (on Ctrl-C: their half-done runs are not saved)."""
+    with _LIVE_LOCK:
+        for proc in list(_LIVE):
+            _kill(proc)
 
 
 def _kill(proc: subprocess.Popen) -> None:
@@ -442,6 +457,7 @@ def grade_folder(folder: Path, bank: Bank, out: Path, limits: Limits = Limits(),
             interrupted = True
             for fut in futures:
                 fut.cancel()
+            stop_all()  # the results of the runs cut short are dropped, never saved
         finally:
             pool.shutdown(wait=not interrupted, cancel_futures=True)
             bar.close()

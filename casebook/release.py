@@ -104,6 +104,13 @@ def _answer_literal(q: Question) -> str:
     return repr(q.answer)
 
 
+def stable_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Number the cells ``cell-01``, ``cell-02``...: the same bank gives byte-identical files."""
+    for i, cell in enumerate(nb.cells, start=1):
+        cell.id = f"cell-{i:02d}"
+    return nb
+
+
 def _meta(q: Question, role: str) -> dict[str, Any]:
     return {"casebook": {"question": q.var, "role": role}}
 
@@ -135,7 +142,7 @@ def student_notebook(bank: Bank) -> nbformat.NotebookNode:
     cells.append(new_code_cell("check_all()", metadata={"casebook": {"role": "summary"}}))
     meta = {"kernelspec": KERNEL, "casebook": {"chapter": bank.chapter},
             "otter": {"assignment_name": f"{slug(bank)}-exercises"}}  # otter run checks this name
-    return new_notebook(cells=cells, metadata=meta)
+    return stable_ids(new_notebook(cells=cells, metadata=meta))
 
 
 def checks_source(bank: Bank) -> str:
@@ -251,7 +258,7 @@ def otter_master(bank: Bank) -> nbformat.NotebookNode:
             cells += [new_raw_cell("# BEGIN TESTS"), new_code_cell(test, outputs=[]),
                       new_raw_cell("# END TESTS")]
         cells.append(new_raw_cell("# END QUESTION"))
-    nb = new_notebook(cells=cells, metadata={"kernelspec": KERNEL})
+    nb = stable_ids(new_notebook(cells=cells, metadata={"kernelspec": KERNEL}))
     for cell in nb.cells:  # otter matches the expected output of a test cell
         if cell.cell_type == "code" and "BEGIN TEST CONFIG" in cell.source:
             cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "True"},
