@@ -16,13 +16,14 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from record import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -93,15 +94,11 @@ def main() -> int:
 
 
 def _write(med: dict[str, float], rounds: list[dict[str, float]]) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     rows = "\n".join(
         f"| {i + 1} | {r['clean']:.1f} | {r['nochange']:.1f} | {r['forced']:.1f} | {r['pdf']:.1f} | {r['serial']:.1f} | {r['ratio']:.2f} |"
         for i, r in enumerate(rounds)
     )
-    section = f"""## Build
-
-Command: `.venv/bin/python benchmarks/bench_build.py --rounds {len(rounds)} --write`
+    write_section("Build", f"""Command: `.venv/bin/python benchmarks/bench_build.py --rounds {len(rounds)} --write`
 Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime("%Y-%m-%d")}.
 Book: {len(list((ROOT / "book").glob("*.md")))} pages, chapters executed from scratch in each clean build.
 
@@ -113,13 +110,7 @@ Book: {len(list((ROOT / "book").glob("*.md")))} pages, chapters executed from sc
 Goals: clean build at most 0.6x the serial build; no-change rebuild 3 s or less. The no-change
 rebuild (`make html` again) finds every input unchanged since the last successful strict build
 and stops; the forced column runs the cache check and Sphinx anyway, for comparison.
-"""
-    if "## Build" in text:
-        text = re.sub(r"## Build\n.*?(?=\n## |\Z)", section.rstrip() + "\n", text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path.relative_to(ROOT)}")
+""")
 
 
 if __name__ == "__main__":
