@@ -3,7 +3,7 @@
 PY := .venv/bin/python
 SETUP := .venv/.installed
 
-.PHONY: help setup html pdf test unit lab clean lint bench exercises
+.PHONY: help setup html pdf student test unit lab clean lint bench exercises
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
@@ -16,9 +16,16 @@ html: setup      ## build the HTML book strictly (parallel execution) -> _build/
 pdf: setup       ## build the PDF with xelatex -> _build/latex/alibaba-dual-wheel-casebook.pdf
 	@$(PY) -m casebook.build pdf
 
-test: setup      ## build HTML and PDF, then run every test (browser, PDF, grading, unit)
+student: setup   ## student edition: no instructor notes or solutions -> _build/student/_build/html
+	@$(PY) -m casebook.build student
+
+exercises: setup ## student releases, solutions and otter masters of every chapter -> _build/exercises
+	@.venv/bin/casebook release --all
+
+test: setup      ## build HTML, PDF and the student edition, then run every test (browser, PDF, grading, unit)
 	@$(PY) -m casebook.build html
 	@$(PY) -m casebook.build pdf
+	@$(PY) -m casebook.build student
 	@$(PY) -m pytest -q
 
 unit: setup      ## only the fast unit tests (no build needed)
@@ -30,8 +37,9 @@ lint: setup      ## ruff lint
 lab: setup       ## open the chapters in JupyterLab
 	@.venv/bin/jupyter lab book/
 
-bench: setup     ## measure build times (BENCHMARKS.md)
+bench: setup     ## measure build and grading times (BENCHMARKS.md)
 	@$(PY) benchmarks/bench_build.py
+	@$(PY) benchmarks/bench_grading.py
 
 clean:           ## remove everything generated (keeps .venv)
 	rm -rf _build

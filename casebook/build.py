@@ -153,12 +153,33 @@ def up_to_date(builder: str, output: Path) -> bool:
     return output.exists() and stamp.exists() and stamp.read_text() == inputs_hash()
 
 
-def jupyter_book(builder: str, extra: list[str] | None = None) -> int:
+def jupyter_book(builder: str, extra: list[str] | None = None, env: dict[str, str] | None = None) -> int:
     """Run a strict ``jupyter-book build`` with the given builder."""
     exe = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(exe), "build", str(ROOT), "--builder", builder, "-W", "-n", "--keep-going", *(extra or [])]
     print("build:", " ".join(cmd[1:]))
-    return subprocess.call(cmd, cwd=ROOT)
+    return subprocess.call(cmd, cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+STUDENT_ROOT = ROOT / "_build" / "student"
+STUDENT_HTML = STUDENT_ROOT / "_build" / "html"
+
+
+def build_student(force: bool = False) -> int:
+    """The student edition: the same book without the instructor sections and solutions
+    (``CASEBOOK_EDITION=student``, see :mod:`casebook.sphinxext`), in ``_build/student``."""
+    output = STUDENT_HTML / "index.html"
+    if not force and up_to_date("student", output):
+        print(f"build: {output.relative_to(ROOT)} is up to date (no input changed since the last build)")
+        return 0
+    before = inputs_hash()
+    if execute():
+        return 1
+    code = jupyter_book("html", ["--path-output", str(STUDENT_ROOT)], env={"CASEBOOK_EDITION": "student"})
+    if code == 0 and output.exists():
+        _stamp("student").write_text(before)
+        print(f"build: student edition written to {STUDENT_HTML.relative_to(ROOT)}")
+    return code
 
 
 def _build(builder: str, output: Path, parallel: bool, force: bool) -> int:
@@ -202,11 +223,16 @@ def main(argv: list[str] | None = None) -> int:
             "--serial", action="store_true", help="skip the parallel pre-execution (plain jupyter-book build)"
         )
         p.add_argument("--force", action="store_true", help="build even if no input changed")
+    st = sub.add_parser("student", help="student edition (no instructor notes or solutions) in "
+                        "_build/student/_build/html")
+    st.add_argument("--force", action="store_true", help="build even if no input changed")
     ex = sub.add_parser("execute", help="execute changed chapters into the cache, in parallel")
     ex.add_argument("--force", action="store_true", help="re-execute every chapter")
     args = parser.parse_args(argv)
     if args.target == "execute":
         return 1 if execute(force=args.force) else 0
+    if args.target == "student":
+        return build_student(force=args.force)
     if args.target == "html":
         return build_html(parallel=not args.serial, force=args.force)
     return build_pdf(parallel=not args.serial, force=args.force)

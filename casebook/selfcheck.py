@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 
 from IPython.display import display
 
@@ -29,8 +30,6 @@ def _encode(obj: object) -> str:
 
 def _md_inline(text: str) -> str:
     """Very small Markdown-to-HTML for prompts: paragraphs, **bold**, *italic*, `code`."""
-    import re
-
     out = html.escape(text)
     out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
     out = re.sub(r"\*(.+?)\*", r"<i>\1</i>", out)
@@ -138,3 +137,16 @@ def answer_key(chapter: int) -> None:
         {"text/html": "<span class='casebook-pdf-only'></span>", "text/markdown": md, "text/plain": md},
         raw=True,
     )
+
+
+def solutions(chapter: int) -> None:
+    """The graded exercises' answers, rubrics and model answers: for the instructor edition.
+
+    Same text as the release's ``chNN-solutions.md`` (one generator), with the question
+    headings set in bold so they do not enter the page's table of contents.
+    """
+    from .release import solutions_markdown
+
+    md = solutions_markdown(bank_for(chapter)).split("\n", 2)[2]  # drop the file's own title
+    md = re.sub(r"^## (Question .*)$", r"**\1**", md, flags=re.M)
+    display({"text/markdown": md, "text/plain": md}, raw=True)

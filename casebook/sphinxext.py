@@ -9,6 +9,7 @@ menu picks it up.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from shutil import copy2
 from typing import Any
@@ -44,7 +45,27 @@ def _drop_thebe(app: Any, pagename: str, templatename: str, context: dict, doctr
     ]
 
 
+INSTRUCTOR_CLASSES = {"instructor-only", "tag_instructor-only"}
+
+
+def _student_edition(app: Any, doctree: Any) -> None:
+    """In the student edition (``CASEBOOK_EDITION=student``), drop everything marked for
+    instructors: the "For instructors" section (label ``chNN-instructors``), admonitions with
+    the class ``instructor-only`` and cells tagged ``instructor-only`` (solutions). Done on the doctree, so the search index and the PDF
+    lose them too."""
+    if os.environ.get("CASEBOOK_EDITION", "instructor") != "student":
+        return
+    from docutils import nodes
+
+    for node in list(doctree.findall(nodes.Element)):
+        marked = INSTRUCTOR_CLASSES & set(node.get("classes", []))
+        section = isinstance(node, nodes.section) and any(i.endswith("-instructors") for i in node["ids"])
+        if (marked or section) and node.parent is not None:
+            node.parent.remove(node)
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("doctree-read", _student_edition)
     # before the theme builds its header buttons (priority 501)
     app.connect("html-page-context", _offer_ipynb, priority=400)
     app.connect("html-page-context", _drop_thebe, priority=900)
