@@ -9,7 +9,9 @@ menu picks it up.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from pathlib import Path
 from shutil import copy2
 from typing import Any
@@ -26,7 +28,10 @@ def _offer_ipynb(app: Any, pagename: str, templatename: str, context: dict, doct
         return
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    copy2(executed, target)
+    if _is_student_edition():
+        target.write_text(_student_notebook(executed.read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        copy2(executed, target)
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
@@ -46,6 +51,30 @@ def _drop_thebe(app: Any, pagename: str, templatename: str, context: dict, doctr
 
 
 INSTRUCTOR_CLASSES = {"instructor-only", "tag_instructor-only"}
+INSTRUCTOR_LABEL = re.compile(r"^\(ch\d+-instructors\)=", re.M)
+
+
+def _is_student_edition() -> bool:
+    return os.environ.get("CASEBOOK_EDITION", "instructor") == "student"
+
+
+def _student_notebook(text: str) -> str:
+    """The downloadable notebook of the student edition: cut at the "For instructors" label
+    (the chapter's last section) and without cells tagged ``instructor-only``."""
+    nb = json.loads(text)
+    kept = []
+    for cell in nb["cells"]:
+        if "instructor-only" in cell.get("metadata", {}).get("tags", []):
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        cut = INSTRUCTOR_LABEL.search(source) if cell["cell_type"] == "markdown" else None
+        if cut:
+            if source[: cut.start()].strip():
+                kept.append({**cell, "source": source[: cut.start()].rstrip() + "\n"})
+            break
+        kept.append(cell)
+    nb["cells"] = kept
+    return json.dumps(nb, ensure_ascii=False, indent=1)
 
 
 def _student_edition(app: Any, doctree: Any) -> None:
@@ -53,7 +82,7 @@ def _student_edition(app: Any, doctree: Any) -> None:
     instructors: the "For instructors" section (label ``chNN-instructors``), admonitions with
     the class ``instructor-only`` and cells tagged ``instructor-only`` (solutions). Done on the doctree, so the search index and the PDF
     lose them too."""
-    if os.environ.get("CASEBOOK_EDITION", "instructor") != "student":
+    if not _is_student_edition():
         return
     from docutils import nodes
 
