@@ -140,8 +140,16 @@ def retail_mix(title: str) -> Figure:
         ax.text(xi, top, f"retail {100 * sh:.1f}%", ha="center", va="bottom", fontsize=8)
     switch = int(s.loc[s["basis"] == "new", "fiscal_year"].min())
     ax.axvline(switch - 0.5, color="#444444", lw=1, ls=":")
-    ax.text(switch - 0.56, tops.max() * 0.4, "reporting basis changes (口径变更)", fontsize=8, rotation=90,
-            ha="right", va="center", color="#444444")
+    ax.text(
+        switch - 0.56,
+        tops.max() * 0.4,
+        "reporting basis changes (口径变更)",
+        fontsize=8,
+        rotation=90,
+        ha="right",
+        va="center",
+        color="#444444",
+    )
     handles = [
         Patch(color=style.COLOURS["aidc_retail"], label=metrics.SHORT_LABELS["aidc_retail"]),
         Patch(color=style.COLOURS["aidc_wholesale"], label=metrics.SHORT_LABELS["aidc_wholesale"]),

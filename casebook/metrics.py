@@ -244,7 +244,11 @@ def reconciliation() -> pd.DataFrame:
             add(f"of which {named(part)}", "component", [int(wide.loc[part, y]) for y in years])
     seg_sum = [int(sum(wide.loc[s, y] for s in SEGMENTS)) for y in years]
     add("Sum of the seven segments (computed)", "computed", seg_sum)
-    add(f"{named('segment_total')}, as reported", "reported", [int(wide.loc["segment_total", y]) for y in years])
+    add(
+        f"{named('segment_total')}, as reported",
+        "reported",
+        [int(wide.loc["segment_total", y]) for y in years],
+    )
     unalloc = [int(wide.loc["unallocated", y]) for y in years]
     elim = [int(wide.loc["elimination", y]) for y in years]
     add(named("unallocated"), "adjustment", unalloc)
@@ -296,15 +300,23 @@ def retail_share_history() -> pd.DataFrame:
     """
     retail_old, wholesale_old = history("intl_retail", "old"), history("intl_wholesale", "old")
     rows = [
-        {"fiscal_year": int(y), "retail_rmb_m": int(retail_old[y]), "wholesale_rmb_m": int(wholesale_old[y]),
-         "basis": "old"}
+        {
+            "fiscal_year": int(y),
+            "retail_rmb_m": int(retail_old[y]),
+            "wholesale_rmb_m": int(wholesale_old[y]),
+            "basis": "old",
+        }
         for y in retail_old.index
         if y in wholesale_old.index
     ]
     for y in segment_wide().columns:
         rows.append(
-            {"fiscal_year": int(y), "retail_rmb_m": value("aidc_retail", int(y)),
-             "wholesale_rmb_m": value("aidc_wholesale", int(y)), "basis": "new"}
+            {
+                "fiscal_year": int(y),
+                "retail_rmb_m": value("aidc_retail", int(y)),
+                "wholesale_rmb_m": value("aidc_wholesale", int(y)),
+                "basis": "new",
+            }
         )
     out = pd.DataFrame(rows).drop_duplicates("fiscal_year", keep="last").sort_values("fiscal_year")
     out["retail_share"] = out["retail_rmb_m"] / (out["retail_rmb_m"] + out["wholesale_rmb_m"])

@@ -275,8 +275,14 @@ def cagr_chart(r: CagrResult, values: dict) -> Figure:
     if r.valid:
         steps = range(r.end - r.start + 1)
         path = [metrics.to_yi(r.series[r.start]) * (1 + r.cagr_pct / 100) ** t for t in steps]
-        ax.plot([r.start + t for t in steps], path, "--", color=style.COLOURS["scenario"], lw=1.5,
-                label=f"compounding at {r.cagr_pct:.1f}%/yr")
+        ax.plot(
+            [r.start + t for t in steps],
+            path,
+            "--",
+            color=style.COLOURS["scenario"],
+            lw=1.5,
+            label=f"compounding at {r.cagr_pct:.1f}%/yr",
+        )
         ax.legend(loc="upper left", fontsize=8)
     ax.set_xticks(years, [fy(y) for y in years], fontsize=8)
     ax.set_ylabel("亿元")
@@ -337,8 +343,15 @@ def aidc_mix_projection(
         y = int(y)
         retail, wholesale = metrics.value("aidc_retail", y), metrics.value("aidc_wholesale", y)
         consolidated = metrics.value("consolidated", y)
-        rows.append({"fiscal_year": y, "retail": retail, "wholesale": wholesale,
-                     "rest": consolidated - retail - wholesale, "actual": True})
+        rows.append(
+            {
+                "fiscal_year": y,
+                "retail": retail,
+                "wholesale": wholesale,
+                "rest": consolidated - retail - wholesale,
+                "actual": True,
+            }
+        )
     base = rows[-1]
     for t in range(1, end - BASE_YEAR + 1):
         rows.append(
@@ -383,11 +396,25 @@ def mix_chart(p: MixProjection, values: dict) -> Figure:
     for ax, (col, label, colour, top) in zip(axes, panels, strict=True):
         ax.axvspan(BASE_YEAR + 0.5, path["fiscal_year"].max() + 0.5, color="#eeeeee", zorder=0)
         ax.plot(actual["fiscal_year"], actual[col], "-o", color=colour, ms=4, label="actual")
-        ax.plot(scen["fiscal_year"], scen[col], "--o", color=style.COLOURS["scenario"], ms=3,
-                mfc="white", label="scenario")
+        ax.plot(
+            scen["fiscal_year"],
+            scen[col],
+            "--o",
+            color=style.COLOURS["scenario"],
+            ms=3,
+            mfc="white",
+            label="scenario",
+        )
         last = path.iloc[-1]
-        ax.annotate(f"{last[col]:.1f}%", (last["fiscal_year"], last[col]), xytext=(-4, 6),
-                    textcoords="offset points", ha="right", fontsize=8, color=style.COLOURS["scenario"])
+        ax.annotate(
+            f"{last[col]:.1f}%",
+            (last["fiscal_year"], last[col]),
+            xytext=(-4, 6),
+            textcoords="offset points",
+            ha="right",
+            fontsize=8,
+            color=style.COLOURS["scenario"],
+        )
         ax.set_ylim(0, top)
         ax.set_title(label, fontsize=10)
         ticks = list(path["fiscal_year"][::2])

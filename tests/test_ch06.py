@@ -97,7 +97,9 @@ def test_segment_table_reconciles_with_computed_rows():
     years = [2022, 2023, 2024]
     check = rec[rec["kind"] == "check"]
     assert len(check) == 1 and check[years].to_numpy().tolist() == [[0, 0, 0]]
-    computed = rec.set_index("line").loc["Consolidated revenue (computed): segments + unallocated + eliminations"]
+    computed = rec.set_index("line").loc[
+        "Consolidated revenue (computed): segments + unallocated + eliminations"
+    ]
     assert [computed[y] for y in years] == [853_062, 868_687, 941_168]
     assert (rec["kind"] == "segment").sum() == len(metrics.SEGMENTS)
     assert (rec["kind"] == "component").sum() == 4  # Taotian and AIDC, retail and wholesale each
