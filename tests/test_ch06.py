@@ -266,3 +266,19 @@ def test_chapter_six_bank_meets_the_brief():
     assert round(bank.get("ch06-q2-one-year-jump").answer, 2) == 7.35
     # graded answers must not be shown in the page: no self-check is also graded
     assert not [q for q in bank.questions if q.graded and q.self_check]
+
+
+def test_chapter_six_charts_render_every_chinese_glyph():
+    import warnings
+
+    from casebook import charts
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pngs = [
+            figure_png(charts.retail_mix("国际零售 / 国际批发 (口径变更)")),
+            figure_png(cagr_chart(cainiao_cagr(2020, 2024, "old", "span"), {})),  # 旧口径 in the title
+            figure_png(mix_chart(aidc_mix_projection(20, 5, 5), {})),
+        ]
+    assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
+    assert all(p[:4] == b"\x89PNG" and len(p) > 10_000 for p in pngs)
