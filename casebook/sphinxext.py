@@ -93,8 +93,23 @@ def _student_edition(app: Any, doctree: Any) -> None:
             node.parent.remove(node)
 
 
+def _cut_copied_sources(app: Any, exception: Exception | None) -> None:
+    """The student edition also offers each page's MyST source (``_sources/*.md``); cut it at
+    the "For instructors" label, so the download holds no instructor material either."""
+    if exception is not None or not _is_student_edition():
+        return
+    for path in (Path(app.outdir) / "_sources").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        cut = INSTRUCTOR_LABEL.search(text)
+        if cut:
+            path.write_text(text[: cut.start()].rstrip() + "\n", encoding="utf-8")
+
+
 def setup(app: Any) -> dict[str, Any]:
-    app.connect("doctree-read", _student_edition)
+    # before Sphinx's own collectors (priority 500), so the page's table of contents loses the
+    # instructors' section too
+    app.connect("doctree-read", _student_edition, priority=400)
+    app.connect("build-finished", _cut_copied_sources)
     # before the theme builds its header buttons (priority 501)
     app.connect("html-page-context", _offer_ipynb, priority=400)
     app.connect("html-page-context", _drop_thebe, priority=900)
