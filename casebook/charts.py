@@ -120,3 +120,44 @@ def growth_bars(lines: list[str], start: int, end: int) -> Figure:
     ax.set_ylim(0, g.max() * 1.2)
     ax.set_title(f"Growth {fy(start)} to {fy(end)}")
     return fig
+
+
+def retail_mix(title: str) -> Figure:
+    """International retail and wholesale revenue FY2019-FY2024, stacked, retail's share on top.
+
+    Old-basis years (20-F "international commerce") are drawn lighter than new-basis (AIDC)
+    years, with the change of basis marked, as in :func:`basis_series`.
+    """
+    s = metrics.retail_share_history()
+    fig, ax = plt.subplots(figsize=(7.0, 3.6))
+    x = s["fiscal_year"]
+    alpha = [0.5 if b == "old" else 1.0 for b in s["basis"]]
+    for xi, r, w, a in zip(x, to_yi(s["retail_rmb_m"]), to_yi(s["wholesale_rmb_m"]), alpha, strict=True):
+        ax.bar(xi, r, width=0.6, color=style.COLOURS["aidc_retail"], alpha=a)
+        ax.bar(xi, w, bottom=r, width=0.6, color=style.COLOURS["aidc_wholesale"], alpha=a)
+    tops = to_yi(s["retail_rmb_m"] + s["wholesale_rmb_m"])
+    for xi, top, sh in zip(x, tops, s["retail_share"], strict=True):
+        ax.text(xi, top, f"retail {100 * sh:.1f}%", ha="center", va="bottom", fontsize=8)
+    switch = int(s.loc[s["basis"] == "new", "fiscal_year"].min())
+    ax.axvline(switch - 0.5, color="#444444", lw=1, ls=":")
+    ax.text(
+        switch - 0.56,
+        tops.max() * 0.4,
+        "reporting basis changes (口径变更)",
+        fontsize=8,
+        rotation=90,
+        ha="right",
+        va="center",
+        color="#444444",
+    )
+    handles = [
+        Patch(color=style.COLOURS["aidc_retail"], label=metrics.SHORT_LABELS["aidc_retail"]),
+        Patch(color=style.COLOURS["aidc_wholesale"], label=metrics.SHORT_LABELS["aidc_wholesale"]),
+        Patch(color="#cccccc", label="lighter: old basis (旧口径)"),
+    ]
+    ax.set_xticks(x, [fy(int(v)) for v in x])
+    ax.set_ylabel("亿元 (100 million yuan)")
+    ax.set_ylim(0, tops.max() * 1.15)
+    ax.set_title(title)
+    ax.legend(handles=handles, loc="upper left")
+    return fig

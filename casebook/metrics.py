@@ -208,3 +208,185 @@ def business_groups() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out)
+
+
+# ----------------------------------------------------------------------------- Chapter 6
+
+
+def _line_names() -> pd.DataFrame:
+    return data.load("segment_revenue").drop_duplicates("line_id").set_index("line_id")
+
+
+def reconciliation() -> pd.DataFrame:
+    """The segment table (paper Table 2) with its reconciliation to consolidated revenue computed.
+
+    One row per segment (with its retail / wholesale components), then computed rows: the
+    sum of the seven segments, that sum plus unallocated revenue and inter-segment
+    eliminations, and the difference from the reported consolidated figure (zero when the
+    table reconciles). ``kind`` says what each row is: ``segment``, ``component``,
+    ``reported``, ``adjustment``, ``computed`` or ``check``. Year columns hold RMB million.
+    """
+    wide = segment_wide()
+    names = _line_names()
+    years = [int(y) for y in wide.columns]
+    rows: list[dict] = []
+
+    def add(label: str, kind: str, values: list[int]) -> None:
+        rows.append({"line": label, "kind": kind, **dict(zip(years, values, strict=True))})
+
+    def named(line_id: str) -> str:
+        return f"{names.loc[line_id, 'line']} ({names.loc[line_id, 'line_zh']})"
+
+    for seg in SEGMENTS:
+        add(named(seg), "segment", [int(wide.loc[seg, y]) for y in years])
+        parts = names[(names["parent"] == seg) & (names["role"] == "component")].index
+        for part in parts:
+            add(f"of which {named(part)}", "component", [int(wide.loc[part, y]) for y in years])
+    seg_sum = [int(sum(wide.loc[s, y] for s in SEGMENTS)) for y in years]
+    add("Sum of the seven segments (computed)", "computed", seg_sum)
+    add(
+        f"{named('segment_total')}, as reported",
+        "reported",
+        [int(wide.loc["segment_total", y]) for y in years],
+    )
+    unalloc = [int(wide.loc["unallocated", y]) for y in years]
+    elim = [int(wide.loc["elimination", y]) for y in years]
+    add(named("unallocated"), "adjustment", unalloc)
+    add(named("elimination"), "adjustment", elim)
+    computed = [s + u + e for s, u, e in zip(seg_sum, unalloc, elim, strict=True)]
+    add("Consolidated revenue (computed): segments + unallocated + eliminations", "computed", computed)
+    reported = [int(wide.loc["consolidated", y]) for y in years]
+    add(f"{named('consolidated')}, as reported", "reported", reported)
+    add("Difference: computed − reported", "check", [c - r for c, r in zip(computed, reported, strict=True)])
+    return pd.DataFrame(rows)
+
+
+def aidc_split() -> pd.DataFrame:
+    """AIDC's retail and wholesale revenue per fiscal year, with the shares the paper quotes.
+
+    Shares are fractions (0-1): ``retail_share_of_aidc`` (retail / AIDC total, the paper's
+    70.2% and 79.6%), ``aidc_share_consolidated`` (the paper's 7.3% and 10.9%) and, for
+    contrast, ``aidc_share_segment_total``. Growth columns are year-on-year fractions
+    (empty in the first year).
+    """
+    years = [int(y) for y in segment_wide().columns]
+    rows = []
+    for i, y in enumerate(years):
+        r, w, t = value("aidc_retail", y), value("aidc_wholesale", y), value("aidc_total", y)
+        prev = years[i - 1] if i else None
+        rows.append(
+            {
+                "fiscal_year": y,
+                "retail_rmb_m": r,
+                "wholesale_rmb_m": w,
+                "aidc_rmb_m": t,
+                "retail_share_of_aidc": r / t,
+                "aidc_share_consolidated": share("aidc_total", y, "consolidated"),
+                "aidc_share_segment_total": share("aidc_total", y, "segment_total"),
+                "retail_growth": segment_growth("aidc_retail", prev, y) if prev else None,
+                "wholesale_growth": segment_growth("aidc_wholesale", prev, y) if prev else None,
+                "aidc_growth": segment_growth("aidc_total", prev, y) if prev else None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def retail_share_history() -> pd.DataFrame:
+    """Retail's share of international commerce, FY2019 onwards, with the basis of each year.
+
+    Old-basis years (the 20-F "international commerce" segment) come from
+    ``segment_history``; new-basis years from the segment table. FY2022 appears once, on the
+    new basis (the old basis has no retail / wholesale split for it in ``data/``).
+    """
+    retail_old, wholesale_old = history("intl_retail", "old"), history("intl_wholesale", "old")
+    rows = [
+        {
+            "fiscal_year": int(y),
+            "retail_rmb_m": int(retail_old[y]),
+            "wholesale_rmb_m": int(wholesale_old[y]),
+            "basis": "old",
+        }
+        for y in retail_old.index
+        if y in wholesale_old.index
+    ]
+    for y in segment_wide().columns:
+        rows.append(
+            {
+                "fiscal_year": int(y),
+                "retail_rmb_m": value("aidc_retail", int(y)),
+                "wholesale_rmb_m": value("aidc_wholesale", int(y)),
+                "basis": "new",
+            }
+        )
+    out = pd.DataFrame(rows).drop_duplicates("fiscal_year", keep="last").sort_values("fiscal_year")
+    out["retail_share"] = out["retail_rmb_m"] / (out["retail_rmb_m"] + out["wholesale_rmb_m"])
+    return out.reset_index(drop=True)
+
+
+#: Cainiao's reporting bases, as the book names them.
+CAINIAO_BASES: dict[str, str] = {
+    "old": "Old basis: external revenue only (旧口径)",
+    "new": "Restated segment basis, incl. sales to Alibaba units (新口径)",
+    "prospectus": "Cainiao's own prospectus, standalone company (招股书)",
+    "mixed": "Mixed, as the paper plots it (old to FY2021, restated from FY2022)",
+}
+
+
+def cainiao_series(basis: str) -> pd.Series:
+    """Cainiao revenue (RMB million) by fiscal year on one basis of :data:`CAINIAO_BASES`."""
+    if basis == "old":
+        return history("cainiao", "old")
+    if basis == "prospectus":
+        return history("cainiao", "prospectus")
+    if basis == "new":
+        return _new_basis("cainiao")
+    if basis == "mixed":
+        s = paper_series("cainiao")
+        return s.set_index("fiscal_year")["paper_value_rmb_m"].astype(int)
+    raise ValueError(f"basis must be one of {', '.join(CAINIAO_BASES)}, not {basis!r}")
+
+
+def cainiao_scopes() -> pd.DataFrame:
+    """Cainiao revenue on each reporting scope side by side: rows are bases, columns fiscal years.
+
+    Empty cells mean the basis has no figure for that year. The FY2023 column shows one
+    year's revenue three ways (old, restated, prospectus).
+    """
+    series = {b: cainiao_series(b) for b in ("old", "new", "prospectus")}
+    years = sorted(set().union(*(s.index for s in series.values())))
+    frame = pd.DataFrame({b: s.reindex(years) for b, s in series.items()}).T
+    frame.columns = [int(y) for y in frame.columns]
+    return frame
+
+
+#: Alibaba's fiscal year starts in April: FY2024 runs from April 2023 to March 2024.
+FY_START_MONTH = 4
+
+
+def fiscal_year_span(year: int) -> tuple[str, str]:
+    """First and last day of an Alibaba fiscal year: FY2024 -> ('1 April 2023', '31 March 2024')."""
+    return f"1 April {year - 1}", f"31 March {year}"
+
+
+def fiscal_calendar(years: list[int]) -> pd.DataFrame:
+    """How fiscal years fall across calendar years.
+
+    A fiscal year labelled FY2024 has ``12 - (FY_START_MONTH - 1)`` = 9 months in calendar
+    2023 and 3 in calendar 2024, so reading "FY2024" as "2024" shifts it by most of a year.
+    """
+    earlier = 12 - (FY_START_MONTH - 1)
+    rows = []
+    for y in years:
+        start, end = fiscal_year_span(y)
+        rows.append(
+            {
+                "fiscal_year": y,
+                "from": start,
+                "to": end,
+                "calendar_earlier": y - 1,
+                "months_in_earlier": earlier,
+                "calendar_later": y,
+                "months_in_later": 12 - earlier,
+            }
+        )
+    return pd.DataFrame(rows)

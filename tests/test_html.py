@@ -15,6 +15,7 @@ pytestmark = pytest.mark.built
 
 ROOT = Path(__file__).resolve().parent.parent
 CH3 = "book/ch03-company-overview"
+CH6 = "book/ch06-results"
 
 
 def _pages(html_dir: Path) -> list[Path]:
@@ -41,9 +42,9 @@ def test_no_page_references_a_cdn(html_dir):
             assert host not in text, f"{path.relative_to(html_dir)} references {host}"
 
 
-def _visible_frame(page) -> tuple[str, str]:
-    """The src of the chart image and the readout text that the what-if shows now."""
-    box = page.locator(".casebook-whatif").first
+def _visible_frame(page, index: int = 0) -> tuple[str, str]:
+    """The src of the chart image and the readout text that the ``index``-th what-if shows now."""
+    box = page.locator(".casebook-whatif").nth(index)
     imgs = [i for i in box.locator("img").all() if i.is_visible()]
     readouts = [r for r in box.locator(".casebook-readout").all() if r.is_visible()]
     assert len(imgs) == 1, f"expected one visible chart, found {len(imgs)}"
@@ -155,3 +156,59 @@ def test_executed_chapters_have_no_errors_or_stderr(executed_notebooks):
             for out in cell.get("outputs", []):
                 assert out.get("output_type") != "error", f"{name}: a cell raised"
                 assert out.get("name") != "stderr", f"{name}: stderr output {json.dumps(out)[:200]}"
+
+
+def test_ch06_cagr_explorer_follows_the_basis_and_the_years_offline(html_dir, offline_page):
+    page = offline_page.open(html_dir / f"{CH6}.html")
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    box = page.locator(".casebook-whatif").nth(0)
+    box.scroll_into_view_if_needed()
+    src0, text0 = _visible_frame(page, 0)
+    assert "CAGR: 34.8%" in text0 and "this is the paper's 34.8%" in text0  # opens on the paper's choice
+    box.locator("button", has_text="(correct)").click()  # periods: end − start
+    page.wait_for_timeout(300)
+    src1, text1 = _visible_frame(page, 0)
+    assert src1 != src0 and "CAGR: 45.3%" in text1 and "over 4 periods" in text1
+    box.locator("button", has_text="Restated basis").click()  # no FY2020 on the restated basis
+    page.wait_for_timeout(300)
+    src2, text2 = _visible_frame(page, 0)
+    assert "CAGR: no rate" in text2 and "No FY2020 figure" in text2
+    handles = box.locator(".noUi-handle")
+    assert handles.count() == 2
+    handles.nth(0).focus()
+    page.keyboard.press("ArrowRight")  # start FY2020 -> FY2021
+    page.keyboard.press("ArrowRight")  # -> FY2022
+    page.wait_for_timeout(300)
+    src3, text3 = _visible_frame(page, 0)
+    assert "CAGR: 21.7%" in text3 and "consistent basis and period count" in text3
+    assert len({src0, src1, src2, src3}) == 4, "each choice should show its own chart"
+    assert offline_page.problems() == []
+
+
+def test_ch06_projection_moves_with_its_sliders_offline(html_dir, offline_page):
+    page = offline_page.open(html_dir / f"{CH6}.html")
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    assert page.locator(".casebook-whatif").count() == 2
+    box = page.locator(".casebook-whatif").nth(1)
+    box.scroll_into_view_if_needed()
+    src0, text0 = _visible_frame(page, 1)
+    assert "scenario, not a forecast" in text0 and "FY2028: 16.0%" in text0
+    handles = box.locator(".noUi-handle")
+    assert handles.count() == 3
+    handles.nth(0).focus()
+    page.keyboard.press("ArrowLeft")  # retail 20% -> 10%
+    page.keyboard.press("ArrowLeft")  # -> 0%
+    page.wait_for_timeout(300)
+    src1, text1 = _visible_frame(page, 1)
+    assert src1 != src0 and text1 != text0
+    handles.nth(1).focus()
+    page.keyboard.press("ArrowLeft")  # wholesale 5% -> 0%
+    handles.nth(2).focus()
+    page.keyboard.press("ArrowLeft")  # rest 5% -> 2.5%
+    page.keyboard.press("ArrowLeft")  # -> 0%
+    page.wait_for_timeout(300)
+    src2, text2 = _visible_frame(page, 1)
+    # zero growth everywhere: both shares stay at their FY2024 values
+    assert "FY2028: 10.9% (FY2024: 10.9%)" in text2 and "FY2028: 79.6% (FY2024: 79.6%)" in text2
+    assert src2 not in (src0, src1)
+    assert offline_page.problems() == []
