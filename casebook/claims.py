@@ -72,6 +72,7 @@ RECOMPUTE: dict[str, Callable[[], float]] = {
     "cloud_share_fy2024": lambda: _pct(share("cloud", 2024, "segment_total")),
     "aidc_share_segments_fy2024": lambda: _pct(share("aidc_total", 2024, "segment_total")),
     "cainiao_share_fy2024": lambda: _pct(share("cainiao", 2024, "segment_total")),
+    "wholesale_growth_slowed": lambda: _growth_pct("aidc_wholesale", 2023, 2024),
     "aidc_growth_vs_peers": lambda: _growth_pct("aidc_total", 2022, 2024),
     "cainiao_revenue_fy2024": lambda: to_yi(value("cainiao", 2024)),
     "cainiao_cagr": lambda: float(cainiao_cagr_variants()["cagr_pct"].iloc[0]),

@@ -29,6 +29,7 @@ SECTION_6_CLAIMS = {
     "retail_share_aidc_fy2022",
     "retail_share_aidc_fy2024",
     "aidc_growth_vs_peers",
+    "wholesale_growth_slowed",
     "cainiao_cagr",
     "five_day_delivery",
 }
@@ -63,6 +64,17 @@ def test_aidc_shares_need_the_consolidated_denominator():
     for year, claim_id in ((2022, "aidc_share_fy2022"), (2024, "aidc_share_fy2024")):
         on_segments = 100 * metrics.share("aidc_total", year, "segment_total")
         assert abs(on_segments - metrics.claim(claim_id)["paper_value"]) > 0.4
+
+
+def test_wholesale_did_not_slow_down():
+    # the paper: B-end wholesale growth "slowed" (增速趋缓); the table says it sped up
+    before = 100 * metrics.segment_growth("aidc_wholesale", 2022, 2023)
+    after = claims.recompute("wholesale_growth_slowed")
+    assert before == pytest.approx(5.8, abs=0.05)
+    assert after == pytest.approx(7.0, abs=0.05)
+    assert after > before
+    assert after < 100 * metrics.segment_growth("aidc_retail", 2023, 2024)  # slow only next to retail
+    assert metrics.claim("wholesale_growth_slowed")["verdict"] == "does_not_hold"
 
 
 def test_aidc_grew_faster_than_cainiao_and_cloud():
