@@ -172,9 +172,9 @@ def build_student(force: bool = False) -> int:
     if not force and up_to_date("student", output):
         print(f"build: {output.relative_to(ROOT)} is up to date (no input changed since the last build)")
         return 0
-    before = inputs_hash()
     if execute():
         return 1
+    before = inputs_hash()  # after execution, as in _build
     code = jupyter_book("html", ["--path-output", str(STUDENT_ROOT)], env={"CASEBOOK_EDITION": "student"})
     if code == 0 and output.exists():
         _stamp("student").write_text(before)
@@ -186,9 +186,11 @@ def _build(builder: str, output: Path, parallel: bool, force: bool) -> int:
     if not force and up_to_date(builder, output):
         print(f"build: {output.relative_to(ROOT)} is up to date (no input changed since the last build)")
         return 0
-    before = inputs_hash()
     if parallel and execute():
         return 1
+    # hashed after execution, which touches the chapters it re-ran (so Sphinx re-reads them);
+    # an edit made while Sphinx runs still triggers the next build
+    before = inputs_hash()
     code = jupyter_book(builder)
     if code == 0 and output.exists():
         # hash taken before the build: an edit made while it ran triggers the next build

@@ -6,7 +6,9 @@ sourced fiscal year.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -218,6 +220,14 @@ def cainiao_cagr(start: float, end: float, basis: str, periods: str = "span") ->
     return result(n, rate, "", tuple(warns))
 
 
+def cagr_frame_key(values: Mapping[str, Any]) -> tuple:
+    """What-if frames that share a chart: a choice with no rate looks the same whichever period
+    count is picked, so those frames are drawn once."""
+    r = cainiao_cagr(**values)
+    key = (values["start"], values["end"], values["basis"])
+    return key if not r.valid else (*key, values["periods"])
+
+
 def _years(n: int) -> str:
     return f"{n} year" if n == 1 else f"{n} years"
 
@@ -386,7 +396,7 @@ def mix_summary(p: MixProjection, values: dict) -> dict[str, str]:
 
 def mix_chart(p: MixProjection, values: dict) -> Figure:
     """Two panels: AIDC's share of group revenue and retail's share of AIDC, actual then scenario."""
-    fig, axes = plt.subplots(1, 2, figsize=(7.0, 3.0), dpi=80)
+    fig, axes = plt.subplots(1, 2, figsize=(7.0, 3.0), dpi=80, layout="tight")
     path = p.path
     actual, scen = path[path["actual"]], path[path["fiscal_year"] >= BASE_YEAR]
     panels = (
@@ -428,5 +438,4 @@ def mix_chart(p: MixProjection, values: dict) -> Figure:
         fontsize=10,
         fontweight="bold",
     )
-    fig.tight_layout()
     return fig

@@ -133,11 +133,13 @@ def test_mimebundle_offers_widget_png_and_plain_text():
 
 
 def test_scenarios_table_low_base_high():
-    table = make(params=[
-        Param("aidc_growth", "AIDC growth", 0, 40, 5, 20, unit="%/yr", low=10, high=30),
-        Param("rest_growth", "Rest", 0, 10, 2.5, 5, unit="%/yr", low=7.5, high=2.5),
-        Param("target_share", "Target", 15, 25, 5, 20, unit="%"),
-    ]).scenarios()
+    table = make(
+        params=[
+            Param("aidc_growth", "AIDC growth", 0, 40, 5, 20, unit="%/yr", low=10, high=30),
+            Param("rest_growth", "Rest", 0, 10, 2.5, 5, unit="%/yr", low=7.5, high=2.5),
+            Param("target_share", "Target", 15, 25, 5, 20, unit="%"),
+        ]
+    ).scenarios()
     assert list(table["Scenario"]) == ["Low", "Base", "High"]
     assert list(table["AIDC growth"]) == ["10 %/yr", "20 %/yr", "30 %/yr"]
     assert table.loc[1, "Target reached"].startswith("FY2030")
@@ -148,3 +150,48 @@ def test_too_many_frames_is_refused():
     with pytest.raises(ValueError, match="too many"):
         make(params=[Param("aidc_growth", "A", 0, 40, 1, 20), Param("rest_growth", "R", 0, 10, 1, 5)])
     assert MAX_FRAMES >= 100
+
+
+def _frame_images(box) -> list[bytes]:
+    """The PNG of every frame in a what-if widget, in grid order."""
+    stack = box.children[len(box.children) - 2]
+    pngs = []
+    for frame in _leaves(stack):
+        out = frame.children[1]
+        pngs.append(base64.b64decode(out.outputs[0]["data"]["image/png"]))
+    return pngs
+
+
+def test_every_frame_has_the_same_size_so_the_chart_does_not_jump():
+    import io
+
+    from PIL import Image as PILImage
+
+    w = make()
+    sizes = {PILImage.open(io.BytesIO(png)).size for png in _frame_images(w.widget())}
+    assert len(sizes) == 1, sizes
+    margins = w.frame_margins()
+    assert 0 < margins["left"] < margins["right"] < 1 and 0 < margins["bottom"] < margins["top"] < 1
+
+
+def test_frames_with_an_equal_key_are_drawn_once_and_shared():
+    calls = []
+
+    def render(result, values):
+        calls.append(dict(values))
+        return share_chart(result, values)
+
+    # every target share gives the same key: one frame per (aidc, rest) pair
+    w = WhatIf(
+        "t",
+        make().params,
+        aidc_share_path,
+        render,
+        share_summary,
+        frame_key=lambda v: (v["aidc_growth"], v["rest_growth"]),
+    )
+    box = w.widget()
+    leaves = list(_leaves(box.children[len(box.children) - 2]))
+    assert len(leaves) == len(grid(w.params)) == 18
+    assert len({id(f) for f in leaves}) == 9  # 3 x 3 distinct frames, each shown for both targets
+    assert len(calls) == 9 + 3  # the frames, plus the three layouts that fix the margins
