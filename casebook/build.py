@@ -99,6 +99,9 @@ def execute(timeout: int = 600, force: bool = False) -> int:
         if record is not None:
             cache.remove_cache(record.pk)
     print(f"execute: running {len(stale)} of {len(uris)} notebooks in parallel")
+    # the kernels started here are ours: let them render what-if frames on every core too, so
+    # the longest chapter does not hold up the build (casebook.whatif.frame_workers)
+    os.environ.setdefault("CASEBOOK_FRAME_WORKERS", str(os.cpu_count() or 1))
     start = time.perf_counter()
     executor = load_executor("local-parallel", cache=cache)
     result = executor.run_and_cache(filter_uris=stale, timeout=timeout, allow_errors=False)
@@ -225,8 +228,9 @@ def main(argv: list[str] | None = None) -> int:
             "--serial", action="store_true", help="skip the parallel pre-execution (plain jupyter-book build)"
         )
         p.add_argument("--force", action="store_true", help="build even if no input changed")
-    st = sub.add_parser("student", help="student edition (no instructor notes or solutions) in "
-                        "_build/student/_build/html")
+    st = sub.add_parser(
+        "student", help="student edition (no instructor notes or solutions) in _build/student/_build/html"
+    )
     st.add_argument("--force", action="store_true", help="build even if no input changed")
     ex = sub.add_parser("execute", help="execute changed chapters into the cache, in parallel")
     ex.add_argument("--force", action="store_true", help="re-execute every chapter")

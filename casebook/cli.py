@@ -92,8 +92,15 @@ def cmd_grade(args: argparse.Namespace) -> int:
     out = args.out or folder.parent / f"{folder.name}-graded"
     limits = grader.Limits(timeout=args.timeout, memory_mb=args.memory)
     try:
-        report = grader.grade_folder(folder, bank, out, limits=limits, jobs=args.jobs,
-                                     resume=not args.no_resume, progress=not args.quiet)
+        report = grader.grade_folder(
+            folder,
+            bank,
+            out,
+            limits=limits,
+            jobs=args.jobs,
+            resume=not args.no_resume,
+            progress=not args.quiet,
+        )
     except grader.GradingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -109,8 +116,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(f"rubric scores:      {report.manual_template}  (fill 'points', then `casebook merge`)")
     print(f"one result each:    {out / 'results'}/")
     if report.interrupted:
-        print("interrupted: finished results are saved; run the same command again to grade the rest",
-              file=sys.stderr)
+        print(
+            "interrupted: finished results are saved; run the same command again to grade the rest",
+            file=sys.stderr,
+        )
         return 130
     return 0
 
@@ -147,29 +156,44 @@ def cmd_otter(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
-        prog="casebook", description="Exercises for the Alibaba casebook: release, check, grade, merge.",
-        epilog="Run `casebook COMMAND --help` for each command's options.")
+        prog="casebook",
+        description="Exercises for the Alibaba casebook: release, check, grade, merge.",
+        epilog="Run `casebook COMMAND --help` for each command's options.",
+    )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("release", help="write student notebooks, solutions and otter masters",
-                       description="Generate, from exercises/chNN.yml, the student release (notebook "
-                       "without answers, public checks, data), the solutions and an otter master notebook.")
+    p = sub.add_parser(
+        "release",
+        help="write student notebooks, solutions and otter masters",
+        description="Generate, from exercises/chNN.yml, the student release (notebook "
+        "without answers, public checks, data), the solutions and an otter master notebook.",
+    )
     p.add_argument("chapters", nargs="*", type=int, metavar="CHAPTER", help="chapter numbers (default: all)")
     p.add_argument("--all", action="store_true", help="every chapter that has a question bank")
-    p.add_argument("--out", type=Path, default=Path("_build/exercises"), help="output folder (default: %(default)s)")
+    p.add_argument(
+        "--out", type=Path, default=Path("_build/exercises"), help="output folder (default: %(default)s)"
+    )
     p.set_defaults(func=cmd_release)
 
-    p = sub.add_parser("check", help="grade one notebook and print the student's feedback",
-                       description="Grade one submission in the sandbox and print what the student would see.")
+    p = sub.add_parser(
+        "check",
+        help="grade one notebook and print the student's feedback",
+        description="Grade one submission in the sandbox and print what the student would see.",
+    )
     p.add_argument("notebook", type=Path, help="a filled-in exercise notebook (.ipynb)")
     p.add_argument("--chapter", type=int, help="chapter number (default: read from the notebook)")
     _limits(p)
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("grade", help="grade a folder of submissions into a gradebook",
-                       description="Grade every .ipynb in FOLDER (or FOLDER/<student>/*.ipynb), each in its "
-                       "own sandboxed process. Results are saved as each finishes; run again to resume.")
-    p.add_argument("folder", type=Path, help="folder of submissions; the file (or sub-folder) name is the student")
+    p = sub.add_parser(
+        "grade",
+        help="grade a folder of submissions into a gradebook",
+        description="Grade every .ipynb in FOLDER (or FOLDER/<student>/*.ipynb), each in its "
+        "own sandboxed process. Results are saved as each finishes; run again to resume.",
+    )
+    p.add_argument(
+        "folder", type=Path, help="folder of submissions; the file (or sub-folder) name is the student"
+    )
     p.add_argument("--chapter", type=int, help="chapter number (default: read from the notebooks)")
     p.add_argument("--out", type=Path, help="output folder (default: FOLDER-graded next to FOLDER)")
     p.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default: %(default)s)")
@@ -178,30 +202,43 @@ def parser() -> argparse.ArgumentParser:
     _limits(p)
     p.set_defaults(func=cmd_grade)
 
-    p = sub.add_parser("merge", help="merge rubric scores into the gradebook",
-                       description="Merge the instructor's rubric scores (manual_scores.csv, column "
-                       "'points') into the gradebook. Every row is checked; on any problem nothing is written.")
+    p = sub.add_parser(
+        "merge",
+        help="merge rubric scores into the gradebook",
+        description="Merge the instructor's rubric scores (manual_scores.csv, column "
+        "'points') into the gradebook. Every row is checked; on any problem nothing is written.",
+    )
     p.add_argument("gradebook", type=Path, help="gradebook.csv written by `casebook grade`")
     p.add_argument("manual", type=Path, help="the filled-in manual_scores.csv")
     p.add_argument("--chapter", type=int, help="chapter number (default: from the graded results)")
     p.add_argument("--out", type=Path, help="merged gradebook (default: GRADEBOOK-with-manual.csv)")
     p.set_defaults(func=cmd_merge)
 
-    p = sub.add_parser("otter", help="build an otter-grader autograder for one chapter",
-                       description="Write the otter master notebook and run `otter assign` on it: the "
-                       "autograder zip works with `otter grade`, `otter run` and Gradescope.")
+    p = sub.add_parser(
+        "otter",
+        help="build an otter-grader autograder for one chapter",
+        description="Write the otter master notebook and run `otter assign` on it: the "
+        "autograder zip works with `otter grade`, `otter run` and Gradescope.",
+    )
     p.add_argument("chapter", type=int, help="chapter number")
-    p.add_argument("--out", type=Path, default=Path("_build/exercises"), help="output folder (default: %(default)s)")
+    p.add_argument(
+        "--out", type=Path, default=Path("_build/exercises"), help="output folder (default: %(default)s)"
+    )
     p.set_defaults(func=cmd_otter)
     return top
 
 
 def _limits(p: argparse.ArgumentParser) -> None:
     d = grader.Limits()
-    p.add_argument("--timeout", type=_positive, default=d.timeout,
-                   help="seconds each notebook may run (default: %(default)s)")
-    p.add_argument("--memory", type=int, default=d.memory_mb,
-                   help="memory per notebook, in MB (default: %(default)s)")
+    p.add_argument(
+        "--timeout",
+        type=_positive,
+        default=d.timeout,
+        help="seconds each notebook may run (default: %(default)s)",
+    )
+    p.add_argument(
+        "--memory", type=int, default=d.memory_mb, help="memory per notebook, in MB (default: %(default)s)"
+    )
 
 
 def _positive(text: str) -> float:

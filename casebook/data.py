@@ -266,10 +266,23 @@ def validate_all() -> list[str]:
     return names
 
 
+#: Caches of values derived from the tables (see :mod:`casebook.metrics`), cleared with them.
+_derived_caches: list[Any] = []
+
+
+def register_cache(cached: Any) -> Any:
+    """Mark a ``functools.cache`` function as derived from the tables: :func:`clear_cache`
+    clears it too. Returns the function, so it can serve as a decorator."""
+    _derived_caches.append(cached)
+    return cached
+
+
 def clear_cache() -> None:
     """Forget loaded tables (after the files change, or in tests)."""
     _load.cache_clear()
     _metadata.cache_clear()
+    for cached in _derived_caches:
+        cached.cache_clear()
 
 
 def source_line(*source_ids: str) -> str:

@@ -47,8 +47,16 @@ from typing import Any
 from . import __version__, release
 from .questions import Bank, Question, check
 
-STATUSES = ("graded", "graded_with_errors", "changed_notebook", "timeout", "memory_limit",
-            "output_limit", "crashed", "invalid_submission")
+STATUSES = (
+    "graded",
+    "graded_with_errors",
+    "changed_notebook",
+    "timeout",
+    "memory_limit",
+    "output_limit",
+    "crashed",
+    "invalid_submission",
+)
 MAX_NOTEBOOK_BYTES = 5_000_000
 MAX_CELLS = 500
 MAX_CELL_CHARS = 200_000
@@ -69,8 +77,12 @@ class Limits:
     tmp_mb: int = 64  # private /tmp
 
     def job(self) -> dict[str, int]:
-        return {"memory_bytes": self.memory_mb * 2**20, "cpu_seconds": int(self.timeout) + 5,
-                "file_bytes": self.tmp_mb * 2**20, "open_files": 256}
+        return {
+            "memory_bytes": self.memory_mb * 2**20,
+            "cpu_seconds": int(self.timeout) + 5,
+            "file_bytes": self.tmp_mb * 2**20,
+            "open_files": 256,
+        }
 
 
 # ------------------------------------------------------------------ reading a submission
@@ -132,24 +144,50 @@ def sandbox_command(support: Path, limits: Limits, notebook_dir: str = "/tmp/wor
     """The bubblewrap command line that runs :mod:`casebook.runner` with only public files."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
-        raise GradingError("bubblewrap (bwrap) is not installed; run `make setup` first "
-                           "(the grader will not run student code without a sandbox)")
-    cmd = [bwrap, "--unshare-all", "--die-with-parent", "--new-session",
-           "--proc", "/proc", "--dev", "/dev"]
-    roots = {"/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", sys.prefix, sys.base_prefix,
-             str(PACKAGE_DIR)}
+        raise GradingError(
+            "bubblewrap (bwrap) is not installed; run `make setup` first "
+            "(the grader will not run student code without a sandbox)"
+        )
+    cmd = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev"]
+    roots = {"/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", sys.prefix, sys.base_prefix, str(PACKAGE_DIR)}
     for root in sorted(roots):
         if Path(root).exists():
             cmd += ["--ro-bind", root, root]
     cmd += ["--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp", "--dir", notebook_dir]
     for item in sorted(support.iterdir()):
         cmd += ["--ro-bind", str(item), f"{notebook_dir}/{item.name}"]
-    cmd += ["--chdir", notebook_dir, "--clearenv",
-            "--setenv", "HOME", "/tmp", "--setenv", "MPLBACKEND", "Agg",
-            "--setenv", "MPLCONFIGDIR", "/tmp/mpl", "--setenv", "OPENBLAS_NUM_THREADS", "1",
-            "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
-            "--setenv", "PATH", "/usr/bin:/bin",
-            "--", sys.executable, "-I", "-B", "-m", "casebook.runner"]
+    cmd += [
+        "--chdir",
+        notebook_dir,
+        "--clearenv",
+        "--setenv",
+        "HOME",
+        "/tmp",
+        "--setenv",
+        "MPLBACKEND",
+        "Agg",
+        "--setenv",
+        "MPLCONFIGDIR",
+        "/tmp/mpl",
+        "--setenv",
+        "OPENBLAS_NUM_THREADS",
+        "1",
+        "--setenv",
+        "OMP_NUM_THREADS",
+        "1",
+        "--setenv",
+        "PYTHONDONTWRITEBYTECODE",
+        "1",
+        "--setenv",
+        "PATH",
+        "/usr/bin:/bin",
+        "--",
+        sys.executable,
+        "-I",
+        "-B",
+        "-m",
+        "casebook.runner",
+    ]
     return cmd
 
 
@@ -180,21 +218,36 @@ def _drain(stream: io.BufferedReader, cap: int, kept: bytearray, over: threading
 def run_cells(cells: list[dict[str, Any]], names: list[str], support: Path, limits: Limits) -> RunOutcome:
     """Run a submission's cells in the sandbox and collect what it reports."""
     read_end, write_end = os.pipe()
-    job = {"cells": cells, "vars": names, "print_cap": limits.print_chars,
-           "channel_fd": write_end, "limits": limits.job()}
+    job = {
+        "cells": cells,
+        "vars": names,
+        "print_cap": limits.print_chars,
+        "channel_fd": write_end,
+        "limits": limits.job(),
+    }
     start = time.monotonic()
-    proc = subprocess.Popen(sandbox_command(support, limits), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, pass_fds=(write_end,), start_new_session=True)
+    proc = subprocess.Popen(
+        sandbox_command(support, limits),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        pass_fds=(write_end,),
+        start_new_session=True,
+    )
     os.close(write_end)
     with _LIVE_LOCK:
         _LIVE.add(proc)
     channel = os.fdopen(read_end, "rb")
     out_kept, err_kept, msg_kept = bytearray(), bytearray(), bytearray()
     overflow = threading.Event()
-    readers = [threading.Thread(target=_drain, args=(s, cap, k, overflow), daemon=True)
-               for s, cap, k in ((proc.stdout, limits.output_bytes, out_kept),
-                                 (proc.stderr, limits.output_bytes, err_kept),
-                                 (channel, 4 * limits.output_bytes, msg_kept))]
+    readers = [
+        threading.Thread(target=_drain, args=(s, cap, k, overflow), daemon=True)
+        for s, cap, k in (
+            (proc.stdout, limits.output_bytes, out_kept),
+            (proc.stderr, limits.output_bytes, err_kept),
+            (channel, 4 * limits.output_bytes, msg_kept),
+        )
+    ]
     for t in readers:
         t.start()
     try:
@@ -242,10 +295,16 @@ def run_cells(cells: list[dict[str, Any]], names: list[str], support: Path, limi
         stopped = "output_limit"
     if not finished and not stopped:
         stopped = "crashed"
-    return RunOutcome(answers={k: v for k, v in answers.items() if k in names}, errors=errors,
-                      finished=finished and not stopped, stopped=stopped, last_cell=last_cell,
-                      printed_truncated=truncated, seconds=seconds,
-                      stderr=bytes(err_kept[-2000:]).decode("utf-8", "replace"))
+    return RunOutcome(
+        answers={k: v for k, v in answers.items() if k in names},
+        errors=errors,
+        finished=finished and not stopped,
+        stopped=stopped,
+        last_cell=last_cell,
+        printed_truncated=truncated,
+        seconds=seconds,
+        stderr=bytes(err_kept[-2000:]).decode("utf-8", "replace"),
+    )
 
 
 _LIVE: set[subprocess.Popen] = set()  # sandboxes running now, so an interrupt can stop them
@@ -275,17 +334,26 @@ def score_answers(bank: Bank, answers: dict[str, Any]) -> list[dict[str, Any]]:
         value = answers.get(q.var)
         if q.manual:
             text = value if isinstance(value, str) else ""
-            rows.append({"question": q.var, "points": None, "max": q.points, "manual": True,
-                         "feedback": "Needs manual grading against the rubric."
-                         if text.strip() else "No written answer; needs manual grading.",
-                         "answer": text})
+            rows.append(
+                {
+                    "question": q.var,
+                    "points": None,
+                    "max": q.points,
+                    "manual": True,
+                    "feedback": "Needs manual grading against the rubric."
+                    if text.strip()
+                    else "No written answer; needs manual grading.",
+                    "answer": text,
+                }
+            )
             continue
         if not present:
             points, feedback = 0.0, f"No answer: the variable {q.var} was not set."
         else:
             points, feedback = check(q, value)
-        rows.append({"question": q.var, "points": points, "max": q.points, "manual": False,
-                     "feedback": feedback})
+        rows.append(
+            {"question": q.var, "points": points, "max": q.points, "manual": False, "feedback": feedback}
+        )
     return rows
 
 
@@ -304,8 +372,10 @@ def _status(parsed: Parsed, outcome: RunOutcome) -> tuple[str, str]:
         return "memory_limit", "; ".join([f"ran out of memory in cell {memory[0]['index']}"] + notes)
     if outcome.errors:
         first = outcome.errors[0]
-        text = f"{len(outcome.errors)} cell(s) raised an error, first in cell {first['index']}: " \
-               f"{first['type']}: {first['message']}"[:400]
+        text = (
+            f"{len(outcome.errors)} cell(s) raised an error, first in cell {first['index']}: "
+            f"{first['type']}: {first['message']}"[:400]
+        )
         return "graded_with_errors", "; ".join([text] + notes)
     if notes:
         return "changed_notebook", "; ".join(notes)
@@ -328,21 +398,36 @@ def bank_fingerprint(bank: Bank) -> str:
 def grade_one(path: Path, student: str, bank: Bank, support: Path, limits: Limits) -> dict[str, Any]:
     """Grade one submission file; never raises for anything the submission does."""
     raw = path.read_bytes()
-    result: dict[str, Any] = {"student": student, "file": str(path), "sha256": sha256(raw),
-                              "bank": bank_fingerprint(bank), "chapter": bank.chapter,
-                              "max_points": bank.total_points}
+    result: dict[str, Any] = {
+        "student": student,
+        "file": str(path),
+        "sha256": sha256(raw),
+        "bank": bank_fingerprint(bank),
+        "chapter": bank.chapter,
+        "max_points": bank.total_points,
+    }
     parsed = parse_submission(raw, bank)
     if parsed.problem:
         questions = score_answers(bank, {})
         for item in questions:
             item["feedback"] = "Not graded: the notebook could not be read (see the status)."
-        result.update(status="invalid_submission", message=parsed.problem, seconds=0.0,
-                      questions=questions, cell_errors=[])
+        result.update(
+            status="invalid_submission",
+            message=parsed.problem,
+            seconds=0.0,
+            questions=questions,
+            cell_errors=[],
+        )
     else:
         outcome = run_cells(parsed.cells, [q.var for q in bank.graded_questions], support, limits)
         status, message = _status(parsed, outcome)
-        result.update(status=status, message=message, seconds=round(outcome.seconds, 3),
-                      questions=score_answers(bank, outcome.answers), cell_errors=outcome.errors[:20])
+        result.update(
+            status=status,
+            message=message,
+            seconds=round(outcome.seconds, 3),
+            questions=score_answers(bank, outcome.answers),
+            cell_errors=outcome.errors[:20],
+        )
     auto = [r["points"] for r in result["questions"] if not r["manual"]]
     result["auto_total"] = round(sum(auto), 4)
     result["manual_pending"] = [r["question"] for r in result["questions"] if r["manual"]]
@@ -401,9 +486,16 @@ class BatchReport:
     manual_template: Path
 
 
-def grade_folder(folder: Path, bank: Bank, out: Path, limits: Limits = Limits(), jobs: int = 2,
-                 resume: bool = True, progress: bool = True,
-                 on_result: Callable[[dict[str, Any]], None] | None = None) -> BatchReport:
+def grade_folder(
+    folder: Path,
+    bank: Bank,
+    out: Path,
+    limits: Limits = Limits(),
+    jobs: int = 2,
+    resume: bool = True,
+    progress: bool = True,
+    on_result: Callable[[dict[str, Any]], None] | None = None,
+) -> BatchReport:
     """Grade every notebook in ``folder``; write results, the gradebook and a manual-score sheet."""
     folder, out = Path(folder), Path(out)
     if not folder.is_dir():
@@ -414,8 +506,11 @@ def grade_folder(folder: Path, bank: Bank, out: Path, limits: Limits = Limits(),
     todo: list[tuple[str, Path]] = []
     for student, path in submissions.items():
         previous = load_result(result_path(out, student)) if resume else None
-        if previous and previous.get("bank") == fingerprint and \
-                previous.get("sha256") == sha256(path.read_bytes()):
+        if (
+            previous
+            and previous.get("bank") == fingerprint
+            and previous.get("sha256") == sha256(path.read_bytes())
+        ):
             results[student] = previous
         else:
             todo.append((student, path))
@@ -444,9 +539,16 @@ def grade_folder(folder: Path, bank: Bank, out: Path, limits: Limits = Limits(),
                     try:
                         result = fut.result()
                     except Exception as exc:  # noqa: BLE001 - one submission must not stop the batch
-                        result = {"student": student, "status": "crashed", "questions": score_answers(bank, {}),
-                                  "message": f"grader error: {type(exc).__name__}: {exc}", "auto_total": 0.0,
-                                  "max_points": bank.total_points, "bank": fingerprint, "sha256": ""}
+                        result = {
+                            "student": student,
+                            "status": "crashed",
+                            "questions": score_answers(bank, {}),
+                            "message": f"grader error: {type(exc).__name__}: {exc}",
+                            "auto_total": 0.0,
+                            "max_points": bank.total_points,
+                            "bank": fingerprint,
+                            "sha256": "",
+                        }
                     atomic_write(result_path(out, student), json.dumps(result, indent=1, ensure_ascii=False))
                     results[student] = result
                     if on_result:
@@ -467,15 +569,27 @@ def grade_folder(folder: Path, bank: Bank, out: Path, limits: Limits = Limits(),
     template = out / "manual_scores.csv"
     if bank.graded_questions and any(q.manual for q in bank.graded_questions):
         _write_manual_template(template, bank, ordered)
-    return BatchReport(results=ordered, graded=len(results) - skipped, skipped=skipped,
-                       interrupted=interrupted, gradebook=gradebook, manual_template=template)
+    return BatchReport(
+        results=ordered,
+        graded=len(results) - skipped,
+        skipped=skipped,
+        interrupted=interrupted,
+        gradebook=gradebook,
+        manual_template=template,
+    )
 
 
 def _progress(total: int, enabled: bool, label: str) -> Any:
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=label, unit="notebook", disable=not enabled or total == 0,
-                file=sys.stderr, dynamic_ncols=True)
+    return tqdm(
+        total=total,
+        desc=label,
+        unit="notebook",
+        disable=not enabled or total == 0,
+        file=sys.stderr,
+        dynamic_ncols=True,
+    )
 
 
 # ------------------------------------------------------------------ gradebook and manual scores
@@ -504,10 +618,14 @@ def gradebook_rows(bank: Bank, results: dict[str, dict[str, Any]]) -> list[dict[
                 else:
                     manual_total += float(item["points"])
         auto = float(r.get("auto_total", 0.0))
-        row.update(auto_total=_fmt(auto), manual_total="" if pending else _fmt(manual_total),
-                   total="" if pending else _fmt(round(auto + manual_total, 4)),
-                   max_points=_fmt(bank.total_points), status=r.get("status", ""),
-                   message=(r.get("message") or "") + ("; rubric answers need manual grading" if pending else ""))
+        row.update(
+            auto_total=_fmt(auto),
+            manual_total="" if pending else _fmt(manual_total),
+            total="" if pending else _fmt(round(auto + manual_total, 4)),
+            max_points=_fmt(bank.total_points),
+            status=r.get("status", ""),
+            message=(r.get("message") or "") + ("; rubric answers need manual grading" if pending else ""),
+        )
         row["message"] = row["message"].lstrip("; ")
         rows.append(row)
     return rows
@@ -545,9 +663,16 @@ def _write_manual_template(path: Path, bank: Bank, results: dict[str, dict[str, 
         for q in manual:
             if (student, q.var) in have:
                 continue
-            rows.append({"student": student, "question": q.var, "points": "",
-                         "max_points": _fmt(q.points), "answer": answers.get(q.var, ""),
-                         "criteria": " | ".join(f"{c['points']:g}: {c['text']}" for c in q.criteria)})
+            rows.append(
+                {
+                    "student": student,
+                    "question": q.var,
+                    "points": "",
+                    "max_points": _fmt(q.points),
+                    "answer": answers.get(q.var, ""),
+                    "criteria": " | ".join(f"{c['points']:g}: {c['text']}" for c in q.criteria),
+                }
+            )
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=MANUAL_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -579,8 +704,10 @@ def merge_manual(gradebook: Path, manual: Path, bank: Bank, out: Path) -> int:
             problems.append(f"{where}: student {student!r} is not in the gradebook")
             continue
         if qvar not in manual_qs:
-            problems.append(f"{where}: {qvar!r} is not a rubric question "
-                            f"(rubric questions: {', '.join(manual_qs) or 'none'})")
+            problems.append(
+                f"{where}: {qvar!r} is not a rubric question "
+                f"(rubric questions: {', '.join(manual_qs) or 'none'})"
+            )
             continue
         if raw == "":
             continue
@@ -615,8 +742,12 @@ def merge_manual(gradebook: Path, manual: Path, bank: Bank, out: Path) -> int:
         auto = float(row.get("auto_total") or 0)
         row["manual_total"] = "" if pending else _fmt(manual_total)
         row["total"] = "" if pending else _fmt(round(auto + manual_total, 4))
-        msg = (row.get("message") or "").replace("; rubric answers need manual grading", "") \
-            .replace("rubric answers need manual grading", "").strip("; ")
+        msg = (
+            (row.get("message") or "")
+            .replace("; rubric answers need manual grading", "")
+            .replace("rubric answers need manual grading", "")
+            .strip("; ")
+        )
         row["message"] = msg + ("; rubric answers need manual grading" if pending else "")
         row["message"] = row["message"].lstrip("; ")
     buf = io.StringIO()

@@ -6,6 +6,9 @@ reads through :mod:`casebook.data`, and returns plain values or small DataFrames
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import pandas as pd
 
 from . import data
@@ -49,17 +52,23 @@ def to_yi(rmb_million: float) -> float:
     return rmb_million / RMB_M_PER_YI
 
 
-def segment_wide() -> pd.DataFrame:
-    """Segment revenue as a wide table: one row per line, one column per fiscal year."""
+@data.register_cache
+@functools.cache
+def _segment_wide(folder: Path) -> pd.DataFrame:
     t = data.load("segment_revenue")
     wide = t.pivot(index="line_id", columns="fiscal_year", values="value_rmb_m")
     order = list(dict.fromkeys(t["line_id"]))
     return wide.loc[order]
 
 
+def segment_wide() -> pd.DataFrame:
+    """Segment revenue as a wide table: one row per line, one column per fiscal year."""
+    return _segment_wide(data.data_dir()).copy()
+
+
 def value(line_id: str, year: int) -> int:
     """One segment-table value in RMB million."""
-    wide = segment_wide()
+    wide = _segment_wide(data.data_dir())  # read only: no copy (what-ifs call this per frame)
     if line_id not in wide.index:
         raise KeyError(f"no revenue line {line_id!r}; known: {', '.join(wide.index)}")
     if year not in wide.columns:

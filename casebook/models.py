@@ -220,10 +220,9 @@ def cainiao_cagr(start: float, end: float, basis: str, periods: str = "span") ->
     return result(n, rate, "", tuple(warns))
 
 
-def cagr_frame_key(values: Mapping[str, Any]) -> tuple:
+def cagr_frame_key(values: Mapping[str, Any], r: CagrResult) -> tuple:
     """What-if frames that share a chart: a choice with no rate looks the same whichever period
     count is picked, so those frames are drawn once."""
-    r = cainiao_cagr(**values)
     key = (values["start"], values["end"], values["basis"])
     return key if not r.valid else (*key, values["periods"])
 

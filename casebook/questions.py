@@ -73,13 +73,23 @@ class Question:
 
     def spec(self) -> dict[str, Any]:
         """Everything :func:`casebook.scoring.score` needs, answer included (instructor side)."""
-        return {**self.public_spec(), "answer": self.answer, "tolerance": self.tolerance,
-                "feedback": dict(self.feedback)}
+        return {
+            **self.public_spec(),
+            "answer": self.answer,
+            "tolerance": self.tolerance,
+            "feedback": dict(self.feedback),
+        }
 
     def public_spec(self) -> dict[str, Any]:
         """The form of the question without its answer or feedback: safe to hand to students."""
-        return {"type": self.type, "options": dict(self.options), "items": dict(self.items),
-                "unit": self.unit, "points": self.points, "title": self.title or self.id}
+        return {
+            "type": self.type,
+            "options": dict(self.options),
+            "items": dict(self.items),
+            "unit": self.unit,
+            "points": self.points,
+            "title": self.title or self.id,
+        }
 
 
 @dataclass(frozen=True)
@@ -111,9 +121,17 @@ def _evaluate(expr: str, where: str) -> float:
     """Evaluate a numeric answer expression with the casebook's calculations in scope."""
     from . import claims, metrics
 
-    scope = {"metrics": metrics, "claims": claims, "value": metrics.value, "share": metrics.share,
-             "cagr": metrics.cagr, "growth": metrics.growth, "history": metrics.history,
-             "round": round, "abs": abs}
+    scope = {
+        "metrics": metrics,
+        "claims": claims,
+        "value": metrics.value,
+        "share": metrics.share,
+        "cagr": metrics.cagr,
+        "growth": metrics.growth,
+        "history": metrics.history,
+        "round": round,
+        "abs": abs,
+    }
     try:
         result = eval(expr, {"__builtins__": {}}, scope)  # noqa: S307 - instructor-authored bank
     except Exception as exc:  # noqa: BLE001 - report any failure with its place
@@ -182,11 +200,21 @@ def _parse_question(raw: Any, where: str) -> Question:
     if qtype != "rubric" and "wrong" not in feedback:
         raise BankError(f"{where}: give feedback.wrong, a hint for wrong answers")
     return Question(
-        id=qid, type=qtype, prompt=str(_req(raw, "prompt", where)).strip(), points=points,
-        uses=uses, options=options, items=items, answer=answer, tolerance=tolerance,
-        unit=str(raw.get("unit", "")), feedback=feedback, criteria=criteria,
+        id=qid,
+        type=qtype,
+        prompt=str(_req(raw, "prompt", where)).strip(),
+        points=points,
+        uses=uses,
+        options=options,
+        items=items,
+        answer=answer,
+        tolerance=tolerance,
+        unit=str(raw.get("unit", "")),
+        feedback=feedback,
+        criteria=criteria,
         model_answer=str(raw.get("model_answer", "")).strip(),
-        explanation=str(raw.get("explanation", "")).strip(), title=str(raw.get("title", "")),
+        explanation=str(raw.get("explanation", "")).strip(),
+        title=str(raw.get("title", "")),
     )
 
 
@@ -207,8 +235,10 @@ def load_bank(path: Path | str) -> Bank:
     names = [q.var for q in qs if q.graded]
     clash = sorted({n for n in names if names.count(n) > 1})
     if clash:
-        raise BankError(f"{path.name}: graded questions share the answer variable(s) {clash}; "
-                        "give each an id with its own number, such as ch03-q7-...")
+        raise BankError(
+            f"{path.name}: graded questions share the answer variable(s) {clash}; "
+            "give each an id with its own number, such as ch03-q7-..."
+        )
     return Bank(chapter=int(raw["chapter"]), title=str(raw["title"]), path=path, questions=qs)
 
 

@@ -75,7 +75,7 @@ def prompt_markdown(q: Question, number: int) -> str:
         lines += [f"- **{k}.** {v}" for k, v in q.options.items()]
         lines.append("")
     if q.type == "numeric" and q.unit:
-        lines.append(f"Give the number in {q.unit} (write `12.3`, not `\"12.3%\"`).")
+        lines.append(f'Give the number in {q.unit} (write `12.3`, not `"12.3%"`).')
     if q.type == "rubric":
         lines += ["Scored by your instructor against these criteria:", ""]
         lines += [f"- ({c['points']:g} points) {c['text']}" for c in q.criteria]
@@ -123,7 +123,7 @@ def student_notebook(bank: Bank) -> nbformat.NotebookNode:
         f"# Chapter {bank.chapter} exercises: {bank.title}\n\n"
         f"{len(bank.graded_questions)} questions, {bank.total_points:g} points. For each question, "
         "put your answer in the variable the cell names (`q1`, `q2`, ...) and run the cell: the "
-        "line `check(\"q1\")` tells you whether your answer has the right form. It does not tell "
+        'line `check("q1")` tells you whether your answer has the right form. It does not tell '
         "you whether it is right; that happens when your instructor grades the notebook.\n\n"
         "- Keep the variable names and do not delete cells.\n"
         "- Numeric answers: compute them from the tables in `data/` with pandas if you like.\n"
@@ -132,7 +132,7 @@ def student_notebook(bank: Bank) -> nbformat.NotebookNode:
     setup = (
         "import pandas as pd\n"
         f"from {mod} import check, check_all\n\n"
-        "# the casebook's tables, e.g. segments = pd.read_csv(\"data/segment_revenue.csv\")"
+        '# the casebook\'s tables, e.g. segments = pd.read_csv("data/segment_revenue.csv")'
     )
     cells = [new_markdown_cell(intro), new_code_cell(setup, metadata={"casebook": {"role": "setup"}})]
     for n, q in enumerate(bank.graded_questions, start=1):
@@ -140,8 +140,11 @@ def student_notebook(bank: Bank) -> nbformat.NotebookNode:
         cells.append(new_code_cell(f'{_blank(q)}\n\ncheck("{q.var}")', metadata=_meta(q, "answer")))
     cells.append(new_markdown_cell("## Before you hand in"))
     cells.append(new_code_cell("check_all()", metadata={"casebook": {"role": "summary"}}))
-    meta = {"kernelspec": KERNEL, "casebook": {"chapter": bank.chapter},
-            "otter": {"assignment_name": f"{slug(bank)}-exercises"}}  # otter run checks this name
+    meta = {
+        "kernelspec": KERNEL,
+        "casebook": {"chapter": bank.chapter},
+        "otter": {"assignment_name": f"{slug(bank)}-exercises"},
+    }  # otter run checks this name
     return stable_ids(new_notebook(cells=cells, metadata=meta))
 
 
@@ -198,8 +201,12 @@ def check_all():
 # ------------------------------------------------------------------ instructor material
 def solutions_markdown(bank: Bank) -> str:
     """Model answers with rubrics and the feedback students see: the instructor's key."""
-    out = [f"# Chapter {bank.chapter} exercises: solutions", "",
-           f"Generated from `exercises/{bank.path.name}`. {bank.total_points:g} points in total.", ""]
+    out = [
+        f"# Chapter {bank.chapter} exercises: solutions",
+        "",
+        f"Generated from `exercises/{bank.path.name}`. {bank.total_points:g} points in total.",
+        "",
+    ]
     for n, q in enumerate(bank.graded_questions, start=1):
         out.append(prompt_markdown(q, n).replace("### Question", "## Question", 1))
         out.append(f"**Answer.** {answer_text(q)}")
@@ -237,32 +244,45 @@ def otter_master(bank: Bank) -> nbformat.NotebookNode:
     config = {
         "name": f"{slug(bank)}-exercises",
         "files": [f"{checks_module(bank)}.py", "casebook_scoring.py", "data"],
-        "init_cell": True, "check_all_cell": False, "export_cell": False,
-        "run_tests": False, "solutions_pdf": False,
+        "init_cell": True,
+        "check_all_cell": False,
+        "export_cell": False,
+        "run_tests": False,
+        "solutions_pdf": False,
         "generate": {"seed": 0, "pdf": False},
     }
-    cells = [new_raw_cell("# ASSIGNMENT CONFIG\n" + _yaml(config)),
-             new_markdown_cell(f"# Chapter {bank.chapter} exercises: {bank.title}"),
-             new_code_cell(f"import pandas as pd\nfrom {checks_module(bank)} import check, check_all")]
+    cells = [
+        new_raw_cell("# ASSIGNMENT CONFIG\n" + _yaml(config)),
+        new_markdown_cell(f"# Chapter {bank.chapter} exercises: {bank.title}"),
+        new_code_cell(f"import pandas as pd\nfrom {checks_module(bank)} import check, check_all"),
+    ]
     for n, q in enumerate(bank.graded_questions, start=1):
         head = f"# BEGIN QUESTION\nname: {q.var}\npoints: {q.points:g}"
-        cells += [new_raw_cell(head + ("\nmanual: true" if q.manual else "")),
-                  new_markdown_cell(prompt_markdown(q, n)),
-                  new_raw_cell("# BEGIN SOLUTION"),
-                  new_code_cell(f"{q.var} = {_answer_literal(q)}  # SOLUTION"),
-                  new_raw_cell("# END SOLUTION")]
+        cells += [
+            new_raw_cell(head + ("\nmanual: true" if q.manual else "")),
+            new_markdown_cell(prompt_markdown(q, n)),
+            new_raw_cell("# BEGIN SOLUTION"),
+            new_code_cell(f"{q.var} = {_answer_literal(q)}  # SOLUTION"),
+            new_raw_cell("# END SOLUTION"),
+        ]
         if not q.manual:
             spec = json.dumps(q.spec(), ensure_ascii=True)
-            test = ('""" # BEGIN TEST CONFIG\nhidden: true\n""" # END TEST CONFIG\n'
-                    f"__import__('casebook_scoring').score({spec}, {q.var})[0] == 1.0")
-            cells += [new_raw_cell("# BEGIN TESTS"), new_code_cell(test, outputs=[]),
-                      new_raw_cell("# END TESTS")]
+            test = (
+                '""" # BEGIN TEST CONFIG\nhidden: true\n""" # END TEST CONFIG\n'
+                f"__import__('casebook_scoring').score({spec}, {q.var})[0] == 1.0"
+            )
+            cells += [
+                new_raw_cell("# BEGIN TESTS"),
+                new_code_cell(test, outputs=[]),
+                new_raw_cell("# END TESTS"),
+            ]
         cells.append(new_raw_cell("# END QUESTION"))
     nb = stable_ids(new_notebook(cells=cells, metadata={"kernelspec": KERNEL}))
     for cell in nb.cells:  # otter matches the expected output of a test cell
         if cell.cell_type == "code" and "BEGIN TEST CONFIG" in cell.source:
-            cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "True"},
-                                                   execution_count=1)]
+            cell.outputs = [
+                nbformat.v4.new_output("execute_result", data={"text/plain": "True"}, execution_count=1)
+            ]
     return nb
 
 
@@ -307,8 +327,12 @@ def build_otter(bank: Bank, out: Path) -> Path:
     if dist.exists():
         shutil.rmtree(dist)
     otter = Path(sys.executable).with_name("otter")
-    result = subprocess.run([str(otter), "assign", paths["master"].name, "otter"],
-                            cwd=paths["master"].parent, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(otter), "assign", paths["master"].name, "otter"],
+        cwd=paths["master"].parent,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"otter assign failed for {paths['master']}:\n{result.stderr[-2000:]}")
     zips = sorted((dist / "autograder").glob("*.zip"))

@@ -87,8 +87,12 @@ def _answers(namespace: dict[str, Any], names: list[str]) -> dict[str, Any]:
     return {n: normalise(namespace[n]) for n in names if n in namespace}
 
 
-_RLIMITS = {"memory_bytes": resource.RLIMIT_AS, "cpu_seconds": resource.RLIMIT_CPU,
-            "file_bytes": resource.RLIMIT_FSIZE, "open_files": resource.RLIMIT_NOFILE}
+_RLIMITS = {
+    "memory_bytes": resource.RLIMIT_AS,
+    "cpu_seconds": resource.RLIMIT_CPU,
+    "file_bytes": resource.RLIMIT_FSIZE,
+    "open_files": resource.RLIMIT_NOFILE,
+}
 
 
 def _limit(limits: dict[str, int]) -> None:
@@ -110,8 +114,7 @@ def main() -> int:
     sink = CappedText(int(job.get("print_cap", 65536)))
     sys.stdout = sys.stderr = sink  # type: ignore[assignment]
     sys.path.insert(0, os.getcwd())  # the notebook's folder, as in Jupyter
-    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins,
-                                 "get_ipython": _NoShell}
+    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins, "get_ipython": _NoShell}
     errors: list[dict[str, Any]] = []
     for cell in job["cells"]:
         _send(channel, {"event": "cell", "index": cell["index"]})
@@ -126,8 +129,14 @@ def main() -> int:
         try:
             _send(channel, {"event": "answers", "answers": _answers(namespace, names)})
         except Exception as exc:  # noqa: BLE001 - e.g. a value whose repr explodes
-            errors.append({"index": cell["index"], "type": type(exc).__name__,
-                           "message": f"could not read the answers: {exc}"[:300], "line": None})
+            errors.append(
+                {
+                    "index": cell["index"],
+                    "type": type(exc).__name__,
+                    "message": f"could not read the answers: {exc}"[:300],
+                    "line": None,
+                }
+            )
     _send(channel, {"event": "done", "errors": errors, "truncated": sink.truncated})
     channel.close()
     return 0

@@ -32,6 +32,8 @@ import html
 import io
 import itertools
 import math
+import multiprocessing as mp
+import os
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -260,12 +262,14 @@ class WhatIf:
     note: str = ""
     frame_dpi: float = 80
     frame_colours: int = 32
-    #: Optional: values -> a key; slider positions with equal keys show one shared frame (e.g.
-    #: every choice that has no answer for the same reason). Saves rendering time and page weight.
-    frame_key: Callable[[Mapping[str, Any]], Hashable] | None = None
+    #: Optional: (values, model result) -> a key; slider positions with equal keys show one
+    #: shared frame (e.g. every choice that has no answer for the same reason). Saves rendering
+    #: time and page weight.
+    frame_key: Callable[[Mapping[str, Any], Any], Hashable] | None = None
     _frames: int = field(init=False, default=0)
     _margins: Margins | None = field(init=False, default=None)
     _built: dict[Hashable, widgets.Widget] = field(init=False, default_factory=dict)
+    _results: dict[tuple, Any] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         names = [p.name for p in self.params]
@@ -326,15 +330,38 @@ class WhatIf:
         return figure_png(self.render(self.model(**checked), checked))
 
     # ----- widgets ---------------------------------------------------------------------
-    def _frame(self, values: Mapping[str, float]) -> widgets.Widget:
-        result = self.model(**values)
+    def _result(self, values: Mapping[str, Any]) -> Any:
+        """The model's result for a grid point, computed once per widget (models are pure)."""
+        key = tuple(values.values())
+        if key not in self._results:
+            self._results[key] = self.model(**values)
+        return self._results[key]
+
+    def _frame_png(self, values: Mapping[str, Any]) -> bytes:
+        """One frame's chart as a palette PNG, with the margins every frame shares."""
+        fig = self.render(self._result(values), values)
+        self._margins = fix_margins(fig, self._margins)
+        return figure_png(fig, self.frame_dpi, self.frame_colours, bbox=None)
+
+    def _render_frames(self, points: list[dict[str, Any]]) -> list[bytes]:
+        """The PNG of each point, in order: in worker processes when the book build asks for
+        them (``CASEBOOK_FRAME_WORKERS``), else here."""
+        workers = frame_workers()
+        if workers > 1 and len(points) >= 4 * workers and "fork" in mp.get_all_start_methods():
+            global _RENDERING
+            _RENDERING = self  # the forked workers inherit it: nothing needs pickling
+            try:
+                with mp.get_context("fork").Pool(workers) as pool:
+                    return pool.map(_render_in_worker, points, chunksize=4)
+            finally:
+                _RENDERING = None
+        return [self._frame_png(v) for v in points]
+
+    def _frame(self, values: Mapping[str, Any], png: bytes) -> widgets.Widget:
+        result = self._result(values)
         out = widgets.Output(layout=widgets.Layout(min_height="200px"))
         # append_display_data records the PNG in the widget state without needing a kernel
-        fig = self.render(result, values)
-        self._margins = fix_margins(fig, self._margins)
-        out.append_display_data(
-            Image(data=figure_png(fig, self.frame_dpi, self.frame_colours, bbox=None), format="png")
-        )
+        out.append_display_data(Image(data=png, format="png"))
         text = "; ".join(
             f"<b>{html.escape(k)}</b>: {html.escape(str(v))}" for k, v in self.summary(result, values).items()
         )
@@ -346,11 +373,8 @@ class WhatIf:
 
     def _stack(self, sliders: list[widgets.Widget], level: int = 0, prefix: tuple = ()) -> widgets.Widget:
         if level == len(self.params):
-            values = dict(zip((p.name for p in self.params), prefix, strict=True))
-            key = prefix if self.frame_key is None else self.frame_key(values)
-            if key not in self._built:  # a shared frame is one widget, shown in several places
-                self._built[key] = self._frame(values)
-            return self._built[key]
+            # a shared frame is one widget, shown in several places
+            return self._built[self._key(dict(zip((p.name for p in self.params), prefix, strict=True)))]
         p = self.params[level]
         children = [self._stack(sliders, level + 1, prefix + (v,)) for v in p.values]
         stack = widgets.Stack(children, selected_index=p.values.index(p.default))
@@ -390,13 +414,17 @@ class WhatIf:
         row._casebook_message = message
         return row
 
+    def _key(self, values: dict[str, Any]) -> Hashable:
+        key = tuple(values.values())
+        return key if self.frame_key is None else self.frame_key(values, self._result(values))
+
     def frame_margins(self) -> Margins:
         """Margins that fit every frame: each of the default, first and last grid frames is laid
         out, and the most generous margin on each side wins."""
         points = grid(self.params)
         found = []
         for values in (self.defaults, points[0], points[-1]):
-            fig = self.render(self.model(**values), values)
+            fig = self.render(self._result(values), values)
             found.append(fix_margins(fig, None))
             plt.close(fig)
         loose = {"left": max, "bottom": max, "right": min, "top": min, "wspace": max, "hspace": max}
@@ -404,8 +432,16 @@ class WhatIf:
 
     def widget(self) -> widgets.Widget:
         """The full what-if: sliders, the precomputed stack, and the live row."""
+        self._results = {}
         self._margins = self.frame_margins()
-        self._built = {}
+        unique: dict[Hashable, dict[str, Any]] = {}
+        for values in grid(self.params):
+            unique.setdefault(self._key(values), values)
+        pngs = self._render_frames(list(unique.values()))
+        self._built = {
+            key: self._frame(values, png) for (key, values), png in zip(unique.items(), pngs, strict=True)
+        }
+        self._results = {}  # the frames are built; let the results go
         sliders = self._sliders()
         stack = self._stack(sliders)
         box = widgets.VBox([*sliders, stack, self._live_row()])
@@ -430,6 +466,29 @@ class WhatIf:
             display_markdown(
                 "**Scenarios at a glance** (low / base / high):\n\n" + markdown_table(self.scenarios())
             )
+
+
+def frame_workers() -> int:
+    """How many processes render what-if frames: ``CASEBOOK_FRAME_WORKERS``, default 1.
+
+    The book build (``python -m casebook.build``) sets it to the number of cores for the
+    kernels it starts and owns. A reader's kernel in JupyterLab keeps the default and renders
+    in-process: forking a kernel that holds someone's live session is not ours to do.
+    """
+    raw = os.environ.get("CASEBOOK_FRAME_WORKERS", "1")
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        return 1
+
+
+#: The what-if whose frames forked workers are rendering (set only while a pool runs).
+_RENDERING: WhatIf | None = None
+
+
+def _render_in_worker(values: dict[str, Any]) -> bytes:
+    assert _RENDERING is not None, "frame worker started without a what-if"
+    return _RENDERING._frame_png(values)
 
 
 def display_markdown(text: str) -> None:

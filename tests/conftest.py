@@ -103,9 +103,11 @@ class OfflinePage:
         return self.page
 
     def problems(self) -> list[str]:
-        return [f"blocked: {u}" for u in self.blocked] + [f"failed: {u}" for u in self.failed] + [
-            f"console: {e}" for e in self.errors
-        ]
+        return (
+            [f"blocked: {u}" for u in self.blocked]
+            + [f"failed: {u}" for u in self.failed]
+            + [f"console: {e}" for e in self.errors]
+        )
 
     def close(self) -> None:
         self.page.close()

@@ -41,7 +41,11 @@ def _replace_line(path: Path, line_no: int, old: str, new: str) -> None:
 def test_the_real_tables_pass_every_rule():
     data.clear_cache()
     assert set(data.validate_all()) == {
-        "segment_revenue", "segment_history", "business_system", "macro_cross_border", "company_facts",
+        "segment_revenue",
+        "segment_history",
+        "business_system",
+        "macro_cross_border",
+        "company_facts",
         "paper_claims",
     }
 
@@ -64,7 +68,9 @@ def test_every_table_and_column_is_described_in_metadata():
 
 def _segment_line(folder: Path, line_id: str, year: int) -> int:
     lines = (folder / "segment_revenue.csv").read_text(encoding="utf-8").splitlines()
-    return next(i + 1 for i, line in enumerate(lines) if line.startswith(f"{line_id},") and f",{year}," in line)
+    return next(
+        i + 1 for i, line in enumerate(lines) if line.startswith(f"{line_id},") and f",{year}," in line
+    )
 
 
 @pytest.mark.parametrize(
@@ -115,7 +121,10 @@ def test_a_corrupted_cell_names_file_row_and_rule(data_copy, table, line, old, n
 
 
 def test_a_missing_column_is_reported(data_copy):
-    _edit(data_copy / "company_facts.csv", lambda ls: [",".join(x.split(",")[:3] + x.split(",")[4:]) for x in ls])
+    _edit(
+        data_copy / "company_facts.csv",
+        lambda ls: [",".join(x.split(",")[:3] + x.split(",")[4:]) for x in ls],
+    )
     with pytest.raises(data.DataError, match=r"company_facts.csv, line 1: missing column\(s\) source"):
         data.load("company_facts")
 

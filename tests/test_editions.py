@@ -23,8 +23,12 @@ def student_dir() -> Path:
 
 
 def _model_answers() -> list[str]:
-    return [" ".join(q.model_answer.split())[:50] for b in all_banks() for q in b.graded_questions
-            if q.model_answer]
+    return [
+        " ".join(q.model_answer.split())[:50]
+        for b in all_banks()
+        for q in b.graded_questions
+        if q.model_answer
+    ]
 
 
 def test_instructor_edition_has_the_solutions(html_dir):
@@ -37,7 +41,9 @@ def test_instructor_edition_has_the_solutions(html_dir):
         flat = " ".join(text.split()).replace("\u2019", "'").replace("&#x27;", "'").replace("&#39;", "'")
         answers = [" ".join(q.model_answer.split())[:50] for q in bank.graded_questions if q.model_answer]
         missing = [m for m in answers if m not in flat]
-        assert answers and not missing, f"{page.name}: model answers missing from the instructor edition: {missing}"
+        assert answers and not missing, (
+            f"{page.name}: model answers missing from the instructor edition: {missing}"
+        )
 
 
 def test_student_edition_has_no_instructor_material(student_dir):
@@ -49,8 +55,13 @@ def test_student_edition_has_no_instructor_material(student_dir):
     corpus = "\n".join(p.read_text(encoding="utf-8") for p in pages + downloads + sources)
     corpus += (student_dir / "searchindex.js").read_text(encoding="utf-8")
     flat = " ".join(corpus.split())
-    for marker in ("For instructors", "Timing plan", "Solutions to the graded exercises",
-                   "Suggested answers", "instructor-only"):
+    for marker in (
+        "For instructors",
+        "Timing plan",
+        "Solutions to the graded exercises",
+        "Suggested answers",
+        "instructor-only",
+    ):
         assert marker not in flat, marker
     for answer in _model_answers():
         assert answer not in flat and answer.replace("'", "&#x27;") not in flat

@@ -59,8 +59,9 @@ def _q(result: dict, var: str) -> dict:
 # ------------------------------------------------------------------ the corpus
 def test_corpus_matches_its_generator(tmp_path):
     corpus.write(tmp_path)
-    assert _digest(tmp_path) == _digest(corpus.CORPUS), \
+    assert _digest(tmp_path) == _digest(corpus.CORPUS), (
         "tests/fixtures/submissions is stale: run python tests/fixtures/make_submissions.py"
+    )
 
 
 def test_every_submission_ends_with_its_status(graded_corpus):
@@ -70,12 +71,28 @@ def test_every_submission_ends_with_its_status(graded_corpus):
     assert got == corpus.EXPECTED
 
 
-@pytest.mark.parametrize(("student", "points"), [
-    ("correct", 11), ("partly_correct", 7), ("all_wrong", 0), ("blank", 0), ("invalid_json", 0),
-    ("deleted_cells", 9), ("reordered_cells", 11), ("wrong_types", 0), ("raising_cell", 11),
-    ("infinite_loop", 4), ("memory_bomb", 11), ("million_line_print", 11), ("output_flood", 6),
-    ("exits_python", 6), ("redefines_checks", 0), ("reads_answer_key", 0), ("deletes_files", 11),
-])
+@pytest.mark.parametrize(
+    ("student", "points"),
+    [
+        ("correct", 11),
+        ("partly_correct", 7),
+        ("all_wrong", 0),
+        ("blank", 0),
+        ("invalid_json", 0),
+        ("deleted_cells", 9),
+        ("reordered_cells", 11),
+        ("wrong_types", 0),
+        ("raising_cell", 11),
+        ("infinite_loop", 4),
+        ("memory_bomb", 11),
+        ("million_line_print", 11),
+        ("output_flood", 6),
+        ("exits_python", 6),
+        ("redefines_checks", 0),
+        ("reads_answer_key", 0),
+        ("deletes_files", 11),
+    ],
+)
 def test_scores_are_honest(graded_corpus, student, points):
     """Answers reached before a failure count; cheating and damage earn nothing."""
     assert graded_corpus["report"].results[student]["auto_total"] == points
@@ -185,7 +202,9 @@ def test_interrupted_batch_keeps_finished_results_and_resumes(tmp_path, sig):
         assert sorted(r["student"] for r in rows) == done
     else:
         assert proc.returncode == -signal.SIGKILL
-    again = subprocess.run(cmd[:-5] + ["--timeout", "2", "--quiet"], capture_output=True, text=True, timeout=120)
+    again = subprocess.run(
+        cmd[:-5] + ["--timeout", "2", "--quiet"], capture_output=True, text=True, timeout=120
+    )
     assert again.returncode == 0, again.stderr
     assert f"{5 - len(done)} graded now, {len(done)} already graded" in again.stdout
     rows = list(csv.DictReader(open(out / "gradebook.csv", encoding="utf-8")))
@@ -205,7 +224,11 @@ def test_manual_scores_merge_into_the_gradebook(tmp_path, bank):
     merged = out / "final.csv"
     assert grader.merge_manual(out / "gradebook.csv", sheet, bank, merged) == 2
     book = {r["student"]: r for r in csv.DictReader(open(merged, encoding="utf-8"))}
-    assert (book["correct"]["q6"], book["correct"]["manual_total"], book["correct"]["total"]) == ("5", "5", "16")
+    assert (book["correct"]["q6"], book["correct"]["manual_total"], book["correct"]["total"]) == (
+        "5",
+        "5",
+        "16",
+    )
     assert book["partly_correct"]["total"] == "9.5"
     assert "manual grading" not in book["correct"]["message"]
 
@@ -215,18 +238,25 @@ def test_bad_manual_rows_are_all_reported_and_nothing_is_written(tmp_path, bank)
     out = tmp_path / "out"
     grader.grade_folder(folder, bank, out, progress=False)
     sheet = tmp_path / "manual.csv"
-    _write_csv(sheet, [
-        {"student": "correct", "question": "q6", "points": "seven"},
-        {"student": "mallory", "question": "q6", "points": "3"},
-        {"student": "correct", "question": "q1", "points": "2"},
-        {"student": "correct", "question": "q6", "points": "9"},
-    ])
+    _write_csv(
+        sheet,
+        [
+            {"student": "correct", "question": "q6", "points": "seven"},
+            {"student": "mallory", "question": "q6", "points": "3"},
+            {"student": "correct", "question": "q1", "points": "2"},
+            {"student": "correct", "question": "q6", "points": "9"},
+        ],
+    )
     target = tmp_path / "merged.csv"
     with pytest.raises(grader.MergeError) as err:
         grader.merge_manual(out / "gradebook.csv", sheet, bank, target)
     text = str(err.value)
-    for expected in ("row 2: points 'seven' is not a number", "row 3: student 'mallory'",
-                     "row 4: 'q1' is not a rubric question", "row 5: points 9 is outside 0 to 6"):
+    for expected in (
+        "row 2: points 'seven' is not a number",
+        "row 3: student 'mallory'",
+        "row 4: 'q1' is not a rubric question",
+        "row 5: points 9 is outside 0 to 6",
+    ):
         assert expected in text
     assert not target.exists()
 
@@ -278,14 +308,16 @@ def test_release_notebook_runs_and_checks_form_only(tmp_path, bank):
     """A student's flow: open the release, run it blank, answer, run again."""
     paths = release.write_release(bank, tmp_path)
     nb = nbformat.read(paths["notebook"], as_version=4)
-    NotebookClient(nb, timeout=60, kernel_name="python3",
-                   resources={"metadata": {"path": str(paths["student"])}}).execute()
+    NotebookClient(
+        nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(paths["student"])}}
+    ).execute()
     blank = _printed(nb)
     assert "✗ q1: No answer yet." in blank
     assert "0 of 6 answers are in the right form." in blank
     filled = corpus.filled(corpus.WRONG)
-    NotebookClient(filled, timeout=60, kernel_name="python3",
-                   resources={"metadata": {"path": str(paths["student"])}}).execute()
+    NotebookClient(
+        filled, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(paths["student"])}}
+    ).execute()
     out = _printed(filled)
     assert "✓ q1: answer recorded in the right form" in out  # wrong but well-formed: no verdict
     assert "6 of 6 answers are in the right form." in out
@@ -300,13 +332,25 @@ def _printed(nb) -> str:
 def test_otter_autograder_gives_the_same_scores(tmp_path, bank):
     zip_path = release.build_otter(bank, tmp_path / "rel")
     otter = Path(sys.executable).with_name("otter")
-    ours = grader.grade_folder(_small_class(tmp_path, ["correct", "partly_correct"]), bank,
-                               tmp_path / "ours", progress=False).results
+    ours = grader.grade_folder(
+        _small_class(tmp_path, ["correct", "partly_correct"]), bank, tmp_path / "ours", progress=False
+    ).results
     for student in ("correct", "partly_correct"):
         outdir = tmp_path / f"otter-{student}"
         outdir.mkdir()
-        subprocess.run([str(otter), "run", "-a", str(zip_path), "-o", str(outdir),
-                        str(corpus.CORPUS / f"{student}.ipynb")], check=True, capture_output=True)
+        subprocess.run(
+            [
+                str(otter),
+                "run",
+                "-a",
+                str(zip_path),
+                "-o",
+                str(outdir),
+                str(corpus.CORPUS / f"{student}.ipynb"),
+            ],
+            check=True,
+            capture_output=True,
+        )
         tests = json.loads((outdir / "results.json").read_text())["tests"]
         theirs = sum(t.get("score", 0) for t in tests if "score" in t)
         assert theirs == ours[student]["auto_total"]
@@ -315,20 +359,35 @@ def test_otter_autograder_gives_the_same_scores(tmp_path, bank):
 
 
 # ------------------------------------------------------------------ the rules and the bank format
-@pytest.mark.parametrize(("spec", "response", "fraction"), [
-    ({"type": "numeric", "answer": 10.1, "tolerance": 0.1}, 10.05, 1.0),
-    ({"type": "numeric", "answer": 10.1, "tolerance": 0.1}, "10.1%", 1.0),
-    ({"type": "numeric", "answer": 10.1, "tolerance": 0.1}, 10.3, 0.0),
-    ({"type": "numeric", "answer": 10.1, "tolerance": 0.1}, float("nan"), 0.0),
-    ({"type": "choice", "options": {"a": "", "b": ""}, "answer": "b"}, " B ", 1.0),
-    ({"type": "multi", "options": {"a": "", "b": "", "c": ""}, "answer": ["a", "c"]}, ["c", "a"], 1.0),
-    ({"type": "multi", "options": {"a": "", "b": "", "c": ""}, "answer": ["a", "c"]}, ["a"], 0.0),
-    ({"type": "order", "options": {"a": "", "b": "", "c": ""}, "answer": ["b", "c", "a"]}, "b c a", 1.0),
-    ({"type": "order", "options": {"a": "", "b": "", "c": ""}, "answer": ["b", "c", "a"]}, ["a", "b", "c"], 0.0),
-    ({"type": "match", "options": {"a": "", "b": ""}, "items": {"1": "", "2": ""},
-      "answer": {"1": "b", "2": "a"}}, {1: "B", "2": "a"}, 1.0),
-    ({"type": "rubric"}, "a fine essay", 0.0),
-])
+@pytest.mark.parametrize(
+    ("spec", "response", "fraction"),
+    [
+        ({"type": "numeric", "answer": 10.1, "tolerance": 0.1}, 10.05, 1.0),
+        ({"type": "numeric", "answer": 10.1, "tolerance": 0.1}, "10.1%", 1.0),
+        ({"type": "numeric", "answer": 10.1, "tolerance": 0.1}, 10.3, 0.0),
+        ({"type": "numeric", "answer": 10.1, "tolerance": 0.1}, float("nan"), 0.0),
+        ({"type": "choice", "options": {"a": "", "b": ""}, "answer": "b"}, " B ", 1.0),
+        ({"type": "multi", "options": {"a": "", "b": "", "c": ""}, "answer": ["a", "c"]}, ["c", "a"], 1.0),
+        ({"type": "multi", "options": {"a": "", "b": "", "c": ""}, "answer": ["a", "c"]}, ["a"], 0.0),
+        ({"type": "order", "options": {"a": "", "b": "", "c": ""}, "answer": ["b", "c", "a"]}, "b c a", 1.0),
+        (
+            {"type": "order", "options": {"a": "", "b": "", "c": ""}, "answer": ["b", "c", "a"]},
+            ["a", "b", "c"],
+            0.0,
+        ),
+        (
+            {
+                "type": "match",
+                "options": {"a": "", "b": ""},
+                "items": {"1": "", "2": ""},
+                "answer": {"1": "b", "2": "a"},
+            },
+            {1: "B", "2": "a"},
+            1.0,
+        ),
+        ({"type": "rubric"}, "a fine essay", 0.0),
+    ],
+)
 def test_scoring_rules(spec, response, fraction):
     assert scoring.score(spec, response)[0] == fraction
 
@@ -352,8 +411,10 @@ def test_hostile_answer_objects_do_not_break_scoring():
 
 def test_broken_bank_names_file_and_question(tmp_path):
     path = tmp_path / "ch09.yml"
-    path.write_text("chapter: 9\ntitle: t\nquestions:\n  - id: ch09-q1-x\n    type: choice\n    points: 1\n"
-                    "    prompt: p\n    options: {a: x, b: y}\n    answer: c\n    feedback: {wrong: w}\n")
+    path.write_text(
+        "chapter: 9\ntitle: t\nquestions:\n  - id: ch09-q1-x\n    type: choice\n    points: 1\n"
+        "    prompt: p\n    options: {a: x, b: y}\n    answer: c\n    feedback: {wrong: w}\n"
+    )
     with pytest.raises(BankError, match=r"ch09.yml, question 1 \(ch09-q1-x\): answer 'c' is not one of"):
         load_bank(path)
 
@@ -366,8 +427,12 @@ def test_every_command_has_help(command):
 
 
 def test_check_prints_the_students_feedback():
-    done = subprocess.run(CLI + ["check", str(corpus.CORPUS / "partly_correct.ipynb")],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        CLI + ["check", str(corpus.CORPUS / "partly_correct.ipynb")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "Automatic score: 7 of 17 + rubric (pending)" in done.stdout
     assert "q6" in done.stdout and "manual" in done.stdout

@@ -38,7 +38,11 @@ def test_pdf_has_a_proper_name_and_title(pdf_path: Path):
 def test_every_chapter_title_is_in_the_pdf(pdf_text: str):
     flat = _flat(pdf_text)
     for page in toc_files():
-        title = next(line[2:].strip() for line in page.read_text(encoding="utf-8").splitlines() if line.startswith("# "))
+        title = next(
+            line[2:].strip()
+            for line in page.read_text(encoding="utf-8").splitlines()
+            if line.startswith("# ")
+        )
         assert _flat(title) in flat, f"chapter title {title!r} missing from the PDF"
 
 
@@ -60,13 +64,30 @@ def test_every_exhibit_caption_is_in_the_pdf(pdf_text: str, executed_notebooks):
 
 
 def test_no_widget_or_html_object_junk(pdf_text: str):
-    for junk in ("interactive(children", "IPython.core", "<IPython", "Stack(children", "VBox(",
-                 "SelectionSlider(", "application/vnd.jupyter", "Output()"):
+    for junk in (
+        "interactive(children",
+        "IPython.core",
+        "<IPython",
+        "Stack(children",
+        "VBox(",
+        "SelectionSlider(",
+        "application/vnd.jupyter",
+        "Output()",
+    ):
         assert junk not in pdf_text, f"the PDF prints {junk!r}"
 
 
 def test_chinese_terms_survive(pdf_text: str):
-    for term in ("双轮驱动", "企业概况", "业务体系", "收入结构", "分部收入合计", "合并收入", "菜鸟", "淘天集团"):
+    for term in (
+        "双轮驱动",
+        "企业概况",
+        "业务体系",
+        "收入结构",
+        "分部收入合计",
+        "合并收入",
+        "菜鸟",
+        "淘天集团",
+    ):
         assert term in pdf_text, f"{term} missing from the PDF text"
 
 
@@ -87,14 +108,20 @@ def test_whatif_prints_a_static_figure_and_scenario_table(pdf_text: str):
 def test_rendered_pages_are_not_blank(pdf_path: Path, tmp_path: Path):
     from PIL import Image, ImageStat
 
-    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
-        ["pdfinfo", str(pdf_path)], capture_output=True, text=True, check=True).stdout).group(1))
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)",
+            subprocess.run(["pdfinfo", str(pdf_path)], capture_output=True, text=True, check=True).stdout,
+        ).group(1)
+    )
     assert pages >= 10
     picks = sorted({1, 2, pages // 2, pages - 1, pages})
     for n in picks:
         prefix = tmp_path / f"p{n}"
-        subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", str(n), "-l", str(n), str(pdf_path), str(prefix)],
-                       check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", "40", "-png", "-f", str(n), "-l", str(n), str(pdf_path), str(prefix)],
+            check=True,
+        )
         png = next(tmp_path.glob(f"p{n}*.png"))
         img = Image.open(png).convert("L")
         stat = ImageStat.Stat(img)
@@ -104,6 +131,8 @@ def test_rendered_pages_are_not_blank(pdf_path: Path, tmp_path: Path):
 
 
 def test_chart_pages_carry_images(pdf_path: Path):
-    out = subprocess.run(["pdfimages", "-list", str(pdf_path)], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdfimages", "-list", str(pdf_path)], capture_output=True, text=True, check=True
+    ).stdout
     images = [line for line in out.splitlines()[2:] if line.strip()]
     assert len(images) >= 3, "expected the chapter charts as images in the PDF"

@@ -174,7 +174,8 @@ def test_every_frame_has_the_same_size_so_the_chart_does_not_jump():
     assert 0 < margins["left"] < margins["right"] < 1 and 0 < margins["bottom"] < margins["top"] < 1
 
 
-def test_frames_with_an_equal_key_are_drawn_once_and_shared():
+def test_frames_with_an_equal_key_are_drawn_once_and_shared(monkeypatch):
+    monkeypatch.setenv("CASEBOOK_FRAME_WORKERS", "1")  # count the renders in this process
     calls = []
 
     def render(result, values):
@@ -188,10 +189,43 @@ def test_frames_with_an_equal_key_are_drawn_once_and_shared():
         aidc_share_path,
         render,
         share_summary,
-        frame_key=lambda v: (v["aidc_growth"], v["rest_growth"]),
+        frame_key=lambda v, _result: (v["aidc_growth"], v["rest_growth"]),
     )
     box = w.widget()
     leaves = list(_leaves(box.children[len(box.children) - 2]))
     assert len(leaves) == len(grid(w.params)) == 18
     assert len({id(f) for f in leaves}) == 9  # 3 x 3 distinct frames, each shown for both targets
     assert len(calls) == 9 + 3  # the frames, plus the three layouts that fix the margins
+
+
+def test_worker_processes_render_the_same_frames_as_one_process(monkeypatch):
+    monkeypatch.setenv("CASEBOOK_FRAME_WORKERS", "1")
+    alone = _frame_images(make().widget())
+    monkeypatch.setenv("CASEBOOK_FRAME_WORKERS", "2")
+    pooled = _frame_images(make().widget())
+    assert len(alone) == len(pooled) == 18
+    assert alone == pooled
+
+
+def test_a_failing_frame_in_a_worker_fails_loudly(monkeypatch):
+    monkeypatch.setenv("CASEBOOK_FRAME_WORKERS", "2")
+
+    def render(result, values):
+        if values["aidc_growth"] == 20 and values["rest_growth"] == 0:  # not a layout frame
+            raise RuntimeError("chart broke at 20/0")
+        return share_chart(result, values)
+
+    w = WhatIf("t", make().params, aidc_share_path, render, share_summary)
+    with pytest.raises(RuntimeError, match="chart broke at 20/0"):
+        w.widget()
+
+
+@pytest.mark.parametrize(("raw", "n"), [(None, 1), ("2", 2), ("0", 1), ("many", 1)])
+def test_frame_workers_default_to_one(monkeypatch, raw, n):
+    from casebook.whatif import frame_workers
+
+    if raw is None:
+        monkeypatch.delenv("CASEBOOK_FRAME_WORKERS", raising=False)
+    else:
+        monkeypatch.setenv("CASEBOOK_FRAME_WORKERS", raw)
+    assert frame_workers() == n
