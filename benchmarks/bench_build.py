@@ -110,6 +110,12 @@ Book: {len(list((ROOT / "book").glob("*.md")))} pages, chapters executed from sc
 Goals: clean build at most 0.6x the serial build; no-change rebuild 3 s or less. The no-change
 rebuild (`make html` again) finds every input unchanged since the last successful strict build
 and stops; the forced column runs the cache check and Sphinx anyway, for comparison.
+
+What the clean build does that the plain one does not: it executes the chapters in parallel
+with jupyter-cache's executor, lets the kernels it starts render what-if frames in forked
+worker processes (`CASEBOOK_FRAME_WORKERS`; a reader's kernel and the plain build render
+in-process), and runs Jupyter Book in the same process afterwards. Both builds share the
+cheaper frame rendering (one layout for all frames, model results computed once).
 """)
 
 
