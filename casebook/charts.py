@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -13,6 +14,21 @@ from . import metrics, style
 from .metrics import fy, to_yi
 
 style.apply()
+
+
+def mark_basis_change(ax: Axes, switch: int, label_y: float) -> None:
+    """A dotted line before the first new-basis year, labelled, on every chart with a seam."""
+    ax.axvline(switch - 0.5, color="#444444", lw=1, ls=":")
+    ax.text(
+        switch - 0.56,
+        label_y,
+        "reporting basis changes (口径变更)",
+        fontsize=8,
+        rotation=90,
+        ha="right",
+        va="center",
+        color="#444444",
+    )
 
 
 def revenue_structure(year: int) -> Figure:
@@ -77,18 +93,8 @@ def basis_series(kind: str, title: str) -> Figure:
         lw=1.2,
         ms=4,
     )
-    ax.axvline(switch - 0.5, color="#444444", lw=1, ls=":")
     top = to_yi(s["paper_value_rmb_m"]).max()
-    ax.text(
-        switch - 0.56,
-        top * 0.55,
-        "reporting basis changes (口径变更)",
-        fontsize=8,
-        rotation=90,
-        ha="right",
-        va="center",
-        color="#444444",
-    )
+    mark_basis_change(ax, switch, top * 0.55)
     handles = [
         Patch(color=style.COLOURS["old"], label="plotted by the paper: old basis (旧口径)"),
         Patch(color=style.COLOURS["new"], label="plotted by the paper: new basis (新口径)"),
@@ -139,17 +145,7 @@ def retail_mix(title: str) -> Figure:
     for xi, top, sh in zip(x, tops, s["retail_share"], strict=True):
         ax.text(xi, top, f"retail {100 * sh:.1f}%", ha="center", va="bottom", fontsize=8)
     switch = int(s.loc[s["basis"] == "new", "fiscal_year"].min())
-    ax.axvline(switch - 0.5, color="#444444", lw=1, ls=":")
-    ax.text(
-        switch - 0.56,
-        tops.max() * 0.4,
-        "reporting basis changes (口径变更)",
-        fontsize=8,
-        rotation=90,
-        ha="right",
-        va="center",
-        color="#444444",
-    )
+    mark_basis_change(ax, switch, tops.max() * 0.4)
     handles = [
         Patch(color=style.COLOURS["aidc_retail"], label=metrics.SHORT_LABELS["aidc_retail"]),
         Patch(color=style.COLOURS["aidc_wholesale"], label=metrics.SHORT_LABELS["aidc_wholesale"]),
