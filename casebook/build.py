@@ -159,7 +159,9 @@ def up_to_date(builder: str, output: Path) -> bool:
     return output.exists() and stamp.exists() and stamp.read_text() == inputs_hash()
 
 
-def jupyter_book(builder: str, extra: list[str] | None = None, env: dict[str, str] | None = None) -> int:
+def jupyter_book(
+    builder: str, extra: list[str] | None = None, env: dict[str, str] | None = None, root: Path = ROOT
+) -> int:
     """Run a strict ``jupyter-book build`` with the given builder; return its exit status.
 
     It runs in this process (Jupyter Book's own command, called as a function): the
@@ -168,12 +170,12 @@ def jupyter_book(builder: str, extra: list[str] | None = None, env: dict[str, st
     """
     from jupyter_book.cli.main import build
 
-    args = [str(ROOT), "--builder", builder, "-W", "-n", "--keep-going", *(extra or [])]
+    args = [str(root), "--builder", builder, "-W", "-n", "--keep-going", *(extra or [])]
     print("build: jupyter-book build", " ".join(args), flush=True)
     saved = {k: os.environ.get(k) for k in (env or {})}
     os.environ.update(env or {})
     cwd = os.getcwd()
-    os.chdir(ROOT)
+    os.chdir(root)
     try:
         build.main(args=args, prog_name="jupyter-book build", standalone_mode=False)
         return 0
