@@ -149,11 +149,13 @@ def sandbox_command(support: Path, limits: Limits, notebook_dir: str = "/tmp/wor
             "(the grader will not run student code without a sandbox)"
         )
     cmd = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev"]
+    # the private /tmp first: mounts are applied in order, so a checkout (and its .venv) that
+    # lives under /tmp is bound on top of it rather than hidden by it
+    cmd += ["--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp", "--dir", notebook_dir]
     roots = {"/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", sys.prefix, sys.base_prefix, str(PACKAGE_DIR)}
     for root in sorted(roots):
         if Path(root).exists():
             cmd += ["--ro-bind", root, root]
-    cmd += ["--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp", "--dir", notebook_dir]
     for item in sorted(support.iterdir()):
         cmd += ["--ro-bind", str(item), f"{notebook_dir}/{item.name}"]
     cmd += [

@@ -463,9 +463,10 @@ class WhatIf:
         if table:
             from .exhibits import markdown_table
 
-            display_markdown(
-                "**Scenarios at a glance** (low / base / high):\n\n" + markdown_table(self.scenarios())
-            )
+            # one column per scenario: readouts are sentences, and nine narrow columns do not
+            # fit a PDF page
+            table = self.scenarios().set_index("Scenario").T.rename_axis("Setting or result").reset_index()
+            display_markdown("**Scenarios at a glance** (low / base / high):\n\n" + markdown_table(table))
 
 
 def frame_workers() -> int:

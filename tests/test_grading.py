@@ -470,3 +470,15 @@ def test_grade_uses_sandbox_env(tmp_path):
         del os.environ["CASEBOOK_SECRET_TOKEN"]
     assert "CASEBOOK_SECRET_TOKEN" not in _q(r, "q6")["answer"]
     assert "HOME" in _q(r, "q6")["answer"]
+
+
+def test_a_checkout_under_tmp_stays_visible_in_the_sandbox(tmp_path):
+    # bubblewrap applies mounts in order: the private /tmp must come before the read-only
+    # binds, or a clone under /tmp (its .venv and package) vanishes and every run crashes
+    cmd = grader.sandbox_command(tmp_path, grader.Limits())
+    tmpfs = cmd.index("--tmpfs")
+    binds = [i for i, arg in enumerate(cmd) if arg == "--ro-bind"]
+    assert cmd[tmpfs + 1] == "/tmp"
+    assert binds and all(i > tmpfs for i in binds)
+    bound = {cmd[i + 1] for i in binds}
+    assert sys.prefix in bound and str(Path(grader.__file__).resolve().parent) in bound
