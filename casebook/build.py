@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import sys
 import time
@@ -133,12 +134,14 @@ def _needs_run(cache, uri: str) -> bool:
 #: Everything a build reads. If none of it changed since the last successful build, the output
 #: is up to date and the build is skipped, as make would.
 INPUTS = ("book", "_assets", "casebook", "data", "exercises", "_config.yml", "_toc.yml", "requirements.lock")
+#: The inputs Sphinx copies without noticing that they changed.
+ASSETS = ("_assets",)
 
 
-def inputs_hash(root: Path = ROOT) -> str:
-    """Hash of the names, sizes and modification times of every build input (fast: no reads)."""
+def inputs_hash(root: Path = ROOT, names: tuple[str, ...] = INPUTS) -> str:
+    """Hash of the names, sizes and modification times of build inputs (fast: no reads)."""
     h = hashlib.sha256()
-    for name in INPUTS:
+    for name in names:
         top = root / name
         paths = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
         for p in paths:
@@ -153,10 +156,17 @@ def _stamp(builder: str) -> Path:
     return ROOT / "_build" / f".casebook-{builder}-inputs"
 
 
+def _stamped(builder: str) -> dict[str, str]:
+    """What the last successful build of ``builder`` saw: {"inputs": hash, "assets": hash}."""
+    try:
+        return json.loads(_stamp(builder).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
 def up_to_date(builder: str, output: Path) -> bool:
     """True when ``output`` exists and no input changed since it was built successfully."""
-    stamp = _stamp(builder)
-    return output.exists() and stamp.exists() and stamp.read_text() == inputs_hash()
+    return output.exists() and _stamped(builder).get("inputs") == inputs_hash()
 
 
 def jupyter_book(
@@ -200,33 +210,45 @@ STUDENT_HTML = STUDENT_ROOT / "_build" / "html"
 def build_student(force: bool = False) -> int:
     """The student edition: the same book without the instructor sections and solutions
     (``CASEBOOK_EDITION=student``, see :mod:`casebook.sphinxext`), in ``_build/student``."""
-    output = STUDENT_HTML / "index.html"
-    if not force and up_to_date("student", output):
-        print(f"build: {output.relative_to(ROOT)} is up to date (no input changed since the last build)")
-        return 0
-    if execute():
-        return 1
-    before = inputs_hash()  # after execution, as in _build
-    code = jupyter_book("html", ["--path-output", str(STUDENT_ROOT)], env={"CASEBOOK_EDITION": "student"})
-    if code == 0 and output.exists():
-        _stamp("student").write_text(before)
-        print(f"build: student edition written to {STUDENT_HTML.relative_to(ROOT)}")
+    code = _build(
+        "student",
+        STUDENT_HTML / "index.html",
+        parallel=True,
+        force=force,
+        builder="html",
+        extra=["--path-output", str(STUDENT_ROOT)],
+        env={"CASEBOOK_EDITION": "student"},
+    )
+    if code == 0:
+        print(f"build: student edition in {STUDENT_HTML.relative_to(ROOT)}")
     return code
 
 
-def _build(builder: str, output: Path, parallel: bool, force: bool) -> int:
-    if not force and up_to_date(builder, output):
+def _build(
+    name: str,
+    output: Path,
+    parallel: bool,
+    force: bool,
+    builder: str | None = None,
+    extra: list[str] | None = None,
+    env: dict[str, str] | None = None,
+) -> int:
+    """Execute what changed (in parallel), then run the strict Jupyter Book build, unless no
+    input changed since the last successful build of ``name``."""
+    if not force and up_to_date(name, output):
         print(f"build: {output.relative_to(ROOT)} is up to date (no input changed since the last build)")
         return 0
     if parallel and execute():
         return 1
     # hashed after execution, which touches the chapters it re-ran (so Sphinx re-reads them);
     # an edit made while Sphinx runs still triggers the next build
-    before = inputs_hash()
-    code = jupyter_book(builder)
+    seen = {"inputs": inputs_hash(), "assets": inputs_hash(names=ASSETS)}
+    # Sphinx writes nothing, static files included, when no page changed: a new stylesheet or
+    # script alone needs every page written again
+    everything = ["--all"] if seen["assets"] != _stamped(name).get("assets") else []
+    code = jupyter_book(builder or name, [*(extra or []), *everything], env=env)
     if code == 0 and output.exists():
-        # hash taken before the build: an edit made while it ran triggers the next build
-        _stamp(builder).write_text(before)
+        _stamp(name).write_text(json.dumps(seen))
     return code
 
 

@@ -212,3 +212,24 @@ def test_ch06_projection_moves_with_its_sliders_offline(html_dir, offline_page):
     assert "FY2028: 10.9% (FY2024: 10.9%)" in text2 and "FY2028: 79.6% (FY2024: 79.6%)" in text2
     assert src2 not in (src0, src1)
     assert offline_page.problems() == []
+
+
+def test_english_text_is_not_set_in_the_cjk_font(html_dir, offline_page):
+    # a curly apostrophe in the CJK face is full width ("paper’ s"); in a Latin face it is narrow
+    page = offline_page.open(html_dir / "book/ch06-results.html")
+    ratio = page.evaluate(
+        """() => {
+            const p = document.querySelector('main p');
+            const probe = (text) => {
+                const s = document.createElement('span');
+                s.textContent = text;
+                p.appendChild(s);
+                const w = s.getBoundingClientRect().width;
+                s.remove();
+                return w;
+            };
+            return probe('\\u2019'.repeat(10)) / probe('M'.repeat(10));
+        }"""
+    )
+    assert ratio < 0.5, f"an apostrophe is {ratio:.2f} of an M: English text falls into the CJK font"
+    assert offline_page.problems() == []
