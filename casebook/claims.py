@@ -124,6 +124,8 @@ def claims_table(claim_ids: Sequence[str]) -> pd.DataFrame:
         r = t.loc[cid]
         again = recompute(cid)
         checked = again if again is not None else r["checked_value"]
+        if r["verdict"] == "unsourced":
+            checked = None  # a figure nobody could source has no check value, only the note
         rows.append(
             {
                 "The paper says": f"{r['claim']} ({_fmt(r['paper_value'], r['unit'])})",
