@@ -54,6 +54,13 @@ INSTRUCTOR_CLASSES = {"instructor-only", "tag_instructor-only"}
 INSTRUCTOR_LABEL = re.compile(r"^\(ch\d+-instructors\)=", re.M)
 
 
+def _before_instructors(text: str) -> str | None:
+    """``text`` cut at the "For instructors" label (the chapter's last section), or None when
+    it has no such label."""
+    cut = INSTRUCTOR_LABEL.search(text)
+    return None if cut is None else text[: cut.start()].rstrip() + "\n"
+
+
 def _is_student_edition() -> bool:
     return os.environ.get("CASEBOOK_EDITION", "instructor") == "student"
 
@@ -67,10 +74,10 @@ def _student_notebook(text: str) -> str:
         if "instructor-only" in cell.get("metadata", {}).get("tags", []):
             continue
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        cut = INSTRUCTOR_LABEL.search(source) if cell["cell_type"] == "markdown" else None
-        if cut:
-            if source[: cut.start()].strip():
-                kept.append({**cell, "source": source[: cut.start()].rstrip() + "\n"})
+        before = _before_instructors(source) if cell["cell_type"] == "markdown" else None
+        if before is not None:
+            if before.strip():
+                kept.append({**cell, "source": before})
             break
         kept.append(cell)
     nb["cells"] = kept
@@ -99,10 +106,9 @@ def _cut_copied_sources(app: Any, exception: Exception | None) -> None:
     if exception is not None or not _is_student_edition():
         return
     for path in (Path(app.outdir) / "_sources").rglob("*.md"):
-        text = path.read_text(encoding="utf-8")
-        cut = INSTRUCTOR_LABEL.search(text)
-        if cut:
-            path.write_text(text[: cut.start()].rstrip() + "\n", encoding="utf-8")
+        before = _before_instructors(path.read_text(encoding="utf-8"))
+        if before is not None:
+            path.write_text(before, encoding="utf-8")
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -268,7 +268,7 @@ class WhatIf:
     frame_key: Callable[[Mapping[str, Any], Any], Hashable] | None = None
     _frames: int = field(init=False, default=0)
     _margins: Margins | None = field(init=False, default=None)
-    _built: dict[Hashable, widgets.Widget] = field(init=False, default_factory=dict)
+    _built: dict[tuple, widgets.Widget] = field(init=False, default_factory=dict)  # grid point -> frame
     _results: dict[tuple, Any] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -373,8 +373,7 @@ class WhatIf:
 
     def _stack(self, sliders: list[widgets.Widget], level: int = 0, prefix: tuple = ()) -> widgets.Widget:
         if level == len(self.params):
-            # a shared frame is one widget, shown in several places
-            return self._built[self._key(dict(zip((p.name for p in self.params), prefix, strict=True)))]
+            return self._built[prefix]  # a shared frame is one widget, shown in several places
         p = self.params[level]
         children = [self._stack(sliders, level + 1, prefix + (v,)) for v in p.values]
         stack = widgets.Stack(children, selected_index=p.values.index(p.default))
@@ -414,10 +413,6 @@ class WhatIf:
         row._casebook_message = message
         return row
 
-    def _key(self, values: dict[str, Any]) -> Hashable:
-        key = tuple(values.values())
-        return key if self.frame_key is None else self.frame_key(values, self._result(values))
-
     def frame_margins(self) -> Margins:
         """Margins that fit every frame: each of the default, first and last grid frames is laid
         out, and the most generous margin on each side wins."""
@@ -434,13 +429,17 @@ class WhatIf:
         """The full what-if: sliders, the precomputed stack, and the live row."""
         self._results = {}
         self._margins = self.frame_margins()
-        unique: dict[Hashable, dict[str, Any]] = {}
+        keys: dict[tuple, Hashable] = {}  # grid point -> the key of the frame it shows
+        unique: dict[Hashable, dict[str, Any]] = {}  # frame key -> the first grid point with it
         for values in grid(self.params):
-            unique.setdefault(self._key(values), values)
+            point = tuple(values.values())
+            keys[point] = point if self.frame_key is None else self.frame_key(values, self._result(values))
+            unique.setdefault(keys[point], values)
         pngs = self._render_frames(list(unique.values()))
-        self._built = {
+        frames = {
             key: self._frame(values, png) for (key, values), png in zip(unique.items(), pngs, strict=True)
         }
+        self._built = {point: frames[key] for point, key in keys.items()}
         self._results = {}  # the frames are built; let the results go
         sliders = self._sliders()
         stack = self._stack(sliders)
