@@ -63,17 +63,39 @@ def data_dir() -> Path:
     return Path(os.environ.get("CASEBOOK_DATA", DEFAULT_DATA_DIR))
 
 
+def _read_yaml(path: Path, label: str) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(label, "metadata-present", f"{path} does not exist") from None
+    except yaml.YAMLError as exc:
+        raise DataError(label, "metadata-yaml", f"not valid YAML: {exc}") from None
+
+
 @functools.cache
 def _metadata(folder: Path) -> dict[str, Any]:
-    path = folder / "metadata.yml"
-    try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError("metadata.yml", "metadata-present", f"{path} does not exist") from None
-    except yaml.YAMLError as exc:
-        raise DataError("metadata.yml", "metadata-yaml", f"not valid YAML: {exc}") from None
+    """``metadata.yml`` merged with every ``meta/*.yml`` (one file per chapter's own tables).
+
+    A table or source id defined twice is an error that names both files.
+    """
+    meta = _read_yaml(folder / "metadata.yml", "metadata.yml")
     if not isinstance(meta, dict) or "tables" not in meta or "sources" not in meta:
         raise DataError("metadata.yml", "metadata-shape", "needs top-level 'tables' and 'sources'")
+    origin = {("tables", k): "metadata.yml" for k in meta["tables"]}
+    origin.update({("sources", k): "metadata.yml" for k in meta["sources"]})
+    for extra in sorted((folder / "meta").glob("*.yml")):
+        label = f"meta/{extra.name}"
+        part = _read_yaml(extra, label) or {}
+        if not isinstance(part, dict) or not set(part) <= {"tables", "sources"}:
+            raise DataError(label, "metadata-shape", "may hold only top-level 'tables' and 'sources'")
+        for section in ("tables", "sources"):
+            for key, value in (part.get(section) or {}).items():
+                if (section, key) in origin:
+                    raise DataError(
+                        label, "metadata-unique", f"{section[:-1]} {key!r} is already defined in {origin[section, key]}"
+                    )
+                origin[section, key] = label
+                meta[section][key] = value
     return meta
 
 

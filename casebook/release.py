@@ -302,6 +302,10 @@ def write_support(bank: Bank, folder: Path) -> None:
     data.mkdir(exist_ok=True)
     for f in sorted(DATA_DIR.glob("*.csv")) + [DATA_DIR / "metadata.yml"]:
         shutil.copyfile(f, data / f.name)
+    if (DATA_DIR / "meta").is_dir():
+        (data / "meta").mkdir(exist_ok=True)
+        for f in sorted((DATA_DIR / "meta").glob("*.yml")):
+            shutil.copyfile(f, data / "meta" / f.name)
 
 
 def write_release(bank: Bank, out: Path) -> dict[str, Path]:
