@@ -9,7 +9,6 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import matplotlib as mpl
 from matplotlib import font_manager
 
 #: Latin text first, then a font that has Chinese glyphs (Debian: fonts-noto-cjk).

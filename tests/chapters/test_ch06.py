@@ -6,6 +6,10 @@ from __future__ import annotations
 import itertools
 
 import pytest
+
+from casebook import claims, finance
+from casebook import segments as seg
+from casebook.chapters import ch06_results as c6
 from casebook.chapters.ch06_results import (
     CAGR_BASES,
     PAPER_PERIODS,
@@ -18,10 +22,6 @@ from casebook.chapters.ch06_results import (
     mix_chart,
     mix_summary,
 )
-
-from casebook import claims, finance
-from casebook import segments as seg
-from casebook.chapters import ch06_results as c6
 from casebook.grading.questions import bank_for
 from casebook.page.whatif import figure_png
 
@@ -287,7 +287,6 @@ def test_chapter_six_bank_meets_the_brief():
 def test_chapter_six_charts_render_every_chinese_glyph():
     import warnings
 
-    from casebook import charts
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

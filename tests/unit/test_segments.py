@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from casebook.chapters.ch03_overview import aidc_share_path, crossing_label, slowest_growth_reaching
 
 from casebook import claims, finance
 from casebook import segments as seg
 from casebook.chapters import ch03_overview as c3
 from casebook.chapters import ch06_results as c6
+from casebook.chapters.ch03_overview import aidc_share_path, crossing_label, slowest_growth_reaching
 
 
 def test_segment_shares_on_both_denominators():

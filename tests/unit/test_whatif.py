@@ -6,8 +6,8 @@ import base64
 
 import ipywidgets as widgets
 import pytest
-from casebook.chapters.ch03_overview import aidc_share_path, share_chart, share_summary
 
+from casebook.chapters.ch03_overview import aidc_share_path, share_chart, share_summary
 from casebook.page.whatif import MAX_FRAMES, WIDGET_MIME, Choice, Param, WhatIf, WhatIfInputError, grid
 
 
