@@ -62,12 +62,20 @@ SLIDERS: dict[str, dict[str, float]] = {
     "conversion_pct": {"min": 1.5, "max": 3.0, "step": 1.5, "default": 3.0},
     "payment_pct": {"min": 60, "max": 90, "step": 15, "default": 90},
     "on_time_pct": {"min": 45, "max": 85, "step": 20, "default": 45},
-    "repeat_pct": {"min": 40, "max": 80, "step": 20, "default": 60},
+    "repeat_pct": {"min": 40, "max": 70, "step": 30, "default": 70},
     # critical mass (a teaching model: ranges illustrative)
-    "attraction": {"min": 0.6, "max": 1.2, "step": 0.3, "default": 0.9},
+    "attraction": {"min": 0.6, "max": 1.2, "step": 0.6, "default": 1.2},
     "churn_pct": {"min": 5, "max": 15, "step": 5, "default": 10},
-    "seed_sellers_pct": {"min": 0, "max": 30, "step": 10, "default": 10},
+    "seed_sellers_pct": {"min": 0, "max": 30, "step": 15, "default": 0},
 }
+
+
+def slider_values(name: str) -> list[float]:
+    """The grid of one slider, from min to max in steps."""
+    g = SLIDERS[name]
+    n = int(round((g["max"] - g["min"]) / g["step"]))
+    return [round(g["min"] + i * g["step"], 10) for i in range(n + 1)]
+
 
 FUNNEL_PARAMS = ("conversion_pct", "payment_pct", "on_time_pct", "repeat_pct")
 PLATFORM_PARAMS = ("attraction", "churn_pct", "seed_sellers_pct")
@@ -77,8 +85,7 @@ def grid_size(names: tuple[str, ...]) -> int:
     """Number of precomputed frames for a what-if over the named sliders."""
     n = 1
     for name in names:
-        g = SLIDERS[name]
-        n *= int(round((g["max"] - g["min"]) / g["step"])) + 1
+        n *= len(slider_values(name))
     return n
 
 

@@ -181,8 +181,11 @@ def test_the_grid_shows_both_outcomes_and_a_threshold():
         for s in (0, 10, 20, 30)
     ]
     assert "takes off" in grid and "collapses" in grid
-    assert c2.smallest_takeoff_seed(0.9, 10, [0, 10, 20, 30]) == 20
-    assert c2.smallest_takeoff_seed(0.6, 15, [0, 10, 20, 30]) is None
+    seeds = c2.slider_values("seed_sellers_pct")
+    assert c2.platform_path(1.2, 10, 0).outcome == "collapses"  # the page's base case
+    assert c2.smallest_takeoff_seed(1.2, 10, seeds) == 15
+    assert c2.smallest_takeoff_seed(1.2, 15, seeds) == 30
+    assert c2.smallest_takeoff_seed(0.6, 15, seeds) is None
 
 
 def test_no_users_means_no_platform():
@@ -230,6 +233,4 @@ def test_numeric_answers_recompute_from_data():
     assert bank.get("ch02-q1-capex-per-yuan").answer == pytest.approx(85_972 / 57_151)
     assert bank.get("ch02-q2-payment-gain").answer == pytest.approx(10_000 * 0.0258 * 0.20 * 0.73 * 0.5)
     assert bank.get("ch02-sc-intensity").answer == pytest.approx(100 * 52_256 / 941_168)
-    assert bank.get("ch02-sc-fix-delivery").answer == pytest.approx(
-        10_000 * 0.03 * 0.9 * 0.85 * 0.6, abs=0.05
-    )
+    assert bank.get("ch02-sc-fix-delivery").answer == pytest.approx(10_000 * 0.03 * 0.9 * 0.85 * 0.7)
