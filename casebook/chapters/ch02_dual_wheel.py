@@ -26,10 +26,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from casebook import data, style
-from casebook.metrics import fy
-
-style.apply()  # the book's one chart style (fonts with a CJK fallback), as casebook.charts does
+from .. import data, style
+from ..claims import check
+from ..fmt import fy
 
 #: The paper's section-2 claims, in the order the chapter shows them.
 SECTION_2_CLAIMS = (
@@ -193,6 +192,13 @@ def loop_owners() -> pd.DataFrame:
     """The loop's links with their unit, owner, relation to Alibaba and stake (from ``loop_links.csv``)."""
     t = data.load("loop_links").set_index("link")
     return t.loc[[*LOOP_ORDER, "technology"]]
+
+
+@check("loop_under_one_owner")
+def payment_link_stake() -> float:
+    """Alibaba's stake (%) in the company that runs the loop's payment link: the check value of
+    the claim that the loop is Alibaba's own (control would need more than 50%)."""
+    return float(loop_owners().loc["payment", "alibaba_stake_pct"])
 
 
 def links_not_owned_outright() -> list[str]:
@@ -368,6 +374,28 @@ def funnel_summary(result: FunnelResult, values: Mapping[str, float]) -> dict[st
         "Repeat customers / 10,000": f"{result.repeat_customers:,.1f}",
         "Best +5-point fix": f"{result.best_link} ({gains})",
     }
+
+
+def benchmark_rate(stage: str, pick: str = "max", source: str | None = None) -> float:
+    """One published rate (per cent) for a link of the funnel, from ``funnel_benchmarks.csv``.
+
+    ``pick`` chooses among several rows for the stage ("max" or "min"); ``source`` picks the
+    row of one source instead.
+    """
+    t = data.load("funnel_benchmarks")
+    rows = t[t["stage"] == stage]
+    if source is not None:
+        rows = rows[rows["source"] == source]
+    if rows.empty:
+        known = sorted(set(t["stage"]))
+        raise KeyError(
+            f"no benchmark for stage {stage!r}"
+            + (f" from {source!r}" if source else "")
+            + f"; stages: {known}"
+        )
+    if pick not in ("max", "min"):
+        raise ValueError(f"pick must be 'max' or 'min', not {pick!r}")
+    return float(rows["value"].max() if pick == "max" else rows["value"].min())
 
 
 def benchmark_table() -> pd.DataFrame:
