@@ -233,3 +233,61 @@ def test_numeric_answers_recompute_from_data():
     assert bank.get("ch02-q2-payment-gain").answer == pytest.approx(10_000 * 0.0258 * 0.20 * 0.73 * 0.5)
     assert bank.get("ch02-sc-intensity").answer == pytest.approx(100 * 52_256 / 941_168)
     assert bank.get("ch02-sc-fix-delivery").answer == pytest.approx(10_000 * 0.03 * 0.9 * 0.85 * 0.7)
+
+
+# --------------------------------------------------------------------------- the built page (browser)
+PAGE = "book/ch02-dual-wheel.html"
+
+
+def _visible(page, index: int) -> tuple[str, str]:
+    """The src of the chart and the readout text the ``index``-th what-if shows now."""
+    box = page.locator(".casebook-whatif").nth(index)
+    imgs = [i for i in box.locator("img").all() if i.is_visible()]
+    readouts = [r for r in box.locator(".casebook-readout").all() if r.is_visible()]
+    assert len(imgs) == 1 and len(readouts) == 1
+    return imgs[0].get_attribute("src"), readouts[0].inner_text()
+
+
+@pytest.mark.built
+def test_page_fits_its_size_budget(html_dir):
+    assert (html_dir / PAGE).stat().st_size < 1_000_000
+
+
+@pytest.mark.built
+def test_funnel_what_if_moves_offline_and_names_the_weakest_link(html_dir, offline_page):
+    page = offline_page.open(html_dir / PAGE)
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    assert page.locator(".casebook-whatif").count() == 2
+    box = page.locator(".casebook-whatif").nth(0)
+    box.scroll_into_view_if_needed()
+    src0, text0 = _visible(page, 0)
+    assert "on-time delivery" in text0.split("Best +5-point fix")[1].split("(")[0]  # base case: slow parcels
+    handles = box.locator(".noUi-handle")
+    assert handles.count() == 4
+    handles.nth(2).focus()  # on-time delivery 45% -> 65% -> 85%
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    src1, text1 = _visible(page, 0)
+    assert src1 != src0 and text1 != text0
+    best = text1.split("Best +5-point fix")[1].split("(")[0]
+    assert "repeat purchase" in best  # 70% is now the lowest link after the order
+    assert offline_page.problems() == []
+
+
+@pytest.mark.built
+def test_critical_mass_what_if_takes_off_with_a_seed_offline(html_dir, offline_page):
+    page = offline_page.open(html_dir / PAGE)
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    box = page.locator(".casebook-whatif").nth(1)
+    box.scroll_into_view_if_needed()
+    src0, text0 = _visible(page, 1)
+    assert "collapses" in text0  # base case: no seed
+    handles = box.locator(".noUi-handle")
+    assert handles.count() == 3
+    handles.nth(2).focus()  # seed 0% -> 15%
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    src1, text1 = _visible(page, 1)
+    assert src1 != src0 and "takes off" in text1
+    assert offline_page.problems() == []
