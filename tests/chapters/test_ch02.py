@@ -232,7 +232,7 @@ def test_numeric_answers_recompute_from_data():
     assert bank.get("ch02-q1-capex-per-yuan").answer == pytest.approx(85_972 / 57_151)
     assert bank.get("ch02-q2-payment-gain").answer == pytest.approx(10_000 * 0.0258 * 0.20 * 0.73 * 0.5)
     assert bank.get("ch02-sc-intensity").answer == pytest.approx(100 * 52_256 / 941_168)
-    assert bank.get("ch02-sc-fix-delivery").answer == pytest.approx(10_000 * 0.03 * 0.9 * 0.85 * 0.7)
+    assert bank.get("ch02-sc-fix-delivery").answer == pytest.approx(10_000 * 0.03 * 0.9 * 0.65 * 0.7)
 
 
 # --------------------------------------------------------------------------- the built page (browser)
