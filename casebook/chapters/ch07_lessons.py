@@ -202,6 +202,9 @@ def fine_cap(rule_id: str) -> float:
     return float(row["figure"]) / 100
 
 
+#: GDPR's fixed alternative cap (Art. 83(5)): EUR 20 million, when higher than 4% of turnover.
+GDPR_FLOOR_EUR_M = 20.0
+
 #: The two caps the what-if offers, by the rule ids that carry them.
 CAPS = {"GDPR (4%)": "gdpr_applies", "DSA (6%)": "dsa_in_force"}
 
@@ -231,7 +234,11 @@ def pop_mart_outside_share() -> pd.DataFrame:
     rows = []
     for year in ("2021", "2022"):
         rows.append(
-            {"year": int(year), "share_pct": transfer_value("Pop Mart", "share_outside_mainland", year), "how": "reported"}
+            {
+                "year": int(year),
+                "share_pct": transfer_value("Pop Mart", "share_outside_mainland", year),
+                "how": "reported",
+            }
         )
     for year in ("2023", "2024"):
         outside = transfer_value("Pop Mart", "revenue_outside_mainland", year)
@@ -252,7 +259,11 @@ def anker_regions() -> pd.DataFrame:
     t = data.load("transfer_cases")
     t = t[(t["firm"] == "Anker") & t["indicator"].str.startswith("region_")]
     t = t.assign(region=t["indicator"].str.removeprefix("region_").str.replace("_", " "))
-    return t[["region", "value"]].rename(columns={"value": "share_pct"}).sort_values("share_pct", ascending=False)
+    return (
+        t[["region", "value"]]
+        .rename(columns={"value": "share_pct"})
+        .sort_values("share_pct", ascending=False)
+    )
 
 
 def three_firms() -> pd.DataFrame:
@@ -297,18 +308,40 @@ def transfer_chart() -> Figure:
     """Share of revenue earned outside mainland China: Pop Mart's path and two fixed points."""
     pm = pop_mart_outside_share()
     fig, ax = plt.subplots(figsize=(7.0, 3.6))
-    ax.plot(pm["year"], pm["share_pct"], marker="o", color=style.COLOURS["scenario"], label="Pop Mart (calendar years)")
+    ax.plot(
+        pm["year"],
+        pm["share_pct"],
+        marker="o",
+        color=style.COLOURS["scenario"],
+        label="Pop Mart (calendar years)",
+    )
     for r in pm.itertuples():
-        ax.annotate(f"{r.share_pct:.1f}%" + (" (rounded)" if r.year == 2022 else ""), (r.year, r.share_pct),
-                    textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
+        ax.annotate(
+            f"{r.share_pct:.1f}%" + (" (rounded)" if r.year == 2022 else ""),
+            (r.year, r.share_pct),
+            textcoords="offset points",
+            xytext=(0, 7),
+            ha="center",
+            fontsize=8,
+        )
     aidc = 100 * metrics.share("aidc_total", 2024)
     anker = 100 - transfer_value("Anker", "region_mainland_china", "H1 2024")
     ax.axhline(aidc, color=style.COLOURS["aidc_total"], ls="--", lw=1.2)
-    ax.text(2021.0, aidc + 2, f"Alibaba: AIDC share of revenue, FY2024: {aidc:.1f}%", fontsize=8,
-            color=style.COLOURS["aidc_total"])
+    ax.text(
+        2021.0,
+        aidc + 2,
+        f"Alibaba: AIDC share of revenue, FY2024: {aidc:.1f}%",
+        fontsize=8,
+        color=style.COLOURS["aidc_total"],
+    )
     ax.axhline(anker, color=style.COLOURS["cloud"], ls="--", lw=1.2)
-    ax.text(2021.0, anker - 7, f"Anker: outside mainland China, H1 2024: {anker:.1f}%", fontsize=8,
-            color=style.COLOURS["cloud"])
+    ax.text(
+        2021.0,
+        anker - 7,
+        f"Anker: outside mainland China, H1 2024: {anker:.1f}%",
+        fontsize=8,
+        color=style.COLOURS["cloud"],
+    )
     ax.set_ylim(0, 105)
     ax.set_xticks(pm["year"])
     ax.set_ylabel("% of revenue outside mainland China")
@@ -397,7 +430,9 @@ def compliance_summary(r: ComplianceRisk, values: Mapping[str, Any]) -> dict[str
         "Expected fine a year": f"RMB {r.expected_fine_m:,.0f} m",
         "Compliance cost a year": f"RMB {r.cost_m:,.0f} m",
         "Break-even chance": f"{100 * r.break_even:.1f}% a year",
-        "Call": "comply: cheaper than the expected fine" if r.comply_pays else "on these numbers, the expected fine is lower",
+        "Call": "comply: cheaper than the expected fine"
+        if r.comply_pays
+        else "on these numbers, the expected fine is lower",
     }
 
 
@@ -405,12 +440,18 @@ def compliance_chart(r: ComplianceRisk, values: Mapping[str, Any]) -> Figure:
     """Expected fine against the chance of enforcement, with the cost line and the break-even."""
     fig, ax = plt.subplots(figsize=(7.0, 3.6))
     ps = [i / 100 for i in range(0, 21)]
-    ax.plot([100 * p for p in ps], [p * r.max_fine_m for p in ps], color=style.COLOURS["aidc_total"],
-            label="expected fine (chance × maximum fine)")
+    ax.plot(
+        [100 * p for p in ps],
+        [p * r.max_fine_m for p in ps],
+        color=style.COLOURS["aidc_total"],
+        label="expected fine (chance × maximum fine)",
+    )
     ax.axhline(r.cost_m, color=style.COLOURS["cloud"], ls="--", label="yearly compliance cost (assumed)")
     if r.break_even <= 0.20:
         ax.axvline(100 * r.break_even, color="#444444", ls=":", lw=1)
-        ax.text(100 * r.break_even + 0.3, r.cost_m * 1.05 + 1, f"break-even {100 * r.break_even:.1f}%", fontsize=8)
+        ax.text(
+            100 * r.break_even + 0.3, r.cost_m * 1.05 + 1, f"break-even {100 * r.break_even:.1f}%", fontsize=8
+        )
     ax.plot([100 * r.probability], [r.expected_fine_m], "o", color=style.COLOURS["highlight"])
     ax.set_xlim(0, 20)
     ax.set_ylim(0, max(0.2 * r.max_fine_m, r.cost_m) * 1.15)
@@ -447,11 +488,17 @@ def market_exposure(firm: str, market: str) -> tuple[float | None, str]:
         raise KeyError(f"unknown market {market!r}; choose one of {', '.join(MARKETS)}")
     if firm == "Pop Mart":
         total = transfer_value("Pop Mart", "revenue", "2024")
-        key = {"United States": "region_north_america", "European Union": "region_europe_other",
-               "Southeast Asia": "region_southeast_asia"}[market]
+        key = {
+            "United States": "region_north_america",
+            "European Union": "region_europe_other",
+            "Southeast Asia": "region_southeast_asia",
+        }[market]
         share = 100 * transfer_value("Pop Mart", key, "2024") / total
-        scope = {"United States": "North America", "European Union": "Europe, Australia and other",
-                 "Southeast Asia": "Southeast Asia"}[market]
+        scope = {
+            "United States": "North America",
+            "European Union": "Europe, Australia and other",
+            "Southeast Asia": "Southeast Asia",
+        }[market]
         return share, f"2024, {scope} (data)"
     if firm == "Anker":
         if market == "Southeast Asia":
@@ -527,7 +574,8 @@ def plan_model(firm: str, market: str, budget: str) -> PlanResult:
             "lesson": "4. Compliance",
             "test": "our rules table has a dated rule for this market",
             "figure": (
-                f"{rule_count} rules; latest {latest['date']}: {latest['rule']}" if latest is not None
+                f"{rule_count} rules; latest {latest['date']}: {latest['rule']}"
+                if latest is not None
                 else "none in our table (not searched)"
             ),
             "binds first": "yes" if rule_count else "open",
@@ -536,8 +584,11 @@ def plan_model(firm: str, market: str, budget: str) -> PlanResult:
             "lesson": "5. Ecosystem",
             "test": "the firm must rent logistics and payments",
             "figure": (
-                f"Amazon {amazon:.1f}% of sales (H1 2024)" if amazon is not None
-                else "own stores and robots abroad" if firm == "Pop Mart" else "assumption of the case"
+                f"Amazon {amazon:.1f}% of sales (H1 2024)"
+                if amazon is not None
+                else "own stores and robots abroad"
+                if firm == "Pop Mart"
+                else "assumption of the case"
             ),
             "binds first": "yes" if budget == budgets[0] else "no",
         },
@@ -556,8 +607,13 @@ def plan_chart(p: PlanResult, values: Mapping[str, Any]) -> Figure:
     ax.axis("off")
     shown = p.table[["lesson", "figure", "binds first"]].copy()
     shown["figure"] = shown["figure"].str.slice(0, 62)
-    tab = ax.table(cellText=shown.to_numpy(), colLabels=["Lesson", "Figure used", "Binds first?"],
-                   colWidths=[0.2, 0.66, 0.14], loc="center", cellLoc="left")
+    tab = ax.table(
+        cellText=shown.to_numpy(),
+        colLabels=["Lesson", "Figure used", "Binds first?"],
+        colWidths=[0.2, 0.66, 0.14],
+        loc="center",
+        cellLoc="left",
+    )
     tab.auto_set_font_size(False)
     tab.set_fontsize(8)
     tab.scale(1, 1.5)
