@@ -328,8 +328,8 @@ def transfer_chart() -> Figure:
     anker = 100 - transfer_value("Anker", "region_mainland_china", "H1 2024")
     ax.axhline(aidc, color=style.COLOURS["aidc_total"], ls="--", lw=1.2)
     ax.text(
-        2021.0,
-        aidc + 2,
+        2022.45,
+        aidc - 6,
         f"Alibaba: AIDC share of revenue, FY2024: {aidc:.1f}%",
         fontsize=8,
         color=style.COLOURS["aidc_total"],
@@ -438,7 +438,7 @@ def compliance_summary(r: ComplianceRisk, values: Mapping[str, Any]) -> dict[str
 
 def compliance_chart(r: ComplianceRisk, values: Mapping[str, Any]) -> Figure:
     """Expected fine against the chance of enforcement, with the cost line and the break-even."""
-    fig, ax = plt.subplots(figsize=(7.0, 3.6))
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
     ps = [i / 100 for i in range(0, 21)]
     ax.plot(
         [100 * p for p in ps],
@@ -596,6 +596,12 @@ def plan_model(firm: str, market: str, budget: str) -> PlanResult:
     return PlanResult(firm, market, budget, pd.DataFrame(rows))
 
 
+def plan_tests() -> pd.DataFrame:
+    """The one stated test behind each lesson's flag in the plan what-if (same for every firm)."""
+    t = plan_model("Anker", "United States", "must rent them").table
+    return t[["lesson", "test"]]
+
+
 def plan_summary(p: PlanResult, values: Mapping[str, Any]) -> dict[str, str]:
     """Readout: the lessons that bind first."""
     return {"Binds first": ", ".join(x.split(". ", 1)[1] for x in p.binding) or "none by these tests"}
@@ -621,5 +627,5 @@ def plan_chart(p: PlanResult, values: Mapping[str, Any]) -> Figure:
         if flag == "yes":
             for j in range(3):
                 tab[i, j].set_facecolor("#fde0dd")
-    ax.set_title(f"{p.firm[:24]} in {p.market}")
+    ax.set_title(f"{p.firm[:24]}: {p.market}")
     return fig
