@@ -228,3 +228,59 @@ def test_numeric_answers_match_the_data():
     assert len(bank) >= 10
     assert sum("self_check" in q.uses for q in bank.values()) >= 4
     assert sum("graded" in q.uses for q in bank.values()) >= 6
+
+
+# ----------------------------------------------------------------- the built page, offline
+
+
+CH7 = "book/ch07-lessons"
+
+
+def _frame(page, index: int) -> tuple[str, str]:
+    """The src of the visible chart and the visible readout of the ``index``-th what-if."""
+    box = page.locator(".casebook-whatif").nth(index)
+    imgs = [i for i in box.locator("img").all() if i.is_visible()]
+    readouts = [r for r in box.locator(".casebook-readout").all() if r.is_visible()]
+    assert len(imgs) == 1 and len(readouts) == 1
+    return imgs[0].get_attribute("src"), readouts[0].inner_text()
+
+
+@pytest.mark.built
+def test_ch07_compliance_whatif_moves_offline(html_dir, offline_page):
+    page = offline_page.open(html_dir / f"{CH7}.html")
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    assert page.locator(".casebook-whatif").count() == 2
+    box = page.locator(".casebook-whatif").nth(0)
+    box.scroll_into_view_if_needed()
+    src0, text0 = _frame(page, 0)
+    assert "RMB 522 m" in text0 and "19.2% a year" in text0  # Pop Mart 2024, GDPR 4%, cost 100
+    box.locator("button", has_text="DSA (6%)").click()
+    page.wait_for_timeout(300)
+    src1, text1 = _frame(page, 0)
+    assert src1 != src0 and "RMB 782 m" in text1
+    box.locator("button", has_text="Alibaba AIDC, FY2024").click()
+    page.wait_for_timeout(300)
+    src2, text2 = _frame(page, 0)
+    assert "RMB 6,156 m" in text2 and "comply" in text2  # 10% of 6,156 exceeds a 100 m programme
+    handles = box.locator(".noUi-handle")
+    handles.nth(0).focus()
+    page.keyboard.press("ArrowLeft")  # chance 10% -> 0%
+    page.wait_for_timeout(300)
+    src3, text3 = _frame(page, 0)
+    assert "RMB 0 m" in text3 and src3 != src2
+    assert offline_page.problems() == []
+
+
+@pytest.mark.built
+def test_ch07_plan_whatif_follows_the_firm_offline(html_dir, offline_page):
+    page = offline_page.open(html_dir / f"{CH7}.html")
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    box = page.locator(".casebook-whatif").nth(1)
+    box.scroll_into_view_if_needed()
+    src0, text0 = _frame(page, 1)
+    assert "Gradual entry, Compliance, Ecosystem" in text0  # Pop Mart, United States, renting
+    box.locator("button", has_text="Anker").click()
+    page.wait_for_timeout(300)
+    src1, text1 = _frame(page, 1)
+    assert src1 != src0 and "Localisation, Compliance, Ecosystem" in text1
+    assert offline_page.problems() == []
