@@ -79,7 +79,11 @@ def _bullet_list(rows: pd.DataFrame) -> str:
     parts = []
     for r in rows.itertuples():
         date = f"{r.date}: " if isinstance(r.date, str) and r.date else ""
-        see = f" [{CHAPTER_NAMES[r.chapter]}]" if isinstance(r.chapter, str) and r.chapter else ""
+        see = (
+            f" ([{CHAPTER_NAMES[r.chapter]}]({r.chapter}))"
+            if isinstance(r.chapter, str) and r.chapter
+            else ""
+        )
         parts.append(f"{date}{r.evidence}{see}")
     return "; ".join(parts) if parts else "—"
 
@@ -99,7 +103,7 @@ def evidence_matrix() -> pd.DataFrame:
         if les.lesson_id == "technology":
             loss = aidc_ebita()
             years = ", ".join(f"{metrics.fy(y)} {v:,.0f}" for y, v in loss.items())
-            against = f"AIDC adjusted EBITA, RMB million: {years} [Chapter 6]; " + against
+            against = f"AIDC adjusted EBITA, RMB million: {years} ([Chapter 6](ch06-results)); " + against
         rows.append(
             {
                 "Lesson": f"{les.order}. {les.lesson} ({les.lesson_zh})",
