@@ -23,9 +23,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from casebook import data, metrics, style
-
-style.apply()
+from .. import data, segments, style
+from ..claims import check
+from ..fmt import fy
 
 #: The five lessons in the paper's order, with their Chinese names.
 LESSON_ORDER = ["entry", "technology", "localisation", "compliance", "ecosystem"]
@@ -102,7 +102,7 @@ def evidence_matrix() -> pd.DataFrame:
         against = _bullet_list(mine[mine["stance"] == "against"])
         if les.lesson_id == "technology":
             loss = aidc_ebita()
-            years = ", ".join(f"{metrics.fy(y)} {v:,.0f}" for y, v in loss.items())
+            years = ", ".join(f"{fy(y)} {v:,.0f}" for y, v in loss.items())
             against = f"AIDC adjusted EBITA, RMB million: {years} ([Chapter 6](ch06-results)); " + against
         rows.append(
             {
@@ -128,8 +128,34 @@ def aidc_ebita_margin(year: int) -> float:
     """AIDC adjusted EBITA as a share of AIDC revenue (a fraction), same FY2024 segment basis."""
     ebita = aidc_ebita()
     if year not in ebita.index:
-        raise KeyError(f"no AIDC adjusted EBITA for {metrics.fy(year)}; have {list(ebita.index)}")
-    return float(ebita[year]) / metrics.value("aidc_total", year)
+        raise KeyError(f"no AIDC adjusted EBITA for {fy(year)}; have {list(ebita.index)}")
+    return float(ebita[year]) / segments.value("aidc_total", year)
+
+
+def _evidence_figure(evidence_id: str) -> float:
+    """The figure on one evidence row."""
+    ev = data.load("lesson_evidence").set_index("evidence_id")
+    if evidence_id not in ev.index:
+        raise KeyError(f"no evidence {evidence_id!r} in data/lesson_evidence.csv")
+    return float(ev.loc[evidence_id, "figure"])
+
+
+@check("lesson_entry_lazada")
+def lazada_stake_2016() -> float:
+    """Alibaba's stake in Lazada after the April 2016 purchase, percent."""
+    return _evidence_figure("lazada_control")
+
+
+@check("lesson_tech_competitiveness")
+def aidc_ebita_margin_fy2024() -> float:
+    """AIDC's adjusted EBITA margin in FY2024, percent (negative: a loss)."""
+    return 100 * aidc_ebita_margin(2024)
+
+
+@check("lesson_ecosystem_payments")
+def ant_ascend_stake() -> float:
+    """Ant Financial's stake in Ascend Money (TrueMoney), percent."""
+    return _evidence_figure("ant_ascend")
 
 
 def lazada_ceo_changes() -> pd.DataFrame:
@@ -204,6 +230,12 @@ def fine_cap(rule_id: str) -> float:
     if row["figure_unit"] != "pct_of_turnover":
         raise KeyError(f"rule {rule_id!r} is not a fine cap on turnover (unit {row['figure_unit']!r})")
     return float(row["figure"]) / 100
+
+
+@check("lesson_compliance_gdpr")
+def dsa_cap_pct() -> float:
+    """The DSA's cap on fines for very large platforms, percent of worldwide turnover."""
+    return 100 * fine_cap("dsa_in_force")
 
 
 #: GDPR's fixed alternative cap (Art. 83(5)): EUR 20 million, when higher than 4% of turnover.
@@ -283,9 +315,9 @@ def three_firms() -> pd.DataFrame:
         [
             {
                 "firm": "Alibaba (AIDC)",
-                "early": f"{100 * metrics.share('aidc_total', 2022):.1f}% ({metrics.fy(2022)})",
-                "latest": f"{100 * metrics.share('aidc_total', 2024):.1f}% ({metrics.fy(2024)})",
-                "abroad_pct": 100 * metrics.share("aidc_total", 2024),
+                "early": f"{100 * segments.share('aidc_total', 2022):.1f}% ({fy(2022)})",
+                "latest": f"{100 * segments.share('aidc_total', 2024):.1f}% ({fy(2024)})",
+                "abroad_pct": 100 * segments.share("aidc_total", 2024),
                 "how it went abroad": "own platforms and acquisitions; own logistics, payments (affiliate) and cloud",
             },
             {
@@ -328,7 +360,7 @@ def transfer_chart() -> Figure:
             ha="center",
             fontsize=8,
         )
-    aidc = 100 * metrics.share("aidc_total", 2024)
+    aidc = 100 * segments.share("aidc_total", 2024)
     anker = 100 - transfer_value("Anker", "region_mainland_china", "H1 2024")
     ax.axhline(aidc, color=style.COLOURS["aidc_total"], ls="--", lw=1.2)
     ax.text(
@@ -404,7 +436,7 @@ def firm_turnovers() -> dict[str, float]:
     """Worldwide turnover options for the what-if, RMB million, each from data/."""
     return {
         "Pop Mart, 2024": 1000 * transfer_value("Pop Mart", "revenue", "2024"),
-        "Alibaba AIDC, FY2024": float(metrics.value("aidc_total", 2024)),
+        "Alibaba AIDC, FY2024": float(segments.value("aidc_total", 2024)),
     }
 
 

@@ -8,8 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from casebook import data, metrics, questions
+from casebook import claims, data, segments
 from casebook.chapters import ch07_lessons as c7
+from casebook.grading import questions
 
 
 def claim(claim_id: str) -> pd.Series:
@@ -60,7 +61,7 @@ def test_aidc_margin_recomputed_from_ebita_and_segment_revenue():
     assert list(ebita.index) == [2022, 2023, 2024]
     assert (ebita < 0).all()  # a loss in every year: the caveat on the technology lesson
     margin = 100 * c7.aidc_ebita_margin(2024)
-    assert margin == pytest.approx(-8035 / metrics.value("aidc_total", 2024) * 100)
+    assert margin == pytest.approx(-8035 / segments.value("aidc_total", 2024) * 100)
     assert round(margin, 1) == claim("lesson_tech_competitiveness")["checked_value"]
     with pytest.raises(KeyError, match="FY2021"):
         c7.aidc_ebita_margin(2021)
@@ -69,6 +70,24 @@ def test_aidc_margin_recomputed_from_ebita_and_segment_revenue():
 def test_payment_partner_stake_matches_the_claim_check():
     stake = c7.evidence("ecosystem").set_index("evidence_id").loc["ant_ascend", "figure"]
     assert stake == claim("lesson_ecosystem_payments")["checked_value"] == 20
+
+
+@pytest.mark.parametrize(
+    "claim_id",
+    [
+        "lesson_entry_lazada",
+        "lesson_tech_competitiveness",
+        "lesson_compliance_gdpr",
+        "lesson_ecosystem_payments",
+    ],
+)
+def test_registered_checks_reproduce_the_recorded_check_values(claim_id):
+    assert round(claims.recompute(claim_id), 1) == claim(claim_id)["checked_value"]
+
+
+def test_qualitative_claims_have_no_recomputation():
+    assert claims.recompute("lesson_entry_sea_first") is None
+    assert claims.recompute("lesson_local_management") is None
 
 
 def test_unknown_lesson_is_named_in_the_error():
@@ -103,7 +122,7 @@ def test_fine_cap_refuses_rules_that_are_not_turnover_caps():
 
 def test_compliance_model_prices_the_risk():
     r = c7.compliance_model("Alibaba AIDC, FY2024", "DSA (6%)", probability=5, cost=300)
-    assert r.max_fine_m == pytest.approx(0.06 * metrics.value("aidc_total", 2024))
+    assert r.max_fine_m == pytest.approx(0.06 * segments.value("aidc_total", 2024))
     assert r.expected_fine_m == pytest.approx(0.05 * r.max_fine_m)
     assert r.break_even == pytest.approx(300 / r.max_fine_m)
     assert r.comply_pays == (r.expected_fine_m >= 300)
@@ -177,7 +196,7 @@ def test_anker_regions_add_up_to_the_whole():
 
 def test_three_firms_compare_the_share_abroad():
     t = c7.three_firms().set_index("firm")
-    assert t.loc["Alibaba (AIDC)", "abroad_pct"] == pytest.approx(100 * metrics.share("aidc_total", 2024))
+    assert t.loc["Alibaba (AIDC)", "abroad_pct"] == pytest.approx(100 * segments.share("aidc_total", 2024))
     assert t.loc["Anker", "abroad_pct"] == pytest.approx(100 - 3.91)
     assert t["abroad_pct"].is_monotonic_increasing  # Alibaba < Pop Mart < Anker
 
@@ -217,10 +236,10 @@ def test_plan_model_bad_input():
 def test_numeric_answers_match_the_data():
     bank = {q.id: q for q in questions.bank_for(7).questions}
     q1 = bank["ch07-q1-dsa-cap"].answer
-    assert q1 == pytest.approx(c7.fine_cap("dsa_in_force") * metrics.value("aidc_total", 2023) / 1000)
+    assert q1 == pytest.approx(c7.fine_cap("dsa_in_force") * segments.value("aidc_total", 2023) / 1000)
     q2 = bank["ch07-q2-break-even"].answer
     assert q2 == pytest.approx(
-        100 * c7.break_even_probability(250, metrics.value("aidc_total", 2024), c7.fine_cap("gdpr_applies"))
+        100 * c7.break_even_probability(250, segments.value("aidc_total", 2024), c7.fine_cap("gdpr_applies"))
     )
     q6 = bank["ch07-q6-pop-mart-multiple"]
     computed = c7.transfer_value("Pop Mart", "revenue_outside_mainland", "2024") / c7.pop_mart_outside_2022()
