@@ -505,8 +505,12 @@ def compliance_chart(r: ComplianceRisk, values: Mapping[str, Any]) -> Figure:
 MIDSIZE_EXPORTER = {
     "revenue_rmb_bn": 0.5,
     "share_by_market": {"United States": 60.0, "European Union": 25.0, "Southeast Asia": 5.0},
+    "home_share": 10.0,
     "ships_direct_parcels": True,
 }
+
+#: Our assumption: a market at or above this share of revenue (%) counts as established.
+ESTABLISHED_SHARE = 10.0
 
 MARKETS = ["United States", "European Union", "Southeast Asia"]
 FIRMS = ["Pop Mart", "Anker", "A mid-sized exporter (described)"]
@@ -586,11 +590,11 @@ def plan_model(firm: str, market: str, budget: str) -> PlanResult:
     rule_count = len(rl)
     latest = rl.iloc[-1] if rule_count else None
     amazon = transfer_value("Anker", "amazon_share", "H1 2024") if firm == "Anker" else None
-    small = share is None or share < 10
+    small = share is None or share < ESTABLISHED_SHARE
     rows = [
         {
             "lesson": "1. Gradual entry",
-            "test": "market is under 10% of revenue (still an entry question)",
+            "test": f"market is under {ESTABLISHED_SHARE:.0f}% of revenue (still an entry question)",
             "figure": "not reported" if share is None else f"{share:.1f}% of revenue ({where})",
             "binds first": "yes" if small else "no",
         },
@@ -602,7 +606,7 @@ def plan_model(firm: str, market: str, budget: str) -> PlanResult:
         },
         {
             "lesson": "3. Localisation",
-            "test": "market is at least 10% of revenue (a local team is worth its cost)",
+            "test": f"market is at least {ESTABLISHED_SHARE:.0f}% of revenue (a local team is worth its cost)",
             "figure": "not reported" if share is None else f"{share:.1f}% ({where})",
             "binds first": "yes" if not small else "no",
         },
@@ -638,9 +642,30 @@ def plan_tests() -> pd.DataFrame:
     return t[["lesson", "test"]]
 
 
+def home_share(firm: str) -> tuple[float, str]:
+    """The firm's home market (mainland China) as a share of revenue, percent, and its basis.
+
+    Raises:
+        KeyError: unknown firm.
+    """
+    if firm == "Pop Mart":
+        total = transfer_value("Pop Mart", "revenue", "2024")
+        outside = transfer_value("Pop Mart", "revenue_outside_mainland", "2024")
+        return 100 * (total - outside) / total, "2024"
+    if firm == "Anker":
+        return transfer_value("Anker", "region_mainland_china", "H1 2024"), "H1 2024"
+    if firm == FIRMS[2]:
+        return MIDSIZE_EXPORTER["home_share"], "assumption"
+    raise KeyError(f"unknown firm {firm!r}; choose one of {', '.join(FIRMS)}")
+
+
 def plan_summary(p: PlanResult, values: Mapping[str, Any]) -> dict[str, str]:
-    """Readout: the lessons that bind first."""
-    return {"Binds first": ", ".join(x.split(". ", 1)[1] for x in p.binding) or "none by these tests"}
+    """Readout: the firm's home-market strength, and the lessons that bind first."""
+    home, basis = home_share(p.firm)
+    return {
+        "Home market (mainland China)": f"{home:.1f}% of revenue ({basis})",
+        "Binds first": ", ".join(x.split(". ", 1)[1] for x in p.binding) or "none by these tests",
+    }
 
 
 def plan_chart(p: PlanResult, values: Mapping[str, Any]) -> Figure:

@@ -221,6 +221,14 @@ def test_plan_model_tests_are_stated_and_use_the_firms_data():
     assert "assumption" in mid.table.loc[0, "figure"]
 
 
+def test_home_market_strength_comes_from_the_data():
+    assert c7.home_share("Pop Mart")[0] == pytest.approx(100 * (13.04 - 5.07) / 13.04)
+    assert c7.home_share("Anker") == (3.91, "H1 2024")
+    assert c7.home_share(c7.FIRMS[2])[1] == "assumption"
+    with pytest.raises(KeyError, match="unknown firm"):
+        c7.home_share("Temu")
+
+
 def test_plan_model_bad_input():
     with pytest.raises(KeyError, match="unknown budget"):
         c7.plan_model("Anker", "United States", "borrow")
@@ -298,6 +306,7 @@ def test_ch07_plan_whatif_follows_the_firm_offline(html_dir, offline_page):
     box.scroll_into_view_if_needed()
     src0, text0 = _frame(page, 1)
     assert "Gradual entry, Compliance, Ecosystem" in text0  # Pop Mart, United States, renting
+    assert "61.1% of revenue (2024)" in text0  # home-market strength from data/
     box.locator("button", has_text="Anker").click()
     page.wait_for_timeout(300)
     src1, text1 = _frame(page, 1)
