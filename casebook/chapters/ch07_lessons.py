@@ -91,6 +91,9 @@ def _bullet_list(rows: pd.DataFrame) -> str:
 def evidence_matrix() -> pd.DataFrame:
     """Exhibit: each lesson with the paper's claim, the evidence for and against, and a verdict.
 
+    Long format (four rows a lesson: claim, for, against, verdict, each labelled in bold), so
+    the table stays two columns wide and each row is short enough to fit a PDF page.
+
     Evidence rows that carry only a figure (the AIDC EBITA series) are summarised in one line,
     so the matrix stays readable; the full rows are in ``data/lesson_evidence.csv``.
     """
@@ -104,15 +107,19 @@ def evidence_matrix() -> pd.DataFrame:
             loss = aidc_ebita()
             years = ", ".join(f"{fy(y)} {v:,.0f}" for y, v in loss.items())
             against = f"AIDC adjusted EBITA, RMB million: {years} ([Chapter 6](ch06-results)); " + against
-        rows.append(
-            {
-                "Lesson": f"{les.order}. {les.lesson} ({les.lesson_zh})",
-                "The paper's claim": les.paper_claim,
-                "Evidence for": _bullet_list(mine[mine["stance"] == "for"]),
-                "Evidence against": against,
-                "Verdict": les.verdict_label,
-            }
-        )
+        name = f"**{les.order}. {les.lesson}**"
+        for aspect, text in (
+            ("The paper's claim", f"({les.lesson_zh}) {les.paper_claim}"),
+            ("Evidence for", _bullet_list(mine[mine["stance"] == "for"])),
+            ("Evidence against", against),
+            ("Verdict", les.verdict_label),
+        ):
+            rows.append(
+                {
+                    "Lesson": name if aspect == "The paper's claim" else "",
+                    "Claim, evidence and verdict": f"**{aspect}:** {text}",
+                }
+            )
     return pd.DataFrame(rows)
 
 

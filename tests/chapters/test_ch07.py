@@ -28,8 +28,11 @@ def test_the_five_lessons_are_in_the_papers_order_with_evidence_both_ways():
         stances = set(ev.loc[ev["lesson_id"] == lesson_id, "stance"])
         assert stances == {"for", "against"}, lesson_id
     matrix = c7.evidence_matrix()
-    assert len(matrix) == 5
-    assert not matrix[["Evidence for", "Evidence against"]].isin(["—"]).any().any()
+    assert len(matrix) == 5 * 4
+    detail = matrix["Claim, evidence and verdict"]
+    labels = detail.str.extract(r"^\*\*(.+?):\*\*")[0]
+    assert list(labels.iloc[:4]) == ["The paper's claim", "Evidence for", "Evidence against", "Verdict"]
+    assert not detail.str.endswith("—").any()
 
 
 def test_near_to_far_does_not_hold_because_a_western_move_came_before_southeast_asia():
