@@ -342,6 +342,12 @@ def fy(year: int) -> str:
     return f"FY{year}"
 
 
+#: Slider ranges of the boundary what-if (first calendar year of expansion / of the latest phase).
+#: 7 x 7 = 49 frames, inside the page budget of 60 a what-if.
+EXPANSION_RANGE: tuple[int, int] = (2015, 2021)
+LATEST_RANGE: tuple[int, int] = (2018, 2024)
+
+
 def periodisation_summary(p: Periodisation, values: Mapping[str, Any] | None = None) -> dict[str, str]:
     """The what-if readout: each measured phase's window, CAGR, share of growth and warnings."""
     if not p.valid:
