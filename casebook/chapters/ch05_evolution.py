@@ -29,6 +29,8 @@ from matplotlib.figure import Figure
 
 from casebook import data, style
 
+style.apply()  # the house chart style (fonts with a CJK fallback), as every chapter's charts use
+
 # ----------------------------------------------------------------------------- phases
 
 
@@ -343,9 +345,9 @@ def fy(year: int) -> str:
 
 
 #: Slider ranges of the boundary what-if (first calendar year of expansion / of the latest phase).
-#: 7 x 7 = 49 frames, inside the page budget of 60 a what-if.
-EXPANSION_RANGE: tuple[int, int] = (2015, 2021)
-LATEST_RANGE: tuple[int, int] = (2018, 2024)
+#: 5 x 6 = 30 grid points (fewer frames: invalid orders share one), inside the budget of 60.
+EXPANSION_RANGE: tuple[int, int] = (2015, 2019)
+LATEST_RANGE: tuple[int, int] = (2019, 2024)
 
 
 def periodisation_summary(p: Periodisation, values: Mapping[str, Any] | None = None) -> dict[str, str]:
@@ -407,7 +409,7 @@ def timeline_chart(boundaries: Sequence[int] = PAPER_BOUNDARIES) -> Figure:
     """Every dated event on its own line over the phase bands: colour = business, shape = entry mode."""
     t = events(boundaries)
     lane_of = {u: lane for lane, units in LANES.items() for u in units}
-    fig, ax = plt.subplots(figsize=(7.6, 7.4), dpi=100)
+    fig, ax = plt.subplots(figsize=(6.8, 6.2), dpi=100)
     starts = [1999, *boundaries]
     ends = [*boundaries, 2026]
     for i, (a, e) in enumerate(zip(starts, ends, strict=True), start=1):
@@ -418,9 +420,9 @@ def timeline_chart(boundaries: Sequence[int] = PAPER_BOUNDARIES) -> Figure:
         ax.scatter(row.when, rank, marker=MODE_MARKERS[row.entry_mode], s=30, color=colour, zorder=3)
         right = row.when < 2017
         ax.text(
-            row.when + (0.35 if right else -0.35),
+            row.when + (0.5 if right else -0.5),
             rank,
-            f"{row.label} ({row.date[:7] if row.precision != 'year' else row.date})",
+            row.label,
             ha="left" if right else "right",
             va="center",
             fontsize=7,
@@ -509,7 +511,7 @@ def revenue_chart() -> Figure:
 
 def periodisation_chart(p: Periodisation, values: Mapping[str, Any] | None = None) -> Figure:
     """The chained series with the chosen phase bands (left) and each phase's CAGR (right)."""
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(7.0, 3.1), dpi=80, gridspec_kw={"width_ratios": [2.6, 1]})
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(6.2, 2.7), dpi=80, gridspec_kw={"width_ratios": [2.6, 1]})
     s = p.series
     colours = []
     for y in s.index:
