@@ -27,9 +27,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from casebook import data, style
-
-style.apply()  # the house chart style (fonts with a CJK fallback), as every chapter's charts use
+from .. import data, finance, style
+from ..fmt import fy
 
 # ----------------------------------------------------------------------------- phases
 
@@ -239,12 +238,30 @@ def intl_revenue() -> pd.DataFrame:
 
 
 def cagr_pct(start_value: float, end_value: float, periods: int) -> float:
-    """Compound annual growth rate in percent; ValueError for a non-positive value or period count."""
-    if periods <= 0:
-        raise ValueError(f"a growth rate needs at least one period, got {periods}")
-    if start_value <= 0 or end_value <= 0:
-        raise ValueError("start and end values must be positive")
-    return 100 * ((end_value / start_value) ** (1 / periods) - 1)
+    """Compound annual growth rate in percent (:func:`casebook.finance.cagr` × 100); ValueError
+    for a non-positive value or period count."""
+    return 100 * finance.cagr(start_value, end_value, periods)
+
+
+def intl_value(series: str, fiscal_year: int) -> int:
+    """One value of the older international tables, RMB million: ``intl_retail``,
+    ``intl_wholesale``, ``intl_total`` (20-F basis, FY2014-FY2023) or ``group_revenue``
+    (FY2014-FY2020). Reads ``intl_revenue_early`` and, from FY2019, ``segment_history``.
+    KeyError, naming what exists, for a year or series not in data/."""
+    early = data.load("intl_revenue_early")
+    hist = data.load("segment_history")
+    rows = pd.concat(
+        [
+            early[["series", "fiscal_year", "value_rmb_m"]],
+            hist.loc[hist["basis"] == "old", ["series", "fiscal_year", "value_rmb_m"]],
+        ]
+    )
+    hit = rows[(rows["series"] == series) & (rows["fiscal_year"] == fiscal_year)]
+    if hit.empty:
+        have = sorted(rows.loc[rows["series"] == series, "fiscal_year"])
+        span = f"{fy(have[0])}-{fy(have[-1])}" if have else "no years"
+        raise KeyError(f"no {series!r} value for {fy(fiscal_year)} in data/ (it has {span})")
+    return int(hit["value_rmb_m"].iloc[0])
 
 
 # ----------------------------------------------------------------------------- the what-if model
@@ -337,11 +354,6 @@ def periodise(expansion_start: float, latest_start: float, exploration_start: fl
             )
         )
     return Periodisation(b, tuple(phases), "", s)
-
-
-def fy(year: int) -> str:
-    """'FY2024': a fiscal-year label (the book never prints a bare fiscal year)."""
-    return f"FY{year}"
 
 
 #: Slider ranges of the boundary what-if (first calendar year of expansion / of the latest phase).

@@ -243,6 +243,13 @@ def test_cagr_refuses_bad_input(start, end, n):
         c5.cagr_pct(start, end, n)
 
 
+def test_intl_value_reads_both_tables_and_names_what_exists():
+    assert c5.intl_value("intl_total", 2016) == intl_total(2016)
+    assert c5.intl_value("intl_total", 2023) == 69204
+    with pytest.raises(KeyError, match="FY2014-FY2020"):
+        c5.intl_value("group_revenue", 2021)
+
+
 def test_charts_draw():
     for fig in (
         c5.timeline_chart(),
@@ -294,7 +301,7 @@ def test_verdict_counts_and_claims_table():
 
 
 def test_numeric_answers_recompute_from_the_csvs():
-    from casebook.questions import bank_for
+    from casebook.grading.questions import bank_for
 
     bank = {q.id: q for q in bank_for(5).questions}
     early = csv("intl_revenue_early").set_index(["series", "fiscal_year"])["value_rmb_m"]
