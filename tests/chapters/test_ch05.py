@@ -324,3 +324,49 @@ def test_popmart_shares_recompute():
         round(100 * t.loc["2024", "outside_mainland_rmb_bn"] / t.loc["2024", "revenue_rmb_bn"], 1)
     )
     assert s["2021"] < s["2023"] < s["2024"]
+
+
+# ----------------------------------------------------------------------------- the built page (browser)
+
+PAGE = "book/ch05-evolution.html"
+
+
+def _visible(box) -> tuple[str, str]:
+    imgs = [i for i in box.locator("img").all() if i.is_visible()]
+    readouts = [r for r in box.locator(".casebook-readout").all() if r.is_visible()]
+    assert len(imgs) == 1 and len(readouts) == 1
+    return imgs[0].get_attribute("src"), readouts[0].inner_text()
+
+
+@pytest.mark.built
+def test_boundary_explorer_moves_offline(html_dir, offline_page):
+    page = offline_page.open(html_dir / PAGE)
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    box = page.locator(".casebook-whatif").first
+    box.scroll_into_view_if_needed()
+    src0, text0 = _visible(box)
+    paper = c5.periodise(2016, 2024)
+    assert (
+        "accelerates" in text0 and f"{paper.phase(3).cagr_pct:.1f}% a year" in text0
+    )  # opens on the paper's cut
+    handles = box.locator(".noUi-handle")
+    assert handles.count() == 2
+    handles.nth(0).focus()
+    page.keyboard.press("ArrowRight")  # expansion starts 2016 -> 2017
+    page.keyboard.press("ArrowRight")  # -> 2018
+    page.wait_for_timeout(300)
+    src1, text1 = _visible(box)
+    late = c5.periodise(2018, 2024)
+    assert src1 != src0 and "slows down" in text1 and f"{late.phase(3).cagr_pct:.1f}% a year" in text1
+    handles.nth(1).focus()
+    page.keyboard.press("ArrowLeft")  # latest phase 2024 -> 2023
+    page.keyboard.press("ArrowLeft")  # -> 2022: now measurable
+    page.wait_for_timeout(300)
+    src2, text2 = _visible(box)
+    assert src2 not in (src0, src1) and f"{c5.periodise(2018, 2022).phase(4).cagr_pct:.1f}% a year" in text2
+    assert offline_page.problems() == []
+
+
+@pytest.mark.built
+def test_page_stays_within_its_size_budget(html_dir):
+    assert (html_dir / PAGE).stat().st_size < 1_000_000
