@@ -232,7 +232,8 @@ def webp_lossless(png: bytes) -> bytes:
     from PIL import Image as PILImage
 
     out = io.BytesIO()
-    PILImage.open(io.BytesIO(png)).save(out, format="WEBP", lossless=True, quality=100, method=6)
+    # method 4: as small as method 6 on these charts, and a hundred times faster
+    PILImage.open(io.BytesIO(png)).save(out, format="WEBP", lossless=True, quality=50, method=4)
     return out.getvalue()
 
 
