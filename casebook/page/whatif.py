@@ -272,7 +272,7 @@ class WhatIf:
     render: Callable[[Any, Mapping[str, float]], Figure]
     summary: Callable[[Any, Mapping[str, float]], Mapping[str, str]]
     note: str = ""
-    frame_dpi: float = 80
+    frame_dpi: float = 72
     frame_colours: int = 16
     #: Optional: (values, model result) -> a key; slider positions with equal keys show one
     #: shared frame (e.g. every choice that has no answer for the same reason). Saves rendering
