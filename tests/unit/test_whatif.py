@@ -8,7 +8,7 @@ import re
 import ipywidgets as widgets
 import pytest
 
-from casebook.chapters.ch03_overview import aidc_share_path, share_chart, share_summary
+from casebook.chapters.ch03_overview import aidc_share_path, share_chart, share_summary  # noqa: F401
 from casebook.page.whatif import MAX_FRAMES, WIDGET_MIME, Choice, Param, WhatIf, WhatIfInputError, grid
 
 
@@ -29,7 +29,19 @@ def make(**kw) -> WhatIf:
             Param(name="target_share", label="Target share", min=15, max=25, step=10, default=25, unit="%"),
         ],
     )
-    return WhatIf("test", params, aidc_share_path, share_chart, share_summary, **kw)
+    return WhatIf("test", params, aidc_share_path, small_chart, share_summary, **kw)
+
+
+def small_chart(s, values):
+    """A small, fast chart of the same scenario: these tests check the what-if machinery, not
+    the chapter's chart (tests/chapters cover that), so each frame costs milliseconds."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(2.4, 1.4))
+    ax.plot(s.path["fiscal_year"], s.path["aidc_share_pct"])
+    ax.axhline(values["target_share"], ls="--")
+    ax.set_title(f"AIDC +{values['aidc_growth']:g}%, rest +{values['rest_growth']:g}%", fontsize=7)
+    return fig
 
 
 def _leaves(widget):
@@ -97,7 +109,9 @@ def test_the_stack_holds_one_frame_per_grid_point_and_links_every_level():
     readouts = {re.search(r'casebook-readout">(.*?)</div>', f.value).group(1) for f in frames}
     assert len(readouts) > 1
     for f in frames:
-        src = re.search(r'<img class="casebook-frame" src="data:image/webp;base64,([^"]+)" alt="Chart: ', f.value)
+        src = re.search(
+            r'<img class="casebook-frame" src="data:image/webp;base64,([^"]+)" alt="Chart: ', f.value
+        )
         assert src, f.value[:200]
         image = base64.b64decode(src.group(1))
         assert image[:4] == b"RIFF" and image[8:12] == b"WEBP"
@@ -215,7 +229,7 @@ def test_frames_with_an_equal_key_are_drawn_once_and_shared(monkeypatch):
 
     def render(result, values):
         calls.append(dict(values))
-        return share_chart(result, values)
+        return small_chart(result, values)
 
     # every target share gives the same key: one frame per (aidc, rest) pair
     w = WhatIf(
@@ -248,9 +262,9 @@ def test_a_failing_frame_in_a_worker_fails_loudly(monkeypatch):
     def render(result, values):
         if values["aidc_growth"] == 20 and values["rest_growth"] == 0:  # not a layout frame
             raise RuntimeError("chart broke at 20/0")
-        return share_chart(result, values)
+        return small_chart(result, values)
 
-    w = WhatIf("t", make().params, aidc_share_path, render, share_summary)
+    w = WhatIf(title="t", params=make().params, model=aidc_share_path, render=render, summary=share_summary)
     with pytest.raises(RuntimeError, match="chart broke at 20/0"):
         w.widget()
 
