@@ -8,7 +8,7 @@ import re
 import ipywidgets as widgets
 import pytest
 
-from casebook.chapters.ch03_overview import aidc_share_path, share_chart, share_summary  # noqa: F401
+from casebook.chapters.ch03_overview import aidc_share_path, share_summary
 from casebook.page.whatif import MAX_FRAMES, WIDGET_MIME, Choice, Param, WhatIf, WhatIfInputError, grid
 
 
