@@ -416,3 +416,53 @@ def region_first_years() -> pd.Series:
     """First local-entry year by region, to set section 4.1's order against 7.1's 'Southeast Asia first'."""
     m = market_table()
     return m.dropna(subset=["entry_year"]).groupby("region")["entry_year"].min().sort_values()
+
+
+# ----------------------------------------------------------------------------- theory against evidence
+def theory_matrix() -> pd.DataFrame:
+    """For each theory: what it predicts, what the dated evidence shows, the fit of its preset, a verdict.
+
+    The Spearman columns are computed (``preset_fits``); the words are this casebook's reading
+    of ``data/entries.csv`` and the market table, and are open to argument in class.
+    """
+    fits = {s: preset_fits(s).set_index("theory")["rho"] for s in SAMPLES}
+
+    def rho(theory: str) -> str:
+        return " / ".join(f"{fits[s][theory]:+.2f}" for s in SAMPLES)
+
+    names = list(THEORY_PRESETS)
+    rows = [
+        {
+            "Theory": "Uppsala model (乌普萨拉模型)",
+            "Predicts": "Near markets (small psychic distance) first; light modes first, commitment rising with experience",
+            "What happened": "Equity entries ran Southeast Asia → South Asia and Turkey → Russia → Spain; "
+            "but AliExpress sold worldwide from 2010 and chose distant Russia as its first focus market (2012), and nearby Korea was never entered",
+            "ρ (entered / all)": rho(names[0]),
+            "Verdict": "Fits partly",
+        },
+        {
+            "Theory": "OLI paradigm (国际生产折衷范式)",
+            "Predicts": "Control abroad where ownership advantages meet large, ready markets and owning beats contracting",
+            "What happened": "Control was bought (Lazada, Daraz, Trendyol), which fits internalisation; "
+            "but the largest, most online markets (US, France, Korea) were never entered with equity",
+            "ρ (entered / all)": rho(names[1]),
+            "Verdict": "Fits partly (mode), contradicts (location)",
+        },
+        {
+            "Theory": "Blue Ocean strategy (蓝海战略)",
+            "Predicts": "Large markets with untapped demand (few people online yet, few rivals) first",
+            "What happened": "Low-penetration South Asia came after better-connected Southeast Asia; "
+            "competition at entry is not in the data, so the theory's core claim is untested here",
+            "ρ (entered / all)": rho(names[2]),
+            "Verdict": "Contradicts on this measure; core claim untested",
+        },
+        {
+            "Theory": "Institutional theory (制度理论)",
+            "Predicts": "Modes and partners shaped by rules and legitimacy: local or state-linked partners where institutions are distant",
+            "What happened": "In Russia the entry was a joint venture with a state fund and local firms holding most votes; "
+            "payments in Southeast Asia went through an affiliate's minority stake",
+            "ρ (entered / all)": "no preset",
+            "Verdict": "Fits partly; no institutional-distance data here",
+        },
+    ]
+    return pd.DataFrame(rows)
