@@ -15,6 +15,7 @@ Every function is pure: tables in, frames or numbers out. Charts are built at th
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Mapping
@@ -191,8 +192,13 @@ def market_table(year: int = INDICATOR_YEAR) -> pd.DataFrame:
     """Every foreign market with its four distances, size, readiness and first entry.
 
     ``ks_index`` is NaN for markets without Hofstede scores; ``entry_year`` is NaN for markets
-    where Alibaba made no local commitment in ``data/entries.csv``.
+    where Alibaba made no local commitment in ``data/entries.csv``. Returns a fresh copy.
     """
+    return _market_table(year).copy()
+
+
+@functools.cache
+def _market_table(year: int) -> pd.DataFrame:
     m = data.load("markets").set_index("iso3")
     m = m[m.index != HOME]
     ind = indicators(year)
@@ -202,6 +208,9 @@ def market_table(year: int = INDICATOR_YEAR) -> pd.DataFrame:
     first = first_entries().set_index("iso3")
     out = out.join(first[["start", "year", "vehicle", "mode"]].rename(columns={"year": "entry_year"}))
     return out.sort_values(["start", "dist_km"], na_position="last")
+
+
+data.register_cache(_market_table)
 
 
 # ----------------------------------------------------------------------------- ranking model
@@ -236,7 +245,12 @@ class Ranking:
 
 
 def rank_markets(
-    size: float, geo: float, culture: float, digital: float, sample: str = "entered", year: int = INDICATOR_YEAR
+    size: float,
+    geo: float,
+    culture: float,
+    digital: float,
+    sample: str = "entered",
+    year: int = INDICATOR_YEAR,
 ) -> Ranking:
     """Score each market with the given weights and compare the ranking with the actual order.
 
@@ -271,8 +285,10 @@ def rank_markets(
     dropped = [m.loc[i, "country"] for i in raw.index[~keep]]
     raw, m = raw[keep], m[keep]
     score = sum(weights[c] * _z(raw[c]) for c in needed) if needed else pd.Series(0.0, index=raw.index)
-    last = pd.Timestamp.max
-    actual = m["start"].fillna(last)
+    # days since 1970 as the sort key; never-entered markets tie after every entered one
+    actual = pd.Series(
+        [math.inf if pd.isna(t) else t.timestamp() / 86400 for t in m["start"]], index=m.index, dtype=float
+    )
     table = pd.DataFrame(
         {
             "country": m["country"],
@@ -295,7 +311,7 @@ def preset_fits(sample: str = "entered") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-#: Slider grid of the what-if (kept small: 2 x 2 x 2 x 3 weightings x 2 samples = 48 frames).
+#: Slider grid of the what-if (kept small: 2 x 2 x 2 x 3 = 24 frames, the page stays light).
 WEIGHT_GRID: dict[str, tuple[float, ...]] = {
     "size": (0, 1),
     "geo": (0, 1),
@@ -342,16 +358,28 @@ def distance_chart(measure: str = "dist_km") -> Figure:
         colour = _entry_colour(row["entry_year"])
         ax.scatter(row[measure], row["gdp_ppp_bn"], s=40, color=colour, zorder=3)
         year = "never" if pd.isna(row["entry_year"]) else f"{int(row['entry_year'])}"
-        ax.annotate(f"{iso} {year}", (row[measure], row["gdp_ppp_bn"]), xytext=(4, 3),
-                    textcoords="offset points", fontsize=8, color=colour)
+        ax.annotate(
+            f"{iso} {year}",
+            (row[measure], row["gdp_ppp_bn"]),
+            xytext=(4, 3),
+            textcoords="offset points",
+            fontsize=8,
+            color=colour,
+        )
     ax.set_yscale("log")
     ax.set_ylabel("GDP 2016, PPP (billion intl $, log scale)")
-    label = "Distance from China (km, CEPII)" if measure == "dist_km" else "Kogut–Singh index from China (Hofstede)"
+    label = (
+        "Distance from China (km, CEPII)"
+        if measure == "dist_km"
+        else "Kogut–Singh index from China (Hofstede)"
+    )
     ax.set_xlabel(label)
     ax.set_title("Distance and size; label = year of first local entry")
     if missing:
         names = ", ".join(m.loc[i, "country"] for i in missing)
-        ax.text(0.0, -0.2, f"Not shown (no score): {names}", transform=ax.transAxes, fontsize=8, color="#555555")
+        ax.text(
+            0.0, -0.2, f"Not shown (no score): {names}", transform=ax.transAxes, fontsize=8, color="#555555"
+        )
     return fig
 
 
@@ -363,11 +391,18 @@ def rank_chart(result: Ranking, values: Mapping[str, object]) -> Figure:
         colours = [_entry_colour(y) for y in t["entry_year"]]
         ax.scatter(t["model_rank"], t["actual_rank"], s=36, color=colours, zorder=3)
         for iso, row in t.iterrows():
-            ax.annotate(iso, (row["model_rank"], row["actual_rank"]), xytext=(3, 3),
-                        textcoords="offset points", fontsize=8)
+            ax.annotate(
+                iso,
+                (row["model_rank"], row["actual_rank"]),
+                xytext=(3, 3),
+                textcoords="offset points",
+                fontsize=8,
+            )
         ax.plot([1, 17], [1, 17], color="#bbbbbb", lw=1, ls="--", zorder=1)
     else:
-        ax.text(0.5, 0.5, "No ranking: every weight is zero", ha="center", va="center", transform=ax.transAxes)
+        ax.text(
+            0.5, 0.5, "No ranking: every weight is zero", ha="center", va="center", transform=ax.transAxes
+        )
     ax.set_xlim(0, 18)
     ax.set_ylim(0, 18)
     ax.set_xlabel("Model's rank (1 = most attractive)")
@@ -400,9 +435,9 @@ def rank_summary(result: Ranking, values: Mapping[str, object]) -> dict[str, str
     return out
 
 
-def rank_model(size: float, geo: float, culture: float, digital: float, sample: str) -> Ranking:
-    """The what-if's model: :func:`rank_markets` with the sample chosen by a toggle."""
-    return rank_markets(size=size, geo=geo, culture=culture, digital=digital, sample=sample)
+def rank_model(size: float, geo: float, culture: float, digital: float) -> Ranking:
+    """The what-if's model: :func:`rank_markets` over the markets Alibaba entered."""
+    return rank_markets(size=size, geo=geo, culture=culture, digital=digital, sample="entered")
 
 
 # ----------------------------------------------------------------------------- claims
