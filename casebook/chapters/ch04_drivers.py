@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from casebook import data
+from casebook import claims, data
 
 #: Hofstede's six dimensions, in the order of the official file.
 DIMENSIONS: tuple[str, ...] = ("pdi", "idv", "mas", "uai", "lto", "ivr")
@@ -445,6 +445,22 @@ def ascend_money() -> pd.Series:
     """The Ascend Money row of the entries table (who invested, what stake)."""
     e = entries().set_index("entry_id")
     return e.loc["ascend_money_stake"]
+
+
+@claims.check("ascend_money_acquired")
+def ascend_money_stake_pct() -> float:
+    """The stake behind the paper's 'acquired Ascend Money': Ant Financial's, in percent."""
+    return float(ascend_money()["stake_pct"])
+
+
+def internet_users_millions(iso_codes: list[str], year: int = INDICATOR_YEAR) -> float:
+    """Internet users in a group of markets: population x internet penetration, in millions."""
+    ind = indicators(year)
+    missing = [i for i in iso_codes if i not in ind.index]
+    if missing:
+        raise ValueError(f"no {year} indicators for {', '.join(missing)}; use codes from data/markets.csv")
+    rows = ind.loc[list(iso_codes)]
+    return float((rows["population"] * rows["internet_pct"] / 100).sum() / 1e6)
 
 
 def region_first_years() -> pd.Series:

@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from casebook import data
+from casebook import claims, data
 from casebook.chapters import ch04_drivers as c4
-from casebook.questions import load_bank
+from casebook.grading.questions import bank_for
 
 DATA = data.DEFAULT_DATA_DIR
 DIMS = ["pdi", "idv", "mas", "uai", "lto", "ivr"]
@@ -153,6 +153,7 @@ def test_ascend_money_claim_does_not_hold() -> None:
     assert row["investor"] == "Ant Financial" and row["mode"] == "minority_stake"
     assert row["stake_pct"] < 50
     assert claim["verdict"] == "does_not_hold" and claim["checked_value"] == row["stake_pct"]
+    assert claims.recompute("ascend_money_acquired") == row["stake_pct"]
 
 
 def test_order_claims_recomputed() -> None:
@@ -175,7 +176,7 @@ def test_russia_and_affinity_claims() -> None:
 
 # ----------------------------------------------------------------------------- bank and charts
 def test_bank_answers_recompute() -> None:
-    bank = load_bank(DATA.parent / "exercises" / "ch04.yml")
+    bank = bank_for(4)
     assert len(bank.uses("self_check")) >= 4 and len(bank.graded_questions) >= 6
     q2 = bank.get("ch04-q2-ks-four")
     assert q2.answer == pytest.approx(c4.kogut_singh("TUR", dims=("pdi", "idv", "mas", "uai")), abs=1e-9)
