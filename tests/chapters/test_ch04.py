@@ -203,3 +203,41 @@ def test_theory_matrix_has_four_theories_and_computed_fits() -> None:
     assert len(matrix) == 4
     upp = c4.preset_fits("entered").iloc[0]["rho"]
     assert f"{upp:+.2f}" in matrix.iloc[0]["ρ (entered / all)"]
+
+
+# ----------------------------------------------------------------------------- the built page, offline
+def _visible_frame(page) -> tuple[str, str]:
+    box = page.locator(".casebook-whatif").nth(0)
+    imgs = [i for i in box.locator("img").all() if i.is_visible()]
+    readouts = [r for r in box.locator(".casebook-readout").all() if r.is_visible()]
+    assert len(imgs) == 1 and len(readouts) == 1
+    return imgs[0].get_attribute("src"), readouts[0].inner_text()
+
+
+@pytest.mark.built
+def test_ch04_ranking_whatif_reaches_the_uppsala_preset_offline(html_dir, offline_page):
+    page = offline_page.open(html_dir / "book/ch04-drivers.html")
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    box = page.locator(".casebook-whatif").nth(0)
+    box.scroll_into_view_if_needed()
+    src0, text0 = _visible_frame(page)
+    oli, upp = (
+        c4.preset_fits("entered").set_index("theory")["rho"][t] for t in list(c4.THEORY_PRESETS)[1::-1]
+    )
+    assert "OLI (location advantages)" in text0 and f"{oli:+.2f}" in text0  # opens on the OLI preset
+    handles = box.locator(".noUi-handle")
+    assert handles.count() == 4
+    for index, key in ((0, "ArrowLeft"), (1, "ArrowRight"), (2, "ArrowRight"), (3, "ArrowLeft")):
+        handles.nth(index).focus()
+        page.keyboard.press(key)
+    page.wait_for_timeout(300)
+    src1, text1 = _visible_frame(page)
+    assert src1 != src0
+    assert "Uppsala (near first)" in text1 and f"{upp:+.2f}" in text1
+    assert "Sri Lanka" in text1  # dropped for want of a Hofstede score, and said so
+    assert offline_page.problems() == []
+
+
+@pytest.mark.built
+def test_ch04_page_is_under_the_size_budget(html_dir):
+    assert (html_dir / "book/ch04-drivers.html").stat().st_size < 1_000_000
