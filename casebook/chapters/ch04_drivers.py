@@ -180,7 +180,7 @@ def entry_timeline() -> pd.DataFrame:
             "Mode": e["mode"].map(MODE_LABELS),
             "Investor": e["investor"],
             "Stake": e["stake_pct"].map(lambda v: "" if pd.isna(v) else f"{v:g}%"),
-            "US$ m": e["amount_usd_m"].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}"),
+            "USD m": e["amount_usd_m"].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}"),
             "Counts as entry": counts_as_entry(e).map({True: "yes", False: "no"}),
             "Confidence": e["confidence"],
         }
@@ -367,7 +367,7 @@ def distance_chart(measure: str = "dist_km") -> Figure:
             color=colour,
         )
     ax.set_yscale("log")
-    ax.set_ylabel("GDP 2016, PPP (billion intl $, log scale)")
+    ax.set_ylabel("GDP 2016, PPP (billion intl. dollars, log scale)")
     label = (
         "Distance from China (km, CEPII)"
         if measure == "dist_km"
