@@ -482,12 +482,14 @@ def theory_matrix() -> pd.DataFrame:
         return " / ".join(f"{fits[s][theory]:+.2f}" for s in SAMPLES)
 
     names = list(THEORY_PRESETS)
+    year = entries().set_index("entry_id")["year"]
     rows = [
         {
             "Theory": "Uppsala model (乌普萨拉模型)",
             "Predicts": "Near markets (small psychic distance) first; light modes first, commitment rising with experience",
             "What happened": "Equity entries ran Southeast Asia → South Asia and Turkey → Russia → Spain; "
-            "but AliExpress sold worldwide from 2010 and chose distant Russia as its first focus market (2012), and nearby Korea was never entered",
+            f"but AliExpress sold worldwide from {year['aliexpress_launch']} and chose distant Russia as its first "
+            f"focus market ({year['aliexpress_russia_focus']}), and nearby Korea was never entered",
             "ρ (entered / all)": rho(names[0]),
             "Verdict": "Fits partly",
         },
