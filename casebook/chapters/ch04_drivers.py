@@ -75,6 +75,9 @@ THEORY_PRESETS: dict[str, dict[str, float]] = {
     "Blue Ocean (untapped demand)": {"size": 1, "geo": 0, "culture": 0, "digital": -1},
 }
 
+#: Codes in entries.csv that are not among the compared markets (no indicator data for them).
+OTHER_MARKETS: dict[str, str] = {"GLOBAL": "Buyers worldwide", "MMR": "Myanmar", "KHM": "Cambodia"}
+
 SAMPLES: dict[str, str] = {
     "entered": "Only markets Alibaba entered",
     "all": "All markets (never entered = last)",
@@ -171,7 +174,7 @@ def entry_timeline() -> pd.DataFrame:
     """The entries table for display: date, vehicle, markets, mode, investor, stake, amount."""
     e = entries()
     names = data.load("markets").set_index("iso3")["country"].to_dict()
-    names["GLOBAL"] = "Buyers worldwide"
+    names.update(OTHER_MARKETS)
     return pd.DataFrame(
         {
             "Date": e["date"],
