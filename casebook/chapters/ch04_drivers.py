@@ -75,9 +75,6 @@ THEORY_PRESETS: dict[str, dict[str, float]] = {
     "Blue Ocean (untapped demand)": {"size": 1, "geo": 0, "culture": 0, "digital": -1},
 }
 
-#: Codes in entries.csv that are not among the compared markets (no indicator data for them).
-OTHER_MARKETS: dict[str, str] = {"GLOBAL": "Buyers worldwide", "MMR": "Myanmar", "KHM": "Cambodia"}
-
 SAMPLES: dict[str, str] = {
     "entered": "Only markets Alibaba entered",
     "all": "All markets (never entered = last)",
@@ -171,21 +168,22 @@ def first_entries() -> pd.DataFrame:
 
 
 def entry_timeline() -> pd.DataFrame:
-    """The entries table for display: date, vehicle, markets, mode, investor, stake, amount."""
+    """The entries table for display: date, vehicle, markets (ISO codes), mode, investor, stake, amount.
+
+    Markets are shown as ISO codes so the table fits a printed page; the confidence of each row
+    stays in data/entries.csv.
+    """
     e = entries()
-    names = data.load("markets").set_index("iso3")["country"].to_dict()
-    names.update(OTHER_MARKETS)
     return pd.DataFrame(
         {
             "Date": e["date"],
             "Vehicle": e["vehicle"],
-            "Markets": e["markets"].map(lambda m: ", ".join(names.get(c, c) for c in m.split(";"))),
+            "Markets": e["markets"].str.replace(";", ", ").str.replace("GLOBAL", "worldwide"),
             "Mode": e["mode"].map(MODE_LABELS),
-            "Investor": e["investor"],
+            "Investor": e["investor"].str.replace("Alibaba Group", "Alibaba"),
             "Stake": e["stake_pct"].map(lambda v: "" if pd.isna(v) else f"{v:g}%"),
             "USD m": e["amount_usd_m"].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}"),
-            "Counts as entry": counts_as_entry(e).map({True: "yes", False: "no"}),
-            "Confidence": e["confidence"],
+            "Entry?": counts_as_entry(e).map({True: "yes", False: "no"}),
         }
     )
 
@@ -493,7 +491,7 @@ def theory_matrix() -> pd.DataFrame:
             "What happened": "Equity entries ran Southeast Asia → South Asia and Turkey → Russia → Spain; "
             f"but AliExpress sold worldwide from {year['aliexpress_launch']} and chose distant Russia as its first "
             f"focus market ({year['aliexpress_russia_focus']}), and nearby Korea was never entered",
-            "ρ (entered / all)": rho(names[0]),
+            "Fit ρ": rho(names[0]),
             "Verdict": "Fits partly",
         },
         {
@@ -501,7 +499,7 @@ def theory_matrix() -> pd.DataFrame:
             "Predicts": "Control abroad where ownership advantages meet large, ready markets and owning beats contracting",
             "What happened": "Control was bought (Lazada, Daraz, Trendyol), which fits internalisation; "
             "but the largest, most online markets (US, France, Korea) were never entered with equity",
-            "ρ (entered / all)": rho(names[1]),
+            "Fit ρ": rho(names[1]),
             "Verdict": "Fits partly (mode), contradicts (location)",
         },
         {
@@ -509,7 +507,7 @@ def theory_matrix() -> pd.DataFrame:
             "Predicts": "Large markets with untapped demand (few people online yet, few rivals) first",
             "What happened": "Low-penetration South Asia came after better-connected Southeast Asia; "
             "competition at entry is not in the data, so the theory's core claim is untested here",
-            "ρ (entered / all)": rho(names[2]),
+            "Fit ρ": rho(names[2]),
             "Verdict": "Contradicts on this measure; core claim untested",
         },
         {
@@ -517,7 +515,7 @@ def theory_matrix() -> pd.DataFrame:
             "Predicts": "Modes and partners shaped by rules and legitimacy: local or state-linked partners where institutions are distant",
             "What happened": "In Russia the entry was a joint venture with a state fund and local firms holding most votes; "
             "payments in Southeast Asia went through an affiliate's minority stake",
-            "ρ (entered / all)": "no preset",
+            "Fit ρ": "no preset",
             "Verdict": "Fits partly; no institutional-distance data here",
         },
     ]

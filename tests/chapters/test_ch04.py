@@ -202,7 +202,7 @@ def test_theory_matrix_has_four_theories_and_computed_fits() -> None:
     matrix = c4.theory_matrix()
     assert len(matrix) == 4
     upp = c4.preset_fits("entered").iloc[0]["rho"]
-    assert f"{upp:+.2f}" in matrix.iloc[0]["ρ (entered / all)"]
+    assert f"{upp:+.2f}" in matrix.iloc[0]["Fit ρ"]
 
 
 # ----------------------------------------------------------------------------- the built page, offline
