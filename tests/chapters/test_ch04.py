@@ -83,6 +83,15 @@ def test_first_local_entries() -> None:
     assert "tokopedia_round" not in set(first["entry_id"])
 
 
+def test_korea_joint_venture_is_recorded_but_after_the_cutoff() -> None:
+    e = c4.entries().set_index("entry_id")
+    kor = e.loc["korea_jv"]
+    assert kor["markets"] == "KOR" and kor["mode"] == "joint_venture" and kor["stake_pct"] == 50
+    assert kor["announced"] == "2024-12-26" and kor["year"] > c4.ENTRY_CUTOFF_YEAR == 2022
+    assert not c4.counts_as_entry(e.loc[["korea_jv"]].reset_index()).any()
+    assert c4.entry_timeline().set_index("Vehicle").loc[kor["vehicle"], "Entry?"] == "after cut-off"
+
+
 def test_glued_distance_figures() -> None:
     m = c4.market_table()
     assert m.loc["KOR", "dist_km"] == pytest.approx(955.6511)
