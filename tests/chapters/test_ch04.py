@@ -92,6 +92,17 @@ def test_korea_joint_venture_is_recorded_but_after_the_cutoff() -> None:
     assert c4.entry_timeline().set_index("Vehicle").loc[kor["vehicle"], "Entry?"] == "after cut-off"
 
 
+def test_entered_markets_come_from_five_decisions() -> None:
+    m = c4.market_table()
+    tied = m.dropna(subset=["entry_year"]).groupby("start").size()
+    assert int(tied.sum()) == 13 and len(tied) == 5
+    assert sorted(tied.tolist()) == [1, 1, 1, 4, 6]  # Lazada six on one day, Daraz four
+    grid = c4.all_weightings("entered")
+    close = (grid["geo"] > 0) | (grid["culture"] > 0)
+    assert grid.loc[~close, "rho"].max() < 0.3 <= grid.loc[grid["rho"] > 0.3].pipe(len)
+    assert close[grid["rho"] > 0.3].all()
+
+
 def test_glued_distance_figures() -> None:
     m = c4.market_table()
     assert m.loc["KOR", "dist_km"] == pytest.approx(955.6511)
