@@ -530,10 +530,10 @@ def theory_matrix() -> pd.DataFrame:
         {
             "Theory": "Institutional theory (制度理论)",
             "Predicts": "Modes and partners shaped by rules and legitimacy: local or state-linked partners where institutions are distant",
-            "What happened": "In Russia the entry was a joint venture with a state fund and local firms holding most votes; "
-            "payments in Southeast Asia went through an affiliate's minority stake",
+            "What happened": "The only joint venture (Russia, 2019) paired Alibaba with a mobile operator, an internet group "
+            "and the state fund RDIF; payments in Southeast Asia went through an affiliate's minority stake",
             "Fit ρ": "no preset",
-            "Verdict": "Fits partly; no institutional-distance data here",
+            "Verdict": "Not tested here: no institutional-distance data (discussion question 4)",
         },
     ]
     return pd.DataFrame(rows)
