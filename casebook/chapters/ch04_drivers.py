@@ -319,6 +319,14 @@ def rank_markets(
     return Ranking(table=table, rho=rho, dropped=dropped, weights=weights, sample=sample)
 
 
+def preset_table() -> pd.DataFrame:
+    """THEORY_PRESETS as a small table: one row per preset, one column per criterion (labelled)."""
+    frame = pd.DataFrame.from_dict(THEORY_PRESETS, orient="index")[list(CRITERIA)]
+    frame = frame.rename(columns=CRITERIA_LABELS).astype(int)
+    frame.index.name = "Preset"
+    return frame
+
+
 def preset_fits(sample: str = "entered") -> pd.DataFrame:
     """Each theory preset's weights and the Spearman correlation of its ranking with the actual order."""
     rows = []
@@ -504,7 +512,8 @@ def theory_matrix() -> pd.DataFrame:
         {
             "Theory": "Uppsala model (乌普萨拉模型)",
             "Predicts": "Near markets (small psychic distance) first; light modes first, commitment rising with experience",
-            "What happened": "Equity entries ran Southeast Asia → South Asia and Turkey → Russia → Spain; "
+            "What happened": "Local commitments ran Southeast Asia and then South Asia and Turkey (acquisitions) → Russia (joint venture) "
+            "→ Spain (own launch, Miravia); "
             f"but AliExpress sold worldwide from {year['aliexpress_launch']} and chose Russia (a neighbour by border, but its buyers live far west) as its first "
             f"focus market ({year['aliexpress_russia_focus']}), and nearby Korea was not entered by "
             f"{ENTRY_CUTOFF_YEAR} (a joint venture followed only in {year['korea_jv']})",
@@ -515,7 +524,7 @@ def theory_matrix() -> pd.DataFrame:
             "Theory": "OLI paradigm (国际生产折衷范式)",
             "Predicts": "Control abroad where ownership advantages meet large, ready markets and owning beats contracting",
             "What happened": "Control was bought (Lazada, Daraz, Trendyol), which fits internalisation; "
-            f"but the largest, most online markets (US, France, Korea) had no equity entry by {ENTRY_CUTOFF_YEAR}",
+            f"but the largest, most online markets (US, France, Korea) had no local commitment by {ENTRY_CUTOFF_YEAR}",
             "Fit ρ": rho(names[1]),
             "Verdict": "Fits partly (mode), contradicts (location)",
         },

@@ -262,3 +262,10 @@ def test_ch04_ranking_whatif_reaches_the_uppsala_preset_offline(html_dir, offlin
 @pytest.mark.built
 def test_ch04_page_is_under_the_size_budget(html_dir):
     assert (html_dir / "book/ch04-drivers.html").stat().st_size < 1_000_000
+
+
+def test_preset_table_is_built_from_the_presets() -> None:
+    t = c4.preset_table()
+    assert list(t.index) == list(c4.THEORY_PRESETS)
+    for name, weights in c4.THEORY_PRESETS.items():
+        assert t.loc[name].tolist() == [int(weights[k]) for k in c4.CRITERIA]
