@@ -478,6 +478,34 @@ def ascend_money_stake_pct() -> float:
     return float(ascend_money()["stake_pct"])
 
 
+def mode_distance() -> pd.DataFrame:
+    """Kogut and Singh's (1988) test in small: each market's first local entry mode beside its
+    cultural (Kogut–Singh) and geographic distance from China, most distant culture last.
+
+    Markets without a Hofstede score keep NaN and sort last; only markets entered by
+    ENTRY_CUTOFF_YEAR appear.
+    """
+    m = market_table().dropna(subset=["entry_year"])
+    out = pd.DataFrame(
+        {
+            "Market": m["country"],
+            "Entry mode": m["mode"].map(MODE_LABELS),
+            "Year": m["entry_year"].astype(int),
+            "Kogut–Singh index": m["ks_index"],
+            "km from China": m["dist_km"],
+        }
+    )
+    return out.sort_values(["Kogut–Singh index", "km from China"], na_position="last")
+
+
+def mean_ks_by_mode(mode: str) -> float:
+    """Mean Kogut–Singh index of the markets whose first local entry used ``mode`` (scores only)."""
+    if mode not in ENTRY_MODES:
+        raise ValueError(f"mode must be one of {list(ENTRY_MODES)}, not {mode!r}")
+    m = market_table().dropna(subset=["entry_year", "ks_index"])
+    return float(m.loc[m["mode"] == mode, "ks_index"].mean())
+
+
 def internet_users_millions(iso_codes: list[str], year: int = INDICATOR_YEAR) -> float:
     """Internet users in a group of markets: population x internet penetration, in millions."""
     ind = indicators(year)

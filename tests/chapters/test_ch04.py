@@ -269,3 +269,14 @@ def test_preset_table_is_built_from_the_presets() -> None:
     assert list(t.index) == list(c4.THEORY_PRESETS)
     for name, weights in c4.THEORY_PRESETS.items():
         assert t.loc[name].tolist() == [int(weights[k]) for k in c4.CRITERIA]
+
+
+def test_mode_against_distance() -> None:
+    t = c4.mode_distance()
+    assert len(t) == 13 and t["Entry mode"].str.startswith("Acquisition").sum() == 11
+    assert c4.mean_ks_by_mode("acquisition") == pytest.approx(1.1758, abs=1e-3)
+    assert c4.mean_ks_by_mode("joint_venture") == pytest.approx(c4.kogut_singh("RUS"))
+    assert c4.mean_ks_by_mode("own_launch") == pytest.approx(c4.kogut_singh("ESP"))
+    assert t.index[-2:].tolist() == ["NPL", "LKA"]  # missing scores stay missing, last
+    with pytest.raises(ValueError, match="mode must be one of"):
+        c4.mean_ks_by_mode("export_platform")
