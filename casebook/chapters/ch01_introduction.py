@@ -1,0 +1,619 @@
+"""Chapter 1 (Introduction, 引言): market size, its vintages, the rivals' models, and the
+landed cost of one order under a de-minimis rule.
+
+Everything the chapter shows is computed here from ``data/`` tables added by the chapter
+(``cbec_customs``, ``goods_trade``, ``market_sizes``, ``rival_revenue``, ``business_models``,
+``de_minimis_rules``) plus Alibaba's segment table. The functions are pure: they read tables
+and return numbers or small frames. Charts sit at the end, and the what-if model (a pure
+function of its sliders) just before them.
+
+Two habits run through the module, because they are the chapter's lessons:
+
+* a market size always carries its *definition* (customs value, industry transaction scale,
+  global B2C) and its *vintage* (first, revised, later): functions take both explicitly;
+* calendar years (customs, PDD) and Alibaba's fiscal years (ending 31 March) are never set
+  side by side without the dates of each period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from casebook import data, metrics, style
+
+style.apply()
+
+# --------------------------------------------------------------------------- customs series
+
+#: The first year of the full customs series. Earlier figures (2017) are the old, narrow
+#: series of goods cleared through the customs e-commerce platform only.
+FULL_SERIES_FROM = 2018
+
+
+def _cbec() -> pd.DataFrame:
+    return data.load("cbec_customs")
+
+
+def cbec_value(period: str | int, vintage: str = "first") -> float:
+    """Customs import+export value of cross-border e-commerce, trillion yuan.
+
+    ``period`` is a calendar year (2024) or a part-year label ('2024H1'); ``vintage`` is
+    'first' (as first published, often preliminary), 'revised' or 'later'.
+    """
+    t = _cbec()
+    sel = t[(t["period"] == str(period)) & (t["vintage"] == vintage)]
+    if sel.empty:
+        known = ", ".join(f"{p} ({v})" for p, v in zip(t["period"], t["vintage"], strict=True))
+        raise KeyError(f"no customs figure for period {period!r}, vintage {vintage!r}; known: {known}")
+    return float(sel["value_trn_yuan"].iloc[0])
+
+
+def published_growth(period: str | int, vintage: str = "first") -> float:
+    """The year-on-year growth rate customs published with a figure, in percent."""
+    t = _cbec()
+    sel = t[(t["period"] == str(period)) & (t["vintage"] == vintage)]
+    if sel.empty or pd.isna(sel["growth_pct"].iloc[0]):
+        raise KeyError(f"no published growth rate for period {period!r}, vintage {vintage!r}")
+    return float(sel["growth_pct"].iloc[0])
+
+
+def goods_trade(year: int) -> float:
+    """China's total goods trade (imports + exports) in a calendar year, trillion yuan."""
+    t = data.load("goods_trade").set_index("calendar_year")
+    if year not in t.index:
+        raise KeyError(f"no goods-trade total for {year}; known years: {', '.join(map(str, t.index))}")
+    return float(t.loc[year, "total_trn_yuan"])
+
+
+def cbec_row(period: str | int, vintage: str = "first") -> dict:
+    """One row of ``cbec_customs.csv`` as a dict (value, exports, imports, growth, source...)."""
+    t = _cbec()
+    sel = t[(t["period"] == str(period)) & (t["vintage"] == vintage)]
+    if sel.empty:
+        raise KeyError(f"no customs figure for period {period!r}, vintage {vintage!r}")
+    return sel.iloc[0].to_dict()
+
+
+def goods_trade_row(year: int) -> dict:
+    """One row of ``goods_trade.csv`` as a dict (total, exports, imports, growth, source)."""
+    goods_trade(year)  # the same clear error for an unknown year
+    t = data.load("goods_trade").set_index("calendar_year")
+    return t.loc[year].to_dict()
+
+
+def share_of_trade(year: int, vintage: str = "first") -> float:
+    """Cross-border e-commerce as a percentage of goods trade in a calendar year.
+
+    Both numbers are customs import+export values, and the e-commerce figure is a grouping
+    *within* goods trade, so the ratio is a true share (unlike an industry "transaction
+    scale", which counts things customs does not).
+    """
+    if year < FULL_SERIES_FROM:
+        raise ValueError(
+            f"{year} is in the old narrow series (customs platform only); a share of trade is only "
+            f"meaningful on the full series, from {FULL_SERIES_FROM}"
+        )
+    return 100 * cbec_value(year, vintage) / goods_trade(year)
+
+
+def implied_previous(level: float, growth_pct: float) -> float:
+    """The prior-period level implied by a level and its growth rate: level / (1 + g)."""
+    if growth_pct <= -100:
+        raise ValueError(f"a growth rate of {growth_pct}% is impossible (it must be above -100%)")
+    return level / (1 + growth_pct / 100)
+
+
+def growth_between(start: float, end: float) -> float:
+    """Growth from one level to the next, in percent."""
+    if start <= 0:
+        raise ValueError(f"a growth rate needs a positive starting level, got {start}")
+    return 100 * (end / start - 1)
+
+
+def annual_series() -> pd.DataFrame:
+    """One row per calendar year of the customs series as first published, with the share of
+    goods trade (computed, and as reported by customs where it reported one)."""
+    t = _cbec()
+    years = t[(t["months"] == 12) & (t["vintage"] == "first")].copy()
+    trade = data.load("goods_trade").set_index("calendar_year")["total_trn_yuan"]
+    later = t[(t["months"] == 12) & (t["vintage"] == "later")].set_index("calendar_year")["value_trn_yuan"]
+    rows = []
+    for r in years.itertuples():
+        y = int(r.calendar_year)
+        full = r.series == "full"
+        rows.append(
+            {
+                "year": y,
+                "series": r.series,
+                "value_trn_yuan": float(r.value_trn_yuan),
+                "exports_trn_yuan": r.exports_trn_yuan,
+                "imports_trn_yuan": r.imports_trn_yuan,
+                "growth_pct": r.growth_pct,
+                "goods_trade_trn_yuan": float(trade[y]) if y in trade.index else np.nan,
+                "share_pct": share_of_trade(y) if full and y in trade.index else np.nan,
+                "share_reported_pct": r.share_reported_pct,
+                "later_trn_yuan": float(later[y]) if y in later.index else np.nan,
+                "released": r.released,
+                "confidence": r.confidence,
+                "source": r.source,
+            }
+        )
+    # 2018 exists only as a later (retrospective) figure: add it as the series' first year
+    first = t[(t["calendar_year"] == FULL_SERIES_FROM) & (t["months"] == 12)]
+    if FULL_SERIES_FROM not in {row["year"] for row in rows} and not first.empty:
+        r = first.iloc[0]
+        rows.append(
+            {
+                "year": FULL_SERIES_FROM,
+                "series": r["series"],
+                "value_trn_yuan": float(r["value_trn_yuan"]),
+                "exports_trn_yuan": np.nan,
+                "imports_trn_yuan": np.nan,
+                "growth_pct": np.nan,
+                "goods_trade_trn_yuan": float(trade[FULL_SERIES_FROM]),
+                "share_pct": 100 * float(r["value_trn_yuan"]) / float(trade[FULL_SERIES_FROM]),
+                "share_reported_pct": np.nan,
+                "later_trn_yuan": np.nan,
+                "released": r["released"],
+                "confidence": r["confidence"],
+                "source": r["source"],
+            }
+        )
+    return pd.DataFrame(rows).sort_values("year").reset_index(drop=True)
+
+
+def growth_check() -> pd.DataFrame:
+    """For each year whose published growth rate has a published prior year, set the rate
+    beside the growth implied by the two published levels, and the prior level the rate
+    implies beside the one published. A gap means customs revised the prior year."""
+    s = annual_series().set_index("year")
+    rows = []
+    for y in s.index:
+        prev = y - 1
+        g = s.loc[y, "growth_pct"]
+        if prev not in s.index or pd.isna(g) or s.loc[prev, "series"] != "full":
+            continue
+        level, prior = s.loc[y, "value_trn_yuan"], s.loc[prev, "value_trn_yuan"]
+        implied = implied_previous(level, g)
+        rows.append(
+            {
+                "year": int(y),
+                "level": level,
+                "published_growth_pct": float(g),
+                "prior_published": prior,
+                "growth_from_levels_pct": growth_between(prior, level),
+                "prior_implied": implied,
+                "prior_gap_trn": implied - prior,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def vintages() -> pd.DataFrame:
+    """Periods that customs (or later sources) gave more than one figure for."""
+    t = _cbec()
+    many = t.groupby("period")["vintage"].transform("count") > 1
+    return t[many][["period", "vintage", "released", "value_trn_yuan", "growth_pct", "confidence", "source"]]
+
+
+# --------------------------------------------------------------------------- three sizes
+
+
+def market_size(measure_id: str) -> float:
+    """One published market-size figure, in its own unit (see ``market_sizes.csv``)."""
+    t = data.load("market_sizes").set_index("measure_id")
+    if measure_id not in t.index:
+        raise KeyError(f"no market-size measure {measure_id!r}; known: {', '.join(t.index)}")
+    return float(t.loc[measure_id, "value"])
+
+
+def market_size_share(measure_id: str) -> float:
+    """The share of goods trade a market-size source claimed for its own measure, in percent."""
+    t = data.load("market_sizes").set_index("measure_id")
+    if measure_id not in t.index or pd.isna(t.loc[measure_id, "share_of_trade_claimed_pct"]):
+        raise KeyError(f"market-size measure {measure_id!r} claims no share of trade")
+    return float(t.loc[measure_id, "share_of_trade_claimed_pct"])
+
+
+def implied_yuan_per_dollar() -> float:
+    """The exchange rate implied by Xinhua's own conversion of the industry forecast
+    (trillion yuan ÷ billion dollars × 1000). An estimate for a rough comparison only."""
+    return 1000 * market_size("industry_2018_yuan") / market_size("industry_2018_usd")
+
+
+def size_ratios() -> dict[str, float]:
+    """How far apart the three 2018 measures are.
+
+    * industry transaction scale ÷ customs value (both yuan, both China);
+    * industry transaction scale ÷ UNCTAD's global cross-border B2C (both US dollars);
+    * customs value in dollars (at the implied rate) ÷ UNCTAD's global B2C.
+    """
+    customs_usd_bn = 1000 * market_size("customs_2018") / implied_yuan_per_dollar()
+    return {
+        "industry_over_customs": market_size("industry_2018_yuan") / market_size("customs_2018"),
+        "industry_over_unctad": market_size("industry_2018_usd") / market_size("unctad_2018"),
+        "customs_usd_bn": customs_usd_bn,
+        "customs_over_unctad": customs_usd_bn / market_size("unctad_2018"),
+    }
+
+
+def three_sizes() -> pd.DataFrame:
+    """The three measures side by side (2018), each with its unit, definition and confidence."""
+    t = data.load("market_sizes")
+    keep = t[t["measure_id"].isin(["customs_2018", "industry_2018_yuan", "industry_2018_usd", "unctad_2018"])]
+    return keep.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- business models
+
+PLATFORMS: dict[str, str] = {
+    "aliexpress": "AliExpress marketplace (速卖通)",
+    "choice": "AliExpress Choice (全托管)",
+    "alibaba_com": "Alibaba.com (阿里巴巴国际站)",
+    "temu": "Temu",
+    "shein": "SHEIN (希音)",
+}
+DIMENSIONS: dict[str, str] = {
+    "inventory": "Who holds the stock",
+    "pricing": "Who sets the price",
+    "logistics": "How goods travel",
+    "revenue": "How it earns",
+}
+BASIS_MARKS: dict[str, str] = {"filing": "[F]", "company": "[C]", "press": "[P]", "book": "[R]"}
+
+
+def business_model_matrix() -> pd.DataFrame:
+    """Platforms as rows, the four dimensions as columns; each cell ends with a mark saying
+    what supports it: [F] filing, [C] company statement, [P] press or web report, [R] the
+    book's own reading."""
+    t = data.load("business_models")
+    t = t.assign(cell=t["text"] + " " + t["basis"].map(BASIS_MARKS))
+    wide = t.pivot(index="platform", columns="dimension", values="cell")
+    wide = wide.loc[list(PLATFORMS), list(DIMENSIONS)]
+    wide.index = [PLATFORMS[p] for p in wide.index]
+    wide.columns = [DIMENSIONS[d] for d in wide.columns]
+    return wide
+
+
+def model_sources() -> list[str]:
+    """Every source id the business-model matrix uses, in table order."""
+    return list(dict.fromkeys(data.load("business_models")["source"]))
+
+
+# --------------------------------------------------------------------------- calendars
+
+
+def _months_in_year(start: date, end: date, year: int) -> int:
+    """Whole months of the period [start, end] that fall in a calendar year."""
+    months = 0
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        months += y == year
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
+
+
+def rival_revenue() -> pd.DataFrame:
+    """PDD (calendar years) and AIDC (fiscal years) revenue, with growth computed from the
+    levels and, for each period, how many of its months fall in the calendar year of its
+    label."""
+    t = data.load("rival_revenue").copy()
+    t["start"] = pd.to_datetime(t["period_start"]).dt.date
+    t["end"] = pd.to_datetime(t["period_end"]).dt.date
+    t["growth_pct"] = np.nan
+    for company, part in t.groupby("company", sort=False):
+        part = part.sort_values("start")
+        g = 100 * (part["revenue_rmb_m"] / part["revenue_rmb_m"].shift(1) - 1)
+        t.loc[part.index, "growth_pct"] = g
+    t["label_year"] = t["end"].map(lambda d: d.year)
+    t["months_in_label_year"] = [
+        _months_in_year(s, e, y) for s, e, y in zip(t["start"], t["end"], t["label_year"], strict=True)
+    ]
+    return t
+
+
+def months_in_calendar_year(company: str, period: str, year: int) -> int:
+    """How many months of a reporting period (e.g. AIDC 'FY2025') fall in a calendar year."""
+    t = data.load("rival_revenue")
+    sel = t[(t["company"] == company) & (t["period"] == period)]
+    if sel.empty:
+        raise KeyError(f"no period {period!r} for {company!r} in rival_revenue.csv")
+    r = sel.iloc[0]
+    start = pd.Timestamp(r["period_start"]).date()
+    end = pd.Timestamp(r["period_end"]).date()
+    return _months_in_year(start, end, year)
+
+
+def aidc_matches_segment_table() -> bool:
+    """True when the AIDC rows of ``rival_revenue`` equal the segment table (paper Table 2)."""
+    t = data.load("rival_revenue")
+    a = t[(t["company"] == "AIDC") & (t["source"] == "paper_table2")]
+    return all(
+        int(v) == metrics.value("aidc_total", int(p.removeprefix("FY")))
+        for p, v in zip(a["period"], a["revenue_rmb_m"], strict=True)
+    )
+
+
+# --------------------------------------------------------------------------- the paper's claims
+
+
+def claim_paper_value(claim_id: str) -> float:
+    """The value the paper states for one of its claims (``paper_claims.csv``)."""
+    v = metrics.claim(claim_id)["paper_value"]
+    if v is None or pd.isna(v):
+        raise ValueError(f"claim {claim_id!r} states no number")
+    return float(v)
+
+
+def claim_checks() -> dict[str, float]:
+    """The section-1 claims recomputed from ``data/``, in each claim's unit."""
+    return {
+        "cbec_value_2024_vintage": cbec_value(2024, "later"),
+        "cbec_growth_2024": growth_between(cbec_value(2023), cbec_value(2024)),
+        "cbec_share_2021": share_of_trade(2021),
+        "cbec_share_2024": share_of_trade(2024),
+    }
+
+
+# --------------------------------------------------------------------------- what-if: landed cost
+
+#: The three rules the what-if offers, each a row of ``de_minimis_rules.csv``. The value is
+#: the label the reader sees.
+RULES: dict[str, str] = {
+    "us_800": "US: $800 de minimis (to 1 May 2025)",
+    "us_china_end": "US, goods from China (from 2 May 2025)",
+    "eu_150": "EU: €150 duty relief (to 30 Jun 2026)",
+}
+
+#: Is an order worth exactly the threshold duty-free? US: "up to $800" (yes). EU: "under €150" (no).
+THRESHOLD_INCLUSIVE: dict[str, bool] = {"us_800": True, "us_china_end": True, "eu_150": False}
+
+#: Illustrative: bulk sea freight to a local warehouse, per unit (same currency as the order).
+BULK_FREIGHT_PER_UNIT = 1.0
+
+
+def rule_threshold(rule: str) -> tuple[float, str]:
+    """The duty-free threshold of a rule and its currency, from ``de_minimis_rules.csv``."""
+    t = data.load("de_minimis_rules").set_index("rule_id")
+    if rule not in RULES or rule not in t.index:
+        raise ValueError(f"unknown rule {rule!r}; choose one of {', '.join(RULES)}")
+    threshold = t.loc[rule, "threshold"]
+    return (0.0 if pd.isna(threshold) else float(threshold)), str(t.loc[rule, "currency"])
+
+
+def rule_charge(rule_id: str) -> float:
+    """The flat duty or fee per item or parcel of a rule (``de_minimis_rules.csv``)."""
+    t = data.load("de_minimis_rules").set_index("rule_id")
+    if rule_id not in t.index or pd.isna(t.loc[rule_id, "per_item_charge"]):
+        raise KeyError(f"rule {rule_id!r} has no per-item charge")
+    return float(t.loc[rule_id, "per_item_charge"])
+
+
+def rule_table() -> pd.DataFrame:
+    """The low-value import rules, formatted for the page: what, threshold, charge, dates, status."""
+    t = data.load("de_minimis_rules")
+    sym = t["currency"].map(_SYMBOL)
+
+    def amount(x: float | None, s: str) -> str:
+        return "" if x is None or pd.isna(x) else f"{s}{x:,.2f}".replace(".00", "")
+
+    return pd.DataFrame(
+        {
+            "Where": t["jurisdiction"].map({"United States": "US", "European Union": "EU"}),
+            "Rule": t["rule"],
+            "Threshold": [amount(x, s) for x, s in zip(t["threshold"], sym, strict=True)],
+            "Charge": [amount(x, s) for x, s in zip(t["per_item_charge"], sym, strict=True)],
+            "From": t["applies_from"].fillna(""),
+            "To": t["applies_to"].fillna(""),
+            "Status": t["status"].str.replace("_", " "),
+        }
+    )
+
+
+_SYMBOL = {"USD": "$", "EUR": "€"}
+
+
+@dataclass(frozen=True)
+class LandedCost:
+    """Cost of one order, by channel, on top of and including the goods' value."""
+
+    rule: str
+    currency: str
+    order_value: float
+    threshold: float
+    duty_free_direct: bool
+    direct: dict[str, float]  # freight, duty
+    warehouse: dict[str, float]  # bulk freight, handling, duty
+
+    @property
+    def direct_total(self) -> float:
+        return self.order_value + sum(self.direct.values())
+
+    @property
+    def warehouse_total(self) -> float:
+        return self.order_value + sum(self.warehouse.values())
+
+    @property
+    def cheaper(self) -> str:
+        """'direct', 'warehouse' or 'tie'."""
+        gap = self.direct_total - self.warehouse_total
+        return "tie" if abs(gap) < 1e-9 else ("warehouse" if gap > 0 else "direct")
+
+    @property
+    def saving(self) -> float:
+        """How much the cheaper channel saves per order (0 on a tie)."""
+        return abs(self.direct_total - self.warehouse_total)
+
+
+def landed_cost(
+    order_value: float, rule: str, duty_rate: float, parcel_freight: float, handling_fee: float
+) -> LandedCost:
+    """Landed cost of one order shipped two ways under a low-value import rule.
+
+    * **Direct parcel** from China: the order value, per-parcel freight, and duty at
+      ``duty_rate`` % of the value unless the value is within the rule's duty-free threshold.
+    * **Local warehouse**: goods shipped in bulk ahead of the order (a commercial import, so
+      no de-minimis relief applies and duty is paid on the value), bulk freight per unit
+      (:data:`BULK_FREIGHT_PER_UNIT`) and a handling fee per order for storage, picking and
+      local delivery.
+
+    Simplifications, all favouring the direct parcel: duty on the warehouse route is charged on
+    the full order value (a real importer declares a lower purchase price); VAT, which the EU
+    charges on both routes since July 2021, is left out; unsold stock costs nothing.
+    """
+    for name, v in (
+        ("order value", order_value),
+        ("duty rate", duty_rate),
+        ("parcel freight", parcel_freight),
+        ("handling fee", handling_fee),
+    ):
+        if not np.isfinite(v) or v < 0:
+            raise ValueError(f"{name} must be a non-negative number, got {v}")
+    if duty_rate > 100:
+        raise ValueError(f"duty rate is a percentage of the value (0-100), got {duty_rate}")
+    threshold, currency = rule_threshold(rule)
+    within = order_value <= threshold if THRESHOLD_INCLUSIVE[rule] else order_value < threshold
+    duty = order_value * duty_rate / 100
+    return LandedCost(
+        rule=rule,
+        currency=currency,
+        order_value=order_value,
+        threshold=threshold,
+        duty_free_direct=within,
+        direct={"freight": parcel_freight, "duty": 0.0 if within else duty},
+        warehouse={"freight": BULK_FREIGHT_PER_UNIT, "handling": handling_fee, "duty": duty},
+    )
+
+
+def money(x: float, currency: str) -> str:
+    """'$12.00' or '€12.00'."""
+    return f"{_SYMBOL.get(currency, '')}{x:,.2f}"
+
+
+def landed_cost_summary(r: LandedCost, values: dict) -> dict[str, str]:
+    """The what-if readout: which channel is cheaper, by how much, and each total."""
+    if r.cheaper == "tie":
+        verdict = "neither: the two channels cost the same"
+    else:
+        name = "direct parcel" if r.cheaper == "direct" else "local warehouse"
+        verdict = f"{name}, by {money(r.saving, r.currency)} per order"
+    return {
+        "Cheaper": verdict,
+        "Direct parcel": money(r.direct_total, r.currency)
+        + (" (duty-free)" if r.duty_free_direct else f" (duty {money(r.direct['duty'], r.currency)})"),
+        "Local warehouse": money(r.warehouse_total, r.currency),
+    }
+
+
+_PART_COLOURS = {"freight": "#1f77b4", "duty": "#d62728", "handling": "#9467bd"}
+
+
+def landed_cost_chart(r: LandedCost, values: dict) -> Figure:
+    """Two stacked bars: the cost per order on top of the goods' value, by component."""
+    fig, ax = plt.subplots(figsize=(7.0, 2.6), dpi=80)
+    channels = [("Direct parcel", r.direct), ("Local warehouse", r.warehouse)]
+    for i, (_, parts) in enumerate(channels):
+        left = 0.0
+        for part in ("freight", "handling", "duty"):
+            v = parts.get(part, 0.0)
+            if v > 0:
+                ax.barh(i, v, left=left, color=_PART_COLOURS[part], height=0.55)
+                if v >= 3:
+                    ax.text(left + v / 2, i, part, ha="center", va="center", fontsize=7, color="white")
+            left += v
+        ax.text(left + 0.8, i, money(left, r.currency), va="center", fontsize=9, fontweight="bold")
+    ax.set_yticks([0, 1], [c for c, _ in channels])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 80)
+    ax.set_xlabel(f"Cost per order on top of the goods ({r.currency}; illustrative freight and fees)")
+    cap = "none" if r.threshold == 0 else money(r.threshold, r.currency)
+    ax.set_title(f"Order {money(r.order_value, r.currency)}, duty-free threshold {cap}", fontsize=10)
+    return fig
+
+
+def landed_cost_frame_key(values: dict, r: LandedCost) -> tuple:
+    """Grid points with the same costs share one frame (the model has no other output)."""
+    return (r.currency, r.order_value, r.threshold, tuple(r.direct.items()), tuple(r.warehouse.items()))
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def cbec_chart() -> Figure:
+    """Cross-border e-commerce value (bars) and its share of goods trade (line), 2018-2024,
+    with the later figure for 2024 and the missing 2019 marked."""
+    s = annual_series()
+    s = s[s["series"] == "full"]
+    fig, ax = plt.subplots(figsize=(7.0, 3.6))
+    years = list(range(FULL_SERIES_FROM, int(s["year"].max()) + 1))
+    by_year = s.set_index("year")
+    for y in years:
+        if y not in by_year.index:
+            ax.text(
+                y, 0.1, "not published\non this series", ha="center", va="bottom", fontsize=7, color="#777777"
+            )
+            continue
+        row = by_year.loc[y]
+        prelim = y == years[-1]
+        ax.bar(
+            y,
+            row["value_trn_yuan"],
+            width=0.6,
+            color=style.COLOURS["aidc_total"],
+            alpha=0.55 if prelim else 0.9,
+        )
+        ax.text(
+            y, 0.08, f"{row['value_trn_yuan']:.2f}", ha="center", fontsize=8, color="white", fontweight="bold"
+        )
+        if not pd.isna(row["later_trn_yuan"]):
+            ax.plot([y - 0.3, y + 0.3], [row["later_trn_yuan"]] * 2, color=style.COLOURS["highlight"], lw=2)
+            ax.text(
+                y + 0.34,
+                row["later_trn_yuan"],
+                "later\n≈%.1f" % row["later_trn_yuan"],
+                fontsize=7,
+                va="center",
+            )
+    ax.set_ylabel("Trillion yuan (万亿元)")
+    ax.set_ylim(0, 3.3)
+    ax.set_xticks(years, [str(y) + ("\nprelim." if y == years[-1] else "") for y in years], fontsize=8)
+    bx = ax.twinx()
+    shares = by_year["share_pct"].dropna()
+    bx.plot(shares.index, shares.values, "o-", color=style.COLOURS["cloud"], lw=1.5)
+    for y, v in shares.items():
+        bx.text(y, v + 0.25, f"{v:.1f}%", ha="center", fontsize=8, color=style.COLOURS["cloud"])
+    bx.set_ylim(0, 8)
+    bx.set_ylabel("Share of goods trade (%)", color=style.COLOURS["cloud"])
+    bx.spines["right"].set_visible(True)
+    ax.set_title("Cross-border e-commerce, customs basis (calendar years)")
+    return fig
+
+
+def revenue_chart() -> Figure:
+    """Year-on-year revenue growth of PDD (calendar years) and AIDC (fiscal years), each bar
+    placed at the middle of the period it covers, so the three-quarter offset shows."""
+    t = rival_revenue().dropna(subset=["growth_pct"])
+    fig, ax = plt.subplots(figsize=(7.0, 3.4))
+    colours = {"PDD": "#6a3d9a", "AIDC": style.COLOURS["aidc_total"]}
+    for company, part in t.groupby("company", sort=False):
+        for r in part.itertuples():
+            mid = r.start + (r.end - r.start) / 2
+            x = mid.year + (mid.timetuple().tm_yday - 1) / 365
+            ax.bar(x, r.growth_pct, width=0.42, color=colours[company], alpha=0.85)
+            ax.text(x, r.growth_pct + 2, f"{r.period}\n{r.growth_pct:.0f}%", ha="center", fontsize=7)
+    ax.set_ylabel("Revenue growth, year on year (%)")
+    ax.set_ylim(0, 110)
+    ax.set_xlim(2022.2, 2025.4)
+    ax.set_xticks([2023, 2024, 2025], ["1 Jan 2023", "1 Jan 2024", "1 Jan 2025"], fontsize=8)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours.values()]
+    ax.legend(
+        handles, ["PDD (calendar years)", "AIDC (fiscal years to 31 March)"], loc="upper right", fontsize=8
+    )
+    ax.set_title("Growth placed at the middle of each reporting period")
+    return fig
