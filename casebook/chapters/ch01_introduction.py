@@ -307,7 +307,7 @@ def rival_revenue() -> pd.DataFrame:
     t["start"] = pd.to_datetime(t["period_start"]).dt.date
     t["end"] = pd.to_datetime(t["period_end"]).dt.date
     t["growth_pct"] = np.nan
-    for company, part in t.groupby("company", sort=False):
+    for _company, part in t.groupby("company", sort=False):
         part = part.sort_values("start")
         g = 100 * (part["revenue_rmb_m"] / part["revenue_rmb_m"].shift(1) - 1)
         t.loc[part.index, "growth_pct"] = g
@@ -576,7 +576,7 @@ def cbec_chart() -> Figure:
             ax.text(
                 y + 0.34,
                 row["later_trn_yuan"],
-                "later\n≈%.1f" % row["later_trn_yuan"],
+                f"later\n≈{row['later_trn_yuan']:.1f}",
                 fontsize=7,
                 va="center",
             )

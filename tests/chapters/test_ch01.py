@@ -1,0 +1,265 @@
+"""Chapter 1 (introduction): the headline figures and the paper's section-1 claims recomputed
+from data/, and the landed-cost model behind the chapter's what-if. No build needed."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+
+from casebook import data, metrics
+from casebook.chapters import ch01_introduction as c1
+
+SECTION_1_CLAIMS = {
+    "cbec_trade_value_2024",  # recorded before this chapter was written
+    "cbec_share_2024",
+    "cbec_value_2024_vintage",
+    "cbec_growth_2024",
+    "cbec_share_2021",
+    "rivals_single_lever",
+}
+
+
+def test_the_chapter_tables_validate():
+    names = data.validate_all()
+    for t in (
+        "cbec_customs",
+        "goods_trade",
+        "market_sizes",
+        "rival_revenue",
+        "business_models",
+        "de_minimis_rules",
+    ):
+        assert t in names
+
+
+def test_the_section_one_claims_are_the_ones_recorded():
+    t = data.load("paper_claims")
+    assert set(t.loc[t["section"] == "1", "claim_id"]) == SECTION_1_CLAIMS
+
+
+# ----------------------------------------------------------------------------- customs series
+
+
+def test_share_of_trade_2024_is_six_percent_on_the_preliminary_figure():
+    assert c1.share_of_trade(2024) == pytest.approx(100 * 2.63 / 43.85)
+    assert round(c1.share_of_trade(2024), 1) == metrics.claim("cbec_share_2024")["paper_value"] == 6.0
+
+
+def test_the_later_2024_figure_lifts_the_share():
+    later = 100 * c1.cbec_value(2024, "later") / c1.goods_trade(2024)
+    assert later == pytest.approx(6.16, abs=0.01)
+    assert later > c1.share_of_trade(2024)
+
+
+def test_share_2021_on_the_first_published_figure_is_not_the_papers():
+    c = metrics.claim("cbec_share_2021")
+    again = c1.claim_checks()["cbec_share_2021"]
+    assert again == pytest.approx(100 * 1.98 / 39.1)
+    assert round(again, 1) == c["checked_value"] == 5.1
+    assert round(again, 1) != c["paper_value"]
+    assert c["verdict"] == "holds_with_caveat"
+    # the paper's 4.9% is customs' reported share for 2022
+    assert c1.annual_series().set_index("year").loc[2022, "share_reported_pct"] == c["paper_value"]
+
+
+def test_the_2024_growth_rate_does_not_fit_the_published_levels():
+    c = metrics.claim("cbec_growth_2024")
+    from_levels = c1.claim_checks()["cbec_growth_2024"]
+    assert from_levels == pytest.approx(10.50, abs=0.01)
+    assert round(from_levels, 1) == c["checked_value"]
+    assert c1.published_growth(2024) == c["paper_value"] == 10.8
+    implied_2023 = c1.implied_previous(c1.cbec_value(2024), c1.published_growth(2024))
+    assert implied_2023 == pytest.approx(2.37, abs=0.005)
+    assert implied_2023 < c1.cbec_value(2023)
+
+
+def test_the_2024_value_claim_points_at_the_later_figure():
+    c = metrics.claim("cbec_value_2024_vintage")
+    assert c["paper_value"] == c1.cbec_value(2024) == 2.63
+    assert c1.claim_checks()["cbec_value_2024_vintage"] == c["checked_value"] == 2.7
+
+
+def test_the_rivals_claim_is_an_argument_with_no_number():
+    c = metrics.claim("rivals_single_lever")
+    assert c["verdict"] == "unsourced"
+    assert c["paper_value"] is None or math.isnan(c["paper_value"])
+
+
+def test_growth_check_finds_every_revision_the_sources_list():
+    g = c1.growth_check().set_index("year")
+    assert list(g.index) == [2021, 2022, 2023, 2024]  # 2020 has no published 2019 on this series
+    assert g.loc[2023, "prior_implied"] == pytest.approx(2.06, abs=0.005)  # vs 2.1 published
+    assert g.loc[2022, "prior_implied"] == pytest.approx(1.96, abs=0.005)  # vs 1.98 published
+    assert (g["prior_gap_trn"].abs() > 0.005).all()
+
+
+def test_the_old_series_is_kept_out_of_shares():
+    s = c1.annual_series().set_index("year")
+    assert s.loc[2017, "series"] == "old_platform"
+    assert math.isnan(s.loc[2017, "share_pct"])
+    with pytest.raises(ValueError, match="old narrow series"):
+        c1.share_of_trade(2017)
+
+
+def test_2018_share_and_the_growth_multiple():
+    assert c1.share_of_trade(2018, "later") == pytest.approx(3.53, abs=0.01)
+    assert c1.cbec_value(2024) / c1.cbec_value(2018, "later") == pytest.approx(2.48, abs=0.01)
+
+
+def test_half_year_vintages():
+    assert c1.cbec_value("2024H1", "first") == 1.22
+    assert c1.cbec_value("2024H1", "revised") == 1.25
+    v = c1.vintages()
+    assert set(v["period"]) == {"2024H1", "2024"}
+
+
+def test_unknown_periods_and_bad_growth_inputs_say_what_is_wrong():
+    with pytest.raises(KeyError, match="no customs figure for period 2019"):
+        c1.cbec_value(2019)
+    with pytest.raises(KeyError, match="no goods-trade total for 2017"):
+        c1.goods_trade(2017)
+    with pytest.raises(ValueError, match="above -100%"):
+        c1.implied_previous(1.0, -100)
+    with pytest.raises(ValueError, match="positive starting level"):
+        c1.growth_between(0, 1)
+
+
+# ----------------------------------------------------------------------------- three sizes
+
+
+def test_three_sizes_ratios():
+    r = c1.size_ratios()
+    assert r["industry_over_customs"] == pytest.approx(9.0 / 1.06)
+    assert r["industry_over_unctad"] == pytest.approx(1300 / 404)
+    assert c1.implied_yuan_per_dollar() == pytest.approx(9000 / 1300)
+    assert r["customs_usd_bn"] == pytest.approx(1060 / (9000 / 1300))
+    assert r["customs_over_unctad"] < 0.5
+    assert c1.market_size_share("industry_2015_yuan") == 19.5
+    with pytest.raises(KeyError, match="claims no share"):
+        c1.market_size_share("customs_2018")
+
+
+# ----------------------------------------------------------------------------- business models
+
+
+def test_business_model_matrix_is_complete_and_marked():
+    m = c1.business_model_matrix()
+    assert m.shape == (len(c1.PLATFORMS), len(c1.DIMENSIONS))
+    marks = tuple(c1.BASIS_MARKS.values())
+    assert all(str(cell).endswith(marks) for cell in m.to_numpy().ravel())
+    # every cell has a source id that resolves
+    known = set(data.sources())
+    assert set(c1.model_sources()) <= known
+
+
+# ----------------------------------------------------------------------------- calendars
+
+
+def test_pdd_2023_is_the_sum_of_its_quarters_and_growth_matches_the_release():
+    r = c1.rival_revenue().set_index("period")
+    assert r.loc["2023", "revenue_rmb_m"] == pytest.approx(37637.1 + 52280.7 + 68840.4 + 88881.0)
+    assert r.loc["2024", "growth_pct"] == pytest.approx(r.loc["2024", "growth_pct_reported"], abs=0.1)
+    assert r.loc["2022", "growth_pct_reported"] == pytest.approx(38.97)
+
+
+def test_aidc_rows_match_the_segment_table_and_fiscal_months():
+    assert c1.aidc_matches_segment_table()
+    r = c1.rival_revenue().set_index("period")
+    assert r.loc["FY2024", "growth_pct"] == pytest.approx(100 * (102598 / 70506 - 1))
+    assert r.loc["FY2025", "growth_pct"] == pytest.approx(100 * (132300 / 102598 - 1))
+    assert (r.loc[r["company"] == "AIDC", "months_in_label_year"] == 3).all()
+    assert c1.months_in_calendar_year("AIDC", "FY2025", 2024) == 9
+    assert c1.months_in_calendar_year("PDD", "2024", 2024) == 12
+
+
+# ----------------------------------------------------------------------------- landed cost
+
+
+def test_the_rule_change_flips_the_cheaper_channel_at_the_defaults():
+    base = {"order_value": 50, "duty_rate": 30, "parcel_freight": 8, "handling_fee": 5}
+    before = c1.landed_cost(rule="us_800", **base)
+    after = c1.landed_cost(rule="us_china_end", **base)
+    assert before.duty_free_direct and not after.duty_free_direct
+    assert before.cheaper == "direct" and before.saving == pytest.approx(13)
+    assert after.cheaper == "warehouse" and after.saving == pytest.approx(2)
+
+
+def test_threshold_edges_follow_each_rule():
+    us = c1.landed_cost(800, "us_800", 10, 8, 5)
+    eu = c1.landed_cost(150, "eu_150", 10, 8, 5)
+    assert us.duty_free_direct  # "up to US$800"
+    assert not eu.duty_free_direct  # "under €150"
+    assert c1.landed_cost(149.99, "eu_150", 10, 8, 5).duty_free_direct
+
+
+def test_without_a_threshold_only_freight_and_handling_separate_the_routes():
+    r = c1.landed_cost(200, "us_china_end", 30, 4, 5)
+    assert r.direct["duty"] == r.warehouse["duty"]
+    assert r.direct_total - r.warehouse_total == pytest.approx(4 - (c1.BULK_FREIGHT_PER_UNIT + 5))
+
+
+def test_a_tie_is_reported_as_a_tie():
+    r = c1.landed_cost(50, "us_china_end", 10, c1.BULK_FREIGHT_PER_UNIT + 3, 3)
+    assert r.cheaper == "tie" and r.saving == 0
+    assert c1.landed_cost_summary(r, {})["Cheaper"].startswith("neither")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"order_value": -1}, "order value must be a non-negative"),
+        ({"duty_rate": 150}, "duty rate is a percentage"),
+        ({"parcel_freight": float("nan")}, "parcel freight must be"),
+        ({"rule": "uk_135"}, "unknown rule 'uk_135'"),
+    ],
+)
+def test_bad_input_gets_a_sentence(kwargs, message):
+    base = {"order_value": 50, "rule": "us_800", "duty_rate": 30, "parcel_freight": 8, "handling_fee": 5}
+    with pytest.raises(ValueError, match=message):
+        c1.landed_cost(**{**base, **kwargs})
+
+
+def test_the_what_if_grid_is_small_and_every_point_renders():
+    grid = {
+        "order_value": [50, 200],
+        "rule": list(c1.RULES),
+        "duty_rate": [10, 30],
+        "parcel_freight": [4, 8],
+        "handling_fee": [2, 5],
+    }
+    points = list(itertools.product(*grid.values()))
+    assert len(points) <= 60
+    for values in points:
+        kw = dict(zip(grid, values, strict=True))
+        r = c1.landed_cost(**kw)
+        assert r.direct_total >= kw["order_value"] and r.warehouse_total >= kw["order_value"]
+        # the chart's fixed axis holds every stack
+        assert max(r.direct_total, r.warehouse_total) - kw["order_value"] < 80
+    fig = c1.landed_cost_chart(c1.landed_cost(50, "eu_150", 30, 8, 5), {})
+    assert fig.axes[0].get_title().startswith("Order €50.00")
+
+
+def test_rule_thresholds_come_from_the_rules_table():
+    assert c1.rule_threshold("us_800") == (800.0, "USD")
+    assert c1.rule_threshold("eu_150") == (150.0, "EUR")
+    assert c1.rule_threshold("us_china_end") == (0.0, "USD")
+    assert c1.rule_charge("eu_handling_fee_direct") == 2.0
+    assert c1.rule_charge("eu_handling_fee_warehouse") == 0.5
+    assert len(c1.rule_table()) == len(data.load("de_minimis_rules"))
+
+
+# ----------------------------------------------------------------------------- question bank
+
+
+def test_the_bank_meets_the_chapter_minimums():
+    from casebook.questions import bank_for
+
+    bank = bank_for(1)
+    graded = bank.graded_questions
+    self_checks = bank.uses("self_check")
+    assert len(self_checks) >= 4 and len(graded) >= 6
+    kinds = {q.type for q in graded}
+    assert {"numeric", "match", "rubric", "choice"} <= kinds
+    assert sum(q.type == "numeric" for q in graded) >= 2
