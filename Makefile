@@ -28,8 +28,8 @@ test: setup      ## build HTML, PDF and the student edition, then run every test
 	@$(PY) -m casebook.build student
 	@$(PY) -m pytest -q
 
-unit: setup      ## only the fast unit tests (no build needed)
-	@$(PY) -m pytest -q -m "not built and not pdf"
+unit: setup      ## only the fast unit tests: no build, no sandbox (under 30 s)
+	@$(PY) -m pytest -q -m "not built and not pdf and not sandbox and not build"
 
 lint: setup      ## ruff lint
 	@.venv/bin/ruff check casebook tests benchmarks

@@ -98,7 +98,9 @@ def _write(med: dict[str, float], rounds: list[dict[str, float]]) -> None:
         f"| {i + 1} | {r['clean']:.1f} | {r['nochange']:.1f} | {r['forced']:.1f} | {r['pdf']:.1f} | {r['serial']:.1f} | {r['ratio']:.2f} |"
         for i, r in enumerate(rounds)
     )
-    write_section("Build", f"""Command: `.venv/bin/python benchmarks/bench_build.py --rounds {len(rounds)} --write`
+    write_section(
+        "Build",
+        f"""Command: `.venv/bin/python benchmarks/bench_build.py --rounds {len(rounds)} --write`
 Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime("%Y-%m-%d")}.
 Book: {len(list((ROOT / "book").glob("*.md")))} pages, chapters executed from scratch in each clean build.
 
@@ -116,7 +118,8 @@ with jupyter-cache's executor, lets the kernels it starts render what-if frames 
 worker processes (`CASEBOOK_FRAME_WORKERS`; a reader's kernel and the plain build render
 in-process), and runs Jupyter Book in the same process afterwards. Both builds share the
 cheaper frame rendering (one layout for all frames, model results computed once).
-""")
+""",
+    )
 
 
 if __name__ == "__main__":

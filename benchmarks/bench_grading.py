@@ -30,7 +30,7 @@ import nbformat
 from record import write_section
 
 from casebook import release
-from casebook.questions import Question, bank_for
+from casebook.grading.questions import Question, bank_for
 
 PY = sys.executable
 OTTER = str(Path(PY).with_name("otter"))
@@ -77,7 +77,9 @@ def make_submission(bank, kind: str, rng: random.Random) -> bytes:
             at = rng.randrange(len(answer_cells))
             answer_cells[at].source = "total = segments['no_such_column'].sum()\n" + answer_cells[at].source
         elif damage == "type":
-            answer_cells[0].source = f"{answer_cells[0].metadata['casebook']['question']} = ['not', 'a', 'number']"
+            answer_cells[
+                0
+            ].source = f"{answer_cells[0].metadata['casebook']['question']} = ['not', 'a', 'number']"
         elif damage == "delete":
             nb.cells.remove(answer_cells[rng.randrange(len(answer_cells))])
         else:
@@ -99,8 +101,23 @@ def generate(bank, folder: Path, count: int, seed: int = 2024) -> dict[str, str]
 
 def grade_casebook(folder: Path, out: Path, chapter: int) -> tuple[float, dict[str, float], dict[str, str]]:
     start = time.perf_counter()
-    subprocess.run([PY, "-m", "casebook.cli", "grade", str(folder), "--chapter", str(chapter),
-                    "--out", str(out), "--no-resume", "--quiet"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            PY,
+            "-m",
+            "casebook.grading.cli",
+            "grade",
+            str(folder),
+            "--chapter",
+            str(chapter),
+            "--out",
+            str(out),
+            "--no-resume",
+            "--quiet",
+        ],
+        check=True,
+        capture_output=True,
+    )
     seconds = time.perf_counter() - start
     scores, statuses = {}, {}
     for p in (out / "results").glob("*.json"):
@@ -117,8 +134,9 @@ def grade_otter(folder: Path, autograder: Path, work: Path) -> tuple[float, dict
     for i, nb in enumerate(files, start=1):
         out = work / nb.stem
         out.mkdir(parents=True)
-        done = subprocess.run([OTTER, "run", "-a", str(autograder), "-o", str(out), str(nb)],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [OTTER, "run", "-a", str(autograder), "-o", str(out), str(nb)], capture_output=True, text=True
+        )
         results = out / "results.json"
         if done.returncode != 0 or not results.exists():
             scores[nb.stem] = 0.0  # otter cannot read it: no points, as in casebook's invalid_submission
@@ -134,7 +152,9 @@ def grade_otter(folder: Path, autograder: Path, work: Path) -> tuple[float, dict
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100, help="submissions to generate (default: 100)")
-    parser.add_argument("--chapter", type=int, default=3, help="chapter whose exercises to grade (default: 3)")
+    parser.add_argument(
+        "--chapter", type=int, default=3, help="chapter whose exercises to grade (default: 3)"
+    )
     parser.add_argument("--write", action="store_true", help="record the figures in BENCHMARKS.md")
     args = parser.parse_args()
     bank = bank_for(args.chapter)
@@ -155,14 +175,20 @@ def main() -> int:
     status_counts: dict[str, int] = {}
     for st in statuses.values():
         status_counts[st] = status_counts.get(st, 0) + 1
-    print(f"casebook {ours_s:.1f} s ({ours_s / args.count:.2f} s each) | otter {otter_s:.1f} s "
-          f"({otter_s / args.count:.2f} s each) | speed-up {ratio:.1f}x | scores differ on {len(differ)}")
+    print(
+        f"casebook {ours_s:.1f} s ({ours_s / args.count:.2f} s each) | otter {otter_s:.1f} s "
+        f"({otter_s / args.count:.2f} s each) | speed-up {ratio:.1f}x | scores differ on {len(differ)}"
+    )
     if differ:
         print("differing:", ", ".join(f"{s} casebook {ours[s]:g} otter {theirs.get(s)}" for s in differ[:20]))
-    print(f"goals: identical scores {'met' if not differ else 'NOT met'}; "
-          f">= 10x faster {'met' if ratio >= 10 else 'NOT met'}")
+    print(
+        f"goals: identical scores {'met' if not differ else 'NOT met'}; "
+        f">= 10x faster {'met' if ratio >= 10 else 'NOT met'}"
+    )
     if args.write:
-        write_section("Grading", f"""Command: `.venv/bin/python benchmarks/bench_grading.py --count {args.count} --write`
+        write_section(
+            "Grading",
+            f"""Command: `.venv/bin/python benchmarks/bench_grading.py --count {args.count} --write`
 Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime("%Y-%m-%d")}.
 Submissions: {args.count} generated from the Chapter {bank.chapter} release notebook
 ({", ".join(f"{n} {k}" for k, n in by_kind.items())}); casebook statuses:
@@ -178,7 +204,8 @@ Scores: identical on {args.count - len(differ)} of {args.count} submissions (aut
 the rubric question is manual in both). `otter run` could not read {otter_failures} notebook(s)
 (cut off mid-file); they count as 0, as casebook's `invalid_submission` does.
 Goals: identical scores; at least 10x faster.
-""")
+""",
+        )
     return 0 if not differ else 1
 
 

@@ -1,9 +1,10 @@
 """The paper's quantitative claims, recomputed from ``data/``.
 
-``paper_claims.csv`` holds what the paper says and the verdict of checking it. For every
-claim that the tables can reproduce, :data:`RECOMPUTE` holds a function that computes the
-same quantity from the sourced figures, in the claim's unit. Chapters show the two side
-by side; the tests assert that the recomputed numbers support the recorded verdicts.
+``paper_claims.csv`` holds what the paper says and the verdict of checking it. A claim that
+the tables can reproduce has a check: a function in its chapter's module (``casebook.chapters``,
+chosen by the claim's ``section``) registered with :func:`check`. Chapters show the paper's
+value and the recomputed one side by side; the tests assert that the recomputed numbers support
+the recorded verdicts. Question banks reach the same functions (see ``casebook.figures``).
 """
 
 from __future__ import annotations
@@ -12,83 +13,25 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from . import data, metrics
-from .metrics import cagr, history, share, to_yi, value
+from . import data
+from .fmt import quantity
+
+#: claim id -> function returning the recomputed value in the claim's unit (filled by the
+#: chapter modules' ``@check`` decorators, loaded on first use).
+CHECKS: dict[str, Callable[[], float]] = {}
 
 
-def _pct(x: float) -> float:
-    return 100 * x
+def check(claim_id: str) -> Callable[[Callable[[], float]], Callable[[], float]]:
+    """Register ``fn`` as the recomputation of ``claim_id`` (one function per claim)."""
 
+    def register(fn: Callable[[], float]) -> Callable[[], float]:
+        if claim_id in CHECKS and CHECKS[claim_id] is not fn:
+            raise ValueError(f"claim {claim_id!r} already has a check ({CHECKS[claim_id].__qualname__})")
+        CHECKS[claim_id] = fn
+        return fn
 
-def cainiao_cagr_variants() -> pd.DataFrame:
-    """Ways to compute Cainiao's "2019-2024" growth rate, including the paper's.
+    return register
 
-    Shows that only one inconsistent choice reproduces 34.8%: the FY2020 old-basis value
-    (external revenue only) compounded over five periods to the restated FY2024 value.
-    """
-    old = history("cainiao", "old")
-    end = value("cainiao", 2024)
-    rows = [
-        (
-            "FY2020 old basis → FY2024 new basis, over 5 periods (the paper's figure)",
-            old[2020],
-            end,
-            5,
-            False,
-        ),
-        ("FY2019 old basis → FY2024 new basis, over 5 years", old[2019], end, 5, False),
-        ("FY2020 old basis → FY2024 new basis, over 4 years", old[2020], end, 4, False),
-        ("FY2019 → FY2023, old basis only, over 4 years", old[2019], old[2023], 4, True),
-        ("FY2022 → FY2024, new basis only, over 2 years", value("cainiao", 2022), end, 2, True),
-    ]
-    return pd.DataFrame(
-        [
-            {
-                "calculation": label,
-                "start_rmb_m": int(start),
-                "end_rmb_m": int(stop),
-                "periods": periods,
-                "consistent_basis": consistent,
-                "cagr_pct": _pct(cagr(start, stop, periods)),
-            }
-            for label, start, stop, periods, consistent in rows
-        ]
-    )
-
-
-def _growth_pct(line: str, start: int, end: int) -> float:
-    return _pct(metrics.segment_growth(line, start, end))
-
-
-#: claim id -> function returning the recomputed value in the claim's unit.
-RECOMPUTE: dict[str, Callable[[], float]] = {
-    "aidc_share_fy2022": lambda: _pct(share("aidc_total", 2022, "consolidated")),
-    "aidc_share_fy2024": lambda: _pct(share("aidc_total", 2024, "consolidated")),
-    "retail_share_aidc_fy2022": lambda: _pct(value("aidc_retail", 2022) / value("aidc_total", 2022)),
-    "retail_share_aidc_fy2024": lambda: _pct(value("aidc_retail", 2024) / value("aidc_total", 2024)),
-    "aidc_growth_fy2024": lambda: _growth_pct("aidc_total", 2023, 2024),
-    "aidc_revenue_fy2024": lambda: to_yi(value("aidc_total", 2024)),
-    "taotian_share_fy2024": lambda: _pct(share("taotian_total", 2024, "segment_total")),
-    "cloud_share_fy2024": lambda: _pct(share("cloud", 2024, "segment_total")),
-    "aidc_share_segments_fy2024": lambda: _pct(share("aidc_total", 2024, "segment_total")),
-    "cainiao_share_fy2024": lambda: _pct(share("cainiao", 2024, "segment_total")),
-    "wholesale_growth_slowed": lambda: _growth_pct("aidc_wholesale", 2023, 2024),
-    "aidc_growth_vs_peers": lambda: _growth_pct("aidc_total", 2022, 2024),
-    "cainiao_revenue_fy2024": lambda: to_yi(value("cainiao", 2024)),
-    "cainiao_cagr": lambda: float(cainiao_cagr_variants()["cagr_pct"].iloc[0]),
-    "cbec_share_2024": lambda: _pct(
-        metrics.macro("cbec_trade_value", 2024) / metrics.macro("total_goods_trade", 2024)
-    ),
-}
-
-UNIT_LABELS = {
-    "percent": "%",
-    "yi_yuan": "亿元",
-    "trillion_yuan": "trillion yuan",
-    "regions": "regions",
-    "million_m2": "million m²",
-    "days": "days",
-}
 
 VERDICT_LABELS = {
     "holds": "Holds",
@@ -100,18 +43,23 @@ VERDICT_LABELS = {
 }
 
 
+def claim(claim_id: str) -> dict:
+    """One row of ``paper_claims.csv`` as a dict."""
+    t = data.load("paper_claims").set_index("claim_id")
+    if claim_id not in t.index:
+        raise KeyError(f"no claim {claim_id!r} in paper_claims.csv")
+    row = t.loc[claim_id].to_dict()
+    row["claim_id"] = claim_id
+    return row
+
+
 def recompute(claim_id: str) -> float | None:
     """The claim's quantity recomputed from data/, or None when data/ cannot reproduce it."""
-    fn = RECOMPUTE.get(claim_id)
+    from .chapters import load_all
+
+    load_all()
+    fn = CHECKS.get(claim_id)
     return None if fn is None else float(fn())
-
-
-def _fmt(x: float | None, unit: str) -> str:
-    if x is None or pd.isna(x):
-        return "—"
-    digits = 1 if unit in {"percent", "yi_yuan"} else 2 if unit == "trillion_yuan" else 0
-    text = f"{x:,.{digits}f}"
-    return f"{text}%" if unit == "percent" else f"{text} {UNIT_LABELS[unit]}"
 
 
 def claims_table(claim_ids: Sequence[str]) -> pd.DataFrame:
@@ -128,8 +76,10 @@ def claims_table(claim_ids: Sequence[str]) -> pd.DataFrame:
             checked = None  # a figure nobody could source has no check value, only the note
         rows.append(
             {
-                "The paper says": f"{r['claim']} ({_fmt(r['paper_value'], r['unit'])})",
-                "Check": _fmt(checked, r["unit"]) if checked is not None and not pd.isna(checked) else "—",
+                "The paper says": f"{r['claim']} ({quantity(r['paper_value'], r['unit'])})",
+                "Check": quantity(checked, r["unit"])
+                if checked is not None and not pd.isna(checked)
+                else "—",
                 "Verdict": VERDICT_LABELS[r["verdict"]],
                 "Why": r["check"],
             }

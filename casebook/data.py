@@ -92,7 +92,9 @@ def _metadata(folder: Path) -> dict[str, Any]:
             for key, value in (part.get(section) or {}).items():
                 if (section, key) in origin:
                     raise DataError(
-                        label, "metadata-unique", f"{section[:-1]} {key!r} is already defined in {origin[section, key]}"
+                        label,
+                        "metadata-unique",
+                        f"{section[:-1]} {key!r} is already defined in {origin[section, key]}",
                     )
                 origin[section, key] = label
                 meta[section][key] = value

@@ -1,14 +1,14 @@
 """The casebook's one chart style: fonts (with a CJK fallback), colours and sizes.
 
-Every chart in every chapter goes through :func:`apply` (called on import of
-:mod:`casebook.charts`), so a change here changes the whole book.
+The rcParams live in ``casebook.mplstyle``; :func:`apply` uses it once per page (``Chapter(N)``
+calls it), so a change there changes the whole book. Colours per business group live here.
 """
 
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
-import matplotlib as mpl
 from matplotlib import font_manager
 
 #: Latin text first, then a font that has Chinese glyphs (Debian: fonts-noto-cjk).
@@ -43,28 +43,15 @@ def cjk_font_available() -> bool:
     return any(name in names for name in FONT_STACK[1:])
 
 
+#: The style sheet every chart uses.
+STYLE_SHEET = Path(__file__).with_name("casebook.mplstyle")
+
+
 def apply() -> None:
-    """Set matplotlib's defaults to the casebook style."""
-    mpl.rcParams.update(
-        {
-            # a list of families: matplotlib falls back glyph by glyph (Latin, then CJK)
-            "font.family": FONT_STACK,
-            "axes.unicode_minus": False,
-            "figure.figsize": FIGSIZE,
-            "figure.dpi": DPI,
-            "savefig.dpi": 150,
-            "savefig.bbox": "tight",
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.titlesize": 12,
-            "axes.titleweight": "bold",
-            "axes.labelsize": 10,
-            "legend.frameon": False,
-            "legend.fontsize": 9,
-            "xtick.labelsize": 9,
-            "ytick.labelsize": 9,
-        }
-    )
+    """Use the casebook style (``casebook.mplstyle``) for every chart drawn from now on."""
+    import matplotlib.pyplot as plt
+
+    plt.style.use(STYLE_SHEET)
     if not cjk_font_available():
         warnings.warn(
             "No CJK font found: Chinese chart labels will show as boxes. "

@@ -118,3 +118,11 @@ def offline_page(browser: object) -> Iterator[OfflinePage]:
     page = OfflinePage(browser)
     yield page
     page.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _house_style() -> None:
+    """Charts drawn by tests use the house style, as a page's ``Chapter(N)`` sets it."""
+    from casebook import style
+
+    style.apply()

@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from casebook import data, metrics, style
+from .. import data, segments, style
+from ..claims import check, claim
 
 style.apply()
 
@@ -335,7 +336,7 @@ def aidc_matches_segment_table() -> bool:
     t = data.load("rival_revenue")
     a = t[(t["company"] == "AIDC") & (t["source"] == "paper_table2")]
     return all(
-        int(v) == metrics.value("aidc_total", int(p.removeprefix("FY")))
+        int(v) == segments.value("aidc_total", int(p.removeprefix("FY")))
         for p, v in zip(a["period"], a["revenue_rmb_m"], strict=True)
     )
 
@@ -345,18 +346,52 @@ def aidc_matches_segment_table() -> bool:
 
 def claim_paper_value(claim_id: str) -> float:
     """The value the paper states for one of its claims (``paper_claims.csv``)."""
-    v = metrics.claim(claim_id)["paper_value"]
+    v = claim(claim_id)["paper_value"]
     if v is None or pd.isna(v):
         raise ValueError(f"claim {claim_id!r} states no number")
     return float(v)
 
 
+def macro(indicator: str, year: int) -> float:
+    """A customs figure from ``macro_cross_border.csv`` (calendar year), the shared table
+    other chapters quote; this chapter's own series is ``cbec_customs.csv``."""
+    t = data.load("macro_cross_border")
+    sel = t[(t["indicator"] == indicator) & (t["calendar_year"] == year)]
+    if sel.empty:
+        raise KeyError(f"no {indicator!r} for {year} in macro_cross_border.csv")
+    return float(sel["value"].iloc[0])
+
+
+@check("cbec_share_2024")
+def cbec_share_2024() -> float:
+    """Cross-border e-commerce as a percentage of China's goods trade, 2024."""
+    return 100 * macro("cbec_trade_value", 2024) / macro("total_goods_trade", 2024)
+
+
+@check("cbec_value_2024_vintage")
+def cbec_value_2024_later() -> float:
+    """The later figure for 2024 (trillion yuan) that replaces the paper's preliminary one."""
+    return cbec_value(2024, "later")
+
+
+@check("cbec_growth_2024")
+def cbec_growth_2024_from_levels() -> float:
+    """2024 growth computed from the two published levels (percent), not customs' own rate."""
+    return growth_between(cbec_value(2023), cbec_value(2024))
+
+
+@check("cbec_share_2021")
+def cbec_share_2021_first() -> float:
+    """The 2021 share of goods trade on the figure first published (percent)."""
+    return share_of_trade(2021)
+
+
 def claim_checks() -> dict[str, float]:
     """The section-1 claims recomputed from ``data/``, in each claim's unit."""
     return {
-        "cbec_value_2024_vintage": cbec_value(2024, "later"),
-        "cbec_growth_2024": growth_between(cbec_value(2023), cbec_value(2024)),
-        "cbec_share_2021": share_of_trade(2021),
+        "cbec_value_2024_vintage": cbec_value_2024_later(),
+        "cbec_growth_2024": cbec_growth_2024_from_levels(),
+        "cbec_share_2021": cbec_share_2021_first(),
         "cbec_share_2024": share_of_trade(2024),
     }
 

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from casebook import data, metrics
+from casebook import claims, data
 from casebook.chapters import ch01_introduction as c1
 
 SECTION_1_CLAIMS = {
@@ -44,7 +44,7 @@ def test_the_section_one_claims_are_the_ones_recorded():
 
 def test_share_of_trade_2024_is_six_percent_on_the_preliminary_figure():
     assert c1.share_of_trade(2024) == pytest.approx(100 * 2.63 / 43.85)
-    assert round(c1.share_of_trade(2024), 1) == metrics.claim("cbec_share_2024")["paper_value"] == 6.0
+    assert round(c1.share_of_trade(2024), 1) == claims.claim("cbec_share_2024")["paper_value"] == 6.0
 
 
 def test_the_later_2024_figure_lifts_the_share():
@@ -54,7 +54,7 @@ def test_the_later_2024_figure_lifts_the_share():
 
 
 def test_share_2021_on_the_first_published_figure_is_not_the_papers():
-    c = metrics.claim("cbec_share_2021")
+    c = claims.claim("cbec_share_2021")
     again = c1.claim_checks()["cbec_share_2021"]
     assert again == pytest.approx(100 * 1.98 / 39.1)
     assert round(again, 1) == c["checked_value"] == 5.1
@@ -65,7 +65,7 @@ def test_share_2021_on_the_first_published_figure_is_not_the_papers():
 
 
 def test_the_2024_growth_rate_does_not_fit_the_published_levels():
-    c = metrics.claim("cbec_growth_2024")
+    c = claims.claim("cbec_growth_2024")
     from_levels = c1.claim_checks()["cbec_growth_2024"]
     assert from_levels == pytest.approx(10.50, abs=0.01)
     assert round(from_levels, 1) == c["checked_value"]
@@ -76,13 +76,13 @@ def test_the_2024_growth_rate_does_not_fit_the_published_levels():
 
 
 def test_the_2024_value_claim_points_at_the_later_figure():
-    c = metrics.claim("cbec_value_2024_vintage")
+    c = claims.claim("cbec_value_2024_vintage")
     assert c["paper_value"] == c1.cbec_value(2024) == 2.63
     assert c1.claim_checks()["cbec_value_2024_vintage"] == c["checked_value"] == 2.7
 
 
 def test_the_rivals_claim_is_an_argument_with_no_number():
-    c = metrics.claim("rivals_single_lever")
+    c = claims.claim("rivals_single_lever")
     assert c["verdict"] == "unsourced"
     assert c["paper_value"] is None or math.isnan(c["paper_value"])
 
@@ -254,7 +254,7 @@ def test_rule_thresholds_come_from_the_rules_table():
 
 
 def test_the_bank_meets_the_chapter_minimums():
-    from casebook.questions import bank_for
+    from casebook.grading.questions import bank_for
 
     bank = bank_for(1)
     graded = bank.graded_questions
@@ -263,3 +263,26 @@ def test_the_bank_meets_the_chapter_minimums():
     kinds = {q.type for q in graded}
     assert {"numeric", "match", "rubric", "choice"} <= kinds
     assert sum(q.type == "numeric" for q in graded) >= 2
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "expected"),
+    [
+        ("cbec_share_2024", 6.0),
+        ("cbec_share_2021", 5.1),
+        ("cbec_growth_2024", 10.5),
+        ("cbec_value_2024_vintage", 2.7),
+    ],
+)
+def test_the_registered_checks_reproduce_the_recorded_check_values(claim_id, expected):
+    again = claims.recompute(claim_id)
+    assert round(again, 1) == expected
+    c = claims.claim(claim_id)
+    if c["checked_value"] is not None and not math.isnan(c["checked_value"]):
+        assert round(again, 1) == c["checked_value"]
+
+
+def test_the_claims_exhibit_shows_a_check_for_every_number_and_none_for_the_argument():
+    t = claims.claims_table(sorted(SECTION_1_CLAIMS - {"cbec_trade_value_2024"}))
+    checks = dict(zip(t["The paper says"], t["Check"], strict=True))
+    assert sum(v == "—" for v in checks.values()) == 1  # only the unsourced argument

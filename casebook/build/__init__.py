@@ -1,0 +1,309 @@
+"""Build the casebook: execute the chapters in parallel, then run a strict Jupyter Book build.
+
+Jupyter Book 1 executes notebooks one after another. This module first runs every chapter
+that is not yet in the execution cache through jupyter-cache's parallel executor (one
+process per core), then hands over to ``jupyter-book build``, which finds every notebook
+already cached and only renders. The build is strict: a failing cell, a Sphinx warning or
+anything a chapter prints to stderr fails it.
+
+    python -m casebook.build html        # the HTML book in _build/html
+    python -m casebook.build pdf         # the PDF in _build/latex
+    python -m casebook.build execute     # only (re-)execute changed chapters
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / "_build" / ".jupyter_cache"
+PDF_NAME = "alibaba-dual-wheel-casebook.pdf"
+READER = {"name": "myst_nb_md", "type": "plugin"}
+
+
+def toc_files(root: Path = ROOT) -> list[Path]:
+    """Every page listed in ``_toc.yml``, root first, as paths to existing files."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    names = [toc["root"]]
+    for part in toc.get("parts", []):
+        names += [c["file"] for c in part.get("chapters", [])]
+    names += [c["file"] for c in toc.get("chapters", [])]
+    out = []
+    for name in names:
+        for suffix in (".md", ".ipynb"):
+            p = root / f"{name}{suffix}"
+            if p.exists():
+                out.append(p)
+                break
+        else:
+            raise FileNotFoundError(f"_toc.yml lists {name!r}, but neither {name}.md nor .ipynb exists")
+    return out
+
+
+def notebooks(root: Path = ROOT) -> list[Path]:
+    """The pages that are executable notebooks (MyST Markdown with a kernelspec header)."""
+    return [p for p in toc_files(root) if p.suffix == ".ipynb" or "kernelspec:" in p.read_text("utf-8")[:600]]
+
+
+DEPS_STAMP = ROOT / "_build" / ".casebook-deps"
+
+
+def dependency_hash(root: Path = ROOT) -> str:
+    """Hash of what chapters depend on besides their own code: the package, data/, exercises/.
+
+    jupyter-cache keys a notebook on its own code cells only, so a changed chart function or
+    CSV would otherwise leave stale outputs in the book.
+    """
+    h = hashlib.sha256()
+    for folder, pattern in (("casebook", "*.py"), ("data", "*"), ("exercises", "*.yml")):
+        for path in sorted((root / folder).glob(pattern)):
+            if path.is_file():
+                h.update(path.relative_to(root).as_posix().encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def execute(timeout: int = 600, force: bool = False) -> int:
+    """Execute uncached chapters in parallel (one process per core) into the build cache.
+
+    Returns the number of notebooks that failed.
+    """
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    deps = dependency_hash()
+    if not force and DEPS_STAMP.exists() and DEPS_STAMP.read_text() != deps:
+        print("execute: the package, data/ or exercises/ changed; re-executing every chapter")
+        force = True
+    cache = get_cache(str(CACHE))
+    uris = []
+    for path in notebooks():
+        record = cache.add_nb_to_project(str(path), read_data=READER)
+        uris.append(record.uri)
+    stale = [u for u in uris if force or not DEPS_STAMP.exists() or _needs_run(cache, u)]
+    if not stale:
+        print(f"execute: all {len(uris)} notebooks are cached")
+        DEPS_STAMP.write_text(deps)
+        return 0
+    for uri in stale:  # the parallel executor skips cached notebooks, so drop stale outputs first
+        record = cache.get_cached_project_nb(uri)
+        if record is not None:
+            cache.remove_cache(record.pk)
+    print(f"execute: running {len(stale)} of {len(uris)} notebooks in parallel")
+    # the kernels started here are ours: let them render what-if frames on every core too, so
+    # the longest chapter does not hold up the build (casebook.page.whatif.frame_workers)
+    os.environ.setdefault("CASEBOOK_FRAME_WORKERS", str(os.cpu_count() or 1))
+    start = time.perf_counter()
+    executor = load_executor("local-parallel", cache=cache)
+    result = executor.run_and_cache(filter_uris=stale, timeout=timeout, allow_errors=False)
+    import logging
+    import multiprocessing
+
+    multiprocessing.get_logger().setLevel(logging.WARNING)  # jupyter-cache turned on its INFO chatter
+    failed = [*result.excepted, *result.errored]
+    for uri in failed:
+        record = cache.get_project_record(uri)
+        print(f"\nexecute: FAILED {Path(uri).relative_to(ROOT)}\n{record.traceback or ''}", file=sys.stderr)
+    if not failed:
+        DEPS_STAMP.write_text(deps)
+    for uri in stale:  # make Sphinx re-read the pages whose outputs changed
+        os.utime(uri)
+    print(
+        f"execute: done in {time.perf_counter() - start:.1f} s "
+        f"({len(result.succeeded)} ok, {len(failed)} failed)"
+    )
+    return len(failed)
+
+
+def _needs_run(cache, uri: str) -> bool:
+    try:
+        return cache.get_cached_project_nb(uri) is None
+    except KeyError:
+        return True
+
+
+#: Everything a build reads. If none of it changed since the last successful build, the output
+#: is up to date and the build is skipped, as make would.
+INPUTS = ("book", "_assets", "casebook", "data", "exercises", "_config.yml", "_toc.yml", "requirements.lock")
+#: The inputs Sphinx copies without noticing that they changed.
+ASSETS = ("_assets",)
+
+
+def inputs_hash(root: Path = ROOT, names: tuple[str, ...] = INPUTS) -> str:
+    """Hash of the names, sizes and modification times of build inputs (fast: no reads)."""
+    h = hashlib.sha256()
+    for name in names:
+        top = root / name
+        paths = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+        for p in paths:
+            if "__pycache__" in p.parts:
+                continue
+            st = p.stat()
+            h.update(f"{p.relative_to(root).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _stamp(builder: str) -> Path:
+    return ROOT / "_build" / f".casebook-{builder}-inputs"
+
+
+def _stamped(builder: str) -> dict[str, str]:
+    """What the last successful build of ``builder`` saw: {"inputs": hash, "assets": hash}."""
+    try:
+        return json.loads(_stamp(builder).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def up_to_date(builder: str, output: Path) -> bool:
+    """True when ``output`` exists and no input changed since it was built successfully."""
+    return output.exists() and _stamped(builder).get("inputs") == inputs_hash()
+
+
+def jupyter_book(
+    builder: str, extra: list[str] | None = None, env: dict[str, str] | None = None, root: Path = ROOT
+) -> int:
+    """Run a strict ``jupyter-book build`` with the given builder; return its exit status.
+
+    It runs in this process (Jupyter Book's own command, called as a function): the
+    execution step has already imported most of what it needs, which saves a second or
+    two of start-up on every build. ``env`` is set for the build and restored after it.
+    """
+    from jupyter_book.cli.main import build
+
+    args = [str(root), "--builder", builder, "-W", "-n", "--keep-going", *(extra or [])]
+    print("build: jupyter-book build", " ".join(args), flush=True)
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        build.main(args=args, prog_name="jupyter-book build", standalone_mode=False)
+        return 0
+    except SystemExit as exc:  # Jupyter Book exits with Sphinx's status
+        return exc.code if isinstance(exc.code, int) else 1
+    except Exception as exc:  # Jupyter Book raises RuntimeError with a message box on failure
+        print(f"build: jupyter-book failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        os.chdir(cwd)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+STUDENT_ROOT = ROOT / "_build" / "student"
+STUDENT_HTML = STUDENT_ROOT / "_build" / "html"
+
+
+def student_config() -> Path:
+    """``_config.yml`` with the Sphinx config value ``casebook_edition: student``, written
+    beside the book (Jupyter Book resolves the config's paths from the book's root)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config.setdefault("sphinx", {}).setdefault("config", {})["casebook_edition"] = "student"
+    path = ROOT / "_build" / "_config-student.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "# Generated by casebook.build for the student edition; edit _config.yml instead.\n"
+    text += yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def build_student(force: bool = False) -> int:
+    """The student edition: the same book without the instructor sections and solutions
+    (Sphinx config value ``casebook_edition = "student"``, see :mod:`casebook.build.sphinxext`),
+    in ``_build/student``."""
+    code = _build(
+        "student",
+        STUDENT_HTML / "index.html",
+        parallel=True,
+        force=force,
+        builder="html",
+        extra=["--path-output", str(STUDENT_ROOT), "--config", str(student_config())],
+    )
+    if code == 0:
+        print(f"build: student edition in {STUDENT_HTML.relative_to(ROOT)}")
+    return code
+
+
+def _build(
+    name: str,
+    output: Path,
+    parallel: bool,
+    force: bool,
+    builder: str | None = None,
+    extra: list[str] | None = None,
+    env: dict[str, str] | None = None,
+) -> int:
+    """Execute what changed (in parallel), then run the strict Jupyter Book build, unless no
+    input changed since the last successful build of ``name``."""
+    if not force and up_to_date(name, output):
+        print(f"build: {output.relative_to(ROOT)} is up to date (no input changed since the last build)")
+        return 0
+    if parallel and execute():
+        return 1
+    # hashed after execution, which touches the chapters it re-ran (so Sphinx re-reads them);
+    # an edit made while Sphinx runs still triggers the next build
+    seen = {"inputs": inputs_hash(), "assets": inputs_hash(names=ASSETS)}
+    # Sphinx writes nothing, static files included, when no page changed: a new stylesheet or
+    # script alone needs every page written again
+    everything = ["--all"] if seen["assets"] != _stamped(name).get("assets") else []
+    code = jupyter_book(builder or name, [*(extra or []), *everything], env=env)
+    if code == 0 and output.exists():
+        _stamp(name).write_text(json.dumps(seen))
+    return code
+
+
+def build_html(parallel: bool = True, force: bool = False) -> int:
+    return _build("html", ROOT / "_build" / "html" / "index.html", parallel, force)
+
+
+def build_pdf(parallel: bool = True, force: bool = False) -> int:
+    pdf = ROOT / "_build" / "latex" / PDF_NAME
+    code = _build("pdflatex", pdf, parallel, force)
+    if code == 0 and not pdf.exists():
+        print(f"build: the PDF builder finished but {pdf} is missing", file=sys.stderr)
+        return 1
+    if code == 0:
+        print(f"build: PDF written to {pdf.relative_to(ROOT)}")
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m casebook.build",
+        description="Build the casebook strictly (failing cells and Sphinx warnings are errors).",
+    )
+    sub = parser.add_subparsers(dest="target", required=True)
+    for name, help_text in (("html", "HTML book in _build/html"), ("pdf", f"PDF in _build/latex/{PDF_NAME}")):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument(
+            "--serial", action="store_true", help="skip the parallel pre-execution (plain jupyter-book build)"
+        )
+        p.add_argument("--force", action="store_true", help="build even if no input changed")
+    st = sub.add_parser(
+        "student", help="student edition (no instructor notes or solutions) in _build/student/_build/html"
+    )
+    st.add_argument("--force", action="store_true", help="build even if no input changed")
+    ex = sub.add_parser("execute", help="execute changed chapters into the cache, in parallel")
+    ex.add_argument("--force", action="store_true", help="re-execute every chapter")
+    args = parser.parse_args(argv)
+    if args.target == "execute":
+        return 1 if execute(force=args.force) else 0
+    if args.target == "student":
+        return build_student(force=args.force)
+    if args.target == "html":
+        return build_html(parallel=not args.serial, force=args.force)
+    return build_pdf(parallel=not args.serial, force=args.force)

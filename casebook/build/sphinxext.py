@@ -1,0 +1,133 @@
+"""A small Sphinx extension for the casebook.
+
+It keeps pages offline (drops sphinx-thebe's CDN scripts) and offers every chapter as a downloadable ``.ipynb`` (executed, with outputs). The book theme
+only does this when a launch service (Binder, Colab...) is configured, and this book uses
+none: it must work offline. So the executed notebook that MyST-NB writes to
+``_build/jupyter_execute`` is copied next to the page sources, and the theme's download
+menu picks it up.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from shutil import copy2
+from typing import Any
+
+
+def _offer_ipynb(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    if doctree is None or app.builder.format != "html":
+        return
+    source = Path(app.env.doc2path(pagename))
+    if source.suffix != ".md":
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.exists():  # a plain Markdown page, not a notebook
+        return
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if _is_student_edition(app):
+        target.write_text(_student_notebook(executed.read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        copy2(executed, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def _drop_thebe(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Remove sphinx-thebe's scripts: Jupyter Book always loads the extension, but this book
+    runs no live kernels, and its inline config names a CDN and is declared twice per page
+    (a console error)."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    context["script_files"] = [
+        s
+        for s in scripts
+        if "sphinx-thebe" not in str(getattr(s, "filename", s) or "")
+        and "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))
+    ]
+
+
+INSTRUCTOR_CLASSES = {"instructor-only", "tag_instructor-only"}
+INSTRUCTOR_LABEL = re.compile(r"^\(ch\d+-instructors\)=", re.M)
+
+
+def _before_instructors(text: str) -> str | None:
+    """``text`` cut at the "For instructors" label (the chapter's last section), or None when
+    it has no such label."""
+    cut = INSTRUCTOR_LABEL.search(text)
+    return None if cut is None else text[: cut.start()].rstrip() + "\n"
+
+
+EDITIONS = ("instructor", "student")
+
+
+def _is_student_edition(app: Any) -> bool:
+    return app.config.casebook_edition == "student"
+
+
+def _check_edition(app: Any, config: Any) -> None:
+    if config.casebook_edition not in EDITIONS:
+        from sphinx.errors import ConfigError
+
+        raise ConfigError(f"casebook_edition must be one of {EDITIONS}, not {config.casebook_edition!r}")
+
+
+def _student_notebook(text: str) -> str:
+    """The downloadable notebook of the student edition: cut at the "For instructors" label
+    (the chapter's last section) and without cells tagged ``instructor-only``."""
+    nb = json.loads(text)
+    kept = []
+    for cell in nb["cells"]:
+        if "instructor-only" in cell.get("metadata", {}).get("tags", []):
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        before = _before_instructors(source) if cell["cell_type"] == "markdown" else None
+        if before is not None:
+            if before.strip():
+                kept.append({**cell, "source": before})
+            break
+        kept.append(cell)
+    nb["cells"] = kept
+    return json.dumps(nb, ensure_ascii=False, indent=1)
+
+
+def _student_edition(app: Any, doctree: Any) -> None:
+    """In the student edition (Sphinx config value ``casebook_edition = "student"``), drop everything marked for
+    instructors: the "For instructors" section (label ``chNN-instructors``), admonitions with
+    the class ``instructor-only`` and cells tagged ``instructor-only`` (solutions). Done on the doctree, so the search index and the PDF
+    lose them too."""
+    if not _is_student_edition(app):
+        return
+    from docutils import nodes
+
+    for node in list(doctree.findall(nodes.Element)):
+        marked = INSTRUCTOR_CLASSES & set(node.get("classes", []))
+        section = isinstance(node, nodes.section) and any(i.endswith("-instructors") for i in node["ids"])
+        if (marked or section) and node.parent is not None:
+            node.parent.remove(node)
+
+
+def _cut_copied_sources(app: Any, exception: Exception | None) -> None:
+    """The student edition also offers each page's MyST source (``_sources/*.md``); cut it at
+    the "For instructors" label, so the download holds no instructor material either."""
+    if exception is not None or not _is_student_edition(app):
+        return
+    for path in (Path(app.outdir) / "_sources").rglob("*.md"):
+        before = _before_instructors(path.read_text(encoding="utf-8"))
+        if before is not None:
+            path.write_text(before, encoding="utf-8")
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.add_config_value("casebook_edition", "instructor", "env", types=[str])
+    app.connect("config-inited", _check_edition)
+    # before Sphinx's own collectors (priority 500), so the page's table of contents loses the
+    # instructors' section too
+    app.connect("doctree-read", _student_edition, priority=400)
+    app.connect("build-finished", _cut_copied_sources)
+    # before the theme builds its header buttons (priority 501)
+    app.connect("html-page-context", _offer_ipynb, priority=400)
+    app.connect("html-page-context", _drop_thebe, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

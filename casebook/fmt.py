@@ -1,0 +1,48 @@
+"""How the book writes numbers: fiscal years, percentages, 亿元, signs and the minus sign.
+
+One place, so a table, a readout and a chart label never disagree about a format.
+"""
+
+from __future__ import annotations
+
+import math
+
+#: The typographic minus (U+2212): does not break across lines and matches the plus sign's width.
+MINUS = "\u2212"
+
+#: Units of ``paper_claims.csv`` and how they print.
+UNIT_LABELS = {
+    "percent": "%",
+    "yi_yuan": "亿元",
+    "trillion_yuan": "trillion yuan",
+    "regions": "regions",
+    "million_m2": "million m²",
+    "days": "days",
+}
+
+
+def fy(year: int) -> str:
+    """Label a fiscal year the way the book does: 'FY2024' (never a bare '2024')."""
+    return f"FY{year}"
+
+
+def pct(x: float, digits: int = 1, signed: bool = False) -> str:
+    """A percentage already in percent units: ``pct(10.94)`` -> '10.9%'; signed adds '+' or '−'."""
+    text = f"{abs(x) if signed else x:,.{digits}f}%"
+    if signed:
+        text = ("+" if x >= 0 else MINUS) + text
+    return text.replace("-", MINUS)
+
+
+def yi(x: float, digits: int = 1) -> str:
+    """An amount already in 亿元: ``yi(1026.0)`` -> '1,026.0 亿元'."""
+    return f"{x:,.{digits}f} 亿元".replace("-", MINUS)
+
+
+def quantity(x: float | None, unit: str) -> str:
+    """A claim's value in its unit (``paper_claims.csv``); a dash when there is none."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    digits = 1 if unit in {"percent", "yi_yuan"} else 2 if unit == "trillion_yuan" else 0
+    text = f"{x:,.{digits}f}"
+    return f"{text}%" if unit == "percent" else f"{text} {UNIT_LABELS[unit]}"

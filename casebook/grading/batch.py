@@ -1,0 +1,149 @@
+"""Grade a folder of submissions: in parallel, resumably, with results written atomically as each finishes."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import release
+from .files import atomic_write
+from .grade import bank_fingerprint, grade_one, score_answers, sha256
+from .gradebook import gradebook_csv, write_manual_template
+from .questions import Bank
+from .sandbox import Limits, stop_all
+from .submission import GradingError, find_submissions
+
+
+def result_path(out: Path, student: str) -> Path:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in student)
+    return out / "results" / f"{safe}.json"
+
+
+def load_result(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+@dataclass
+class BatchReport:
+    results: dict[str, dict[str, Any]]
+    graded: int
+    skipped: int
+    interrupted: bool
+    gradebook: Path
+    manual_template: Path
+
+
+def grade_folder(
+    folder: Path,
+    bank: Bank,
+    out: Path,
+    limits: Limits = Limits(),  # noqa: B008 - frozen dataclass, safe as a default
+    jobs: int = 2,
+    resume: bool = True,
+    progress: bool = True,
+    on_result: Callable[[dict[str, Any]], None] | None = None,
+) -> BatchReport:
+    """Grade every notebook in ``folder``; write results, the gradebook and a manual-score sheet."""
+    folder, out = Path(folder), Path(out)
+    if not folder.is_dir():
+        raise GradingError(f"{folder} is not a folder of submissions")
+    submissions = find_submissions(folder)
+    fingerprint = bank_fingerprint(bank)
+    results: dict[str, dict[str, Any]] = {}
+    todo: list[tuple[str, Path]] = []
+    for student, path in submissions.items():
+        previous = load_result(result_path(out, student)) if resume else None
+        if (
+            previous
+            and previous.get("bank") == fingerprint
+            and previous.get("sha256") == sha256(path.read_bytes())
+        ):
+            results[student] = previous
+        else:
+            todo.append((student, path))
+    skipped = len(results)
+    interrupted = False
+    with tempfile.TemporaryDirectory(prefix="casebook-grade-") as tmp:
+        support = Path(tmp) / "public"
+        release.write_support(bank, support)
+        bar = _progress(len(todo), progress, f"Grading ch{bank.chapter:02d}")
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        futures: dict[Future, str] = {}
+        pending = iter(todo)
+
+        def submit_next() -> None:
+            nxt = next(pending, None)
+            if nxt is not None:
+                futures[pool.submit(grade_one, nxt[1], nxt[0], bank, support, limits)] = nxt[0]
+
+        try:
+            for _ in range(max(1, jobs) * 2):
+                submit_next()
+            while futures:
+                done, _ = wait(list(futures), return_when=FIRST_COMPLETED)
+                for fut in done:
+                    student = futures.pop(fut)
+                    try:
+                        result = fut.result()
+                    except Exception as exc:  # noqa: BLE001 - one submission must not stop the batch
+                        result = {
+                            "student": student,
+                            "status": "crashed",
+                            "questions": score_answers(bank, {}),
+                            "message": f"grader error: {type(exc).__name__}: {exc}",
+                            "auto_total": 0.0,
+                            "max_points": bank.total_points,
+                            "bank": fingerprint,
+                            "sha256": "",
+                        }
+                    atomic_write(result_path(out, student), json.dumps(result, indent=1, ensure_ascii=False))
+                    results[student] = result
+                    if on_result:
+                        on_result(result)
+                    bar.update(1)
+                    submit_next()
+        except KeyboardInterrupt:
+            interrupted = True
+            for fut in futures:
+                fut.cancel()
+            stop_all()  # the results of the runs cut short are dropped, never saved
+        finally:
+            pool.shutdown(wait=not interrupted, cancel_futures=True)
+            bar.close()
+    ordered = {s: results[s] for s in sorted(results)}
+    gradebook = out / "gradebook.csv"
+    atomic_write(gradebook, gradebook_csv(bank, ordered))
+    template = out / "manual_scores.csv"
+    if bank.graded_questions and any(q.manual for q in bank.graded_questions):
+        write_manual_template(template, bank, ordered)
+    return BatchReport(
+        results=ordered,
+        graded=len(results) - skipped,
+        skipped=skipped,
+        interrupted=interrupted,
+        gradebook=gradebook,
+        manual_template=template,
+    )
+
+
+def _progress(total: int, enabled: bool, label: str) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        desc=label,
+        unit="notebook",
+        disable=not enabled or total == 0,
+        file=sys.stderr,
+        dynamic_ncols=True,
+    )

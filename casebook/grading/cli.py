@@ -1,0 +1,264 @@
+"""``casebook``: the instructor's command-line tool for the exercises.
+
+    casebook release 3            student notebook + public checks, solutions, otter master
+    casebook release --all
+    casebook check alice.ipynb    the feedback a student would get for one notebook
+    casebook grade submissions/   grade a folder in parallel -> gradebook.csv
+    casebook merge grading/gradebook.csv grading/manual_scores.csv
+    casebook otter 3              build an otter-grader autograder zip (for otter/Gradescope)
+
+Every command has ``--help``. Exit status: 0 on success, 1 on a problem with the input (the
+message says what and where), 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from . import batch, grade, release, sandbox, submission
+from .questions import Bank, BankError, all_banks, bank_for
+
+
+def _bank(chapter: int | None, notebook: Path | None = None) -> Bank:
+    if chapter is None and notebook is not None:
+        chapter = _chapter_of(notebook)
+    if chapter is None:
+        raise SystemExit("say which chapter with --chapter (e.g. --chapter 3)")
+    try:
+        return bank_for(chapter)
+    except FileNotFoundError:
+        raise SystemExit(f"no question bank for chapter {chapter} (exercises/ch{chapter:02d}.yml)") from None
+    except BankError as exc:
+        raise SystemExit(f"the question bank is broken: {exc}") from None
+
+
+def _chapter_of(notebook: Path) -> int | None:
+    """The chapter a release notebook belongs to (its metadata), or None if unreadable."""
+    try:
+        meta = json.loads(notebook.read_bytes()).get("metadata", {})
+        return int(meta["casebook"]["chapter"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    try:
+        banks = all_banks() if args.all or not args.chapters else [bank_for(c) for c in args.chapters]
+    except (BankError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for bank in banks:
+        paths = release.write_release(bank, args.out)
+        print(f"Chapter {bank.chapter}: {len(bank.graded_questions)} questions, {bank.total_points:g} points")
+        print(f"  for students:    {paths['student']}/  (hand out this folder)")
+        print(f"  solutions:       {paths['solutions']}")
+        print(f"  otter master:    {paths['master']}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    path: Path = args.notebook
+    if not path.is_file():
+        print(f"error: {path} is not a file", file=sys.stderr)
+        return 1
+    bank = _bank(args.chapter, path)
+    limits = sandbox.Limits(timeout=args.timeout, memory_mb=args.memory)
+    with tempfile.TemporaryDirectory(prefix="casebook-check-") as tmp:
+        support = Path(tmp)
+        release.write_support(bank, support)
+        result = grade.grade_one(path, path.stem, bank, support, limits)
+    for line in grade.iter_feedback(result, bank):
+        print(line)
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    folder: Path = args.folder
+    if not folder.is_dir():
+        print(f"error: {folder} is not a folder", file=sys.stderr)
+        return 1
+    chapter = args.chapter
+    if chapter is None:
+        found = {_chapter_of(p) for p in submission.find_submissions(folder).values()} - {None}
+        if len(found) != 1:
+            print("error: cannot tell the chapter from the notebooks; give --chapter", file=sys.stderr)
+            return 1
+        chapter = found.pop()
+    bank = _bank(chapter)
+    out = args.out or folder.parent / f"{folder.name}-graded"
+    limits = sandbox.Limits(timeout=args.timeout, memory_mb=args.memory)
+    try:
+        report = batch.grade_folder(
+            folder,
+            bank,
+            out,
+            limits=limits,
+            jobs=args.jobs,
+            resume=not args.no_resume,
+            progress=not args.quiet,
+        )
+    except submission.GradingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    counts: dict[str, int] = {}
+    for r in report.results.values():
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    print(f"{len(report.results)} submissions ({report.graded} graded now, {report.skipped} already graded)")
+    for status in submission.STATUSES:
+        if status in counts:
+            print(f"  {status:20} {counts[status]}")
+    print(f"gradebook:          {report.gradebook}")
+    if any(q.manual for q in bank.graded_questions):
+        print(f"rubric scores:      {report.manual_template}  (fill 'points', then `casebook merge`)")
+    print(f"one result each:    {out / 'results'}/")
+    if report.interrupted:
+        print(
+            "interrupted: finished results are saved; run the same command again to grade the rest",
+            file=sys.stderr,
+        )
+        return 130
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    gradebook: Path = args.gradebook
+    chapter = args.chapter
+    if chapter is None:
+        results = gradebook.parent / "results"
+        first = next(iter(sorted(results.glob("*.json"))), None) if results.is_dir() else None
+        chapter = batch.load_result(first).get("chapter") if first else None  # type: ignore[union-attr]
+    bank = _bank(chapter)
+    out = args.out or gradebook.with_name(f"{gradebook.stem}-with-manual.csv")
+    try:
+        merged = gradebook.merge_manual(gradebook, args.manual, bank, out)
+    except gradebook.MergeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"merged {merged} rubric scores -> {out}")
+    return 0
+
+
+def cmd_otter(args: argparse.Namespace) -> int:
+    bank = _bank(args.chapter)
+    try:
+        zip_path = release.build_otter(bank, args.out)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"otter autograder: {zip_path}")
+    print(f"otter student notebook: {zip_path.parent.parent / 'student'}/")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="casebook",
+        description="Exercises for the Alibaba casebook: release, check, grade, merge.",
+        epilog="Run `casebook COMMAND --help` for each command's options.",
+    )
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "release",
+        help="write student notebooks, solutions and otter masters",
+        description="Generate, from exercises/chNN.yml, the student release (notebook "
+        "without answers, public checks, data), the solutions and an otter master notebook.",
+    )
+    p.add_argument("chapters", nargs="*", type=int, metavar="CHAPTER", help="chapter numbers (default: all)")
+    p.add_argument("--all", action="store_true", help="every chapter that has a question bank")
+    p.add_argument(
+        "--out", type=Path, default=Path("_build/exercises"), help="output folder (default: %(default)s)"
+    )
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser(
+        "check",
+        help="grade one notebook and print the student's feedback",
+        description="Grade one submission in the sandbox and print what the student would see.",
+    )
+    p.add_argument("notebook", type=Path, help="a filled-in exercise notebook (.ipynb)")
+    p.add_argument("--chapter", type=int, help="chapter number (default: read from the notebook)")
+    _limits(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "grade",
+        help="grade a folder of submissions into a gradebook",
+        description="Grade every .ipynb in FOLDER (or FOLDER/<student>/*.ipynb), each in its "
+        "own sandboxed process. Results are saved as each finishes; run again to resume.",
+    )
+    p.add_argument(
+        "folder", type=Path, help="folder of submissions; the file (or sub-folder) name is the student"
+    )
+    p.add_argument("--chapter", type=int, help="chapter number (default: read from the notebooks)")
+    p.add_argument("--out", type=Path, help="output folder (default: FOLDER-graded next to FOLDER)")
+    p.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default: %(default)s)")
+    p.add_argument("--no-resume", action="store_true", help="regrade everything, even finished results")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _limits(p)
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser(
+        "merge",
+        help="merge rubric scores into the gradebook",
+        description="Merge the instructor's rubric scores (manual_scores.csv, column "
+        "'points') into the gradebook. Every row is checked; on any problem nothing is written.",
+    )
+    p.add_argument("gradebook", type=Path, help="gradebook.csv written by `casebook grade`")
+    p.add_argument("manual", type=Path, help="the filled-in manual_scores.csv")
+    p.add_argument("--chapter", type=int, help="chapter number (default: from the graded results)")
+    p.add_argument("--out", type=Path, help="merged gradebook (default: GRADEBOOK-with-manual.csv)")
+    p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser(
+        "otter",
+        help="build an otter-grader autograder for one chapter",
+        description="Write the otter master notebook and run `otter assign` on it: the "
+        "autograder zip works with `otter grade`, `otter run` and Gradescope.",
+    )
+    p.add_argument("chapter", type=int, help="chapter number")
+    p.add_argument(
+        "--out", type=Path, default=Path("_build/exercises"), help="output folder (default: %(default)s)"
+    )
+    p.set_defaults(func=cmd_otter)
+    return top
+
+
+def _limits(p: argparse.ArgumentParser) -> None:
+    d = sandbox.Limits()
+    p.add_argument(
+        "--timeout",
+        type=_positive,
+        default=d.timeout,
+        help="seconds each notebook may run (default: %(default)s)",
+    )
+    p.add_argument(
+        "--memory", type=int, default=d.memory_mb, help="memory per notebook, in MB (default: %(default)s)"
+    )
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,258 @@
+"""Question banks: one YAML file per chapter under ``exercises/``, read and checked here.
+
+The bank is the one source of every question: the in-page self-checks, the student
+exercise notebook, the solutions and the autograders are all generated from it. The
+format is meant to be edited by an instructor who does not program (see
+``exercises/README.md``). Types:
+
+``numeric``  a number, with a tolerance; ``answer.expr`` computes it from ``data/``
+``choice``   one of lettered options
+``multi``    several of lettered options (all and only the right ones)
+``order``    put lettered items in order
+``match``    pair each numbered item with a lettered option
+``rubric``   a written answer, scored by the instructor against criteria
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import scoring
+
+EXERCISES_DIR = Path(__file__).resolve().parents[2] / "exercises"
+
+TYPES = ("numeric", "choice", "multi", "order", "match", "rubric")
+USES = ("self_check", "graded")
+
+
+class BankError(ValueError):
+    """A question bank that breaks the format; names the file and the question."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    prompt: str
+    points: float
+    uses: tuple[str, ...]
+    options: dict[str, str] = field(default_factory=dict)  # choice/multi/order/match (right side)
+    items: dict[str, str] = field(default_factory=dict)  # match (left side)
+    answer: Any = None
+    tolerance: float = 0.0
+    unit: str = ""
+    feedback: dict[str, str] = field(default_factory=dict)
+    criteria: tuple[dict[str, Any], ...] = ()
+    model_answer: str = ""
+    explanation: str = ""
+    title: str = ""
+
+    @property
+    def graded(self) -> bool:
+        return "graded" in self.uses
+
+    @property
+    def self_check(self) -> bool:
+        return "self_check" in self.uses
+
+    @property
+    def manual(self) -> bool:
+        return self.type == "rubric"
+
+    @property
+    def var(self) -> str:
+        """The variable a student assigns the answer to: ``q3`` for ``ch03-q3-growth``."""
+        found = re.search(r"-(q\d+)(?:-|$)", self.id)
+        return found.group(1) if found else re.sub(r"\W", "_", self.id)
+
+    def spec(self) -> dict[str, Any]:
+        """Everything :func:`casebook.grading.scoring.score` needs, answer included (instructor side)."""
+        return {
+            **self.public_spec(),
+            "answer": self.answer,
+            "tolerance": self.tolerance,
+            "feedback": dict(self.feedback),
+        }
+
+    def public_spec(self) -> dict[str, Any]:
+        """The form of the question without its answer or feedback: safe to hand to students."""
+        return {
+            "type": self.type,
+            "options": dict(self.options),
+            "items": dict(self.items),
+            "unit": self.unit,
+            "points": self.points,
+            "title": self.title or self.id,
+        }
+
+
+@dataclass(frozen=True)
+class Bank:
+    chapter: int
+    title: str
+    path: Path
+    questions: tuple[Question, ...]
+
+    def get(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(f"{self.path.name}: no question {qid!r}")
+
+    def uses(self, use: str) -> list[Question]:
+        return [q for q in self.questions if use in q.uses]
+
+    @property
+    def total_points(self) -> float:
+        return sum(q.points for q in self.graded_questions)
+
+    @property
+    def graded_questions(self) -> list[Question]:
+        return self.uses("graded")
+
+
+def _evaluate(expr: str, where: str, chapter: int) -> float:
+    """Evaluate a numeric answer expression against the named figures of ``casebook.figures``."""
+    from .. import figures
+
+    scope = figures.scope(chapter)
+    try:
+        result = eval(expr, {"__builtins__": {}}, scope)  # noqa: S307 - instructor-authored bank
+    except Exception as exc:  # noqa: BLE001 - report any failure with its place
+        raise BankError(f"{where}: answer.expr {expr!r} failed: {exc}") from None
+    return float(result)
+
+
+def _req(raw: dict, key: str, where: str) -> Any:
+    if key not in raw or raw[key] in (None, ""):
+        raise BankError(f"{where}: missing '{key}'")
+    return raw[key]
+
+
+def _parse_question(raw: Any, where: str, chapter: int) -> Question:
+    if not isinstance(raw, dict):
+        raise BankError(f"{where}: each question must be a mapping of fields")
+    qid = str(_req(raw, "id", where))
+    where = f"{where} ({qid})"
+    qtype = _req(raw, "type", where)
+    if qtype not in TYPES:
+        raise BankError(f"{where}: type {qtype!r} is not one of {', '.join(TYPES)}")
+    uses = raw.get("use", ["graded"])
+    uses = (uses,) if isinstance(uses, str) else tuple(uses)
+    bad = [u for u in uses if u not in USES]
+    if bad:
+        raise BankError(f"{where}: use {bad} not in {USES}")
+    points = float(_req(raw, "points", where))
+    if points <= 0:
+        raise BankError(f"{where}: points must be positive")
+    options = {str(k): str(v) for k, v in (raw.get("options") or {}).items()}
+    items = {str(k): str(v) for k, v in (raw.get("items") or {}).items()}
+    feedback = {str(k): str(v) for k, v in (raw.get("feedback") or {}).items()}
+    answer: Any = raw.get("answer")
+    tolerance = 0.0
+    criteria: tuple[dict[str, Any], ...] = ()
+    if qtype == "numeric":
+        spec = _req(raw, "answer", where)
+        if not isinstance(spec, dict) or ("expr" not in spec and "value" not in spec):
+            raise BankError(f"{where}: numeric answer needs 'expr' (from data/) or 'value'")
+        answer = _evaluate(str(spec["expr"]), where, chapter) if "expr" in spec else float(spec["value"])
+        tolerance = float(spec.get("tolerance", 0))
+        if tolerance < 0:
+            raise BankError(f"{where}: tolerance must not be negative")
+    elif qtype == "choice":
+        answer = str(_req(raw, "answer", where))
+        if answer not in options:
+            raise BankError(f"{where}: answer {answer!r} is not one of the options {list(options)}")
+    elif qtype in ("multi", "order"):
+        answer = [str(a) for a in _req(raw, "answer", where)]
+        missing = [a for a in answer if a not in options]
+        if missing:
+            raise BankError(f"{where}: answer names unknown options {missing}")
+        if qtype == "order" and sorted(answer) != sorted(options):
+            raise BankError(f"{where}: an order answer must list every option exactly once")
+    elif qtype == "match":
+        answer = {str(k): str(v) for k, v in _req(raw, "answer", where).items()}
+        if set(answer) != set(items) or any(v not in options for v in answer.values()):
+            raise BankError(f"{where}: match answer must pair every item with a known option")
+    elif qtype == "rubric":
+        criteria = tuple(_req(raw, "criteria", where))
+        total = sum(float(c.get("points", 0)) for c in criteria)
+        if not math.isclose(total, points):
+            raise BankError(f"{where}: rubric criteria add up to {total:g}, but points is {points:g}")
+        if not raw.get("model_answer"):
+            raise BankError(f"{where}: a rubric question needs a model_answer")
+    if qtype != "rubric" and "wrong" not in feedback:
+        raise BankError(f"{where}: give feedback.wrong, a hint for wrong answers")
+    return Question(
+        id=qid,
+        type=qtype,
+        prompt=str(_req(raw, "prompt", where)).strip(),
+        points=points,
+        uses=uses,
+        options=options,
+        items=items,
+        answer=answer,
+        tolerance=tolerance,
+        unit=str(raw.get("unit", "")),
+        feedback=feedback,
+        criteria=criteria,
+        model_answer=str(raw.get("model_answer", "")).strip(),
+        explanation=str(raw.get("explanation", "")).strip(),
+        title=str(raw.get("title", "")),
+    )
+
+
+def load_bank(path: Path | str) -> Bank:
+    """Read and check one chapter's bank; raise :class:`BankError` naming file and question."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise BankError(f"{path.name}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict) or "questions" not in raw:
+        raise BankError(f"{path.name}: needs 'chapter', 'title' and a list of 'questions'")
+    try:
+        chapter = int(raw["chapter"])
+    except (KeyError, TypeError, ValueError):
+        raise BankError(f"{path.name}: needs 'chapter' (a number)") from None
+    qs = tuple(
+        _parse_question(q, f"{path.name}, question {i + 1}", chapter) for i, q in enumerate(raw["questions"])
+    )
+    ids = [q.id for q in qs]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise BankError(f"{path.name}: duplicate question ids {dupes}")
+    names = [q.var for q in qs if q.graded]
+    clash = sorted({n for n in names if names.count(n) > 1})
+    if clash:
+        raise BankError(
+            f"{path.name}: graded questions share the answer variable(s) {clash}; "
+            "give each an id with its own number, such as ch03-q7-..."
+        )
+    return Bank(chapter=int(raw["chapter"]), title=str(raw["title"]), path=path, questions=qs)
+
+
+def bank_for(chapter: int) -> Bank:
+    """The bank of one chapter: ``exercises/chNN.yml``."""
+    return load_bank(EXERCISES_DIR / f"ch{chapter:02d}.yml")
+
+
+def all_banks() -> list[Bank]:
+    return [load_bank(p) for p in sorted(EXERCISES_DIR.glob("ch*.yml"))]
+
+
+def check(q: Question, response: Any) -> tuple[float, str]:
+    """Score one response to a question: (points earned, feedback for the student).
+
+    The rules live in :mod:`casebook.grading.scoring`, shared with the autograder and the
+    student's public checks. Rubric questions are never scored here: they return 0 and
+    say so; the instructor's scores come in separately.
+    """
+    fraction, feedback = scoring.score(q.spec(), response)
+    return fraction * q.points, feedback

@@ -1,0 +1,92 @@
+"""Numbered, captioned, sourced exhibits.
+
+A chapter makes one :class:`Exhibits` and shows every table, chart and what-if through it::
+
+    ex = Exhibits(chapter=3)
+    ex.table(df, "Business system (业务体系)", sources=["paper_table1"])
+    ex.figure(fig, "Revenue structure, FY2024", sources=["paper_table2"])
+
+Each exhibit prints "Exhibit 3.n" and a title above, and a source line built from
+``data/metadata.yml`` below, as Markdown that JupyterLab, the HTML book and the PDF all
+render. Numbers follow the order of the cells, so they never go stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+from IPython.display import Image, display
+from matplotlib.figure import Figure
+
+from .. import data
+from .display import display_markdown, markdown_table
+from .whatif import WhatIf, figure_png
+
+
+@dataclass
+class Exhibits:
+    """The exhibit counter of one chapter."""
+
+    chapter: int
+    count: int = 0
+    captions: list[str] = field(default_factory=list)
+
+    def _caption(self, title: str, kind: str = "") -> str:
+        self.count += 1
+        label = f"Exhibit {self.chapter}.{self.count}"
+        self.captions.append(f"{label} {title}")
+        suffix = f" ({kind})" if kind else ""
+        return f"**{label}{suffix}.** {title}"
+
+    @staticmethod
+    def _source(sources: Sequence[str], note: str = "") -> str:
+        line = f"*Source:* {data.source_line(*sources)}."
+        return line + (f" *Note:* {note}" if note else "")
+
+    def table(self, frame: pd.DataFrame, title: str, sources: Sequence[str], note: str = "") -> None:
+        """Show a table exhibit (format numbers as text before passing them in)."""
+        display_markdown(
+            "\n\n".join([self._caption(title), markdown_table(frame), self._source(sources, note)])
+        )
+
+    def figure(self, fig: Figure, title: str, sources: Sequence[str], note: str = "") -> None:
+        """Show a chart exhibit; the figure is closed afterwards."""
+        display_markdown(self._caption(title))
+        display(Image(data=figure_png(fig), format="png"))
+        display_markdown(self._source(sources, note))
+
+    def whatif(self, what: WhatIf, sources: Sequence[str], note: str = "") -> None:
+        """Show a what-if exhibit: sliders in HTML and JupyterLab, base case + table in the PDF."""
+        display_markdown(self._caption(what.title, kind="what-if"))
+        what.show()
+        display_markdown(self._source(sources, note or what.note))
+
+    def claims(self, claim_ids: Sequence[str], title: str) -> None:
+        """Show the paper's claims next to their checks (from ``paper_claims.csv``)."""
+        from ..claims import claims_table
+
+        frame = claims_table(claim_ids)
+        ids: list[str] = []
+        for cid in claim_ids:
+            row = data.load("paper_claims").set_index("claim_id").loc[cid]
+            ids += [row["source"], row["check_source"]]
+        self.table(frame, title, sources=[i for i in ids if i != "none"])
+
+
+def glue_values(**values: object) -> None:
+    """Glue numbers for the prose (``{glue:text}`name:.1f```) without showing them.
+
+    numpy scalars become plain Python numbers, so format specs work in the page and the PDF;
+    strings are glued as Markdown (use ``{glue:md}`name```).
+    """
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    for name, v in values.items():
+        if hasattr(v, "item"):
+            v = v.item()
+        if isinstance(v, str):
+            v = Markdown(v)
+        glue(name, v, display=False)

@@ -1,0 +1,235 @@
+"""The built HTML book, driven in headless Chromium with every network request refused."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from casebook.build import notebooks, toc_files
+
+pytestmark = pytest.mark.built
+
+ROOT = Path(__file__).resolve().parents[2]
+CH3 = "book/ch03-company-overview"
+CH6 = "book/ch06-results"
+
+
+def _pages(html_dir: Path) -> list[Path]:
+    return [html_dir / p.relative_to(ROOT).with_suffix(".html") for p in toc_files()]
+
+
+def test_every_page_loads_with_no_network(html_dir, offline_page):
+    pages = _pages(html_dir) + [html_dir / "search.html", html_dir / "genindex.html"]
+    assert len(pages) >= 9
+    for page_path in pages:
+        assert page_path.exists(), f"{page_path} was not built"
+        page = offline_page.open(page_path)
+        page.wait_for_timeout(300)
+        assert offline_page.problems() == [], f"{page_path.name}: {offline_page.problems()}"
+        text = page.inner_text("body")
+        for junk in ("interactive(children", "<IPython.core", "Stack(children", "VBox(children"):
+            assert junk not in text, f"{page_path.name} shows widget text {junk!r}"
+
+
+def test_no_page_references_a_cdn(html_dir):
+    for path in html_dir.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for host in ("jsdelivr", "unpkg.com", "cdnjs", "googleapis"):
+            assert host not in text, f"{path.relative_to(html_dir)} references {host}"
+
+
+def _visible_frame(page, index: int = 0) -> tuple[str, str]:
+    """The src of the chart image and the readout text that the ``index``-th what-if shows now."""
+    box = page.locator(".casebook-whatif").nth(index)
+    imgs = [i for i in box.locator("img").all() if i.is_visible()]
+    readouts = [r for r in box.locator(".casebook-readout").all() if r.is_visible()]
+    assert len(imgs) == 1, f"expected one visible chart, found {len(imgs)}"
+    assert len(readouts) == 1
+    return imgs[0].get_attribute("src"), readouts[0].inner_text()
+
+
+def test_moving_a_slider_changes_the_chart_without_a_kernel(html_dir, offline_page):
+    page = offline_page.open(html_dir / f"{CH3}.html")
+    box = page.locator(".casebook-whatif").first
+    box.scroll_into_view_if_needed()
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    before_src, before_text = _visible_frame(page)
+    assert "FY2030" in before_text  # base case: AIDC +20%/yr, rest +5%/yr, target 20%
+    handles = box.locator(".noUi-handle")
+    assert handles.count() == 3
+    handles.nth(0).focus()
+    page.keyboard.press("ArrowLeft")  # AIDC growth 20% -> 15%
+    page.keyboard.press("ArrowLeft")  # -> 10%
+    page.wait_for_timeout(300)
+    after_src, after_text = _visible_frame(page)
+    assert after_src != before_src, "the chart did not change when the slider moved"
+    assert after_text != before_text
+    assert "not by FY2034" in after_text  # at 10% vs 5% the target is out of reach
+    # a second parameter drives a nested stack
+    handles.nth(2).focus()
+    page.keyboard.press("ArrowLeft")  # target 20% -> 15%
+    page.wait_for_timeout(300)
+    third_src, third_text = _visible_frame(page)
+    assert third_src not in (before_src, after_src)
+    assert "target 15%" in third_text
+    assert offline_page.problems() == []
+
+
+def test_kernel_only_controls_are_hidden_in_the_static_book(html_dir, offline_page):
+    page = offline_page.open(html_dir / f"{CH3}.html")
+    live = page.locator(".casebook-live-only")
+    assert live.count() >= 1
+    assert not any(el.is_visible() for el in live.all())
+
+
+def test_self_check_gives_immediate_feedback(html_dir, offline_page):
+    page = offline_page.open(html_dir / f"{CH3}.html")
+    box = page.locator("#selfcheck-ch03-sc-denominator")
+    box.scroll_into_view_if_needed()
+    feedback = box.locator(".casebook-sc-feedback")
+    box.locator(".casebook-sc-check").click()
+    assert "Choose an option" in feedback.inner_text()
+    box.locator("input[value=a]").check()
+    box.locator(".casebook-sc-check").click()
+    assert "is-wrong" in feedback.get_attribute("class")
+    box.locator("input[value=b]").check()
+    box.locator(".casebook-sc-check").click()
+    assert "is-right" in feedback.get_attribute("class")
+
+    num = page.locator("#selfcheck-ch03-sc-aidc-share")
+    num.scroll_into_view_if_needed()
+    num.locator("input").fill("abc")
+    num.locator(".casebook-sc-check").click()
+    assert "Type a number" in num.locator(".casebook-sc-feedback").inner_text()
+    num.locator("input").fill("10.1")  # the segment-total share: the wrong denominator
+    num.locator(".casebook-sc-check").click()
+    assert "is-wrong" in num.locator(".casebook-sc-feedback").get_attribute("class")
+    num.locator("input").fill("10.9")
+    num.locator(".casebook-sc-check").click()
+    assert "is-right" in num.locator(".casebook-sc-feedback").get_attribute("class")
+    assert offline_page.problems() == []
+
+
+def test_every_chapter_notebook_downloads_as_ipynb(html_dir):
+    for source in notebooks():
+        page = source.relative_to(ROOT).with_suffix("")
+        html = (html_dir / f"{page}.html").read_text(encoding="utf-8")
+        assert f"_sources/{page}.ipynb" in html, f"{page}: no .ipynb download link"
+        ipynb = html_dir / "_sources" / f"{page}.ipynb"
+        nb = nbformat.read(ipynb, as_version=4)
+        nbformat.validate(nb)
+        assert nb.metadata.kernelspec.name == "python3"
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert len(code) == source.read_text(encoding="utf-8").count("```{code-cell}"), page
+        assert any("casebook" in c.source for c in code)
+
+
+def test_every_exhibit_has_a_caption_and_a_source(html_dir):
+    for source in notebooks():
+        page = source.relative_to(ROOT).with_suffix("")
+        text = re.sub(r"\s+", " ", (html_dir / f"{page}.html").read_text(encoding="utf-8"))
+        captions = re.findall(r"<strong>Exhibit (\d+)\.(\d+)", text)
+        if not captions:
+            continue
+        numbers = [int(n) for _, n in captions]
+        assert numbers == list(range(1, len(numbers) + 1)), f"{page}: exhibits not numbered in order"
+        sources = re.findall(r"<em>Source:</em>", text)
+        assert len(sources) == len(captions), f"{page}: {len(captions)} exhibits but {len(sources)} sources"
+
+
+def test_chapter_stubs_say_they_are_not_written(html_dir):
+    for source in toc_files():
+        text = source.read_text(encoding="utf-8")
+        if "kernelspec:" in text[:600] or source.name in ("index.md",):
+            continue
+        html = (html_dir / source.relative_to(ROOT).with_suffix(".html")).read_text(encoding="utf-8")
+        assert "Not written yet" in html, f"{source.name} is neither a chapter nor a marked stub"
+
+
+def test_executed_chapters_have_no_errors_or_stderr(executed_notebooks):
+    for name, nb in executed_notebooks.items():
+        for cell in nb["cells"]:
+            for out in cell.get("outputs", []):
+                assert out.get("output_type") != "error", f"{name}: a cell raised"
+                assert out.get("name") != "stderr", f"{name}: stderr output {json.dumps(out)[:200]}"
+
+
+def test_ch06_cagr_explorer_follows_the_basis_and_the_years_offline(html_dir, offline_page):
+    page = offline_page.open(html_dir / f"{CH6}.html")
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    box = page.locator(".casebook-whatif").nth(0)
+    box.scroll_into_view_if_needed()
+    src0, text0 = _visible_frame(page, 0)
+    assert "CAGR: 34.8%" in text0 and "this is the paper's 34.8%" in text0  # opens on the paper's choice
+    box.locator("button", has_text="(correct)").click()  # periods: end − start
+    page.wait_for_timeout(300)
+    src1, text1 = _visible_frame(page, 0)
+    assert src1 != src0 and "CAGR: 45.3%" in text1 and "over 4 periods" in text1
+    box.locator("button", has_text="Restated basis").click()  # no FY2020 on the restated basis
+    page.wait_for_timeout(300)
+    src2, text2 = _visible_frame(page, 0)
+    assert "CAGR: no rate" in text2 and "No FY2020 figure" in text2
+    handles = box.locator(".noUi-handle")
+    assert handles.count() == 2
+    handles.nth(0).focus()
+    page.keyboard.press("ArrowRight")  # start FY2020 -> FY2021
+    page.keyboard.press("ArrowRight")  # -> FY2022
+    page.wait_for_timeout(300)
+    src3, text3 = _visible_frame(page, 0)
+    assert "CAGR: 21.7%" in text3 and "consistent basis and period count" in text3
+    assert len({src0, src1, src2, src3}) == 4, "each choice should show its own chart"
+    assert offline_page.problems() == []
+
+
+def test_ch06_projection_moves_with_its_sliders_offline(html_dir, offline_page):
+    page = offline_page.open(html_dir / f"{CH6}.html")
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    assert page.locator(".casebook-whatif").count() == 2
+    box = page.locator(".casebook-whatif").nth(1)
+    box.scroll_into_view_if_needed()
+    src0, text0 = _visible_frame(page, 1)
+    assert "scenario, not a forecast" in text0 and "FY2028: 16.0%" in text0
+    handles = box.locator(".noUi-handle")
+    assert handles.count() == 3
+    handles.nth(0).focus()
+    page.keyboard.press("ArrowLeft")  # retail 20% -> 10%
+    page.keyboard.press("ArrowLeft")  # -> 0%
+    page.wait_for_timeout(300)
+    src1, text1 = _visible_frame(page, 1)
+    assert src1 != src0 and text1 != text0
+    handles.nth(1).focus()
+    page.keyboard.press("ArrowLeft")  # wholesale 5% -> 0%
+    handles.nth(2).focus()
+    page.keyboard.press("ArrowLeft")  # rest 5% -> 2.5%
+    page.keyboard.press("ArrowLeft")  # -> 0%
+    page.wait_for_timeout(300)
+    src2, text2 = _visible_frame(page, 1)
+    # zero growth everywhere: both shares stay at their FY2024 values
+    assert "FY2028: 10.9% (FY2024: 10.9%)" in text2 and "FY2028: 79.6% (FY2024: 79.6%)" in text2
+    assert src2 not in (src0, src1)
+    assert offline_page.problems() == []
+
+
+def test_english_text_is_not_set_in_the_cjk_font(html_dir, offline_page):
+    # a curly apostrophe in the CJK face is full width ("paper’ s"); in a Latin face it is narrow
+    page = offline_page.open(html_dir / "book/ch06-results.html")
+    ratio = page.evaluate(
+        """() => {
+            const p = document.querySelector('main p');
+            const probe = (text) => {
+                const s = document.createElement('span');
+                s.textContent = text;
+                p.appendChild(s);
+                const w = s.getBoundingClientRect().width;
+                s.remove();
+                return w;
+            };
+            return probe('\\u2019'.repeat(10)) / probe('M'.repeat(10));
+        }"""
+    )
+    assert ratio < 0.5, f"an apostrophe is {ratio:.2f} of an M: English text falls into the CJK font"
+    assert offline_page.problems() == []

@@ -1,0 +1,138 @@
+"""The PDF, read back with pdftotext and rendered with pdftoppm."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from casebook.build import toc_files
+
+pytestmark = pytest.mark.pdf
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pdf_path: Path) -> str:
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf_path), "-"], capture_output=True, check=True)
+    return out.stdout.decode("utf-8")
+
+
+def _flat(text: str) -> str:
+    """Collapse whitespace and hyphenation so captions broken across lines still match."""
+    flat = re.sub(r"\s+", " ", text.replace("-\n", "")).replace("’", "'")
+    return re.sub(r" ?— ?", "—", flat)  # pdftotext drops the space after an em dash
+
+
+def test_pdf_has_a_proper_name_and_title(pdf_path: Path):
+    assert pdf_path.name == "alibaba-dual-wheel-casebook.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf_path)], capture_output=True, check=True, text=True).stdout
+    title = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+    assert f"Title:           {title}" in info
+
+
+def test_every_chapter_title_is_in_the_pdf(pdf_text: str):
+    flat = _flat(pdf_text)
+    for page in toc_files():
+        title = next(
+            line[2:].strip()
+            for line in page.read_text(encoding="utf-8").splitlines()
+            if line.startswith("# ")
+        )
+        assert _flat(title) in flat, f"chapter title {title!r} missing from the PDF"
+
+
+def test_every_exhibit_caption_is_in_the_pdf(pdf_text: str, executed_notebooks):
+    flat = _flat(pdf_text)
+    captions = []
+    for nb in executed_notebooks.values():
+        for cell in nb["cells"]:
+            for out in cell.get("outputs", []):
+                md = out.get("data", {}).get("text/markdown", "")
+                md = "".join(md) if isinstance(md, list) else md
+                m = re.match(r"\*\*(Exhibit \d+\.\d+)(?: \(what-if\))?\.\*\* (.+)", md)
+                if m:
+                    captions.append((m.group(1), m.group(2).splitlines()[0]))
+    assert len(captions) >= 5, "expected the chapters' exhibits in the executed notebooks"
+    for label, title in captions:
+        assert f"{label}" in flat, f"{label} missing from the PDF"
+        assert _flat(title) in flat, f"caption of {label} ({title!r}) missing from the PDF"
+
+
+def test_no_widget_or_html_object_junk(pdf_text: str):
+    for junk in (
+        "interactive(children",
+        "IPython.core",
+        "<IPython",
+        "Stack(children",
+        "VBox(",
+        "SelectionSlider(",
+        "application/vnd.jupyter",
+        "Output()",
+    ):
+        assert junk not in pdf_text, f"the PDF prints {junk!r}"
+
+
+def test_chinese_terms_survive(pdf_text: str):
+    for term in (
+        "双轮驱动",
+        "企业概况",
+        "业务体系",
+        "收入结构",
+        "分部收入合计",
+        "合并收入",
+        "菜鸟",
+        "淘天集团",
+    ):
+        assert term in pdf_text, f"{term} missing from the PDF text"
+
+
+def test_cjk_fonts_are_embedded(pdf_path: Path):
+    fonts = subprocess.run(["pdffonts", str(pdf_path)], capture_output=True, check=True, text=True).stdout
+    cjk = [line for line in fonts.splitlines() if "CJK" in line]
+    assert cjk, "no CJK font in the PDF"
+    assert all(" yes " in line for line in cjk), "a CJK font is not embedded"
+
+
+def test_whatif_prints_a_static_figure_and_scenario_table(pdf_text: str):
+    flat = _flat(pdf_text)
+    assert "Scenarios at a glance" in flat
+    for label in ("Low", "Base", "High"):
+        assert re.search(rf"\b{label}\b", flat)
+
+
+def test_rendered_pages_are_not_blank(pdf_path: Path, tmp_path: Path):
+    from PIL import Image, ImageStat
+
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)",
+            subprocess.run(["pdfinfo", str(pdf_path)], capture_output=True, text=True, check=True).stdout,
+        ).group(1)
+    )
+    assert pages >= 10
+    picks = sorted({1, 2, pages // 2, pages - 1, pages})
+    for n in picks:
+        prefix = tmp_path / f"p{n}"
+        subprocess.run(
+            ["pdftoppm", "-r", "40", "-png", "-f", str(n), "-l", str(n), str(pdf_path), str(prefix)],
+            check=True,
+        )
+        png = next(tmp_path.glob(f"p{n}*.png"))
+        img = Image.open(png).convert("L")
+        stat = ImageStat.Stat(img)
+        dark = sum(1 for v in img.tobytes() if v < 128)
+        assert stat.stddev[0] > 5, f"page {n} is blank"
+        assert dark > 200, f"page {n} has almost no ink"
+
+
+def test_chart_pages_carry_images(pdf_path: Path):
+    out = subprocess.run(
+        ["pdfimages", "-list", str(pdf_path)], capture_output=True, text=True, check=True
+    ).stdout
+    images = [line for line in out.splitlines()[2:] if line.strip()]
+    assert len(images) >= 3, "expected the chapter charts as images in the PDF"

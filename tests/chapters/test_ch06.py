@@ -1,0 +1,299 @@
+"""Chapter 6 (implementation results): the paper's section-6 claims recomputed from data/, and the
+models behind the chapter's two what-ifs. No build needed."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from casebook import claims, finance
+from casebook import segments as seg
+from casebook.chapters import ch06_results as c6
+from casebook.chapters.ch06_results import (
+    CAGR_BASES,
+    PAPER_PERIODS,
+    PERIOD_RULES,
+    aidc_mix_projection,
+    cagr_chart,
+    cagr_summary,
+    cainiao_cagr,
+    is_paper_cagr,
+    mix_chart,
+    mix_summary,
+)
+from casebook.grading.questions import bank_for
+from casebook.page.whatif import figure_png
+
+SECTION_6_CLAIMS = {
+    "aidc_share_fy2022",
+    "aidc_share_fy2024",
+    "retail_share_aidc_fy2022",
+    "retail_share_aidc_fy2024",
+    "aidc_growth_vs_peers",
+    "wholesale_growth_slowed",
+    "cainiao_cagr",
+    "five_day_delivery",
+}
+
+
+def test_the_section_six_claims_are_the_ones_recorded():
+    from casebook import data
+
+    t = data.load("paper_claims")
+    assert set(t.loc[t["section"].str.startswith("6"), "claim_id"]) == SECTION_6_CLAIMS
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "expected"),
+    [
+        ("aidc_share_fy2022", 7.29),  # DATA_SOURCES.md: 62,185 / 853,062 = 7.29%
+        ("aidc_share_fy2024", 10.90),  # 102,598 / 941,168 = 10.90%
+        ("retail_share_aidc_fy2022", 70.24),  # 43,679 / 62,185
+        ("retail_share_aidc_fy2024", 79.59),  # 81,654 / 102,598
+    ],
+)
+def test_revenue_structure_claims_hold_on_the_consolidated_denominator(claim_id, expected):
+    c = claims.claim(claim_id)
+    again = claims.recompute(claim_id)
+    assert again == pytest.approx(expected, abs=0.005)
+    assert c["verdict"] == "holds"
+    assert round(again, 1) == c["paper_value"]  # the paper's one-decimal figure, exactly
+
+
+def test_aidc_shares_need_the_consolidated_denominator():
+    # on the segment total (the paper's Figure 1 base) the same shares do not match the paper
+    for year, claim_id in ((2022, "aidc_share_fy2022"), (2024, "aidc_share_fy2024")):
+        on_segments = 100 * seg.share("aidc_total", year, "segment_total")
+        assert abs(on_segments - claims.claim(claim_id)["paper_value"]) > 0.4
+
+
+def test_wholesale_slowed_only_against_other_years_or_retail():
+    # the paper: B-end wholesale growth "slowed" (增速趋缓), naming no years; inside Table 2 it sped up
+    before = 100 * seg.segment_growth("aidc_wholesale", 2022, 2023)
+    after = claims.recompute("wholesale_growth_slowed")
+    assert before == pytest.approx(5.8, abs=0.05)
+    assert after == pytest.approx(7.0, abs=0.05)
+    assert after > before
+    assert after < 100 * seg.segment_growth("aidc_retail", 2023, 2024)  # slow only next to retail
+    old = seg.history("intl_wholesale", "old")
+    assert 100 * finance.growth(old[2020], old[2021]) == pytest.approx(50.1, abs=0.05)  # or the old years
+    assert claims.claim("wholesale_growth_slowed")["verdict"] == "holds_with_caveat"
+
+
+def test_aidc_grew_faster_than_cainiao_and_cloud():
+    g = {line: 100 * seg.segment_growth(line, 2022, 2024) for line in ("aidc_total", "cainiao", "cloud")}
+    assert g["aidc_total"] == pytest.approx(65.0, abs=0.05)
+    assert g["cainiao"] == pytest.approx(48.2, abs=0.05)
+    assert g["cloud"] == pytest.approx(4.3, abs=0.05)
+    assert g["aidc_total"] > g["cainiao"] > g["cloud"]
+    assert claims.recompute("aidc_growth_vs_peers") == pytest.approx(g["aidc_total"])
+    assert claims.claim("aidc_growth_vs_peers")["verdict"] == "holds"
+
+
+def test_cainiao_cagr_variants_and_verdict():
+    v = c6.cainiao_cagr_variants()["cagr_pct"].round(1).tolist()
+    assert v == [34.8, 46.1, 45.3, 39.1, 21.7]
+    c = claims.claim("cainiao_cagr")
+    assert c["verdict"] == "does_not_hold"
+    assert claims.recompute("cainiao_cagr") == pytest.approx(c["paper_value"], abs=0.05)
+
+
+def test_five_day_delivery_holds_only_with_a_caveat():
+    c = claims.claim("five_day_delivery")
+    assert c["verdict"] == "holds_with_caveat"
+    assert c["checked_value"] == c["paper_value"] == 5
+    assert "selected countries" in c["check"]
+    assert claims.recompute("five_day_delivery") is None  # data/ cannot recompute a service's reach
+
+
+# ------------------------------------------------------------------ tables behind the exhibits
+def test_segment_table_reconciles_with_computed_rows():
+    rec = c6.reconciliation()
+    years = [2022, 2023, 2024]
+    check = rec[rec["kind"] == "check"]
+    assert len(check) == 1 and check[years].to_numpy().tolist() == [[0, 0, 0]]
+    computed = rec.set_index("line").loc[
+        "Consolidated revenue (computed): segments + unallocated + eliminations"
+    ]
+    assert [computed[y] for y in years] == [853_062, 868_687, 941_168]
+    assert (rec["kind"] == "segment").sum() == len(seg.SEGMENTS)
+    assert (rec["kind"] == "component").sum() == 4  # Taotian and AIDC, retail and wholesale each
+
+
+def test_reconciliation_is_computed_not_copied(monkeypatch):
+    real = seg.segment_wide()
+    broken = real.copy()
+    broken.loc["elimination", 2023] -= 1
+    monkeypatch.setattr(c6, "segment_wide", lambda: broken)
+    rec = c6.reconciliation()
+    assert rec.loc[rec["kind"] == "check", 2023].item() == -1
+
+
+def test_aidc_split_and_the_one_year_jump():
+    s = c6.aidc_split().set_index("fiscal_year")
+    assert 100 * s.loc[2023, "retail_share_of_aidc"] == pytest.approx(72.24, abs=0.01)
+    # wholesale did not slow down: its growth rose from FY2023 to FY2024
+    assert s.loc[2024, "wholesale_growth"] > s.loc[2023, "wholesale_growth"] > 0
+    hist = c6.retail_share_history()
+    assert list(hist["fiscal_year"]) == list(range(2019, 2025))
+    old = hist[hist["basis"] == "old"]["retail_share"]
+    assert old.between(0.70, 0.72).all()
+
+
+def test_three_cainiao_scopes_for_fy2023():
+    scopes = c6.cainiao_scopes()
+    assert scopes[2023].tolist() == [55_681, 77_512, 77_800]
+    assert list(scopes.index) == ["old", "new", "prospectus"]
+    assert scopes.loc["new", 2022] / scopes.loc["old", 2022] > 1.4  # the seam Chapter 3 promised
+
+
+def test_fiscal_years_are_not_calendar_years():
+    cal = c6.fiscal_calendar([2024]).iloc[0]
+    assert (cal["from"], cal["to"]) == ("1 April 2023", "31 March 2024")
+    assert cal["months_in_earlier"] + cal["months_in_later"] == 12
+    assert cal["months_in_earlier"] == 9 and cal["calendar_earlier"] == 2023
+
+
+# ------------------------------------------------------------------ the CAGR explorer
+GRID = list(itertools.product(range(2019, 2023), range(2021, 2025), CAGR_BASES, PERIOD_RULES))
+
+
+def test_explorer_reproduces_the_papers_figure_only_for_the_papers_choice():
+    hits = [(s, e, b, p) for s, e, b, p in GRID if is_paper_cagr(cainiao_cagr(s, e, b, p))]
+    assert hits == [(2020, 2024, "mixed", "paper")]
+    r = cainiao_cagr(2020, 2024, "mixed", "paper")
+    assert r.periods == PAPER_PERIODS and r.span == 4
+    assert len(r.warnings) == 2  # two bases mixed and a period miscounted
+    readout = cagr_summary(r, {})
+    assert readout["CAGR"] == "34.8%"
+    assert "this is the paper's 34.8%" in readout["Paper"]
+
+
+@pytest.mark.parametrize(
+    ("args", "rate"),
+    [
+        ((2020, 2024, "mixed", "span"), 45.3),
+        ((2019, 2024, "mixed", "span"), 46.1),
+        ((2019, 2023, "old", "span"), 39.1),
+        ((2022, 2024, "new", "span"), 21.7),
+    ],
+)
+def test_explorer_agrees_with_the_variants_table(args, rate):
+    r = cainiao_cagr(*args)
+    assert round(r.cagr_pct, 1) == rate
+    assert cagr_summary(r, {})["CAGR"] == f"{rate:.1f}%"
+
+
+def test_consistent_choices_carry_no_warning():
+    r = cainiao_cagr(2022, 2024, "new", "span")
+    assert r.warnings == ()
+    assert cagr_summary(r, {})["Check"] == "consistent basis and period count"
+    mixed_within_old = cainiao_cagr(2019, 2021, "mixed", "span")
+    assert mixed_within_old.warnings == ()  # both ends before the seam: one basis
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        ((2022, 2021, "old", "span"), "must come after"),
+        ((2022, 2022, "new", "span"), "must come after"),
+        ((2020, 2024, "old", "span"), "No FY2024 figure"),
+        ((2020, 2024, "new", "span"), "No FY2020 figure"),
+    ],
+)
+def test_invalid_choices_read_out_a_reason_not_an_exception(args, words):
+    r = cainiao_cagr(*args)
+    assert not r.valid and r.cagr_pct is None
+    readout = cagr_summary(r, {})
+    assert readout["CAGR"] == "no rate" and words in readout["Why"]
+    png = figure_png(cagr_chart(r, {}))  # the frame still draws
+    assert png[:4] == b"\x89PNG"
+
+
+def test_every_frame_of_the_explorer_renders_a_readout():
+    for s, e, b, p in GRID:
+        readout = cagr_summary(cainiao_cagr(s, e, b, p), {})
+        assert readout["CAGR"].endswith("%") or readout["CAGR"] == "no rate"
+
+
+def test_explorer_rejects_unknown_options():
+    with pytest.raises(ValueError, match="basis must be one of"):
+        cainiao_cagr(2020, 2024, "calendar")
+    with pytest.raises(ValueError, match="periods must be one of"):
+        cainiao_cagr(2020, 2024, "old", "six")
+
+
+# ------------------------------------------------------------------ the revenue-mix scenario
+def test_projection_at_zero_growth_keeps_the_fy2024_shares():
+    p = aidc_mix_projection(0, 0, 0)
+    end = p.path.iloc[-1]
+    assert int(end["fiscal_year"]) == 2028
+    assert end["aidc_share_pct"] == pytest.approx(100 * seg.share("aidc_total", 2024, "consolidated"))
+    assert end["retail_share_pct"] == pytest.approx(
+        100 * seg.value("aidc_retail", 2024) / seg.value("aidc_total", 2024)
+    )
+
+
+def test_projection_starts_from_the_actual_years_and_moves_with_growth():
+    p = aidc_mix_projection(20, 5, 5)
+    actual = p.path[p.path["actual"]]
+    assert list(actual["fiscal_year"]) == [2022, 2023, 2024]
+    assert actual["aidc_share_pct"].round(1).tolist() == [7.3, 8.1, 10.9]
+    assert actual["consolidated"].tolist() == [853_062, 868_687, 941_168]
+    end = p.at(2028)
+    assert end["retail"] == pytest.approx(seg.value("aidc_retail", 2024) * 1.2**4)
+    assert end["aidc_share_pct"] > 10.9 and end["retail_share_pct"] > 79.6
+    faster_rest = aidc_mix_projection(20, 5, 7.5).at(2028)
+    assert faster_rest["aidc_share_pct"] < end["aidc_share_pct"]
+    assert faster_rest["retail_share_pct"] == pytest.approx(end["retail_share_pct"])
+
+
+def test_projection_is_labelled_a_scenario():
+    p = aidc_mix_projection(20, 5, 5)
+    assert mix_summary(p, {})["Status"] == "scenario, not a forecast"
+    fig = mix_chart(p, {})
+    assert fig._suptitle.get_text().startswith("Scenario, not a forecast")
+    figure_png(fig)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"retail_growth": -100, "wholesale_growth": 0, "rest_growth": 0}, "above −100%"),
+        ({"retail_growth": 0, "wholesale_growth": 0, "rest_growth": 0, "end": 2024}, "must end after"),
+    ],
+)
+def test_projection_refuses_impossible_input(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        aidc_mix_projection(**kwargs)
+
+
+# ------------------------------------------------------------------ the question bank
+def test_chapter_six_bank_meets_the_brief():
+    bank = bank_for(6)
+    graded = bank.graded_questions
+    assert len(graded) >= 5 and len(bank.uses("self_check")) >= 4
+    numeric = [q for q in graded if q.type == "numeric"]
+    assert len(numeric) >= 2
+    assert {q.type for q in graded} >= {"numeric", "choice", "rubric"}
+    q1 = bank.get("ch06-q1-prospectus-cagr")
+    assert q1.answer == pytest.approx(100 * ((77_800 / 52_733) ** 0.5 - 1))
+    assert round(bank.get("ch06-q2-one-year-jump").answer, 2) == 7.35
+    # graded answers must not be shown in the page: no self-check is also graded
+    assert not [q for q in bank.questions if q.graded and q.self_check]
+
+
+def test_chapter_six_charts_render_every_chinese_glyph():
+    import warnings
+
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pngs = [
+            figure_png(c6.retail_mix("国际零售 / 国际批发 (口径变更)")),
+            figure_png(cagr_chart(cainiao_cagr(2020, 2024, "old", "span"), {})),  # 旧口径 in the title
+            figure_png(mix_chart(aidc_mix_projection(20, 5, 5), {})),
+        ]
+    assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
+    assert all(p[:4] == b"\x89PNG" and len(p) > 10_000 for p in pngs)

@@ -1,0 +1,426 @@
+"""Grading: the release, the sandboxed grader on a corpus of hostile submissions, resume after
+an interruption, the gradebook and the rubric merge, and otter parity.
+
+The corpus is in ``tests/grading/fixtures/submissions/ch03`` (made by ``make_submissions.py``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from casebook.grading import batch, gradebook, release, sandbox, submission
+from casebook.grading.questions import all_banks, bank_for
+from casebook.page.selfcheck import question_html
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+import make_submissions as corpus  # noqa: E402
+
+#: Every test here grades in the bubblewrap sandbox, runs otter or a notebook: slow (make unit skips them).
+pytestmark = pytest.mark.sandbox
+
+CLI = [sys.executable, "-m", "casebook.grading.cli"]
+FAST = sandbox.Limits(timeout=6)
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return bank_for(3)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def graded_corpus(bank, tmp_path_factory):
+    """Grade the whole corpus once, from a copy, and keep the file checksums from before."""
+    folder = tmp_path_factory.mktemp("class") / "ch03"
+    shutil.copytree(corpus.CORPUS, folder)
+    before = _digest(folder)
+    out = folder.parent / "graded"
+    report = batch.grade_folder(folder, bank, out, limits=FAST, progress=False)
+    return {"report": report, "folder": folder, "before": before, "out": out}
+
+
+def _q(result: dict, var: str) -> dict:
+    return next(i for i in result["questions"] if i["question"] == var)
+
+
+# ------------------------------------------------------------------ the corpus
+def test_corpus_matches_its_generator(tmp_path):
+    corpus.write(tmp_path)
+    assert _digest(tmp_path) == _digest(corpus.CORPUS), (
+        "tests/grading/fixtures/submissions is stale: run python tests/grading/fixtures/make_submissions.py"
+    )
+
+
+def test_every_submission_ends_with_its_status(graded_corpus):
+    results = graded_corpus["report"].results
+    assert set(results) == set(corpus.EXPECTED)
+    got = {s: r["status"] for s, r in results.items()}
+    assert got == corpus.EXPECTED
+
+
+@pytest.mark.parametrize(
+    ("student", "points"),
+    [
+        ("correct", 11),
+        ("partly_correct", 7),
+        ("all_wrong", 0),
+        ("blank", 0),
+        ("invalid_json", 0),
+        ("deleted_cells", 9),
+        ("reordered_cells", 11),
+        ("wrong_types", 0),
+        ("raising_cell", 11),
+        ("infinite_loop", 4),
+        ("memory_bomb", 11),
+        ("million_line_print", 11),
+        ("output_flood", 6),
+        ("exits_python", 6),
+        ("redefines_checks", 0),
+        ("reads_answer_key", 0),
+        ("deletes_files", 11),
+    ],
+)
+def test_scores_are_honest(graded_corpus, student, points):
+    """Answers reached before a failure count; cheating and damage earn nothing."""
+    assert graded_corpus["report"].results[student]["auto_total"] == points
+
+
+def test_messages_say_what_went_wrong(graded_corpus):
+    r = graded_corpus["report"].results
+    assert "q2" in r["deleted_cells"]["message"] and "deleted" in r["deleted_cells"]["message"]
+    assert "order" in r["reordered_cells"]["message"]
+    assert "FileNotFoundError" in r["raising_cell"]["message"]
+    assert "time limit" in r["infinite_loop"]["message"] and "cell" in r["infinite_loop"]["message"]
+    assert "memory" in r["memory_bomb"]["message"]
+    assert "not valid notebook JSON" in r["invalid_json"]["message"]
+    assert "Expected a number" in _q(r["wrong_types"], "q1")["feedback"]
+    assert "one of the letters" in _q(r["wrong_types"], "q2")["feedback"]
+    assert "dictionary" in _q(r["wrong_types"], "q4")["feedback"]
+    assert r["million_line_print"]["message"] == "printed output was long and was cut"
+    assert r["infinite_loop"]["seconds"] < FAST.timeout + 3
+
+
+def test_answer_key_and_other_files_are_out_of_reach(graded_corpus):
+    answer = _q(graded_corpus["report"].results["reads_answer_key"], "q6")["answer"]
+    assert answer.startswith("found: ")
+    found = eval(answer.removeprefix("found: "))  # a list literal the notebook wrote
+    assert not [f for f in found if f.endswith(".ipynb") or "exercises" in f or "answer key" in f], found
+    assert "network" not in found
+    assert all(f.startswith("/tmp/work/data/") for f in found), found  # only the public data
+
+
+def test_deleting_files_changes_nothing(graded_corpus):
+    destroyed = _q(graded_corpus["report"].results["deletes_files"], "q6")["answer"]
+    assert destroyed == "destroyed: []"
+    assert _digest(graded_corpus["folder"]) == graded_corpus["before"]
+    assert (corpus.CORPUS / "correct.ipynb").exists()
+    results = graded_corpus["out"] / "results"
+    assert len(list(results.glob("*.json"))) == len(corpus.EXPECTED)
+
+
+def test_forged_reports_do_not_change_scores(graded_corpus):
+    r = graded_corpus["report"].results["redefines_checks"]
+    assert r["auto_total"] == 0 and _q(r, "q1")["points"] == 0
+    assert r["status"] == "graded"
+
+
+def test_gradebook_has_one_row_per_student(graded_corpus, bank):
+    rows = list(csv.DictReader(open(graded_corpus["out"] / "gradebook.csv", encoding="utf-8")))
+    assert [r["student"] for r in rows] == sorted(corpus.EXPECTED)
+    assert list(rows[0]) == gradebook.gradebook_columns(bank)
+    correct = next(r for r in rows if r["student"] == "correct")
+    assert correct["auto_total"] == "11" and correct["q6"] == "" and correct["total"] == ""
+    assert "manual grading" in correct["message"]
+    sheet = list(csv.DictReader(open(graded_corpus["out"] / "manual_scores.csv", encoding="utf-8")))
+    assert len(sheet) == len(corpus.EXPECTED)  # one rubric question each
+    assert next(s for s in sheet if s["student"] == "correct")["answer"].startswith("Alibaba's AIDC")
+
+
+# ------------------------------------------------------------------ resume and interruption
+def _small_class(tmp_path: Path, names: list[str]) -> Path:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for n in names:
+        shutil.copy(corpus.CORPUS / f"{n}.ipynb", folder / f"{n}.ipynb")
+    return folder
+
+
+def test_rerun_grades_only_what_is_missing_or_changed(tmp_path, bank):
+    folder = _small_class(tmp_path, ["correct", "all_wrong", "blank"])
+    out = tmp_path / "out"
+    first = batch.grade_folder(folder, bank, out, progress=False)
+    assert (first.graded, first.skipped) == (3, 0)
+    (out / "results" / "blank.json").unlink()
+    shutil.copy(corpus.CORPUS / "partly_correct.ipynb", folder / "all_wrong.ipynb")  # resubmitted
+    second = batch.grade_folder(folder, bank, out, progress=False)
+    assert (second.graded, second.skipped) == (2, 1)
+    assert second.results["all_wrong"]["auto_total"] == 7
+
+
+def _wait_for(path: Path, count: int, timeout: float = 60) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if len(list(path.glob("*.json"))) >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {count} results in {path}")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_interrupted_batch_keeps_finished_results_and_resumes(tmp_path, sig):
+    folder = _small_class(tmp_path, ["correct", "partly_correct", "infinite_loop", "all_wrong"])
+    (folder / "zz_loop.ipynb").write_bytes((corpus.CORPUS / "infinite_loop.ipynb").read_bytes())
+    out = tmp_path / "out"
+    cmd = CLI + ["grade", str(folder), "--out", str(out), "--timeout", "20", "--jobs", "1", "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for(out / "results", 1)  # 'all_wrong' and 'correct' finish fast; the loop runs 20 s
+    time.sleep(0.5)
+    proc.send_signal(sig)
+    stdout, stderr = proc.communicate(timeout=30)
+    done = sorted(p.stem for p in (out / "results").glob("*.json"))
+    assert done and len(done) < 5
+    for p in (out / "results").glob("*.json"):
+        json.loads(p.read_text())  # every saved result is whole
+    assert not list((out / "results").glob(".*.tmp"))
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130, stderr
+        assert "run the same command again" in stderr
+        rows = list(csv.DictReader(open(out / "gradebook.csv", encoding="utf-8")))
+        assert sorted(r["student"] for r in rows) == done
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    again = subprocess.run(
+        cmd[:-5] + ["--timeout", "2", "--quiet"], capture_output=True, text=True, timeout=120
+    )
+    assert again.returncode == 0, again.stderr
+    assert f"{5 - len(done)} graded now, {len(done)} already graded" in again.stdout
+    rows = list(csv.DictReader(open(out / "gradebook.csv", encoding="utf-8")))
+    assert len(rows) == 5
+
+
+# ------------------------------------------------------------------ rubric merge
+def test_manual_scores_merge_into_the_gradebook(tmp_path, bank):
+    folder = _small_class(tmp_path, ["correct", "partly_correct"])
+    out = tmp_path / "out"
+    batch.grade_folder(folder, bank, out, progress=False)
+    sheet = out / "manual_scores.csv"
+    rows = list(csv.DictReader(open(sheet, encoding="utf-8")))
+    for r in rows:
+        r["points"] = "5" if r["student"] == "correct" else "2.5"
+    _write_csv(sheet, rows)
+    merged = out / "final.csv"
+    assert gradebook.merge_manual(out / "gradebook.csv", sheet, bank, merged) == 2
+    book = {r["student"]: r for r in csv.DictReader(open(merged, encoding="utf-8"))}
+    assert (book["correct"]["q6"], book["correct"]["manual_total"], book["correct"]["total"]) == (
+        "5",
+        "5",
+        "16",
+    )
+    assert book["partly_correct"]["total"] == "9.5"
+    assert "manual grading" not in book["correct"]["message"]
+
+
+def test_bad_manual_rows_are_all_reported_and_nothing_is_written(tmp_path, bank):
+    folder = _small_class(tmp_path, ["correct"])
+    out = tmp_path / "out"
+    batch.grade_folder(folder, bank, out, progress=False)
+    sheet = tmp_path / "manual.csv"
+    _write_csv(
+        sheet,
+        [
+            {"student": "correct", "question": "q6", "points": "seven"},
+            {"student": "mallory", "question": "q6", "points": "3"},
+            {"student": "correct", "question": "q1", "points": "2"},
+            {"student": "correct", "question": "q6", "points": "9"},
+        ],
+    )
+    target = tmp_path / "merged.csv"
+    with pytest.raises(gradebook.MergeError) as err:
+        gradebook.merge_manual(out / "gradebook.csv", sheet, bank, target)
+    text = str(err.value)
+    for expected in (
+        "row 2: points 'seven' is not a number",
+        "row 3: student 'mallory'",
+        "row 4: 'q1' is not a rubric question",
+        "row 5: points 9 is outside 0 to 6",
+    ):
+        assert expected in text
+    assert not target.exists()
+
+
+def _write_csv(path: Path, rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+# ------------------------------------------------------------------ the release holds no answers
+def _secrets(bank) -> list[str]:
+    """Strings that would give an answer away: values, feedback, model answers, hidden tests."""
+    out = []
+    for q in bank.graded_questions:
+        if q.type == "numeric":
+            out += [f"{q.answer:.{d}f}" for d in (1, 2, 3, 4)]
+        out += [v for v in q.feedback.values() if len(v) > 12]
+        if q.model_answer:
+            out += [q.model_answer[:60], " ".join(q.model_answer.split())[:60]]
+        if q.explanation:
+            out.append(q.explanation[:40])
+        out.append(json.dumps(q.spec())[:80])
+    return out
+
+
+@pytest.mark.parametrize("bank", all_banks(), ids=lambda b: f"ch{b.chapter:02d}")
+def test_student_release_and_selfchecks_hold_no_answers(tmp_path, bank):
+    paths = release.write_release(bank, tmp_path)
+    student_files = [p for p in paths["student"].rglob("*") if p.is_file() and p.parent.name != "data"]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in student_files)
+    secrets = _secrets(bank)
+    leaks = [s for s in secrets if s in text]
+    assert not leaks
+    for spec in release.public_specs(bank).values():
+        assert not {"answer", "feedback", "model_answer", "criteria_answer"} & set(spec)
+    for q in bank.graded_questions:  # in-page form of a graded question: no answer, no feedback
+        if q.type != "rubric" and q.type != "match":
+            page = question_html(q, "x")
+            payload = json.loads(__import__("base64").b64decode(page.split('data-q="')[1].split('"')[0]))
+            assert payload["answer"] is None and payload["feedback"] == {} and payload["explanation"] == ""
+    # the instructor side does carry them, so the test above is not vacuous
+    solutions = paths["solutions"].read_text(encoding="utf-8")
+    assert any(s in solutions for s in secrets)
+
+
+def test_release_notebook_runs_and_checks_form_only(tmp_path, bank):
+    """A student's flow: open the release, run it blank, answer, run again."""
+    paths = release.write_release(bank, tmp_path)
+    nb = nbformat.read(paths["notebook"], as_version=4)
+    NotebookClient(
+        nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(paths["student"])}}
+    ).execute()
+    blank = _printed(nb)
+    assert "✗ q1: No answer yet." in blank
+    assert "0 of 6 answers are in the right form." in blank
+    filled = corpus.filled(corpus.WRONG)
+    NotebookClient(
+        filled, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(paths["student"])}}
+    ).execute()
+    out = _printed(filled)
+    assert "✓ q1: answer recorded in the right form" in out  # wrong but well-formed: no verdict
+    assert "6 of 6 answers are in the right form." in out
+    assert "Correct" not in out and "wrong" not in out.lower()
+
+
+def _printed(nb) -> str:
+    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+
+
+# ------------------------------------------------------------------ otter parity
+def test_otter_autograder_gives_the_same_scores(tmp_path, bank):
+    zip_path = release.build_otter(bank, tmp_path / "rel")
+    otter = Path(sys.executable).with_name("otter")
+    ours = batch.grade_folder(
+        _small_class(tmp_path, ["correct", "partly_correct"]), bank, tmp_path / "ours", progress=False
+    ).results
+    for student in ("correct", "partly_correct"):
+        outdir = tmp_path / f"otter-{student}"
+        outdir.mkdir()
+        subprocess.run(
+            [
+                str(otter),
+                "run",
+                "-a",
+                str(zip_path),
+                "-o",
+                str(outdir),
+                str(corpus.CORPUS / f"{student}.ipynb"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        tests = json.loads((outdir / "results.json").read_text())["tests"]
+        theirs = sum(t.get("score", 0) for t in tests if "score" in t)
+        assert theirs == ours[student]["auto_total"]
+    student_nb = (zip_path.parent.parent / "student" / "ch03-otter-master.ipynb").read_text()
+    assert "# SOLUTION" not in student_nb and "casebook_scoring').score" not in student_nb
+
+
+# ------------------------------------------------------------------ the command line
+@pytest.mark.parametrize("command", [[], ["release"], ["check"], ["grade"], ["merge"], ["otter"]])
+def test_every_command_has_help(command):
+    done = subprocess.run(CLI + command + ["--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "usage: casebook" in done.stdout
+
+
+def test_check_prints_the_students_feedback():
+    done = subprocess.run(
+        CLI + ["check", str(corpus.CORPUS / "partly_correct.ipynb")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Automatic score: 7 of 17 + rubric (pending)" in done.stdout
+    assert "q6" in done.stdout and "manual" in done.stdout
+
+
+def test_grade_refuses_a_missing_folder_clearly(tmp_path):
+    done = subprocess.run(CLI + ["grade", str(tmp_path / "nowhere")], capture_output=True, text=True)
+    assert done.returncode == 1 and "is not a folder" in done.stderr
+
+
+def test_grader_refuses_to_run_without_a_sandbox(monkeypatch, tmp_path):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(submission.GradingError, match="bubblewrap"):
+        sandbox.sandbox_command(tmp_path, sandbox.Limits())
+
+
+def test_release_cli_writes_every_bank(tmp_path):
+    done = subprocess.run(CLI + ["release", "--out", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    for bank in all_banks():
+        assert (tmp_path / f"ch{bank.chapter:02d}" / f"ch{bank.chapter:02d}-exercises.ipynb").exists()
+
+
+def test_grade_uses_sandbox_env(tmp_path):
+    """The sandbox sees none of the grader's environment (e.g. tokens in CI variables)."""
+    os.environ["CASEBOOK_SECRET_TOKEN"] = "hunter2"
+    try:
+        nb = corpus.filled(corpus.RIGHT)
+        nb.cells.append(nbformat.v4.new_code_cell("import os\nq6 = repr(sorted(os.environ))"))
+        folder = tmp_path / "class"
+        folder.mkdir()
+        nbformat.write(nb, folder / "env.ipynb")
+        r = batch.grade_folder(folder, bank_for(3), tmp_path / "out", progress=False).results["env"]
+    finally:
+        del os.environ["CASEBOOK_SECRET_TOKEN"]
+    assert "CASEBOOK_SECRET_TOKEN" not in _q(r, "q6")["answer"]
+    assert "HOME" in _q(r, "q6")["answer"]
+
+
+def test_a_checkout_under_tmp_stays_visible_in_the_sandbox(tmp_path):
+    # bubblewrap applies mounts in order: the private /tmp must come before the read-only
+    # binds, or a clone under /tmp (its .venv and package) vanishes and every run crashes
+    cmd = sandbox.sandbox_command(tmp_path, sandbox.Limits())
+    tmpfs = cmd.index("--tmpfs")
+    binds = [i for i, arg in enumerate(cmd) if arg == "--ro-bind"]
+    assert cmd[tmpfs + 1] == "/tmp"
+    assert binds and all(i > tmpfs for i in binds)
+    bound = {cmd[i + 1] for i in binds}
+    assert sys.prefix in bound and str(Path(submission.__file__).resolve().parents[1]) in bound

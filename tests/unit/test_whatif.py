@@ -1,0 +1,264 @@
+"""The what-if API: validation, frames, scenarios, the three renderings."""
+
+from __future__ import annotations
+
+import base64
+
+import ipywidgets as widgets
+import pytest
+
+from casebook.chapters.ch03_overview import aidc_share_path, share_chart, share_summary
+from casebook.page.whatif import MAX_FRAMES, WIDGET_MIME, Choice, Param, WhatIf, WhatIfInputError, grid
+
+
+def make(**kw) -> WhatIf:
+    params = kw.pop(
+        "params",
+        [
+            Param(name="aidc_growth", label="AIDC growth", min=0, max=40, step=20, default=20, unit="%/yr"),
+            Param(
+                name="rest_growth",
+                label="Rest of group growth",
+                min=0,
+                max=10,
+                step=5,
+                default=5,
+                unit="%/yr",
+            ),
+            Param(name="target_share", label="Target share", min=15, max=25, step=10, default=25, unit="%"),
+        ],
+    )
+    return WhatIf("test", params, aidc_share_path, share_chart, share_summary, **kw)
+
+
+def _leaves(widget):
+    if isinstance(widget, widgets.Stack):
+        for child in widget.children:
+            yield from _leaves(child)
+    else:
+        yield widget
+
+
+def test_param_grid_and_validation():
+    p = Param(name="g", label="Growth", min=0, max=1, step=0.1, default=0.3)
+    assert p.values[:4] == [0.0, 0.1, 0.2, 0.3] and len(p.values) == 11
+    with pytest.raises(ValueError, match="not on the slider's steps"):
+        Param(name="g", label="Growth", min=0, max=1, step=0.25, default=0.3)
+    with pytest.raises(ValueError, match="outside"):
+        Param(name="g", label="Growth", min=0, max=1, step=0.5, default=2)
+    with pytest.raises(ValueError, match="min"):
+        Param(name="g", label="Growth", min=1, max=0, step=0.5, default=0.5)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("abc", "'abc' is not a number"),
+        ("", "please type a number"),
+        (500, "must be between 0 %/yr and 40 %/yr; you entered 500"),
+        ("-3", "must be between"),
+        (float("nan"), "not a finite number"),
+        (True, "expected a number"),
+        ([1], "expected a number, got list"),
+    ],
+)
+def test_bad_input_gets_a_sentence_not_a_traceback(raw, message):
+    w = make()
+    with pytest.raises(WhatIfInputError, match=message):
+        w.compute(aidc_growth=raw)
+
+
+def test_good_input_in_any_form_computes():
+    w = make()
+    for raw in (25, "25", " 25 % ", "25.0"):
+        assert w.compute(aidc_growth=raw).crossing_year == w.compute(aidc_growth=25.0).crossing_year
+    with pytest.raises(WhatIfInputError, match="unknown parameter"):
+        w.compute(speed=3)
+
+
+def test_choice_parameters_accept_value_or_label():
+    c = Choice(name="basis", label="Basis", options={"old": "Old basis", "new": "New basis"}, default="old")
+    assert c.parse("New basis") == "new" and c.parse("OLD") == "old"
+    with pytest.raises(WhatIfInputError, match="not one of the options"):
+        c.parse("restated")
+    with pytest.raises(ValueError):
+        Choice(name="basis", label="Basis", options={"old": "Old"}, default="new")
+
+
+def test_the_stack_holds_one_frame_per_grid_point_and_links_every_level():
+    w = make()
+    box = w.widget()
+    sliders, stack = box.children[:3], box.children[3]
+    assert all(isinstance(s, widgets.SelectionSlider) for s in sliders)
+    frames = list(_leaves(stack))
+    assert len(frames) == len(grid(w.params)) == 3 * 3 * 2
+    # each frame: a readout and an Output holding a PNG recorded without a kernel
+    readouts = {f.children[0].value for f in frames}
+    assert len(readouts) > 1
+    for f in frames:
+        outputs = f.children[1].outputs
+        assert len(outputs) == 1 and base64.b64decode(outputs[0]["data"]["image/png"])[:4] == b"\x89PNG"
+    # defaults select the base frame
+    assert stack.selected_index == w.params[0].values.index(20)
+    base = stack.children[stack.selected_index].children[stack.children[0].selected_index]
+    assert isinstance(base, widgets.Stack)
+
+
+def test_jslinks_connect_sliders_to_stacks():
+    w = make()
+    box = w.widget()
+    from ipywidgets.widgets.widget import _instances
+    from ipywidgets.widgets.widget_link import Link
+
+    links = [m for m in _instances.values() if isinstance(m, Link)]
+    slider_ids = {s.model_id for s in box.children[:3]}
+    linked = {link.source[0].model_id for link in links if link.source[1] == "index"}
+    assert slider_ids <= linked
+    # outer stack + 3 inner + 3*3 innermost stacks, one link each
+    mine = [link for link in links if link.source[0].model_id in slider_ids]
+    assert len(mine) == 1 + 3 + 9
+
+
+def test_live_row_recomputes_and_reports_bad_input():
+    w = make()
+    row = w.widget().children[-1]
+    assert "casebook-live-only" in row._dom_classes
+    boxes, message = row._casebook_boxes, row._casebook_message
+    boxes["aidc_growth"].value = "12.5"  # off the slider grid: the kernel recomputes
+    assert "Target reached" in message.value and "casebook-error" not in message.value
+    assert row.children[-1].outputs, "no recomputed chart"
+    boxes["aidc_growth"].value = "lots"
+    assert "casebook-error" in message.value and "not a number" in message.value
+    boxes["aidc_growth"].value = "99"
+    assert "must be between" in message.value
+
+
+def test_mimebundle_offers_widget_png_and_plain_text():
+    bundle = make().mimebundle()
+    assert WIDGET_MIME in bundle
+    assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
+    assert "interactive(" not in bundle["text/plain"] and "What-if" in bundle["text/plain"]
+
+
+def test_scenarios_table_low_base_high():
+    table = make(
+        params=[
+            Param(
+                name="aidc_growth",
+                label="AIDC growth",
+                min=0,
+                max=40,
+                step=5,
+                default=20,
+                unit="%/yr",
+                low=10,
+                high=30,
+            ),
+            Param(
+                name="rest_growth",
+                label="Rest",
+                min=0,
+                max=10,
+                step=2.5,
+                default=5,
+                unit="%/yr",
+                low=7.5,
+                high=2.5,
+            ),
+            Param(name="target_share", label="Target", min=15, max=25, step=5, default=20, unit="%"),
+        ]
+    ).scenarios()
+    assert list(table["Scenario"]) == ["Low", "Base", "High"]
+    assert list(table["AIDC growth"]) == ["10 %/yr", "20 %/yr", "30 %/yr"]
+    assert table.loc[1, "Target reached"].startswith("FY2030")
+    assert table.loc[0, "Target reached"].startswith("not by")
+
+
+def test_too_many_frames_is_refused():
+    with pytest.raises(ValueError, match="too many"):
+        make(
+            params=[
+                Param(name="aidc_growth", label="A", min=0, max=40, step=1, default=20),
+                Param(name="rest_growth", label="R", min=0, max=10, step=1, default=5),
+            ]
+        )
+    assert MAX_FRAMES >= 100
+
+
+def _frame_images(box) -> list[bytes]:
+    """The PNG of every frame in a what-if widget, in grid order."""
+    stack = box.children[len(box.children) - 2]
+    pngs = []
+    for frame in _leaves(stack):
+        out = frame.children[1]
+        pngs.append(base64.b64decode(out.outputs[0]["data"]["image/png"]))
+    return pngs
+
+
+def test_every_frame_has_the_same_size_so_the_chart_does_not_jump():
+    import io
+
+    from PIL import Image as PILImage
+
+    w = make()
+    sizes = {PILImage.open(io.BytesIO(png)).size for png in _frame_images(w.widget())}
+    assert len(sizes) == 1, sizes
+    margins = w.frame_margins()
+    assert 0 < margins["left"] < margins["right"] < 1 and 0 < margins["bottom"] < margins["top"] < 1
+
+
+def test_frames_with_an_equal_key_are_drawn_once_and_shared(monkeypatch):
+    monkeypatch.setenv("CASEBOOK_FRAME_WORKERS", "1")  # count the renders in this process
+    calls = []
+
+    def render(result, values):
+        calls.append(dict(values))
+        return share_chart(result, values)
+
+    # every target share gives the same key: one frame per (aidc, rest) pair
+    w = WhatIf(
+        "t",
+        make().params,
+        aidc_share_path,
+        render,
+        share_summary,
+        frame_key=lambda v, _result: (v["aidc_growth"], v["rest_growth"]),
+    )
+    box = w.widget()
+    leaves = list(_leaves(box.children[len(box.children) - 2]))
+    assert len(leaves) == len(grid(w.params)) == 18
+    assert len({id(f) for f in leaves}) == 9  # 3 x 3 distinct frames, each shown for both targets
+    assert len(calls) == 9 + 3  # the frames, plus the three layouts that fix the margins
+
+
+def test_worker_processes_render_the_same_frames_as_one_process(monkeypatch):
+    monkeypatch.setenv("CASEBOOK_FRAME_WORKERS", "1")
+    alone = _frame_images(make().widget())
+    monkeypatch.setenv("CASEBOOK_FRAME_WORKERS", "2")
+    pooled = _frame_images(make().widget())
+    assert len(alone) == len(pooled) == 18
+    assert alone == pooled
+
+
+def test_a_failing_frame_in_a_worker_fails_loudly(monkeypatch):
+    monkeypatch.setenv("CASEBOOK_FRAME_WORKERS", "2")
+
+    def render(result, values):
+        if values["aidc_growth"] == 20 and values["rest_growth"] == 0:  # not a layout frame
+            raise RuntimeError("chart broke at 20/0")
+        return share_chart(result, values)
+
+    w = WhatIf("t", make().params, aidc_share_path, render, share_summary)
+    with pytest.raises(RuntimeError, match="chart broke at 20/0"):
+        w.widget()
+
+
+@pytest.mark.parametrize(("raw", "n"), [(None, 1), ("2", 2), ("0", 1), ("many", 1)])
+def test_frame_workers_default_to_one(monkeypatch, raw, n):
+    from casebook.page.whatif import frame_workers
+
+    if raw is None:
+        monkeypatch.delenv("CASEBOOK_FRAME_WORKERS", raising=False)
+    else:
+        monkeypatch.setenv("CASEBOOK_FRAME_WORKERS", raw)
+    assert frame_workers() == n
