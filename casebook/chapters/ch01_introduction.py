@@ -2,7 +2,7 @@
 landed cost of one order under a de-minimis rule.
 
 Everything the chapter shows is computed here from ``data/`` tables added by the chapter
-(``cbec_customs``, ``goods_trade``, ``market_sizes``, ``rival_revenue``, ``business_models``,
+(``cbec_customs``, ``goods_trade``, ``market_sizes``, ``rival_revenue``, ``platform_models``,
 ``de_minimis_rules``) plus Alibaba's segment table. The functions are pure: they read tables
 and return numbers or small frames. Charts sit at the end, and the what-if model (a pure
 function of its sliders) just before them.
@@ -273,7 +273,7 @@ def business_model_matrix() -> pd.DataFrame:
     """Platforms as rows, the four dimensions as columns; each cell ends with a mark saying
     what supports it: [F] filing, [C] company statement, [P] press or web report, [R] the
     book's own reading."""
-    t = data.load("business_models")
+    t = data.load("platform_models")
     t = t.assign(cell=t["text"] + " " + t["basis"].map(BASIS_MARKS))
     wide = t.pivot(index="platform", columns="dimension", values="cell")
     wide = wide.loc[list(PLATFORMS), list(DIMENSIONS)]
@@ -284,7 +284,7 @@ def business_model_matrix() -> pd.DataFrame:
 
 def model_sources() -> list[str]:
     """Every source id the business-model matrix uses, in table order."""
-    return list(dict.fromkeys(data.load("business_models")["source"]))
+    return list(dict.fromkeys(data.load("platform_models")["source"]))
 
 
 # --------------------------------------------------------------------------- calendars

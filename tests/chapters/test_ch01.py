@@ -28,7 +28,7 @@ def test_the_chapter_tables_validate():
         "goods_trade",
         "market_sizes",
         "rival_revenue",
-        "business_models",
+        "platform_models",
         "de_minimis_rules",
     ):
         assert t in names
