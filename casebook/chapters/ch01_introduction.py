@@ -531,6 +531,11 @@ def money(x: float, currency: str) -> str:
     return f"{_SYMBOL.get(currency, '')}{x:,.2f}"
 
 
+def _tex_safe(text: str) -> str:
+    """Escape dollar signs, which matplotlib would read as maths (two of them in one title)."""
+    return text.replace("$", r"\$")
+
+
 def landed_cost_summary(r: LandedCost, values: dict) -> dict[str, str]:
     """The what-if readout: which channel is cheaper, by how much, and each total."""
     if r.cheaper == "tie":
@@ -562,13 +567,14 @@ def landed_cost_chart(r: LandedCost, values: dict) -> Figure:
                 if v >= 3:
                     ax.text(left + v / 2, i, part, ha="center", va="center", fontsize=7, color="white")
             left += v
-        ax.text(left + 0.8, i, money(left, r.currency), va="center", fontsize=9, fontweight="bold")
+        ax.text(left + 0.8, i, _tex_safe(money(left, r.currency)), va="center", fontsize=9, fontweight="bold")
     ax.set_yticks([0, 1], [c for c, _ in channels])
     ax.invert_yaxis()
     ax.set_xlim(0, 80)
     ax.set_xlabel(f"Cost per order on top of the goods ({r.currency}; illustrative freight and fees)")
     cap = "none" if r.threshold == 0 else money(r.threshold, r.currency)
-    ax.set_title(f"Order {money(r.order_value, r.currency)}, duty-free threshold {cap}", fontsize=10)
+    title = f"Order {money(r.order_value, r.currency)}, duty-free threshold {cap}"
+    ax.set_title(_tex_safe(title), fontsize=10)
     return fig
 
 

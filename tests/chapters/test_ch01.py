@@ -239,6 +239,8 @@ def test_the_what_if_grid_is_small_and_every_point_renders():
         assert max(r.direct_total, r.warehouse_total) - kw["order_value"] < 80
     fig = c1.landed_cost_chart(c1.landed_cost(50, "eu_150", 30, 8, 5), {})
     assert fig.axes[0].get_title().startswith("Order €50.00")
+    us = c1.landed_cost_chart(c1.landed_cost(50, "us_800", 30, 8, 5), {})
+    assert us.axes[0].get_title() == r"Order \$50.00, duty-free threshold \$800.00"
 
 
 def test_rule_thresholds_come_from_the_rules_table():
