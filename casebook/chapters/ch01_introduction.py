@@ -401,9 +401,9 @@ def claim_checks() -> dict[str, float]:
 #: The three rules the what-if offers, each a row of ``de_minimis_rules.csv``. The value is
 #: the label the reader sees.
 RULES: dict[str, str] = {
-    "us_800": "US: $800 de minimis (to 1 May 2025)",
+    "us_800": "US: USD 800 de minimis (to 1 May 2025)",
     "us_china_end": "US, goods from China (from 2 May 2025)",
-    "eu_150": "EU: €150 duty relief (to 30 Jun 2026)",
+    "eu_150": "EU: EUR 150 duty relief (to 30 Jun 2026)",
 }
 
 #: Is an order worth exactly the threshold duty-free? US: "up to $800" (yes). EU: "under €150" (no).
@@ -433,10 +433,10 @@ def rule_charge(rule_id: str) -> float:
 def rule_table() -> pd.DataFrame:
     """The low-value import rules, formatted for the page: what, threshold, charge, dates, status."""
     t = data.load("de_minimis_rules")
-    sym = t["currency"].map(_SYMBOL)
+    sym = t["currency"]
 
-    def amount(x: float | None, s: str) -> str:
-        return "" if x is None or pd.isna(x) else f"{s}{x:,.2f}".replace(".00", "")
+    def amount(x: float | None, code: str) -> str:
+        return "" if x is None or pd.isna(x) else f"{code} {x:,.2f}".replace(".00", "")
 
     return pd.DataFrame(
         {
@@ -526,9 +526,9 @@ def landed_cost(
     )
 
 
-def money(x: float, currency: str) -> str:
-    """'$12.00' or '€12.00'."""
-    return f"{_SYMBOL.get(currency, '')}{x:,.2f}"
+def money(x: float, currency: str, symbol: bool = False) -> str:
+    """'USD 12.00' in text (a dollar sign in Markdown starts maths), '$12.00' on a chart."""
+    return f"{_SYMBOL.get(currency, '')}{x:,.2f}" if symbol else f"{currency} {x:,.2f}"
 
 
 def _tex_safe(text: str) -> str:
@@ -567,13 +567,20 @@ def landed_cost_chart(r: LandedCost, values: dict) -> Figure:
                 if v >= 3:
                     ax.text(left + v / 2, i, part, ha="center", va="center", fontsize=7, color="white")
             left += v
-        ax.text(left + 0.8, i, _tex_safe(money(left, r.currency)), va="center", fontsize=9, fontweight="bold")
+        ax.text(
+            left + 0.8,
+            i,
+            _tex_safe(money(left, r.currency, symbol=True)),
+            va="center",
+            fontsize=9,
+            fontweight="bold",
+        )
     ax.set_yticks([0, 1], [c for c, _ in channels])
     ax.invert_yaxis()
     ax.set_xlim(0, 80)
     ax.set_xlabel(f"Cost per order on top of the goods ({r.currency}; illustrative freight and fees)")
-    cap = "none" if r.threshold == 0 else money(r.threshold, r.currency)
-    title = f"Order {money(r.order_value, r.currency)}, duty-free threshold {cap}"
+    cap = "none" if r.threshold == 0 else money(r.threshold, r.currency, symbol=True)
+    title = f"Order {money(r.order_value, r.currency, symbol=True)}, duty-free threshold {cap}"
     ax.set_title(_tex_safe(title), fontsize=10)
     return fig
 
