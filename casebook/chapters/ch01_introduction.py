@@ -141,6 +141,7 @@ def annual_series() -> pd.DataFrame:
                 "share_reported_pct": r.share_reported_pct,
                 "later_trn_yuan": float(later[y]) if y in later.index else np.nan,
                 "released": r.released,
+                "status": r.status,
                 "confidence": r.confidence,
                 "source": r.source,
             }
@@ -162,6 +163,7 @@ def annual_series() -> pd.DataFrame:
                 "share_reported_pct": np.nan,
                 "later_trn_yuan": np.nan,
                 "released": r["released"],
+                "status": r["status"],
                 "confidence": r["confidence"],
                 "source": r["source"],
             }
@@ -200,7 +202,8 @@ def vintages() -> pd.DataFrame:
     """Periods that customs (or later sources) gave more than one figure for."""
     t = _cbec()
     many = t.groupby("period")["vintage"].transform("count") > 1
-    return t[many][["period", "vintage", "released", "value_trn_yuan", "growth_pct", "confidence", "source"]]
+    cols = ["period", "vintage", "status", "released", "value_trn_yuan", "growth_pct", "confidence", "source"]
+    return t[many][cols].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- three sizes
