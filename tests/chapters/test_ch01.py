@@ -288,3 +288,34 @@ def test_the_claims_exhibit_shows_a_check_for_every_number_and_none_for_the_argu
     t = claims.claims_table(sorted(SECTION_1_CLAIMS - {"cbec_trade_value_2024"}))
     checks = dict(zip(t["The paper says"], t["Check"], strict=True))
     assert sum(v == "—" for v in checks.values()) == 1  # only the unsourced argument
+
+
+# ----------------------------------------------------------------------------- the built page
+
+
+@pytest.mark.built
+def test_the_landed_cost_what_if_flips_offline_when_the_rule_changes(html_dir, offline_page):
+    page = offline_page.open(html_dir / "book/ch01-introduction.html")
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    box = page.locator(".casebook-whatif").first
+    box.scroll_into_view_if_needed()
+
+    def shown() -> tuple[str, str]:
+        imgs = [i for i in box.locator("img").all() if i.is_visible()]
+        texts = [r.inner_text() for r in box.locator(".casebook-readout").all() if r.is_visible()]
+        assert len(imgs) == 1 and len(texts) == 1
+        return imgs[0].get_attribute("src"), texts[0]
+
+    src0, text0 = shown()
+    assert "Cheaper: direct parcel, by USD 13.00" in text0
+    box.locator("button", has_text="goods from China").first.click()
+    page.wait_for_timeout(300)
+    src1, text1 = shown()
+    assert "Cheaper: local warehouse, by USD 2.00" in text1
+    assert src1 != src0
+    box.locator(".noUi-handle").nth(2).focus()  # parcel freight 8 -> 4
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(300)
+    _, text2 = shown()
+    assert "Cheaper: direct parcel, by USD 2.00" in text2  # cheap parcels win without a threshold
+    assert offline_page.problems() == []
