@@ -287,7 +287,6 @@ def test_chapter_six_bank_meets_the_brief():
 def test_chapter_six_charts_render_every_chinese_glyph():
     import warnings
 
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         pngs = [
