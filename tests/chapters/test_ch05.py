@@ -1,0 +1,372 @@
+"""Chapter 5 (the evolution path): the glued figures and claim checks recomputed straight from the
+CSV files, the periodisation model's edge cases, and clear errors for bad input. No build needed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from casebook import data
+from casebook.chapters import ch05_evolution as c5
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def csv(name: str) -> pd.DataFrame:
+    return pd.read_csv(DATA / f"{name}.csv")
+
+
+def intl_total(year: int) -> int:
+    """International revenue as the paper chains it, read from the CSVs without the module."""
+    if year >= 2022:
+        seg = csv("segment_revenue")
+        return int(seg.query("line_id == 'aidc_total' and fiscal_year == @year")["value_rmb_m"].item())
+    if year >= 2019:
+        hist = csv("segment_history")
+        return int(
+            hist.query("series == 'intl_total' and basis == 'old' and fiscal_year == @year")[
+                "value_rmb_m"
+            ].item()
+        )
+    early = csv("intl_revenue_early")
+    return int(early.query("series == 'intl_total' and fiscal_year == @year")["value_rmb_m"].item())
+
+
+def rate(start: float, end: float, n: int) -> float:
+    return 100 * ((end / start) ** (1 / n) - 1)
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def test_all_tables_validate_with_the_chapter_tables():
+    names = data.validate_all()
+    assert {
+        "events",
+        "intl_revenue_early",
+        "phase_profile",
+        "evolution_claims",
+        "popmart_overseas_share",
+    } <= set(names)
+
+
+def test_every_event_date_matches_its_precision():
+    pattern = {"day": r"^\d{4}-\d{2}-\d{2}$", "month": r"^\d{4}-\d{2}$", "year": r"^\d{4}$"}
+    for row in csv("events").itertuples(index=False):
+        assert re.match(pattern[row.precision], str(row.date)), (row.event_id, row.date)
+
+
+def test_the_issue_events_are_all_dated():
+    ids = set(csv("events")["event_id"])
+    wanted = {
+        "hk_listing", "hk_delisting", "aliexpress", "cainiao", "nyse_ipo", "cloud_overseas", "lazada_control",
+        "lazada_83", "lazada_2018", "ewtp_proposed", "ewtp_malaysia", "daraz", "trendyol", "six_groups",
+        "cloud_spinoff_off", "cainiao_files", "cainiao_withdrawn",
+    }  # fmt: skip
+    assert wanted <= ids
+
+
+def test_international_totals_are_retail_plus_wholesale():
+    early = csv("intl_revenue_early").pivot(index="fiscal_year", columns="series", values="value_rmb_m")
+    rows = early.dropna(subset=["intl_total"])
+    assert (rows["intl_retail"] + rows["intl_wholesale"] == rows["intl_total"]).all()
+
+
+def test_phase_profile_cites_only_known_events_and_covers_every_cell():
+    ids = set(csv("events")["event_id"])
+    profile = csv("phase_profile")
+    for evidence in profile["evidence"]:
+        assert {e.strip() for e in evidence.split(";")} <= ids
+    assert len(profile) == 16
+    table = c5.phase_profile()
+    assert table.shape == (4, 4) and (table != "").all().all()
+
+
+def test_a_profile_citing_an_unknown_event_is_refused(tmp_path, monkeypatch):
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    path = copy / "phase_profile.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("founding;hk_listing", "founding;no_such_event", 1)
+    )
+    monkeypatch.setenv("CASEBOOK_DATA", str(copy))
+    data.clear_cache()
+    try:
+        with pytest.raises(KeyError, match="no_such_event"):
+            c5.phase_profile()
+    finally:
+        monkeypatch.delenv("CASEBOOK_DATA")
+        data.clear_cache()
+
+
+# ----------------------------------------------------------------------------- phases
+
+
+@pytest.mark.parametrize(
+    ("year", "phase"),
+    [(1999, 1), (2006, 1), (2007, 2), (2015, 2), (2016, 3), (2023, 3), (2024, 4), (2030, 4)],
+)
+def test_phase_of_follows_the_paper_boundaries(year, phase):
+    assert c5.phase_of(year) == phase
+
+
+@pytest.mark.parametrize("bad", [(2007, 2007, 2024), (2016, 2010, 2024), (2007, 2016)])
+def test_boundaries_must_be_three_increasing_years(bad):
+    with pytest.raises(ValueError, match="strictly increasing"):
+        c5.phase_of(2010, bad)
+
+
+def test_event_counts_recompute_from_the_csv():
+    ev = csv("events")
+    year = ev["date"].astype(str).str[:4].astype(int)
+    phase = 1 + (year >= 2007).astype(int) + (year >= 2016).astype(int) + (year >= 2024).astype(int)
+    counts = c5.event_counts()
+    assert counts["events"] == len(ev)
+    assert counts["in_paper"] == (ev["in_paper"] == "yes").sum()
+    assert counts["high_confidence"] == (ev["confidence"] == "high").sum()
+    assert counts["phase3"] == (phase == 3).sum()
+    assert counts["phase3_acquisitions"] == ((phase == 3) & (ev["entry_mode"] == "acquisition")).sum() == 6
+    assert ((phase < 3) & (ev["entry_mode"] == "acquisition")).sum() == 0  # "against none before"
+
+
+def test_entry_mode_table_counts_every_event_once():
+    modes = c5.entry_modes_by_phase()
+    assert modes.loc["All dated events"].sum() == len(csv("events"))
+    assert list(modes.columns) == [1, 2, 3, 4]
+
+
+# ----------------------------------------------------------------------------- revenue
+
+
+def test_chained_series_matches_the_csvs_and_switches_in_fy2022():
+    r = c5.intl_revenue().set_index("fiscal_year")
+    for y in range(2014, 2025):
+        assert r.loc[y, "chained_rmb_m"] == intl_total(y)
+    assert r.loc[2021, "basis"].startswith("international") and r.loc[2022, "basis"].startswith("AIDC")
+
+
+def test_shares_of_group_revenue():
+    r = c5.intl_revenue().set_index("fiscal_year")
+    early = csv("intl_revenue_early").set_index(["series", "fiscal_year"])["value_rmb_m"]
+    seg = csv("segment_revenue").set_index(["line_id", "fiscal_year"])["value_rmb_m"]
+    assert r.loc[2014, "share_pct"] == pytest.approx(100 * 4851 / early["group_revenue", 2014])
+    assert r.loc[2024, "share_pct"] == pytest.approx(
+        100 * seg["aidc_total", 2024] / seg["consolidated", 2024]
+    )
+    assert round(r.loc[2024, "share_pct"], 1) == 10.9  # the paper's own figure for FY2024
+    assert pd.isna(r.loc[2021, "share_pct"])  # FY2021 group revenue was not found
+
+
+def test_seams():
+    early = csv("intl_revenue_early").set_index(["series", "fiscal_year"])["value_rmb_m"]
+    s = c5.seams()
+    assert s["retail_fy2017"] == pytest.approx(
+        100 * (early["intl_retail", 2017] / early["intl_retail", 2016] - 1)
+    )
+    assert s["total_fy2017"] == pytest.approx(100 * (13337 / 7629 - 1))
+    old22 = (
+        csv("segment_history").query("series == 'intl_total' and fiscal_year == 2022")["value_rmb_m"].item()
+    )
+    assert s["aidc_over_old_fy2022"] == pytest.approx(100 * (intl_total(2022) / old22 - 1))
+
+
+def test_fiscal_year_months():
+    assert c5.MONTHS_IN_PREVIOUS_CALENDAR_YEAR == 9
+
+
+# ----------------------------------------------------------------------------- the what-if model
+
+
+def test_paper_boundaries_show_acceleration():
+    p = c5.periodise(2016, 2024)
+    assert p.valid
+    assert p.phase(2).cagr_pct == pytest.approx(rate(intl_total(2014), intl_total(2016), 2))
+    assert p.phase(3).cagr_pct == pytest.approx(rate(intl_total(2016), intl_total(2024), 8))
+    total = intl_total(2024) - intl_total(2014)
+    assert p.phase(3).share_of_growth_pct == pytest.approx(
+        100 * (intl_total(2024) - intl_total(2016)) / total
+    )
+    assert not p.phase(1).measured and not p.phase(4).measured
+    assert "data end" in p.phase(4).note
+    assert any("FY2017" in w for w in p.phase(3).warnings) and any("FY2022" in w for w in p.phase(3).warnings)
+    assert "accelerates" in c5.periodisation_summary(p)["Story"]
+
+
+def test_moving_expansion_to_2018_reverses_the_story():
+    p = c5.periodise(2018, 2024)
+    assert p.phase(2).cagr_pct == pytest.approx(rate(intl_total(2014), intl_total(2018), 4))
+    assert p.phase(3).cagr_pct == pytest.approx(rate(intl_total(2018), intl_total(2024), 6))
+    assert p.phase(2).cagr_pct > p.phase(3).cagr_pct
+    assert "slows down" in c5.periodisation_summary(p)["Story"]
+    assert any("FY2017" in w for w in p.phase(2).warnings)
+
+
+def test_measured_phases_share_all_growth():
+    for b3 in range(2015, 2022):
+        for b4 in range(b3 + 1, 2025):
+            p = c5.periodise(b3, b4)
+            shares = [g.share_of_growth_pct for g in p.phases if g.measured]
+            assert sum(shares) == pytest.approx(100), (b3, b4)
+
+
+def test_invalid_boundaries_give_a_message_and_share_one_frame():
+    p = c5.periodise(2020, 2018)
+    assert not p.valid and "after the one before" in p.message
+    assert c5.periodisation_summary(p)["Phases"] == "no periodisation"
+    other = c5.periodise(2021, 2021)
+    assert c5.periodisation_frame_key(
+        {"expansion_start": 2020, "latest_start": 2018}, p
+    ) == c5.periodisation_frame_key({"expansion_start": 2021, "latest_start": 2021}, other)
+
+
+def test_whatif_grid_stays_within_the_frame_budget():
+    (a0, a1), (b0, b1) = c5.EXPANSION_RANGE, c5.LATEST_RANGE
+    grid = [(a, b) for a in range(a0, a1 + 1) for b in range(b0, b1 + 1)]
+    assert len(grid) <= 60
+    frames = {
+        c5.periodisation_frame_key({"expansion_start": a, "latest_start": b}, c5.periodise(a, b))
+        for a, b in grid
+    }
+    valid = [(a, b) for a, b in grid if a < b]
+    assert len(frames) == len(valid) + 1  # the invalid orders share one frame
+    assert (2016, 2024) in grid and (2018, 2024) in grid  # the two cuts the prose quotes
+
+
+@pytest.mark.parametrize(("start", "end", "n"), [(100, 200, 0), (0, 200, 2), (100, -1, 2)])
+def test_cagr_refuses_bad_input(start, end, n):
+    with pytest.raises(ValueError):
+        c5.cagr_pct(start, end, n)
+
+
+def test_intl_value_reads_both_tables_and_names_what_exists():
+    assert c5.intl_value("intl_total", 2016) == intl_total(2016)
+    assert c5.intl_value("intl_total", 2023) == 69204
+    with pytest.raises(KeyError, match="FY2014-FY2020"):
+        c5.intl_value("group_revenue", 2021)
+
+
+def test_charts_draw():
+    for fig in (
+        c5.timeline_chart(),
+        c5.revenue_chart(),
+        c5.periodisation_chart(c5.periodise(2016, 2024)),
+        c5.periodisation_chart(c5.periodise(2020, 2018)),
+    ):
+        assert fig.axes
+        plt.close(fig)
+
+
+# ----------------------------------------------------------------------------- claims
+
+
+def test_dated_claims_recompute_from_the_events():
+    claims = csv("evolution_claims").set_index("claim_id")
+    ev = csv("events").set_index("event_id")
+    year = {e: int(str(d)[:4]) for e, d in ev["date"].items()}
+    for claim, event in {
+        "s5_intl_site_1999": "founding",
+        "s5_aliexpress_2010": "aliexpress",
+        "s5_acquisition_2016": "lazada_control",
+        "s5_ai_2024": "accio",
+    }.items():
+        assert claims.loc[claim, "checked_value"] == year[event]
+        assert claims.loc[claim, "paper_value"] == year[event]
+
+
+def test_the_2007_claim_has_no_matching_event():
+    claims = csv("evolution_claims").set_index("claim_id")
+    ev = csv("events")
+    in_2007 = ev[ev["date"].astype(str).str.startswith("2007")]
+    assert list(in_2007["kind"]) == ["listing"]  # the one dated 2007 event is a listing
+    assert claims.loc["s5_transaction_2007", "verdict"] == "unsourced"
+    assert pd.isna(claims.loc["s5_transaction_2007", "checked_value"])
+
+
+def test_verdict_counts_and_claims_table():
+    counts = c5.verdict_counts()
+    assert sum(counts.values()) == len(csv("evolution_claims"))
+    table = c5.claims_table()
+    assert list(table.columns) == ["§", "The paper says", "Paper's year", "Verdict", "Check"]
+    with pytest.raises(KeyError, match="no claim"):
+        c5.claims_table(["no_such_claim"])
+    assert "none" not in c5.claim_sources()
+
+
+# ----------------------------------------------------------------------------- question bank
+
+
+def test_numeric_answers_recompute_from_the_csvs():
+    from casebook.grading.questions import bank_for
+
+    bank = {q.id: q for q in bank_for(5).questions}
+    early = csv("intl_revenue_early").set_index(["series", "fiscal_year"])["value_rmb_m"]
+    hist = csv("segment_history").query("basis == 'old'").set_index(["series", "fiscal_year"])["value_rmb_m"]
+    assert bank["ch05-q1-old-basis-cagr"].answer == pytest.approx(
+        rate(early["intl_total", 2016], hist["intl_total", 2023], 7)
+    )
+    assert bank["ch05-q2-wholesale-phase3"].answer == pytest.approx(
+        rate(early["intl_wholesale", 2016], hist["intl_wholesale", 2021], 5)
+    )
+    assert bank["ch05-sc-share-fy2014"].answer == pytest.approx(100 * 4851 / 52504)
+    graded = [q for q in bank.values() if q.graded]
+    assert len(graded) >= 6 and len(bank) - len(graded) >= 4
+
+
+def test_popmart_shares_recompute():
+    s = c5.popmart_shares()
+    t = csv("popmart_overseas_share").set_index("period")
+    assert s["2024"] == pytest.approx(
+        round(100 * t.loc["2024", "outside_mainland_rmb_bn"] / t.loc["2024", "revenue_rmb_bn"], 1)
+    )
+    assert s["2021"] < s["2023"] < s["2024"]
+
+
+# ----------------------------------------------------------------------------- the built page (browser)
+
+PAGE = "book/ch05-evolution.html"
+
+
+def _visible(box) -> tuple[str, str]:
+    imgs = [i for i in box.locator("img").all() if i.is_visible()]
+    readouts = [r for r in box.locator(".casebook-readout").all() if r.is_visible()]
+    assert len(imgs) == 1 and len(readouts) == 1
+    return imgs[0].get_attribute("src"), readouts[0].inner_text()
+
+
+@pytest.mark.built
+def test_boundary_explorer_moves_offline(html_dir, offline_page):
+    page = offline_page.open(html_dir / PAGE)
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    box = page.locator(".casebook-whatif").first
+    box.scroll_into_view_if_needed()
+    src0, text0 = _visible(box)
+    paper = c5.periodise(2016, 2024)
+    assert (
+        "accelerates" in text0 and f"{paper.phase(3).cagr_pct:.1f}% a year" in text0
+    )  # opens on the paper's cut
+    handles = box.locator(".noUi-handle")
+    assert handles.count() == 2
+    handles.nth(0).focus()
+    page.keyboard.press("ArrowRight")  # expansion starts 2016 -> 2017
+    page.keyboard.press("ArrowRight")  # -> 2018
+    page.wait_for_timeout(300)
+    src1, text1 = _visible(box)
+    late = c5.periodise(2018, 2024)
+    assert src1 != src0 and "slows down" in text1 and f"{late.phase(3).cagr_pct:.1f}% a year" in text1
+    handles.nth(1).focus()
+    page.keyboard.press("ArrowLeft")  # latest phase 2024 -> 2023
+    page.keyboard.press("ArrowLeft")  # -> 2022: now measurable
+    page.wait_for_timeout(300)
+    src2, text2 = _visible(box)
+    assert src2 not in (src0, src1) and f"{c5.periodise(2018, 2022).phase(4).cagr_pct:.1f}% a year" in text2
+    assert offline_page.problems() == []
+
+
+@pytest.mark.built
+def test_page_stays_within_its_size_budget(html_dir):
+    assert (html_dir / PAGE).stat().st_size < 1_000_000
