@@ -3,7 +3,7 @@ landed cost of one order under a de-minimis rule.
 
 Everything the chapter shows is computed here from ``data/`` tables added by the chapter
 (``cbec_customs``, ``goods_trade``, ``market_sizes``, ``rival_revenue``, ``platform_models``,
-``de_minimis_rules``) plus Alibaba's segment table. The functions are pure: they read tables
+``low_value_parcels``) plus Alibaba's segment table and Chapter 7's dated ``rules``. The functions are pure: they read tables
 and return numbers or small frames. Charts sit at the end, and the what-if model (a pure
 function of its sliders) just before them.
 
@@ -171,10 +171,22 @@ def annual_series() -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("year").reset_index(drop=True)
 
 
+def half_unit(x: float) -> float:
+    """Half a unit of the last decimal a published figure shows (2.1 -> 0.05, 2.38 -> 0.005):
+    the rounding any true value behind it may hide."""
+    text = f"{x:.6f}".rstrip("0").rstrip(".")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return 0.5 * 10**-decimals
+
+
 def growth_check() -> pd.DataFrame:
-    """For each year whose published growth rate has a published prior year, set the rate
-    beside the growth implied by the two published levels, and the prior level the rate
-    implies beside the one published. A gap means customs revised the prior year."""
+    """For each year whose published growth rate has a published prior year, test whether the
+    rate fits the two published levels *within rounding*.
+
+    Each level may hide up to half a unit of its last decimal, and the rate (one decimal) up to
+    0.05 points. ``growth_min_pct``/``growth_max_pct`` bound the growth the two levels allow;
+    the rate fits when its own rounding interval overlaps those bounds. ``prior_implied`` (with
+    its bounds) is the prior level the rate implies: level / (1 + g)."""
     s = annual_series().set_index("year")
     rows = []
     for y in s.index:
@@ -183,7 +195,9 @@ def growth_check() -> pd.DataFrame:
         if prev not in s.index or pd.isna(g) or s.loc[prev, "series"] != "full":
             continue
         level, prior = s.loc[y, "value_trn_yuan"], s.loc[prev, "value_trn_yuan"]
-        implied = implied_previous(level, g)
+        hl, hp, hg = half_unit(level), half_unit(prior), 0.05
+        lo = growth_between(prior + hp, level - hl)
+        hi = growth_between(prior - hp, level + hl)
         rows.append(
             {
                 "year": int(y),
@@ -191,8 +205,13 @@ def growth_check() -> pd.DataFrame:
                 "published_growth_pct": float(g),
                 "prior_published": prior,
                 "growth_from_levels_pct": growth_between(prior, level),
-                "prior_implied": implied,
-                "prior_gap_trn": implied - prior,
+                "growth_min_pct": lo,
+                "growth_max_pct": hi,
+                "fits_within_rounding": bool(g + hg >= lo and g - hg <= hi),
+                "prior_implied": implied_previous(level, g),
+                "prior_implied_min": implied_previous(level - hl, g + hg),
+                "prior_implied_max": implied_previous(level + hl, g - hg),
+                "prior_gap_trn": implied_previous(level, g) - prior,
             }
         )
     return pd.DataFrame(rows)
@@ -355,20 +374,11 @@ def claim_paper_value(claim_id: str) -> float:
     return float(v)
 
 
-def macro(indicator: str, year: int) -> float:
-    """A customs figure from ``macro_cross_border.csv`` (calendar year), the shared table
-    other chapters quote; this chapter's own series is ``cbec_customs.csv``."""
-    t = data.load("macro_cross_border")
-    sel = t[(t["indicator"] == indicator) & (t["calendar_year"] == year)]
-    if sel.empty:
-        raise KeyError(f"no {indicator!r} for {year} in macro_cross_border.csv")
-    return float(sel["value"].iloc[0])
-
-
 @check("cbec_share_2024")
 def cbec_share_2024() -> float:
-    """Cross-border e-commerce as a percentage of China's goods trade, 2024."""
-    return 100 * macro("cbec_trade_value", 2024) / macro("total_goods_trade", 2024)
+    """Cross-border e-commerce as a percentage of China's goods trade, 2024, on the preliminary
+    figure (cbec_customs.csv, panexwd_2025_cbec) over total trade (goods_trade.csv, Xinhua)."""
+    return share_of_trade(2024)
 
 
 @check("cbec_value_2024_vintage")
@@ -379,7 +389,8 @@ def cbec_value_2024_later() -> float:
 
 @check("cbec_growth_2024")
 def cbec_growth_2024_from_levels() -> float:
-    """2024 growth computed from the two published levels (percent), not customs' own rate."""
+    """2024 growth computed from the two published levels (percent); it fits customs' own
+    rate within the rounding of the levels (see :func:`growth_check`)."""
     return growth_between(cbec_value(2023), cbec_value(2024))
 
 
@@ -401,57 +412,113 @@ def claim_checks() -> dict[str, float]:
 
 # --------------------------------------------------------------------------- what-if: landed cost
 
-#: The three rules the what-if offers, each a row of ``de_minimis_rules.csv``. The value is
-#: the label the reader sees.
+#: The rules the what-if offers. Each key names the row(s) of Chapter 7's dated rules table
+#: (``data/rules.csv``) its figures come from; the value is the label the reader sees.
 RULES: dict[str, str] = {
-    "us_800": "US: USD 800 de minimis (to 1 May 2025)",
-    "us_china_end": "US, goods from China (from 2 May 2025)",
-    "eu_150": "EU: EUR 150 duty relief (to 30 Jun 2026)",
+    "us_800": "US: USD 800 de minimis (goods from China, to 1 May 2025)",
+    "us_china_end": "US, goods from China, formal entry (from 2 May 2025)",
+    "us_china_postal": "US, goods from China, by post: 54% of value (from 14 May 2025)",
+    "eu_150": "EU: duty relief under EUR 150 (to 30 Jun 2026)",
+    "eu_3": "EU: EUR 3 per item under EUR 150 (from 1 Jul 2026)",
+}
+
+#: rule -> (rules.csv row holding its figure, what the figure is for the model)
+RULE_ROWS: dict[str, tuple[str, str]] = {
+    "us_800": ("us_dm_china_end", "threshold"),
+    "us_china_end": ("us_dm_china_end", "no_threshold"),
+    "us_china_postal": ("us_postal_54", "ad_valorem"),
+    "eu_150": ("eu_vat_ioss", "threshold"),
+    "eu_3": ("eu_3eur_duty_applies", "per_item"),
 }
 
 #: Is an order worth exactly the threshold duty-free? US: "up to $800" (yes). EU: "under €150" (no).
-THRESHOLD_INCLUSIVE: dict[str, bool] = {"us_800": True, "us_china_end": True, "eu_150": False}
+THRESHOLD_INCLUSIVE: dict[str, bool] = {r: r.startswith("us") for r in RULES}
 
-#: Illustrative: bulk sea freight to a local warehouse, per unit (same currency as the order).
+#: The EU's €3 duty applies to parcels under €150; at or above it, the ordinary duty.
+EU_SMALL_PARCEL_LIMIT_ROW = "eu_vat_ioss"
+
+#: Illustrative default: bulk sea freight to a local warehouse, per unit (order currency).
 BULK_FREIGHT_PER_UNIT = 1.0
+
+#: The rows of data/rules.csv the chapter shows (low-value imports, US and EU).
+LOW_VALUE_RULES = [
+    "eu_vat_ioss",
+    "us_dm_china_paused",
+    "us_dm_china_end",
+    "us_postal_54",
+    "eu_handling_fee_proposal",
+    "eu_handling_fee_warehouse",
+    "us_dm_all_end",
+    "eu_3eur_duty_adopted",
+    "eu_3eur_duty_applies",
+]
+
+
+def _rules() -> pd.DataFrame:
+    return data.load("rules").set_index("rule_id")
+
+
+def rule_figure(rule_id: str) -> float:
+    """The headline figure of one row of ``data/rules.csv`` (Chapter 7's dated rules)."""
+    t = _rules()
+    if rule_id not in t.index or pd.isna(t.loc[rule_id, "figure"]):
+        raise KeyError(f"rule {rule_id!r} has no figure in data/rules.csv")
+    return float(t.loc[rule_id, "figure"])
+
+
+def rule_date(rule_id: str) -> str:
+    """The date (YYYY-MM-DD) of one row of ``data/rules.csv``."""
+    t = _rules()
+    if rule_id not in t.index:
+        raise KeyError(f"no rule {rule_id!r} in data/rules.csv")
+    return str(t.loc[rule_id, "date"])
 
 
 def rule_threshold(rule: str) -> tuple[float, str]:
-    """The duty-free threshold of a rule and its currency, from ``de_minimis_rules.csv``."""
-    t = data.load("de_minimis_rules").set_index("rule_id")
-    if rule not in RULES or rule not in t.index:
+    """The duty-free threshold of a what-if rule and its currency (0 = no threshold)."""
+    if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; choose one of {', '.join(RULES)}")
-    threshold = t.loc[rule, "threshold"]
-    return (0.0 if pd.isna(threshold) else float(threshold)), str(t.loc[rule, "currency"])
+    row, kind = RULE_ROWS[rule]
+    currency = "USD" if rule.startswith("us") else "EUR"
+    return (rule_figure(row) if kind == "threshold" else 0.0), currency
 
 
 def rule_charge(rule_id: str) -> float:
-    """The flat duty or fee per item or parcel of a rule (``de_minimis_rules.csv``)."""
-    t = data.load("de_minimis_rules").set_index("rule_id")
-    if rule_id not in t.index or pd.isna(t.loc[rule_id, "per_item_charge"]):
-        raise KeyError(f"rule {rule_id!r} has no per-item charge")
-    return float(t.loc[rule_id, "per_item_charge"])
+    """The flat duty or fee per item or parcel of a row of ``data/rules.csv``."""
+    t = _rules()
+    if rule_id not in t.index or t.loc[rule_id, "figure_unit"] not in ("eur_per_item", "eur_per_parcel"):
+        raise KeyError(f"rule {rule_id!r} has no per-item or per-parcel charge in data/rules.csv")
+    return rule_figure(rule_id)
 
 
 def rule_table() -> pd.DataFrame:
-    """The low-value import rules, formatted for the page: what, threshold, charge, dates, status."""
-    t = data.load("de_minimis_rules")
-    sym = t["currency"]
-
-    def amount(x: float | None, code: str) -> str:
-        return "" if x is None or pd.isna(x) else f"{code} {x:,.2f}".replace(".00", "")
-
+    """The low-value import rules from ``data/rules.csv``, formatted for the page."""
+    t = _rules().loc[LOW_VALUE_RULES].reset_index().sort_values("date", kind="stable")
+    units = {
+        "usd_threshold": "USD {:,.0f} threshold",
+        "eur_threshold": "EUR {:,.0f} threshold",
+        "eur_per_item": "EUR {:,.2f} per item",
+        "eur_per_parcel": "EUR {:,.2f} per parcel",
+        "pct_of_value": "{:,.0f}% of value",
+    }
+    figure = [
+        "" if pd.isna(x) else units.get(u, "{:g}").format(x).replace(".00 ", " ")
+        for x, u in zip(t["figure"], t["figure_unit"], strict=True)
+    ]
     return pd.DataFrame(
         {
-            "Where": t["jurisdiction"].map({"United States": "US", "European Union": "EU"}),
-            "Rule": t["rule"],
-            "Threshold": [amount(x, s) for x, s in zip(t["threshold"], sym, strict=True)],
-            "Charge": [amount(x, s) for x, s in zip(t["per_item_charge"], sym, strict=True)],
-            "From": t["applies_from"].fillna(""),
-            "To": t["applies_to"].fillna(""),
-            "Status": t["status"].str.replace("_", " "),
+            "Date": t["date"],
+            "Where": t["jurisdiction"],
+            "What happened": t["event"],
+            "Figure": figure,
+            "Who it hits": t["hits"],
         }
-    )
+    ).reset_index(drop=True)
+
+
+def rule_sources() -> list[str]:
+    """The source ids of the rows :func:`rule_table` shows."""
+    return list(dict.fromkeys(_rules().loc[LOW_VALUE_RULES, "source"]))
 
 
 _SYMBOL = {"USD": "$", "EUR": "€"}
@@ -490,16 +557,23 @@ class LandedCost:
 
 
 def landed_cost(
-    order_value: float, rule: str, duty_rate: float, parcel_freight: float, handling_fee: float
+    order_value: float,
+    rule: str,
+    duty_rate: float,
+    parcel_freight: float,
+    handling_fee: float,
+    bulk_freight: float = BULK_FREIGHT_PER_UNIT,
 ) -> LandedCost:
-    """Landed cost of one order shipped two ways under a low-value import rule.
+    """Landed cost of one order (one item) shipped two ways under a low-value import rule.
 
-    * **Direct parcel** from China: the order value, per-parcel freight, and duty at
-      ``duty_rate`` % of the value unless the value is within the rule's duty-free threshold.
+    * **Direct parcel** from China: the order value, per-parcel freight, and the duty the rule
+      sets: none within a duty-free threshold (``us_800``, ``eu_150``), ``duty_rate`` % of the
+      value without one (``us_china_end``), 54% of the value for US postal items from China
+      (``us_china_postal``, the ad valorem option; its USD 100-per-item alternative is dearer
+      for any order under about USD 185), or €3 per item under €150 (``eu_3``).
     * **Local warehouse**: goods shipped in bulk ahead of the order (a commercial import, so
-      no de-minimis relief applies and duty is paid on the value), bulk freight per unit
-      (:data:`BULK_FREIGHT_PER_UNIT`) and a handling fee per order for storage, picking and
-      local delivery.
+      no low-value relief applies and duty is paid on the value at ``duty_rate``), bulk freight
+      per unit and a handling fee per order for storage, picking and local delivery.
 
     Simplifications, all favouring the direct parcel: duty on the warehouse route is charged on
     the full order value (a real importer declares a lower purchase price); VAT, which the EU
@@ -510,22 +584,32 @@ def landed_cost(
         ("duty rate", duty_rate),
         ("parcel freight", parcel_freight),
         ("handling fee", handling_fee),
+        ("bulk freight", bulk_freight),
     ):
         if not np.isfinite(v) or v < 0:
             raise ValueError(f"{name} must be a non-negative number, got {v}")
     if duty_rate > 100:
         raise ValueError(f"duty rate is a percentage of the value (0-100), got {duty_rate}")
     threshold, currency = rule_threshold(rule)
-    within = order_value <= threshold if THRESHOLD_INCLUSIVE[rule] else order_value < threshold
+    row, kind = RULE_ROWS[rule]
     duty = order_value * duty_rate / 100
+    within = order_value <= threshold if THRESHOLD_INCLUSIVE[rule] else order_value < threshold
+    if kind == "threshold":
+        direct_duty = 0.0 if within else duty
+    elif kind == "ad_valorem":
+        direct_duty = order_value * rule_figure(row) / 100
+    elif kind == "per_item":
+        direct_duty = rule_figure(row) if order_value < rule_figure(EU_SMALL_PARCEL_LIMIT_ROW) else duty
+    else:
+        direct_duty = duty
     return LandedCost(
         rule=rule,
         currency=currency,
         order_value=order_value,
         threshold=threshold,
-        duty_free_direct=within,
-        direct={"freight": parcel_freight, "duty": 0.0 if within else duty},
-        warehouse={"freight": BULK_FREIGHT_PER_UNIT, "handling": handling_fee, "duty": duty},
+        duty_free_direct=direct_duty == 0,
+        direct={"freight": parcel_freight, "duty": direct_duty},
+        warehouse={"freight": bulk_freight, "handling": handling_fee, "duty": duty},
     )
 
 
