@@ -287,6 +287,7 @@ DIMENSIONS: dict[str, str] = {
     "pricing": "Who sets the price",
     "logistics": "How goods travel",
     "revenue": "How it earns",
+    "exposure": "Rule exposure (dated rules)",
 }
 BASIS_MARKS: dict[str, str] = {"filing": "[F]", "company": "[C]", "press": "[P]", "book": "[R]"}
 
@@ -474,6 +475,39 @@ def rule_date(rule_id: str) -> str:
     return str(t.loc[rule_id, "date"])
 
 
+def rule_day(rule_id: str) -> str:
+    """The date of a row of ``data/rules.csv`` written out for prose: '2 May 2025'."""
+    d = pd.Timestamp(rule_date(rule_id))
+    return f"{d.day} {d:%B %Y}"
+
+
+def low_value_parcels(measure_id: str) -> float:
+    """One count from ``low_value_parcels.csv`` (billions of parcels, or a percentage)."""
+    t = data.load("low_value_parcels").set_index("measure_id")
+    if measure_id not in t.index:
+        raise KeyError(f"no measure {measure_id!r} in low_value_parcels.csv; known: {', '.join(t.index)}")
+    return float(t.loc[measure_id, "value"])
+
+
+def exposure_chart() -> Figure:
+    """Low-value parcels that used the US and EU reliefs in 2024 (billions), with the share
+    of the EU's parcels sent from China."""
+    t = data.load("low_value_parcels").set_index("measure_id")
+    us, eu = t.loc["us_de_minimis_2024", "value"], t.loc["eu_low_value_2024", "value"]
+    china = t.loc["eu_low_value_china_share_2024", "value"]
+    fig, ax = plt.subplots(figsize=(7.0, 2.4))
+    ax.barh([0, 1], [us, eu], color=[style.COLOURS["aidc_total"], style.COLOURS["cloud"]], height=0.55)
+    ax.barh(1, eu * china / 100, color=style.COLOURS["highlight"], height=0.55, alpha=0.6)
+    ax.text(us + 0.05, 0, f"{us:.2f} bn shipments (origin not split)", va="center", fontsize=8)
+    ax.text(eu + 0.05, 1, f"{eu:.1f} bn parcels, {china:.0f}% from China (shaded)", va="center", fontsize=8)
+    ax.set_yticks([0, 1], ["US de minimis\nshipments", "EU parcels\nunder EUR 150"])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 8)
+    ax.set_xlabel("Billions in 2024")
+    ax.set_title("What rode on the low-value reliefs in 2024")
+    return fig
+
+
 def rule_threshold(rule: str) -> tuple[float, str]:
     """The duty-free threshold of a what-if rule and its currency (0 = no threshold)."""
     if rule not in RULES:
@@ -638,6 +672,35 @@ def landed_cost_summary(r: LandedCost, values: dict) -> dict[str, str]:
     }
 
 
+_SHORT_RULE = {
+    "us_800": "US, USD 800 de minimis",
+    "us_china_end": "US, China, formal entry",
+    "us_china_postal": "US, China, postal 54%",
+    "eu_150": "EU, relief under EUR 150",
+    "eu_3": "EU, EUR 3 per item",
+}
+
+#: The page's two what-ifs: 5 rules x 3 order values x 4 duty rates = 60 grid points, and
+#: 3 x 3 x 3 = 27 for the costs (87 on the page, under the 120 a page may hold).
+#: Fixed settings of each what-if (illustrative).
+RULE_FIXED = {"parcel_freight": 6.0, "handling_fee": 4.0, "bulk_freight": BULK_FREIGHT_PER_UNIT}
+COST_FIXED = {"order_value": 50.0, "rule": "us_china_end", "duty_rate": 20.0}
+
+
+def landed_cost_by_rule(order_value: float, rule: str, duty_rate: float) -> LandedCost:
+    """What-if 1: the rule, the order value and the duty rate move; the costs stay at
+    :data:`RULE_FIXED`."""
+    return landed_cost(order_value, rule, duty_rate, **RULE_FIXED)
+
+
+def landed_cost_by_costs(parcel_freight: float, bulk_freight: float, handling_fee: float) -> LandedCost:
+    """What-if 2: with no threshold (goods from China after 2 May 2025), which freight and fee
+    levels still let the direct parcel win? The rule and the order stay at :data:`COST_FIXED`."""
+    return landed_cost(
+        parcel_freight=parcel_freight, bulk_freight=bulk_freight, handling_fee=handling_fee, **COST_FIXED
+    )
+
+
 _PART_COLOURS = {"freight": "#1f77b4", "duty": "#d62728", "handling": "#9467bd"}
 
 
@@ -664,10 +727,9 @@ def landed_cost_chart(r: LandedCost, values: dict) -> Figure:
         )
     ax.set_yticks([0, 1], [c for c, _ in channels])
     ax.invert_yaxis()
-    ax.set_xlim(0, 80)
+    ax.set_xlim(0, 135)
     ax.set_xlabel(f"Cost per order on top of the goods ({r.currency}; illustrative freight and fees)")
-    cap = "none" if r.threshold == 0 else money(r.threshold, r.currency, symbol=True)
-    title = f"Order {money(r.order_value, r.currency, symbol=True)}, duty-free threshold {cap}"
+    title = f"Order {money(r.order_value, r.currency, symbol=True)}: {_SHORT_RULE[r.rule]}"
     ax.set_title(_tex_safe(title), fontsize=10)
     return fig
 
