@@ -353,12 +353,11 @@ def _unclash(entries: list[Entry]) -> list[Entry]:
     for group in groups.values():
         if len(group) < 2:
             continue
-        sources = ", ".join(repr(e.source) for e in group)
+        name = group[0].student
+        sources = ", ".join(ascii(e.source) if not e.source.isascii() else repr(e.source) for e in group)
+        note = f"{sources} are all for student {name!r}: each is graded on its own row; keep one"
         for e in group:
             e.student = e.source
-            note = (
-                f"{sources} are all for student {group[0].student!r}: each is graded on its own row; keep one"
-            )
             e.review = f"{e.review}; {note}" if e.review else note
     seen: dict[str, int] = {}
     for e in entries:  # a label can still repeat (a folder 'a.zip' beside...): number it
