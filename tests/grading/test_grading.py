@@ -133,6 +133,16 @@ def _outputs(out: Path) -> list[Path]:
     return [p for p in out.rglob("*") if p.is_file()]
 
 
+def test_no_cell_of_a_sheet_starts_like_a_formula(graded_corpus):
+    """A student's name or rubric answer that starts with = is shown as text, not run."""
+    for name in ("gradebook.csv", "manual_scores.csv"):
+        rows = list(csv.reader(open(graded_corpus["out"] / name, encoding="utf-8")))
+        assert not [c for row in rows for c in row if c[:1] in ("=", "+", "@")], name
+    sheet = list(csv.DictReader(open(graded_corpus["out"] / "manual_scores.csv", encoding="utf-8")))
+    assert next(r for r in sheet if r["student"] == "formula_answer")["answer"].startswith("'=HYPERLINK")
+    assert any(r["student"] == "'=cmd" for r in sheet)
+
+
 def test_no_secret_reaches_any_output(graded_corpus):
     """The canary in the grader's environment, /etc/shadow and the host command line appear in
     no file the grader writes (results, gradebook, manual scores)."""
@@ -251,7 +261,7 @@ def test_forged_reports_do_not_change_scores(graded_corpus):
 
 def test_gradebook_has_one_row_per_student(graded_corpus, bank):
     rows = list(csv.DictReader(open(graded_corpus["out"] / "gradebook.csv", encoding="utf-8")))
-    assert [r["student"] for r in rows] == sorted(ALL)
+    assert [r["student"] for r in rows] == [gradebook.safe_cell(s) for s in sorted(ALL)]
     assert list(rows[0]) == gradebook.gradebook_columns(bank)
     correct = next(r for r in rows if r["student"] == "correct")
     assert correct["auto_total"] == "11" and correct["q6"] == "" and correct["total"] == ""
