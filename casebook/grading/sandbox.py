@@ -19,8 +19,11 @@ What the sandbox gives student code, and why:
   Python installation and its packages, the casebook package, and the chapter's *public*
   files (checks, scoring rules, data) in ``/tmp/work``. No answer key, no other submission,
   no instructor folder, no network. ``/tmp`` is a private, size-capped tmpfs.
-  (The read-only paths of the Python installation are mounted where they are on the host, so
-  a notebook can see where Python is installed; no secret lives there.)
+  What is *not* hidden: the Python installation and the casebook package are mounted at the
+  paths they have on the host (a virtual environment and an editable install only work
+  there), so ``sys.executable``, ``/proc/1/cmdline`` (the runner's own command) and
+  ``/proc/self/mountinfo`` (the source of each read-only mount) show where they are
+  installed. Those are paths, not secrets; nothing else of the host is named.
 * **One memory limit and one process limit for the notebook and all its children.** Where
   the grader may create cgroups (cgroup v2 with the memory and pids controllers delegated,
   or cgroup v1 ``memory`` and ``pids`` hierarchies, as on this project's machines and in

@@ -21,7 +21,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from casebook.grading import batch, gradebook, release, sandbox, submission
+from casebook.grading import batch, grade, gradebook, release, sandbox, submission
 from casebook.grading.questions import all_banks, bank_for
 from casebook.page.selfcheck import question_html
 
@@ -32,7 +32,7 @@ import make_submissions as corpus  # noqa: E402
 pytestmark = pytest.mark.sandbox
 
 CLI = [sys.executable, "-m", "casebook.grading.cli"]
-FAST = sandbox.Limits(timeout=6)
+FAST = sandbox.Limits(timeout=15)  # generous: CI machines are shared and slow
 
 
 @pytest.fixture(scope="module")
@@ -594,3 +594,24 @@ def test_a_checkout_under_tmp_stays_visible_in_the_sandbox(tmp_path):
     assert binds and all(i > tmpfs for i in binds)
     bound = {cmd[i + 1] for i in binds}
     assert sys.prefix in bound and str(Path(submission.__file__).resolve().parents[1]) in bound
+
+
+@pytest.mark.parametrize("bank", all_banks(), ids=lambda b: f"ch{b.chapter:02d}")
+def test_every_chapter_runs_as_jupyter_does(tmp_path, bank):
+    """The Jupyter cases in each chapter's own notebook: a cell magic, display(), an exception
+    whose message is broken, and an integer no float can hold."""
+    nb = release.student_notebook(bank)
+    cells = [c for c in nb.cells if c.metadata.get("casebook", {}).get("role") == "answer"]
+    for n, (cell, q) in enumerate(zip(cells, bank.graded_questions, strict=True)):
+        head = "%%time\n" if n == 0 else ""
+        cell.source = f"{head}{q.var} = {release._answer_literal(q)}\ndisplay({q.var})\ncheck({q.var!r})"
+    nb.cells.insert(3, nbformat.v4.new_code_cell(corpus.BROKEN_EXCEPTION))
+    nb.cells.insert(3, nbformat.v4.new_code_cell("big = 10 ** 5000\ncheck_all()"))
+    path = tmp_path / "student.ipynb"
+    nbformat.write(nb, path)
+    support = tmp_path / "public"
+    release.write_support(bank, support)
+    result = grade.grade_one(path, "student", bank, support, FAST)
+    auto = sum(q.points for q in bank.graded_questions if not q.manual)
+    assert (result["status"], result["auto_total"]) == ("graded_with_errors", auto), result["message"]
+    assert "1 cell(s) raised" in result["message"]
