@@ -117,10 +117,17 @@ def sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+#: Raised whenever grading changes what a result holds, so that resuming a batch never keeps a
+#: result made by an older grader (2: the sealed sandbox, IPython execution, scrubbed outputs).
+GRADER_REVISION = 2
+
+
 def bank_fingerprint(bank: Bank) -> str:
     """Changes whenever the bank's graded questions or the grader change: forces a regrade."""
     specs = [q.spec() for q in bank.graded_questions]
-    return sha256(json.dumps([__version__, specs], sort_keys=True, default=str).encode())[:16]
+    return sha256(json.dumps([__version__, GRADER_REVISION, specs], sort_keys=True, default=str).encode())[
+        :16
+    ]
 
 
 def grade_one(
