@@ -32,7 +32,7 @@ import make_submissions as corpus  # noqa: E402
 pytestmark = pytest.mark.sandbox
 
 CLI = [sys.executable, "-m", "casebook.grading.cli"]
-FAST = sandbox.Limits(timeout=15)  # generous: CI machines are shared and slow
+FAST = sandbox.Limits(timeout=30)  # generous: CI machines are shared (a loaded one ran %timeit 16 s)
 
 
 @pytest.fixture(scope="module")
