@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 from record import write_section
 
-from casebook import release
+from casebook.grading import release
 from casebook.grading.questions import Question, bank_for
 
 PY = sys.executable

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import tempfile
@@ -10,18 +11,27 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from . import release
-from .files import atomic_write
+from .files import atomic_write, scrub
 from .grade import bank_fingerprint, grade_one, score_answers, sha256
 from .gradebook import gradebook_csv, write_manual_template
 from .questions import Bank
 from .sandbox import Limits, stop_all
-from .submission import GradingError, find_submissions
+from .submission import Entry, GradingError, NotebookFileError, find_submissions, read_entry
 
 
 def result_path(out: Path, student: str) -> Path:
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in student)
+    """``results/<student>.json``, one file per student, never shared: the name is the student's
+    name percent-encoded (``sam lee`` -> ``sam%20lee.json``, ``sam_lee`` -> ``sam_lee.json``), so
+    it can be read back with :func:`urllib.parse.unquote`; a very long name is cut and ends with
+    a hash of the whole name (the result file holds the name in full)."""
+    safe = quote(student, safe="-_")
+    if safe.startswith("."):
+        safe = "%2E" + safe[1:]
+    if len(safe) > 180:
+        safe = safe[:150] + "~" + hashlib.sha256(student.encode()).hexdigest()[:20]
     return out / "results" / f"{safe}.json"
 
 
@@ -57,20 +67,23 @@ def grade_folder(
     folder, out = Path(folder), Path(out)
     if not folder.is_dir():
         raise GradingError(f"{folder} is not a folder of submissions")
-    submissions = find_submissions(folder)
+    entries = find_submissions(folder)
     fingerprint = bank_fingerprint(bank)
     results: dict[str, dict[str, Any]] = {}
-    todo: list[tuple[str, Path]] = []
-    for student, path in submissions.items():
-        previous = load_result(result_path(out, student)) if resume else None
+    todo: list[Entry] = []
+    for entry in entries:
+        previous = load_result(result_path(out, entry.student)) if resume else None
         if (
             previous
+            and previous.get("student") == entry.student
+            and previous.get("file") == entry.source
             and previous.get("bank") == fingerprint
-            and previous.get("sha256") == sha256(path.read_bytes())
+            and previous.get("sha256")
+            and previous.get("sha256") == _checksum(folder, entry)
         ):
-            results[student] = previous
+            results[entry.student] = previous
         else:
-            todo.append((student, path))
+            todo.append(entry)
     skipped = len(results)
     interrupted = False
     with tempfile.TemporaryDirectory(prefix="casebook-grade-") as tmp:
@@ -84,7 +97,10 @@ def grade_folder(
         def submit_next() -> None:
             nxt = next(pending, None)
             if nxt is not None:
-                futures[pool.submit(grade_one, nxt[1], nxt[0], bank, support, limits)] = nxt[0]
+                fut = pool.submit(
+                    grade_one, None, nxt.student, bank, support, limits, entry=nxt, folder=folder
+                )
+                futures[fut] = nxt.student
 
         try:
             for _ in range(max(1, jobs) * 2):
@@ -96,16 +112,18 @@ def grade_folder(
                     try:
                         result = fut.result()
                     except Exception as exc:  # noqa: BLE001 - one submission must not stop the batch
-                        result = {
-                            "student": student,
-                            "status": "crashed",
-                            "questions": score_answers(bank, {}),
-                            "message": f"grader error: {type(exc).__name__}: {exc}",
-                            "auto_total": 0.0,
-                            "max_points": bank.total_points,
-                            "bank": fingerprint,
-                            "sha256": "",
-                        }
+                        result = scrub(
+                            {
+                                "student": student,
+                                "status": "crashed",
+                                "questions": score_answers(bank, {}),
+                                "message": f"grader error: {type(exc).__name__}: {exc}",
+                                "auto_total": 0.0,
+                                "max_points": bank.total_points,
+                                "bank": fingerprint,
+                                "sha256": "",
+                            }
+                        )
                     atomic_write(result_path(out, student), json.dumps(result, indent=1, ensure_ascii=False))
                     results[student] = result
                     if on_result:
@@ -134,6 +152,13 @@ def grade_folder(
         gradebook=gradebook,
         manual_template=template,
     )
+
+
+def _checksum(folder: Path, entry: Entry) -> str:
+    try:
+        return sha256(read_entry(folder, entry))
+    except (NotebookFileError, OSError):
+        return ""
 
 
 def _progress(total: int, enabled: bool, label: str) -> Any:

@@ -20,12 +20,11 @@ import tempfile
 from pathlib import Path
 
 from . import batch, grade, release, sandbox, submission
+from .files import scrub
 from .questions import Bank, BankError, all_banks, bank_for
 
 
-def _bank(chapter: int | None, notebook: Path | None = None) -> Bank:
-    if chapter is None and notebook is not None:
-        chapter = _chapter_of(notebook)
+def _bank(chapter: int | None) -> Bank:
     if chapter is None:
         raise SystemExit("say which chapter with --chapter (e.g. --chapter 3)")
     try:
@@ -36,13 +35,39 @@ def _bank(chapter: int | None, notebook: Path | None = None) -> Bank:
         raise SystemExit(f"the question bank is broken: {exc}") from None
 
 
-def _chapter_of(notebook: Path) -> int | None:
-    """The chapter a release notebook belongs to (its metadata), or None if unreadable."""
-    try:
-        meta = json.loads(notebook.read_bytes()).get("metadata", {})
-        return int(meta["casebook"]["chapter"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+def _chapter_of(raw: bytes | None) -> int | None:
+    """The chapter a release notebook names in its metadata, or None if it names none."""
+    if raw is None:
         return None
+    try:
+        meta = json.loads(raw).get("metadata", {})
+        return int(meta["casebook"]["chapter"])
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None
+
+
+def _read(folder: Path, entry: submission.Entry) -> bytes | None:
+    try:
+        return submission.read_entry(folder, entry)
+    except OSError:  # NotebookFileError included: a link, not a file, too big
+        return None
+
+
+def _class_chapter(folder: Path) -> tuple[int | None, str]:
+    """The chapter most notebooks in ``folder`` name; a notebook for another chapter is that
+    student's problem (flagged in its row), not the batch's."""
+    votes: dict[int, int] = {}
+    for entry in submission.find_submissions(folder):
+        chapter = _chapter_of(_read(folder, entry))
+        if chapter is not None:
+            votes[chapter] = votes.get(chapter, 0) + 1
+    if not votes:
+        return None, "no notebook names its chapter"
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        tie = " and ".join(f"{n} for chapter {c}" for c, n in ranked[:2])
+        return None, f"the notebooks disagree ({tie})"
+    return ranked[0][0], ""
 
 
 def cmd_release(args: argparse.Namespace) -> int:
@@ -65,14 +90,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"error: {path} is not a file", file=sys.stderr)
         return 1
-    bank = _bank(args.chapter, path)
+    chapter = args.chapter
+    if chapter is None:
+        chapter = _chapter_of(_read(path.parent, submission.Entry(path.stem, path.name, parts=(path.name,))))
+    bank = _bank(chapter)
     limits = sandbox.Limits(timeout=args.timeout, memory_mb=args.memory)
     with tempfile.TemporaryDirectory(prefix="casebook-check-") as tmp:
         support = Path(tmp)
         release.write_support(bank, support)
         result = grade.grade_one(path, path.stem, bank, support, limits)
     for line in grade.iter_feedback(result, bank):
-        print(line)
+        print(scrub(line))
     return 0
 
 
@@ -83,11 +111,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return 1
     chapter = args.chapter
     if chapter is None:
-        found = {_chapter_of(p) for p in submission.find_submissions(folder).values()} - {None}
-        if len(found) != 1:
-            print("error: cannot tell the chapter from the notebooks; give --chapter", file=sys.stderr)
+        chapter, why = _class_chapter(folder)
+        if chapter is None:
+            print(f"error: cannot tell the chapter ({why}); give --chapter", file=sys.stderr)
             return 1
-        chapter = found.pop()
     bank = _bank(chapter)
     out = args.out or folder.parent / f"{folder.name}-graded"
     limits = sandbox.Limits(timeout=args.timeout, memory_mb=args.memory)
@@ -104,6 +131,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     except submission.GradingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if not args.quiet:
+        print(sandbox.limit_mode(), file=sys.stderr)
     counts: dict[str, int] = {}
     for r in report.results.values():
         counts[r["status"]] = counts.get(r["status"], 0) + 1

@@ -21,7 +21,13 @@ Statuses, one per submission:
 ``memory_limit``        ran out of its memory allowance; answers reached so far are graded
 ``output_limit``        printed more than the output cap; stopped, answers so far are graded
 ``crashed``             the process ended abnormally; answers reached so far are graded
-``invalid_submission``  not a readable exercise notebook; nothing to run
+``invalid_submission``  not a readable exercise notebook (or a link, never followed); nothing to run
+``needs_review``        an instructor must decide: a folder with no notebook or several, two
+                        entries for one student, a notebook for another chapter. When there
+                        is a notebook it is still graded, and the message says how it ran
+
+Every string of a result goes through :func:`casebook.grading.files.scrub` before it is
+returned, so no secret of the grader's environment reaches feedback or a file.
 """
 
 from __future__ import annotations
@@ -33,9 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from .files import scrub
 from .questions import Bank, Question, check
 from .sandbox import Limits, RunOutcome, run_cells
-from .submission import Parsed, parse_submission
+from .submission import Entry, NotebookFileError, Parsed, parse_submission, read_entry
 
 
 def score_answers(bank: Bank, answers: dict[str, Any]) -> list[dict[str, Any]]:
@@ -61,6 +68,8 @@ def score_answers(bank: Bank, answers: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         if not present:
             points, feedback = 0.0, f"No answer: the variable {q.var} was not set."
+        elif isinstance(value, dict) and "__error__" in value:
+            points, feedback = 0.0, f"Your answer could not be read ({value['__error__']}); it scores 0."
         else:
             points, feedback = check(q, value)
         rows.append(
@@ -71,22 +80,29 @@ def score_answers(bank: Bank, answers: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _status(parsed: Parsed, outcome: RunOutcome) -> tuple[str, str]:
     """The submission's status and a one-line explanation for the gradebook."""
-    notes = list(parsed.notes)
+    notes = list(parsed.notes) + list(outcome.notes or [])
     where = f" (in cell {outcome.last_cell})" if outcome.last_cell else ""
     if outcome.stopped == "timeout":
         return "timeout", "; ".join([f"stopped after the time limit{where}"] + notes)
     if outcome.stopped == "output_limit":
         return "output_limit", "; ".join([f"stopped: printed more than the output cap{where}"] + notes)
+    if outcome.stopped == "memory_limit":
+        text = f"stopped: the notebook and its processes used more than the memory limit{where}"
+        return "memory_limit", "; ".join([text] + notes)
     if outcome.stopped == "crashed":
         return "crashed", "; ".join([f"the Python process ended abnormally{where}"] + notes)
     memory = [e for e in outcome.errors if e.get("type") == "MemoryError"]
     if memory:
-        return "memory_limit", "; ".join([f"ran out of memory in cell {memory[0]['index']}"] + notes)
+        return "memory_limit", "; ".join([f"ran out of memory in cell {memory[0].get('index')}"] + notes)
+    if outcome.out_of_memory:
+        return "memory_limit", "; ".join(
+            ["a process of the notebook was stopped at the memory limit"] + notes
+        )
     if outcome.errors:
         first = outcome.errors[0]
         text = (
-            f"{len(outcome.errors)} cell(s) raised an error, first in cell {first['index']}: "
-            f"{first['type']}: {first['message']}"[:400]
+            f"{len(outcome.errors)} cell(s) raised an error, first in cell {first.get('index')}: "
+            f"{first.get('type')}: {first.get('message')}"[:400]
         )
         return "graded_with_errors", "; ".join([text] + notes)
     if notes:
@@ -101,49 +117,116 @@ def sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+#: Raised whenever grading changes what a result holds, so that resuming a batch never keeps a
+#: result made by an older grader (2: the sealed sandbox, IPython execution, scrubbed outputs).
+GRADER_REVISION = 2
+
+
 def bank_fingerprint(bank: Bank) -> str:
     """Changes whenever the bank's graded questions or the grader change: forces a regrade."""
     specs = [q.spec() for q in bank.graded_questions]
-    return sha256(json.dumps([__version__, specs], sort_keys=True, default=str).encode())[:16]
+    return sha256(json.dumps([__version__, GRADER_REVISION, specs], sort_keys=True, default=str).encode())[
+        :16
+    ]
 
 
-def grade_one(path: Path, student: str, bank: Bank, support: Path, limits: Limits) -> dict[str, Any]:
-    """Grade one submission file; never raises for anything the submission does."""
-    raw = path.read_bytes()
+def grade_one(
+    path: Path | None,
+    student: str,
+    bank: Bank,
+    support: Path,
+    limits: Limits,
+    *,
+    entry: Entry | None = None,
+    folder: Path | None = None,
+) -> dict[str, Any]:
+    """Grade one submission: a notebook file, or an entry of a submissions folder.
+
+    Never raises for anything the submission does, and never follows a link.
+    """
     result: dict[str, Any] = {
         "student": student,
-        "file": str(path),
-        "sha256": sha256(raw),
+        "file": entry.source if entry is not None else str(path),
+        "sha256": "",
         "bank": bank_fingerprint(bank),
         "chapter": bank.chapter,
         "max_points": bank.total_points,
     }
-    parsed = parse_submission(raw, bank)
+    review = [entry.review] if entry is not None and entry.review else []
+    raw: bytes | None = None
+    problem: str | None = None
+    try:
+        if entry is not None:
+            assert folder is not None
+            raw = read_entry(folder, entry)
+        else:
+            assert path is not None
+            raw = read_entry(path.parent, Entry(student, path.name, parts=(path.name,)))
+    except NotebookFileError as exc:
+        problem = str(exc)
+    except OSError as exc:
+        problem = f"the file could not be read ({exc.strerror or exc})"
+    if raw is None and entry is not None and entry.review and not entry.problem:
+        return _finish(
+            result,
+            bank,
+            "needs_review",
+            "; ".join(review),
+            questions=_not_graded(bank, "Not graded: there is no notebook to grade (see the status)."),
+        )
+    parsed = parse_submission(raw, bank) if raw is not None else Parsed(problem=problem)
+    if raw is not None:
+        result["sha256"] = sha256(raw)
     if parsed.problem:
-        questions = score_answers(bank, {})
-        for item in questions:
-            item["feedback"] = "Not graded: the notebook could not be read (see the status)."
-        result.update(
-            status="invalid_submission",
-            message=parsed.problem,
-            seconds=0.0,
-            questions=questions,
-            cell_errors=[],
+        return _finish(
+            result,
+            bank,
+            "invalid_submission",
+            "; ".join([parsed.problem] + review),
+            questions=_not_graded(bank, "Not graded: the notebook could not be read (see the status)."),
         )
-    else:
-        outcome = run_cells(parsed.cells, [q.var for q in bank.graded_questions], support, limits)
-        status, message = _status(parsed, outcome)
-        result.update(
-            status=status,
-            message=message,
-            seconds=round(outcome.seconds, 3),
-            questions=score_answers(bank, outcome.answers),
-            cell_errors=outcome.errors[:20],
-        )
+    outcome = run_cells(parsed.cells, [q.var for q in bank.graded_questions], support, limits)
+    status, message = _status(parsed, outcome)
+    review += parsed.review
+    result["run_status"] = status
+    if review:
+        message = "; ".join(review + [f"ran as {status}" + (f": {message}" if message else "")])
+        status = "needs_review"
+    return _finish(
+        result,
+        bank,
+        status,
+        message,
+        questions=score_answers(bank, outcome.answers),
+        seconds=round(outcome.seconds, 3),
+        cell_errors=outcome.errors[:20],
+    )
+
+
+def _not_graded(bank: Bank, why: str) -> list[dict[str, Any]]:
+    questions = score_answers(bank, {})
+    for item in questions:
+        item["feedback"] = why
+    return questions
+
+
+def _finish(
+    result: dict[str, Any],
+    bank: Bank,
+    status: str,
+    message: str,
+    *,
+    questions: list[dict[str, Any]],
+    seconds: float = 0.0,
+    cell_errors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    result.update(
+        status=status, message=message, seconds=seconds, questions=questions, cell_errors=cell_errors or []
+    )
     auto = [r["points"] for r in result["questions"] if not r["manual"]]
     result["auto_total"] = round(sum(auto), 4)
     result["manual_pending"] = [r["question"] for r in result["questions"] if r["manual"]]
-    return result
+    return scrub(result)
 
 
 def iter_feedback(result: dict[str, Any], bank: Bank) -> Iterable[str]:

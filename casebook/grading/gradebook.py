@@ -20,6 +20,13 @@ def gradebook_columns(bank: Bank) -> list[str]:
     return ["student"] + [q.var for q in bank.graded_questions] + list(GRADEBOOK_TAIL)
 
 
+def safe_cell(text: str) -> str:
+    """A text cell a spreadsheet will not run: a student's name or answer that starts like a
+    formula (``=HYPERLINK(...)``, ``+``, ``-``, ``@``) gets a leading apostrophe, which
+    Excel, LibreOffice and Google Sheets show as plain text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _fmt(x: float | None) -> str:
     return "" if x is None else f"{x:g}"
 
@@ -27,7 +34,7 @@ def _fmt(x: float | None) -> str:
 def gradebook_rows(bank: Bank, results: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
     rows = []
     for student, r in results.items():
-        row = {"student": student}
+        row = {"student": safe_cell(student)}
         manual_total = 0.0
         pending = False
         for item in r.get("questions", []):
@@ -46,7 +53,7 @@ def gradebook_rows(bank: Bank, results: dict[str, dict[str, Any]]) -> list[dict[
             status=r.get("status", ""),
             message=(r.get("message") or "") + ("; rubric answers need manual grading" if pending else ""),
         )
-        row["message"] = row["message"].lstrip("; ")
+        row["message"] = safe_cell(row["message"].lstrip("; "))
         rows.append(row)
     return rows
 
@@ -81,15 +88,15 @@ def write_manual_template(path: Path, bank: Bank, results: dict[str, dict[str, A
     for student, r in results.items():
         answers = {i["question"]: i.get("answer", "") for i in r.get("questions", [])}
         for q in manual:
-            if (student, q.var) in have:
+            if (safe_cell(student), q.var) in have:
                 continue
             rows.append(
                 {
-                    "student": student,
+                    "student": safe_cell(student),
                     "question": q.var,
                     "points": "",
                     "max_points": _fmt(q.points),
-                    "answer": answers.get(q.var, ""),
+                    "answer": safe_cell(str(answers.get(q.var, "") or "")),
                     "criteria": " | ".join(f"{c['points']:g}: {c['text']}" for c in q.criteria),
                 }
             )

@@ -1,21 +1,36 @@
 """Run one submission's code cells and report its answers. This is the *child* process.
 
-The grader starts ``python -I -m casebook.grading.runner`` inside a bubblewrap sandbox (no
+The grader starts ``python -I -B -m casebook.grading.runner`` inside a bubblewrap sandbox (no
 network, read-only system, only the chapter's public files, no answer key) with limits on
-time, memory and output. It reads a JSON job on stdin::
+time, memory, processes and output. It reads a JSON job on stdin::
 
     {"cells": [{"index": 3, "source": "q1 = 12.3"}, ...], "vars": ["q1", ...],
-     "print_cap": 65536}
+     "print_cap": 65536, "user": [65534, 65534], "limits": {...}, "channel_fd": 4}
 
-sets its own resource limits from the job (``limits``: address space, CPU seconds, file
-size, open files) before any student code runs, runs the cells in order in one namespace,
-as a kernel would (a cell that raises is recorded and the next cell still runs), and
-writes JSON lines to the file descriptor named by ``channel_fd``:
+When the job names a ``user`` (the grader runs as root), the runner first becomes that
+unprivileged user. It sets its own resource limits (address space, CPU seconds, file size,
+open files and, where no cgroup is available, processes) before any student code runs.
+
+**Jupyter-faithful execution.** The cells run in one IPython ``InteractiveShell``, as in a
+Jupyter kernel (ipykernel is a subclass of it): cell magics (``%%time``, ``%%capture``,
+``%%writefile``...) run their body; line magics (``%timeit``, ``%matplotlib inline``,
+``%run``, ``%cd``...) and ``!shell`` commands behave as in Jupyter; ``display``,
+``get_ipython``, ``In``/``Out`` and ``_`` exist; a cell that raises is recorded and the next
+cell still runs, as with *Run All* in a kernel configured to continue; an exception whose
+``__str__`` itself raises is still reported. What a kernel would show in the browser
+(rich displays, figures) goes to a capped text sink: outputs are never graded. Not
+available while grading, and reported as a cell error when used: ``input()`` (no one is
+there to type), widgets' live callbacks, ``%pip``/``%conda`` (no network).
+
+It writes JSON lines to the file descriptor named by ``channel_fd``:
 
 * ``{"event": "cell", "index": i}`` before each cell (so a timeout names its cell);
 * ``{"event": "answers", ...}`` after each cell, a snapshot of the answer variables (so a
-  run killed part way still has the answers it reached);
-* ``{"event": "done", "errors": [...], "truncated": bool}`` at the end.
+  run killed part way still has the answers it reached). Each answer is made JSON on its
+  own: one that cannot be (an integer of 5,000 digits, an object whose methods raise)
+  becomes ``{"__type__": ..., "__error__": ...}``, which scores 0 with a message, and costs
+  no other answer;
+* ``{"event": "done", "errors": [...], "notes": [...], "truncated": bool}`` at the end.
 
 Nothing here decides a score: the parent scores the answers outside the sandbox, so
 redefining checks or patching this module changes nothing but the student's own run.
@@ -24,18 +39,17 @@ redefining checks or patching this module changes nothing but the student's own 
 from __future__ import annotations
 
 import builtins
+import contextlib
 import io
 import json
 import os
-import re
 import resource
 import sys
 import traceback
+from collections.abc import Iterator
 from typing import Any
 
 from .scoring import normalise
-
-_MAGIC = re.compile(r"^\s*[%!]", re.MULTILINE)
 
 
 class CappedText(io.TextIOBase):
@@ -50,8 +64,14 @@ class CappedText(io.TextIOBase):
     def writable(self) -> bool:
         return True
 
+    def isatty(self) -> bool:
+        return False
+
     def write(self, text: str) -> int:
-        text = str(text)
+        try:
+            text = str(text)
+        except Exception:  # noqa: BLE001 - an object whose __str__ raises
+            text = "<unprintable>"
         room = self.cap - self.size
         if room > 0:
             self.kept.append(text[:room])
@@ -61,30 +81,51 @@ class CappedText(io.TextIOBase):
         return len(text)
 
 
-class _NoShell:
-    """``get_ipython()`` for magics: the grader ignores ``%`` and ``!`` lines."""
-
-    def run_line_magic(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-    run_cell_magic = system = getoutput = run_line_magic
-
-
-def _to_python(source: str) -> str:
-    if not _MAGIC.search(source):
-        return source
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    return TransformerManager().transform_cell(source)
-
-
 def _send(channel: io.TextIOBase, message: dict[str, Any]) -> None:
     channel.write(json.dumps(message, allow_nan=True) + "\n")
     channel.flush()
 
 
-def _answers(namespace: dict[str, Any], names: list[str]) -> dict[str, Any]:
-    return {n: normalise(namespace[n]) for n in names if n in namespace}
+def _text(exc: BaseException) -> str:
+    """An exception's message, even when its ``__str__`` raises or returns junk."""
+    try:
+        text = str(exc)
+        if not isinstance(text, str):
+            raise TypeError
+        return text[:300]
+    except BaseException:  # noqa: BLE001 - a hostile __str__ may raise anything
+        return "<the exception's message could not be shown>"
+
+
+def _kind(exc: BaseException) -> str:
+    try:
+        return str(type(exc).__name__)[:100]
+    except BaseException:  # noqa: BLE001
+        return "Exception"
+
+
+def answer_json(value: Any) -> tuple[Any, str | None]:
+    """One answer as JSON-ready data, or a stand-in and the reason it could not be read."""
+    try:
+        plain = normalise(value)
+        json.dumps(plain, allow_nan=True)
+        return plain, None
+    except BaseException as exc:  # noqa: BLE001 - a hostile object may raise anything
+        why = f"{_kind(exc)}: {_text(exc)}"[:200]
+        return {"__type__": "unreadable", "__error__": why}, why
+
+
+def _answers(namespace: dict[str, Any], names: list[str], notes: dict[str, str]) -> dict[str, Any]:
+    out = {}
+    for n in names:
+        if n not in namespace:
+            continue
+        out[n], why = answer_json(namespace[n])
+        if why:
+            notes[n] = f"the answer {n} could not be read ({why}); it scores 0"
+        else:
+            notes.pop(n, None)
+    return out
 
 
 _RLIMITS = {
@@ -92,6 +133,7 @@ _RLIMITS = {
     "cpu_seconds": resource.RLIMIT_CPU,
     "file_bytes": resource.RLIMIT_FSIZE,
     "open_files": resource.RLIMIT_NOFILE,
+    "processes": resource.RLIMIT_NPROC,
 }
 
 
@@ -103,8 +145,48 @@ def _limit(limits: dict[str, int]) -> None:
             resource.setrlimit(which, (value, value))
 
 
+def _become(user: list[int] | None) -> None:
+    """Drop root for good: no groups, then the unprivileged gid and uid (real, effective, saved)."""
+    if not user or os.geteuid() != 0:
+        return
+    uid, gid = int(user[0]), int(user[1])
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+    if os.geteuid() == 0 or os.getuid() == 0:  # pragma: no cover - setresuid would have raised
+        raise SystemExit("could not drop root")
+
+
+def _no_input(prompt: Any = "") -> str:
+    raise EOFError("input() cannot be answered while grading: put the value in the cell instead")
+
+
+def _shell() -> Any:
+    """An IPython shell as a Jupyter kernel has one, minus the browser."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    class GradingShell(InteractiveShell):
+        def enable_gui(self, gui: Any = None) -> None:  # %matplotlib inline: nothing to open
+            return None
+
+        @contextlib.contextmanager
+        def _tee(self, channel: str) -> Iterator[None]:
+            # IPython 9 copies every write into its output history: 40x slower printing and
+            # unbounded memory. Outputs are never graded, so the copy is skipped.
+            yield
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    config.InteractiveShell.colors = "NoColor"
+    config.InteractiveShell.xmode = "Plain"
+    config.InteractiveShell.autocall = 0
+    return GradingShell.instance(config=config)
+
+
 def main() -> int:
     job = json.loads(sys.stdin.read())
+    _become(job.get("user"))
     sys.stdin = io.StringIO("")  # input() gets end-of-file, not the job
     fd = int(job.get("channel_fd", 3))
     channel = os.fdopen(os.dup(fd), "w", encoding="utf-8")
@@ -114,33 +196,49 @@ def main() -> int:
     sink = CappedText(int(job.get("print_cap", 65536)))
     sys.stdout = sys.stderr = sink  # type: ignore[assignment]
     sys.path.insert(0, os.getcwd())  # the notebook's folder, as in Jupyter
-    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins, "get_ipython": _NoShell}
+    shell = _shell()
+    builtins.input = _no_input  # type: ignore[assignment]
+    shell.user_ns["input"] = _no_input
+    namespace = shell.user_ns
     errors: list[dict[str, Any]] = []
+    unreadable: dict[str, str] = {}
     for cell in job["cells"]:
         _send(channel, {"event": "cell", "index": cell["index"]})
         try:
-            code = compile(_to_python(cell["source"]), f"<cell {cell['index']}>", "exec")
-            exec(code, namespace)  # noqa: S102 - this process is the sandbox
-        except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything, even SystemExit
-            kind = type(exc).__name__
-            last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
-            line = last[0].lineno if last and str(last[0].filename).startswith("<cell") else None
-            errors.append({"index": cell["index"], "type": kind, "message": str(exc)[:300], "line": line})
+            result = shell.run_cell(cell["source"], store_history=True, silent=False)
+            exc = result.error_before_exec or result.error_in_exec
+        except BaseException as err:  # noqa: BLE001 - the shell itself gave up on this cell
+            exc = err
+        if exc is not None:
+            line = None
+            try:
+                frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
+                mine = [f for f in frames if str(f.filename).startswith("<ipython-input")]
+                line = mine[-1].lineno if mine else getattr(exc, "lineno", None)
+                line = line if isinstance(line, int) else None
+            except BaseException:  # noqa: BLE001
+                line = None
+            errors.append({"index": cell["index"], "type": _kind(exc), "message": _text(exc), "line": line})
         try:
-            _send(channel, {"event": "answers", "answers": _answers(namespace, names)})
-        except Exception as exc:  # noqa: BLE001 - e.g. a value whose repr explodes
+            _send(channel, {"event": "answers", "answers": _answers(namespace, names, unreadable)})
+        except BaseException as err:  # noqa: BLE001 - should not happen: each answer is checked
             errors.append(
                 {
                     "index": cell["index"],
-                    "type": type(exc).__name__,
-                    "message": f"could not read the answers: {exc}"[:300],
+                    "type": _kind(err),
+                    "message": f"could not read the answers: {_text(err)}"[:300],
                     "line": None,
                 }
             )
-    _send(channel, {"event": "done", "errors": errors, "truncated": sink.truncated})
+    notes = list(unreadable.values())
+    _send(channel, {"event": "done", "errors": errors, "notes": notes, "truncated": sink.truncated})
     channel.close()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except Exception:  # the runner itself failed (not a cell): say why on the real stderr
+        os.write(2, traceback.format_exc().encode()[-4000:])
+        sys.exit(1)

@@ -35,10 +35,19 @@ def normalise(value: Any, _depth: int = 0) -> Any:
     answer. Never raises: a hostile object cannot break the grader.
     """
     try:
-        if value is None or isinstance(value, bool | int | float):
+        if value is None or isinstance(value, bool):
             return value
+        # subclasses become their exact base type *by value*: a float subclass that lies in
+        # __float__, __eq__ or __repr__ is read for the number it holds, not what it claims
+        if isinstance(value, int):
+            exact = int.__index__(value)
+            if exact.bit_length() > 1024:  # beyond any float: no number a question asks for
+                return math.inf if exact > 0 else -math.inf
+            return exact
+        if isinstance(value, float):
+            return float.__float__(value)
         if isinstance(value, str):
-            return value[:MAX_TEXT]
+            return str.__str__(value)[:MAX_TEXT]
         if _depth > 3:
             return {"__type__": type(value).__name__}
         if isinstance(value, list | tuple):
@@ -75,10 +84,15 @@ def parse_number(response: Any) -> float | None:
     """
     if isinstance(response, bool):
         return None
-    if isinstance(response, int | float):
-        return float(response)
+    if isinstance(response, int):
+        try:
+            return float(int.__index__(response))
+        except OverflowError:  # an integer beyond any float
+            return math.inf if response > 0 else -math.inf
+    if isinstance(response, float):
+        return float.__float__(response)
     if isinstance(response, str):
-        text = response.strip().rstrip("%").replace(",", "").replace("\u2212", "-").strip()
+        text = str.__str__(response).strip().rstrip("%").replace(",", "").replace("\u2212", "-").strip()
         try:
             return float(text)
         except ValueError:

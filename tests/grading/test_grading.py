@@ -21,7 +21,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from casebook.grading import batch, gradebook, release, sandbox, submission
+from casebook.grading import batch, grade, gradebook, release, sandbox, submission
 from casebook.grading.questions import all_banks, bank_for
 from casebook.page.selfcheck import question_html
 
@@ -32,7 +32,7 @@ import make_submissions as corpus  # noqa: E402
 pytestmark = pytest.mark.sandbox
 
 CLI = [sys.executable, "-m", "casebook.grading.cli"]
-FAST = sandbox.Limits(timeout=6)
+FAST = sandbox.Limits(timeout=30)  # generous: CI machines are shared (a loaded one ran %timeit 16 s)
 
 
 @pytest.fixture(scope="module")
@@ -41,18 +41,36 @@ def bank():
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+CANARY = "casebook-canary-3e1f9a7c5d"
+#: Every row the corpus plus the file-system tricks must end with.
+ALL = {**corpus.EXPECTED, **corpus.TRICKS}
 
 
 @pytest.fixture(scope="module")
 def graded_corpus(bank, tmp_path_factory):
-    """Grade the whole corpus once, from a copy, and keep the file checksums from before."""
+    """Grade the whole corpus and the file-system tricks once, from a copy, with a canary
+    secret in the grader's environment; keep the file checksums from before."""
     folder = tmp_path_factory.mktemp("class") / "ch03"
     shutil.copytree(corpus.CORPUS, folder)
+    instructor = folder.parent / "instructor"
+    instructor.mkdir()
+    nbformat.write(release.otter_master(bank), instructor / "ch03-otter-master.ipynb")
+    corpus.write_tricks(folder, instructor)
     before = _digest(folder)
     out = folder.parent / "graded"
-    report = batch.grade_folder(folder, bank, out, limits=FAST, progress=False)
-    return {"report": report, "folder": folder, "before": before, "out": out}
+    os.environ["CASEBOOK_CANARY"] = CANARY
+    try:
+        report = batch.grade_folder(folder, bank, out, limits=FAST, progress=False)
+    finally:
+        del os.environ["CASEBOOK_CANARY"]
+    return {"report": report, "folder": folder, "before": before, "out": out, "instructor": instructor}
 
 
 def _q(result: dict, var: str) -> dict:
@@ -68,10 +86,111 @@ def test_corpus_matches_its_generator(tmp_path):
 
 
 def test_every_submission_ends_with_its_status(graded_corpus):
+    """Every file and folder of the class ends with one row and the status it deserves."""
     results = graded_corpus["report"].results
-    assert set(results) == set(corpus.EXPECTED)
+    assert set(results) == set(ALL)
     got = {s: r["status"] for s, r in results.items()}
-    assert got == corpus.EXPECTED
+    assert got == ALL
+
+
+@pytest.mark.parametrize(("student", "points"), sorted(corpus.POINTS.items()))
+def test_hostile_and_jupyter_cases_score_as_in_jupyter(graded_corpus, student, points):
+    """Magics, display(), broken exceptions, huge integers, saved outputs, lying floats..."""
+    assert graded_corpus["report"].results[student]["auto_total"] == points
+
+
+def test_rows_that_need_review_say_why(graded_corpus):
+    r = graded_corpus["report"].results
+    assert "no notebook in empty_folder/" in r["empty_folder"]["message"]
+    assert (
+        r["two_notebooks/final.ipynb"]["auto_total"] == 11
+        and r["two_notebooks/draft.ipynb"]["auto_total"] == 0
+    )
+    assert "keep the one to count" in r["two_notebooks/draft.ipynb"]["message"]
+    assert "for chapter 6; graded as chapter 3" in r["other_chapter"]["message"]
+    assert (r["sam lee"]["auto_total"], r["sam_lee"]["auto_total"]) == (11, 0)  # two files, two results
+    assert r["zipped"]["auto_total"] == 11 and r["nested"]["auto_total"] == 11
+    assert "the answer" not in r["huge_integer"]["message"]
+    assert "finite" in _q(r["huge_integer"], "q1")["feedback"]
+    assert "input() cannot be answered while grading" in r["asks_input"]["message"]
+    assert (
+        "could not be shown" in r["broken_exception"]["message"]
+        or "no message" in r["broken_exception"]["message"]
+    )
+
+
+def test_links_are_never_graded_and_leak_no_model_answer(graded_corpus, bank):
+    r = graded_corpus["report"].results
+    for student in ("link_to_master", "link_to_folder", "hides_link", "zipped_link", "zip_slip"):
+        assert r[student]["auto_total"] == 0 and r[student]["sha256"] == ""
+        assert "never followed" in r[student]["message"] or "outside the archive" in r[student]["message"]
+    master_q6 = next(q for q in bank.graded_questions if q.manual).model_answer
+    text = "\n".join(p.read_text(encoding="utf-8") for p in _outputs(graded_corpus["out"]))
+    assert " ".join(master_q6.split())[:60] not in text  # the master's model answer
+
+
+def _outputs(out: Path) -> list[Path]:
+    return [p for p in out.rglob("*") if p.is_file()]
+
+
+def test_no_cell_of_a_sheet_starts_like_a_formula(graded_corpus):
+    """A student's name or rubric answer that starts with = is shown as text, not run."""
+    for name in ("gradebook.csv", "manual_scores.csv"):
+        rows = list(csv.reader(open(graded_corpus["out"] / name, encoding="utf-8")))
+        assert not [c for row in rows for c in row if c[:1] in ("=", "+", "@")], name
+    sheet = list(csv.DictReader(open(graded_corpus["out"] / "manual_scores.csv", encoding="utf-8")))
+    assert next(r for r in sheet if r["student"] == "formula_answer")["answer"].startswith("'=HYPERLINK")
+    assert any(r["student"] == "'=cmd" for r in sheet)
+
+
+def test_no_secret_reaches_any_output(graded_corpus):
+    """The canary in the grader's environment, /etc/shadow and the host command line appear in
+    no file the grader writes (results, gradebook, manual scores)."""
+    paths = _outputs(graded_corpus["out"])
+    assert len(paths) > len(ALL)
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert CANARY not in text, path.name
+        assert "root:" not in text and "daemon:" not in text, path.name  # /etc/shadow lines
+        assert "--ro-bind" not in text and "casebook-grade-" not in text, path.name  # bwrap's mount list
+    leak = _q(graded_corpus["report"].results["leaks_environment"], "q6")["answer"]
+    assert "/proc/1/environ: PermissionError" in leak and "/etc/shadow: PermissionError" in leak
+    if os.geteuid() == 0:
+        assert "uid=65534 gid=65534" in leak
+
+
+def test_the_sandbox_itself_shows_no_secret(tmp_path, bank, monkeypatch):
+    """First wall, without the scrubber: what the sandboxed code sees and sends back."""
+    monkeypatch.setenv("CASEBOOK_CANARY", CANARY)
+    release.write_support(bank, tmp_path)
+    outcome = sandbox.run_cells(
+        [{"index": 1, "source": corpus.LEAK}], ["q6"], tmp_path, sandbox.Limits(timeout=20)
+    )
+    seen = json.dumps([outcome.answers, outcome.errors, outcome.stderr])
+    assert outcome.answers["q6"] and CANARY not in seen
+    assert (
+        "--ro-bind" not in seen and str(tmp_path) not in seen
+    )  # bwrap's options are not on its command line
+    assert "root:" not in seen
+
+
+def test_one_limit_covers_the_whole_process_tree(graded_corpus):
+    r = graded_corpus["report"].results
+    assert r["fork_memory"]["status"] == "memory_limit", sandbox.limit_mode()
+    forked = int(_q(r["fork_many"], "q6")["answer"].split()[-1])
+    assert 0 < forked < FAST.processes
+
+
+def test_no_process_is_left_behind(graded_corpus):
+    left = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                if os.stat(f"/proc/{pid}").st_uid == sandbox.SANDBOX_UID:
+                    left.append(pid)
+            except OSError:
+                pass
+    assert not left
 
 
 @pytest.mark.parametrize(
@@ -131,7 +250,7 @@ def test_deleting_files_changes_nothing(graded_corpus):
     assert _digest(graded_corpus["folder"]) == graded_corpus["before"]
     assert (corpus.CORPUS / "correct.ipynb").exists()
     results = graded_corpus["out"] / "results"
-    assert len(list(results.glob("*.json"))) == len(corpus.EXPECTED)
+    assert len(list(results.glob("*.json"))) == len(ALL)
 
 
 def test_forged_reports_do_not_change_scores(graded_corpus):
@@ -142,13 +261,13 @@ def test_forged_reports_do_not_change_scores(graded_corpus):
 
 def test_gradebook_has_one_row_per_student(graded_corpus, bank):
     rows = list(csv.DictReader(open(graded_corpus["out"] / "gradebook.csv", encoding="utf-8")))
-    assert [r["student"] for r in rows] == sorted(corpus.EXPECTED)
+    assert [r["student"] for r in rows] == [gradebook.safe_cell(s) for s in sorted(ALL)]
     assert list(rows[0]) == gradebook.gradebook_columns(bank)
     correct = next(r for r in rows if r["student"] == "correct")
     assert correct["auto_total"] == "11" and correct["q6"] == "" and correct["total"] == ""
     assert "manual grading" in correct["message"]
     sheet = list(csv.DictReader(open(graded_corpus["out"] / "manual_scores.csv", encoding="utf-8")))
-    assert len(sheet) == len(corpus.EXPECTED)  # one rubric question each
+    assert len(sheet) == len(ALL)  # one rubric question each
     assert next(s for s in sheet if s["student"] == "correct")["answer"].startswith("Alibaba's AIDC")
 
 
@@ -332,31 +451,47 @@ def _printed(nb) -> str:
 
 
 # ------------------------------------------------------------------ otter parity
+#: Honest submissions in several reasonable forms, plus hostile ones where both routes now
+#: agree (the lying float: the shared scoring rules read the value, not __float__).
+PARITY = [
+    "correct",
+    "partly_correct",
+    "all_wrong",
+    "text_answers",
+    "numpy_answers",
+    "cell_magic_time",
+    "lying_float",
+]
+
+
 def test_otter_autograder_gives_the_same_scores(tmp_path, bank):
     zip_path = release.build_otter(bank, tmp_path / "rel")
     otter = Path(sys.executable).with_name("otter")
-    ours = batch.grade_folder(
-        _small_class(tmp_path, ["correct", "partly_correct"]), bank, tmp_path / "ours", progress=False
-    ).results
-    for student in ("correct", "partly_correct"):
+    ours = batch.grade_folder(_small_class(tmp_path, PARITY), bank, tmp_path / "ours", progress=False).results
+    runs = {}
+    for student in PARITY:  # two at a time: otter run takes several seconds each
         outdir = tmp_path / f"otter-{student}"
         outdir.mkdir()
-        subprocess.run(
-            [
-                str(otter),
-                "run",
-                "-a",
-                str(zip_path),
-                "-o",
-                str(outdir),
-                str(corpus.CORPUS / f"{student}.ipynb"),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        tests = json.loads((outdir / "results.json").read_text())["tests"]
-        theirs = sum(t.get("score", 0) for t in tests if "score" in t)
-        assert theirs == ours[student]["auto_total"]
+        cmd = [
+            str(otter),
+            "run",
+            "-a",
+            str(zip_path),
+            "-o",
+            str(outdir),
+            str(corpus.CORPUS / f"{student}.ipynb"),
+        ]
+        runs[student] = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if len(runs) % 2 == 0:
+            for proc in runs.values():
+                proc.wait()
+    theirs = {}
+    for student, proc in runs.items():
+        assert proc.wait() == 0, proc.stderr.read().decode()[-2000:]
+        tests = json.loads((tmp_path / f"otter-{student}" / "results.json").read_text())["tests"]
+        theirs[student] = sum(t.get("score", 0) for t in tests if "score" in t)
+    assert theirs == {s: ours[s]["auto_total"] for s in PARITY}
+    assert theirs["lying_float"] == 9  # the float subclass is read for its value in both routes
     student_nb = (zip_path.parent.parent / "student" / "ch03-otter-master.ipynb").read_text()
     assert "# SOLUTION" not in student_nb and "casebook_scoring').score" not in student_nb
 
@@ -378,6 +513,41 @@ def test_check_prints_the_students_feedback():
     assert done.returncode == 0, done.stderr
     assert "Automatic score: 7 of 17 + rubric (pending)" in done.stdout
     assert "q6" in done.stdout and "manual" in done.stdout
+
+
+def test_check_prints_no_secret_and_refuses_links(tmp_path):
+    env = {**os.environ, "CASEBOOK_CANARY": CANARY}
+    done = subprocess.run(
+        CLI + ["check", str(corpus.CORPUS / "leaks_environment.ipynb")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert CANARY not in done.stdout + done.stderr and "root:" not in done.stdout
+    assert "Automatic score: 11 of 17" in done.stdout
+    link = tmp_path / "mine.ipynb"
+    link.symlink_to(corpus.CORPUS / "correct.ipynb")
+    done = subprocess.run(
+        CLI + ["check", str(link), "--chapter", "3"], capture_output=True, text=True, timeout=60
+    )
+    assert "invalid_submission" in done.stdout and "never followed" in done.stdout
+    assert "Automatic score: 0 of 17" in done.stdout
+
+
+def test_a_notebook_for_another_chapter_does_not_stop_the_batch(tmp_path):
+    folder = _small_class(tmp_path, ["correct", "partly_correct", "other_chapter"])
+    out = tmp_path / "out"
+    done = subprocess.run(
+        CLI + ["grade", str(folder), "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = {r["student"]: r for r in csv.DictReader(open(out / "gradebook.csv", encoding="utf-8"))}
+    assert rows["other_chapter"]["status"] == "needs_review" and rows["correct"]["status"] == "graded"
 
 
 def test_grade_refuses_a_missing_folder_clearly(tmp_path):
@@ -417,10 +587,31 @@ def test_grade_uses_sandbox_env(tmp_path):
 def test_a_checkout_under_tmp_stays_visible_in_the_sandbox(tmp_path):
     # bubblewrap applies mounts in order: the private /tmp must come before the read-only
     # binds, or a clone under /tmp (its .venv and package) vanishes and every run crashes
-    cmd = sandbox.sandbox_command(tmp_path, sandbox.Limits())
+    cmd = sandbox.sandbox_args(tmp_path, sandbox.Limits())
     tmpfs = cmd.index("--tmpfs")
     binds = [i for i, arg in enumerate(cmd) if arg == "--ro-bind"]
     assert cmd[tmpfs + 1] == "/tmp"
     assert binds and all(i > tmpfs for i in binds)
     bound = {cmd[i + 1] for i in binds}
     assert sys.prefix in bound and str(Path(submission.__file__).resolve().parents[1]) in bound
+
+
+@pytest.mark.parametrize("bank", all_banks(), ids=lambda b: f"ch{b.chapter:02d}")
+def test_every_chapter_runs_as_jupyter_does(tmp_path, bank):
+    """The Jupyter cases in each chapter's own notebook: a cell magic, display(), an exception
+    whose message is broken, and an integer no float can hold."""
+    nb = release.student_notebook(bank)
+    cells = [c for c in nb.cells if c.metadata.get("casebook", {}).get("role") == "answer"]
+    for n, (cell, q) in enumerate(zip(cells, bank.graded_questions, strict=True)):
+        head = "%%time\n" if n == 0 else ""
+        cell.source = f"{head}{q.var} = {release._answer_literal(q)}\ndisplay({q.var})\ncheck({q.var!r})"
+    nb.cells.insert(3, nbformat.v4.new_code_cell(corpus.BROKEN_EXCEPTION))
+    nb.cells.insert(3, nbformat.v4.new_code_cell("big = 10 ** 5000\ncheck_all()"))
+    path = tmp_path / "student.ipynb"
+    nbformat.write(nb, path)
+    support = tmp_path / "public"
+    release.write_support(bank, support)
+    result = grade.grade_one(path, "student", bank, support, FAST)
+    auto = sum(q.points for q in bank.graded_questions if not q.manual)
+    assert (result["status"], result["auto_total"]) == ("graded_with_errors", auto), result["message"]
+    assert "1 cell(s) raised" in result["message"]
