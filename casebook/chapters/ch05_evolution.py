@@ -189,7 +189,9 @@ def entry_table() -> pd.DataFrame:
 def entry_sources() -> list[str]:
     """Source ids behind :func:`entry_table` (event, amount and stake sources)."""
     t = entry_steps()
-    ids = [s for col in ("source", "amount_source", "stake_source") for s in t[col] if isinstance(s, str) and s]
+    ids = [
+        s for col in ("source", "amount_source", "stake_source") for s in t[col] if isinstance(s, str) and s
+    ]
     return list(dict.fromkeys(ids))
 
 

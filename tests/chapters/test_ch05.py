@@ -152,7 +152,10 @@ def test_entry_steps_read_amounts_and_stakes_from_events():
         assert steps.loc[e, "stake_after_pct"] == pytest.approx(ev.loc[e, "stake_after_pct"], nan_ok=True)
         if not pd.isna(ev.loc[e, "amount_usd_m"]):
             assert isinstance(ev.loc[e, "amount_source"], str)  # every amount has its source
-    assert (steps.loc["lazada_control", "amount_usd_m"], steps.loc["lazada_83", "amount_usd_m"]) == (1000, 1000)
+    assert (steps.loc["lazada_control", "amount_usd_m"], steps.loc["lazada_83", "amount_usd_m"]) == (
+        1000,
+        1000,
+    )
     assert steps.loc["lazada_2018", "amount_usd_m"] == 2000 and steps.loc["trendyol", "amount_usd_m"] == 728
     assert pd.isna(steps.loc["daraz", "amount_usd_m"]) and steps.loc["daraz", "amount_note"] == "undisclosed"
     assert steps.loc["miravia", "step"] == "Build: first entry"
@@ -167,7 +170,8 @@ def test_committed_capital_and_implied_value():
     follow = ev.loc[["lazada_83", "lazada_2018"], "amount_usd_m"].sum()
     assert c5.committed_usd_m(step="follow_on") == pytest.approx(follow)
     assert c5.implied_value_usd_m("lazada_83", "lazada_control") == pytest.approx(
-        100 * ev.loc["lazada_83", "amount_usd_m"]
+        100
+        * ev.loc["lazada_83", "amount_usd_m"]
         / (ev.loc["lazada_83", "stake_after_pct"] - ev.loc["lazada_control", "stake_after_pct"])
     )
     with pytest.raises(ValueError, match="not disclosed"):
@@ -329,7 +333,9 @@ def test_section_five_claims_live_in_paper_claims_with_allowed_units():
     assert set(rows["unit"]) <= {"year", "none"}
     assert rows.loc["s5_two_layer", "verdict"] == "not_checked"  # an allowed verdict
     for cid in ("s5_ai_2024", "s5_two_layer", "s5_green_compliance"):
-        assert rows.loc[cid, "claim"].startswith("Quotation") and re.search(r"[\u4e00-\u9fff]", rows.loc[cid, "claim"])
+        assert rows.loc[cid, "claim"].startswith("Quotation") and re.search(
+            r"[\u4e00-\u9fff]", rows.loc[cid, "claim"]
+        )
     assert "Aidge" not in rows.loc["s5_ai_2024", "check"]
 
 
@@ -374,7 +380,8 @@ def test_numeric_answers_recompute_from_the_csvs():
     )
     ev = csv("events").set_index("event_id")
     assert bank["ch05-q4-lazada-value"].answer == pytest.approx(
-        100 * ev.loc["lazada_83", "amount_usd_m"]
+        100
+        * ev.loc["lazada_83", "amount_usd_m"]
         / (ev.loc["lazada_83", "stake_after_pct"] - ev.loc["lazada_control", "stake_after_pct"])
     )
     follow = ev.loc[["lazada_83", "lazada_2018"], "amount_usd_m"].sum()
