@@ -18,6 +18,8 @@ UNIT_LABELS = {
     "regions": "regions",
     "million_m2": "million m²",
     "days": "days",
+    "year": "",  # a calendar year prints bare: 2016
+    "none": "",  # a claim with no number prints as a dash
 }
 
 
@@ -42,6 +44,10 @@ def yi(x: float, digits: int = 1) -> str:
 def quantity(x: float | None, unit: str) -> str:
     """A claim's value in its unit (``paper_claims.csv``); a dash when there is none."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    if unit == "year":
+        return f"{int(round(x))}"
+    if unit == "none":
         return "—"
     digits = 1 if unit in {"percent", "yi_yuan"} else 2 if unit == "trillion_yuan" else 0
     text = f"{x:,.{digits}f}"

@@ -28,6 +28,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import data, finance, style
+from ..claims import check
 from ..fmt import fy
 
 # ----------------------------------------------------------------------------- phases
@@ -106,24 +107,146 @@ def event_label(event_id: str) -> str:
     return f"{t.loc[event_id, 'label']} ({t.loc[event_id, 'year']})"
 
 
-#: Entry modes in the order the chapter discusses them, with readable names.
+#: Entry modes in the order the chapter discusses them, with readable names. A bought stake is
+#: split in two: a purchase that enters a market (kind ``acquisition``) and a follow-on stake in
+#: a business already held or co-founded (kind ``investment``), so follow-ons do not inflate
+#: the count of purchases.
 ENTRY_MODES: dict[str, str] = {
     "organic": "Built in-house",
-    "acquisition": "Bought (stake)",
+    "acquisition": "Bought: market entry",
+    "follow_on": "Bought: follow-on stake",
     "alliance": "Alliance / partners",
     "capital_market": "Listing / capital markets",
     "internal": "Reorganisation",
 }
 
 
+def step_mode(entry_mode: str, kind: str) -> str:
+    """The row of the entry-mode table an event counts in: 'follow_on' for a bought stake that
+    adds to a business already held (kind 'investment'), otherwise its ``entry_mode``."""
+    return "follow_on" if entry_mode == "acquisition" and kind == "investment" else entry_mode
+
+
 def entry_modes_by_phase(boundaries: Sequence[int] = PAPER_BOUNDARIES) -> pd.DataFrame:
     """Count of events per phase (columns) and entry mode (rows): how each phase's steps were taken."""
     t = events(boundaries)
-    counts = pd.crosstab(t["entry_mode"], t["phase"]).reindex(index=list(ENTRY_MODES), fill_value=0)
+    t["mode"] = [step_mode(m, k) for m, k in zip(t["entry_mode"], t["kind"], strict=True)]
+    counts = pd.crosstab(t["mode"], t["phase"]).reindex(index=list(ENTRY_MODES), fill_value=0)
     counts = counts.reindex(columns=[1, 2, 3, 4], fill_value=0)
     counts.index = [ENTRY_MODES[m] for m in counts.index]
     counts.loc["All dated events"] = counts.sum()
     return counts
+
+
+#: The consumer marketplaces Alibaba entered abroad, and the events that record each step.
+ENTRY_UNITS: tuple[str, ...] = ("lazada", "daraz", "trendyol", "miravia")
+
+
+def entry_steps() -> pd.DataFrame:
+    """Every dated step into a foreign consumer market (``events.csv``, units in
+    :data:`ENTRY_UNITS`): date, market, mode (first entry or follow-on), amount and stake.
+
+    ``amount_usd_m`` and ``stake_after_pct`` are numbers, empty (NaN) when the source gives none;
+    ``amount_note`` says which (undisclosed, built in-house). Sources are the row's own.
+    """
+    t = events()
+    t = t[t["unit"].isin(ENTRY_UNITS)].copy()
+    first = ~t.duplicated("unit", keep="first")
+    t["step"] = [
+        ("Build" if m == "organic" else "Buy") + (": first entry" if f else ": follow-on")
+        for m, f in zip(t["entry_mode"], first, strict=True)
+    ]
+
+    def why_empty(row: Any) -> str:
+        if pd.notna(row.amount_usd_m):
+            return ""
+        return "built in-house; no amount found" if row.entry_mode == "organic" else "undisclosed"
+
+    t["amount_note"] = [why_empty(r) for r in t.itertuples(index=False)]
+    cols = ["event_id", "date", "unit", "market", "step", "amount_usd_m", "stake_after_pct", "amount_note"]
+    out = t[cols + ["amount_source", "stake_source", "source"]].reset_index(drop=True)
+    out["amount_usd_m"] = out["amount_usd_m"].astype(float)
+    out["stake_after_pct"] = out["stake_after_pct"].astype(float)
+    return out
+
+
+def entry_table() -> pd.DataFrame:
+    """:func:`entry_steps` ready to show: one row per step, amounts and stakes as numbers."""
+    t = entry_steps()
+    return pd.DataFrame(
+        {
+            "Date": t["date"],
+            "Marketplace": t["unit"].str.capitalize(),
+            "Market": t["market"],
+            "Step": t["step"],
+            "USD million": t["amount_usd_m"],
+            "Stake after (%)": t["stake_after_pct"],
+            "If no amount": t["amount_note"],
+        }
+    )
+
+
+def entry_sources() -> list[str]:
+    """Source ids behind :func:`entry_table` (event, amount and stake sources)."""
+    t = entry_steps()
+    ids = [
+        s for col in ("source", "amount_source", "stake_source") for s in t[col] if isinstance(s, str) and s
+    ]
+    return list(dict.fromkeys(ids))
+
+
+def committed_usd_m(unit: str | None = None, step: str | None = None) -> float:
+    """Disclosed USD million committed to the foreign marketplaces, for one unit or all, and for
+    all steps or only ``step='first'`` (first entries) or ``step='follow_on'``.
+
+    Undisclosed amounts (Daraz) and built platforms (Miravia) add nothing: the sum is a floor.
+    KeyError for a unit that is not a foreign marketplace; ValueError for another ``step``.
+    """
+    t = entry_steps()
+    if unit is not None:
+        if unit not in ENTRY_UNITS:
+            raise KeyError(f"{unit!r} is not one of the foreign marketplaces {ENTRY_UNITS}")
+        t = t[t["unit"] == unit]
+    if step is not None:
+        if step not in ("first", "follow_on"):
+            raise ValueError(f"step must be 'first' or 'follow_on', got {step!r}")
+        t = t[t["step"].str.endswith("first entry" if step == "first" else "follow-on")]
+    return float(t["amount_usd_m"].sum())
+
+
+def entry_value(event_id: str, column: str) -> float:
+    """One number of :func:`entry_steps`: ``amount_usd_m`` or ``stake_after_pct`` of an event.
+
+    KeyError for an event that is not a marketplace step; ValueError when the source gives no
+    number (undisclosed), so a computation never silently uses a gap."""
+    if column not in ("amount_usd_m", "stake_after_pct"):
+        raise KeyError(f"column must be 'amount_usd_m' or 'stake_after_pct', got {column!r}")
+    t = entry_steps().set_index("event_id")
+    if event_id not in t.index:
+        raise KeyError(f"{event_id!r} is not a marketplace step in data/events.csv")
+    v = t.loc[event_id, column]
+    if pd.isna(v):
+        raise ValueError(f"{event_id}: {column} is not disclosed in the sources")
+    return float(v)
+
+
+def implied_value_usd_m(event_id: str, before_event_id: str) -> float:
+    """USD million value of 100% of a company implied by a follow-on step: its price over the
+    stake it added (stake after ``event_id`` minus stake after ``before_event_id``)."""
+    added = entry_value(event_id, "stake_after_pct") - entry_value(before_event_id, "stake_after_pct")
+    if added <= 0:
+        raise ValueError(f"{event_id} adds no stake over {before_event_id}")
+    return 100 * entry_value(event_id, "amount_usd_m") / added
+
+
+def markets_by_mode() -> dict[str, int]:
+    """Distinct foreign consumer markets by how Alibaba first entered them: 'bought' or 'built'."""
+    t = entry_steps()
+    firsts = t[t["step"].str.endswith("first entry")]
+    return {
+        "bought": int(firsts["step"].str.startswith("Buy").sum()),
+        "built": int(firsts["step"].str.startswith("Build").sum()),
+    }
 
 
 def phase_profile() -> pd.DataFrame:
@@ -563,60 +686,96 @@ def periodisation_chart(p: Periodisation, values: Mapping[str, Any] | None = Non
 # ----------------------------------------------------------------------------- claims
 
 
-VERDICT_WORDS = {
-    "holds": "Holds",
-    "holds_with_caveat": "Holds, with a caveat",
-    "does_not_hold": "Does not hold",
-    "outdated": "Outdated",
-    "unsourced": "Unsourced",
-    "not_checked": "Not checked",
-}
+#: The section-5 claims, in data/paper_claims.csv (shown with ``ch.claims``).
+S5_CLAIMS: tuple[str, ...] = (
+    "s5_intl_site_1999",
+    "s5_transaction_2007",
+    "s5_aliexpress_2010",
+    "s5_acquisition_2016",
+    "s5_social_commerce",
+    "s5_ai_2024",
+    "s5_two_layer",
+    "s5_green_compliance",
+)
 
 
-def claims_table(claim_ids: Sequence[str] | None = None) -> pd.DataFrame:
-    """The section-5 claims (``evolution_claims.csv``) beside their checks, ready to show."""
-    t = data.load("evolution_claims").set_index("claim_id")
-    ids = list(t.index) if claim_ids is None else list(claim_ids)
-    unknown = [c for c in ids if c not in t.index]
-    if unknown:
-        raise KeyError(f"no claim(s) {unknown} in data/evolution_claims.csv")
-
-    def year(x: float | None) -> str:
-        return "—" if x is None or pd.isna(x) else f"{int(x)}"
-
-    rows = [
-        {
-            "§": t.loc[c, "section"],
-            "The paper says": t.loc[c, "claim"],
-            "Paper's year": year(t.loc[c, "paper_value"]),
-            "Verdict": VERDICT_WORDS[t.loc[c, "verdict"]],
-            "Check": t.loc[c, "check"],
-        }
-        for c in ids
-    ]
-    return pd.DataFrame(rows)
+def event_year(event_id: str) -> int:
+    """The calendar year of one event in ``events.csv``; KeyError for an unknown id."""
+    t = events().set_index("event_id")
+    if event_id not in t.index:
+        raise KeyError(f"no event {event_id!r} in data/events.csv")
+    return int(t.loc[event_id, "year"])
 
 
-def claim_sources(claim_ids: Sequence[str] | None = None) -> list[str]:
-    """Source ids of the claims and of their checks, without 'none'."""
-    t = data.load("evolution_claims").set_index("claim_id")
-    ids = list(t.index) if claim_ids is None else list(claim_ids)
-    out = [t.loc[c, col] for c in ids for col in ("source", "check_source")]
-    return [s for s in dict.fromkeys(out) if s != "none"]
+@check("s5_intl_site_1999")
+def year_intl_site() -> float:
+    """The year Alibaba (and Alibaba.com) was founded, from events.csv."""
+    return float(event_year("founding"))
+
+
+@check("s5_aliexpress_2010")
+def year_aliexpress() -> float:
+    """The year AliExpress launched, from events.csv."""
+    return float(event_year("aliexpress"))
+
+
+@check("s5_acquisition_2016")
+def year_first_purchase() -> float:
+    """The year of the first market entry by purchase (Lazada), from events.csv."""
+    t = events()
+    return float(t.loc[t["kind"] == "acquisition", "year"].min())
+
+
+@check("s5_ai_2024")
+def year_first_ai_launch() -> float:
+    """The year of the first AI tool launched with a medium- or high-confidence source (Accio)."""
+    t = events()
+    ok = (t["kind"] == "ai_tool") & (t["confidence"] != "low")
+    return float(t.loc[ok, "year"].min())
 
 
 def verdict_counts() -> dict[str, int]:
-    """How many section-5 claims got each verdict."""
-    return data.load("evolution_claims")["verdict"].value_counts().to_dict()
+    """How many section-5 claims got each verdict (from ``paper_claims.csv``)."""
+    t = data.load("paper_claims").set_index("claim_id").loc[list(S5_CLAIMS)]
+    return t["verdict"].value_counts().to_dict()
 
 
 # ----------------------------------------------------------------------------- transfer case
 
 
-def popmart_shares() -> pd.Series:
-    """Pop Mart's revenue share outside mainland China by period ('2021', '2024H1', ...), in percent."""
-    t = data.load("popmart_overseas_share")
-    return t.set_index("period")["share_pct"].astype(float)
+def popmart_shares() -> pd.DataFrame:
+    """Pop Mart's revenue outside mainland China as a share of revenue, by period, from
+    ``transfer_cases.csv`` (Chapter 7's table): computed from revenue where both amounts are
+    there, else the share as reported. Columns: period, share_pct, how ('computed' or
+    'reported'), rounded (True where the reported share is a round figure, as 2022's 10%)."""
+    t = data.load("transfer_cases")
+    t = t[t["firm"] == "Pop Mart"]
+    val = t.set_index(["indicator", "period"])["value"].astype(float)
+    periods = sorted(set(t["period"]), key=lambda p: (int(p[-4:]), 0 if p.startswith("H1") else 1))
+    rows = []
+    for p in periods:
+        if ("revenue", p) in val and ("revenue_outside_mainland", p) in val:
+            share = 100 * val["revenue_outside_mainland", p] / val["revenue", p]
+            rows.append({"period": p, "share_pct": share, "how": "computed", "rounded": False})
+        elif ("share_outside_mainland", p) in val:
+            note = t[(t["indicator"] == "share_outside_mainland") & (t["period"] == p)]["note"].iloc[0] or ""
+            rows.append(
+                {
+                    "period": p,
+                    "share_pct": float(val["share_outside_mainland", p]),
+                    "how": "reported",
+                    "rounded": note.lower().startswith("rounded"),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def popmart_share(period: str) -> float:
+    """One period's share (percent) from :func:`popmart_shares`; KeyError naming the periods held."""
+    t = popmart_shares().set_index("period")["share_pct"]
+    if period not in t.index:
+        raise KeyError(f"no Pop Mart share for {period!r}; data/ has {list(t.index)}")
+    return float(t[period])
 
 
 # ----------------------------------------------------------------------------- numbers the prose quotes
@@ -643,7 +802,11 @@ def seams() -> dict[str, float]:
 
 
 def event_counts(boundaries: Sequence[int] = PAPER_BOUNDARIES) -> dict[str, int]:
-    """How many events the table holds, how many the paper names, and counts per phase and mode."""
+    """How many events the table holds, how many the paper names, and counts per phase and mode.
+
+    ``phase3_entries``: market entries by purchase in phase 3 (kind 'acquisition');
+    ``phase3_follow_ons``: follow-on stakes (kind 'investment'); ``bought_before_phase3``:
+    bought stakes of any kind before phase 3."""
     t = events(boundaries)
     out = {
         "events": len(t),
@@ -654,5 +817,8 @@ def event_counts(boundaries: Sequence[int] = PAPER_BOUNDARIES) -> dict[str, int]
     }
     for p in (1, 2, 3, 4):
         out[f"phase{p}"] = int((t["phase"] == p).sum())
-    out["phase3_acquisitions"] = int(((t["phase"] == 3) & (t["entry_mode"] == "acquisition")).sum())
+    bought = t["entry_mode"] == "acquisition"
+    out["phase3_entries"] = int(((t["phase"] == 3) & bought & (t["kind"] == "acquisition")).sum())
+    out["phase3_follow_ons"] = int(((t["phase"] == 3) & bought & (t["kind"] == "investment")).sum())
+    out["bought_before_phase3"] = int(((t["phase"] < 3) & bought).sum())
     return out
