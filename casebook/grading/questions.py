@@ -197,7 +197,9 @@ def _parse_question(raw: Any, where: str, chapter: int) -> Question:
                 or not all(isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in words)
                 or words[0] > words[1]
             ):
-                raise BankError(f"{where}: words is the length asked for, two whole numbers such as [150, 250]")
+                raise BankError(
+                    f"{where}: words is the length asked for, two whole numbers such as [150, 250]"
+                )
     if qtype != "rubric" and raw.get("words") is not None:
         raise BankError(f"{where}: only a rubric question takes words")
     if qtype != "rubric" and "wrong" not in feedback:
