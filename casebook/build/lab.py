@@ -35,6 +35,7 @@ LAB = ROOT / "_build" / "lab"
 
 GLUE_ROLE = re.compile(r"\{glue(?::(text|md))?\}`([^`]+)`")
 ADMONITION = re.compile(r"^(`{3,}|:{3,})\{admonition\}[ \t]*([^\n]*)\n(.*?)^\1[ \t]*$", re.M | re.S)
+ONLY = re.compile(r"^(`{3,}|:{3,})\{only\}[ \t]*([^\n]*)\n(.*?)^\1[ \t]*\n?", re.M | re.S)
 LABEL = re.compile(r"^\([\w.-]+\)=[ \t]*\n", re.M)
 OPTION = re.compile(r"^:[\w-]+:.*\n", re.M)
 
@@ -87,13 +88,18 @@ def fill_glue(text: str, values: dict[str, dict[str, str]], where: str = "") -> 
 
 def plain_markdown(text: str) -> str:
     """MyST constructs that Lab shows raw, as plain Markdown: admonitions become block quotes
-    with a bold title, and reference targets such as ``(ch03-instructors)=`` go."""
+    with a bold title, ``{only} html`` blocks keep their text and ``{only} latex`` ones (wording
+    for paper) go, and reference targets such as ``(ch03-instructors)=`` go."""
 
     def quote(m: re.Match[str]) -> str:
         title, body = m.group(2).strip(), OPTION.sub("", m.group(3)).strip("\n")
         lines = ([f"**{title}**", ""] if title else []) + body.split("\n")
         return "\n".join(("> " + line).rstrip() for line in lines)
 
+    def medium(m: re.Match[str]) -> str:  # Lab is interactive: the HTML wording, not the print one
+        return OPTION.sub("", m.group(3)) if "html" in m.group(2).split() else ""
+
+    text = re.sub(r"\n{3,}", "\n\n", ONLY.sub(medium, text))
     return LABEL.sub("", ADMONITION.sub(quote, text))
 
 

@@ -80,6 +80,13 @@ def test_a_glue_name_nobody_glued_is_an_error_not_a_raw_role():
         lab_notebook(_chapter(), "teacher")
 
 
+def test_lab_keeps_the_wording_for_screens_and_drops_the_one_for_paper():
+    text = (
+        "Intro.\n\n```{only} html\nMove the sliders.\n```\n\n```{only} latex\nSee the table.\n```\n\nEnd.\n"
+    )
+    assert plain_markdown(text) == "Intro.\n\nMove the sliders.\n\nEnd.\n"
+
+
 def test_plain_markdown_leaves_ordinary_markdown_alone():
     text = "Some *text*.\n\n```python\nx = 1\n```\n"
     assert plain_markdown(text) == text
