@@ -18,9 +18,11 @@ A chapter author writes a pure model function and describes its parameters::
   ``selected_index`` is linked to the slider's ``index`` with ``jslink``. The browser does
   the switching, so the chart moves with no Python behind the page. Several parameters
   nest one Stack per parameter.
-* **Live kernel** (JupyterLab): the same sliders work, and a row of "exact value" boxes
-  recomputes the model for any value in range. Bad input gets a sentence, not a traceback.
-  The static book hides that row with CSS (class ``casebook-live-only``).
+* **Live kernel** (JupyterLab): sliders and a row of "exact value" boxes follow each other,
+  and every change redraws one live chart (same size as the frames, with its readout) for any
+  value in range; the precomputed stack is then hidden, so one chart is on screen. Every bad
+  field gets a sentence, not a traceback, and the chart is hidden until all are valid. The
+  static book hides that row with CSS (class ``casebook-live-only``).
 * **PDF**: the same output also carries a PNG of the base scenario, which the LaTeX builder
   picks instead of the widget; :meth:`WhatIf.show` then prints a low / base / high table.
 """
