@@ -130,3 +130,59 @@ def test_the_real_chapters_open_in_lab_with_numbers_and_no_instructor_answers():
     ch03 = (folder / "ch03-company-overview.ipynb").read_text(encoding="utf-8")
     assert "Answer." not in ch03
     assert (folder.parent / "data" / "segment_revenue.csv").exists()  # ../data, as in book/
+
+
+@pytest.mark.build
+def test_jupyter_lab_starts_with_the_repos_settings(tmp_path):
+    """Start the server ``make lab`` starts (as root too), on a scratch folder, and ask it what a
+    Markdown file opens with and whether it serves a notebook."""
+    import shlex
+    import socket
+    import time
+    import urllib.request
+
+    dry = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    command = shlex.split(next(line for line in dry.splitlines() if "jupyter lab" in line))
+    command = [a for a in command if not a.startswith("--ServerApp.root_dir=")]
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "ch03-company-overview.ipynb")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command += [
+        f"--ServerApp.root_dir={tmp_path}",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        "--ServerApp.disable_check_xsrf=True",
+    ]
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
+    }
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status", timeout=5):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(
+                        f"jupyter lab did not start:\n{server.stdout.read() if server.stdout else ''}"
+                    )
+                time.sleep(1)
+        with urllib.request.urlopen(f"{base}/lab/api/settings/@jupyterlab/docmanager-extension:plugin") as r:
+            schema = json.load(r)["schema"]
+        assert schema["properties"]["defaultViewers"]["default"]["markdown"] == "Jupytext Notebook"
+        with urllib.request.urlopen(f"{base}/api/contents/ch03-company-overview.ipynb?content=0") as r:
+            assert json.load(r)["type"] == "notebook"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
