@@ -166,3 +166,27 @@ def write_lab(edition: str = "student", run: bool = True) -> Path:
             stale.unlink()
     print(f"lab: {len(written)} notebooks ({edition} edition) in {folder.relative_to(ROOT)}")
     return folder
+
+
+DOWNLOAD_INTRO = """\
+**This notebook** is a chapter of the casebook *{title}*, executed: its outputs are saved, so it
+reads anywhere Jupyter notebooks open. To *run* it, it needs the casebook's helper package
+(`casebook`, imported in the first code cell) and its `data/` folder, which come with the
+casebook's repository, not with this file. Put the notebook in the repository's `book/` folder,
+or run `make lab` in the repository: it installs what the chapters need (Python packages only)
+and opens every chapter in JupyterLab. Do not `pip install casebook`: a package of that name on
+the Python package index is an unrelated project."""
+
+
+def download_notebook(path: Path, edition: str) -> str:
+    """The ``.ipynb`` a chapter page offers for download: the executed chapter with its numbers
+    filled in (as for Lab), for the page's edition, after a first cell that says how to run it."""
+    import yaml
+
+    nb = lab_notebook(executed(path), edition, where=path.name)
+    title = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+    intro = nbformat.v4.new_markdown_cell(DOWNLOAD_INTRO.format(title=title), id="casebook-how-to-run")
+    nb["cells"].insert(0, json.loads(json.dumps(intro)))
+    node = nbformat.from_dict(nb)
+    nbformat.validate(node)
+    return nbformat.writes(node)
