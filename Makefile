@@ -3,17 +3,20 @@
 PY := .venv/bin/python
 SETUP := .venv/.installed
 
-.PHONY: help setup html pdf student test unit lab clean lint bench exercises
+.PHONY: help setup python html pdf student test unit lab clean lint bench exercises
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 setup:           ## install Debian packages and the Python environment (idempotent)
 	@scripts/setup.sh
 
+python:          ## only the Python environment (.venv): no Debian packages, no TeX, no browser
+	@scripts/setup.sh --python-only
+
 html: setup      ## build the HTML book strictly (parallel execution) -> _build/html/index.html
 	@$(PY) -m casebook.build html
 
-pdf: setup       ## build the PDF with xelatex -> _build/latex/alibaba-dual-wheel-casebook.pdf
+pdf: setup       ## both PDFs with xelatex: instructor -> _build/latex/, student -> _build/student/_build/latex/
 	@$(PY) -m casebook.build pdf
 
 student: setup   ## student edition: no instructor notes or solutions -> _build/student/_build/html
@@ -34,8 +37,15 @@ unit: setup      ## only the fast unit tests: no build, no sandbox (under 30 s)
 lint: setup      ## ruff lint
 	@.venv/bin/ruff check casebook tests benchmarks
 
-lab: setup       ## open the chapters in JupyterLab
-	@.venv/bin/jupyter lab book/
+# make lab opens the student edition; an instructor asks for theirs with EDITION=instructor.
+# JupyterLab refuses to start as root unless told: only then is --allow-root passed.
+EDITION ?= student
+LAB_DIR := _build/lab/$(EDITION)
+LAB_ARGS := --ServerApp.root_dir=$(CURDIR)/$(LAB_DIR) --LabApp.app_settings_dir=$(CURDIR)/scripts/lab-settings \
+	--LabApp.default_url=/lab/tree/ch03-company-overview.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: python      ## the chapters as notebooks in JupyterLab, numbers in the prose (EDITION=instructor for the instructor's)
+	@$(PY) -m casebook.build lab --edition $(EDITION)
+	@.venv/bin/jupyter lab $(LAB_ARGS)
 
 bench: setup     ## measure build and grading times (BENCHMARKS.md)
 	@$(PY) benchmarks/bench_build.py

@@ -1,10 +1,12 @@
 """A small Sphinx extension for the casebook.
 
-It keeps pages offline (drops sphinx-thebe's CDN scripts) and offers every chapter as a downloadable ``.ipynb`` (executed, with outputs). The book theme
-only does this when a launch service (Binder, Colab...) is configured, and this book uses
-none: it must work offline. So the executed notebook that MyST-NB writes to
-``_build/jupyter_execute`` is copied next to the page sources, and the theme's download
-menu picks it up.
+It keeps pages offline (drops sphinx-thebe's CDN scripts) and offers every chapter as a
+downloadable ``.ipynb`` (executed, with outputs). The book theme only does this when a launch
+service (Binder, Colab...) is configured, and this book uses none: it must work offline. So the
+executed chapter is written next to the page sources, and the theme's download menu picks it
+up. It comes from the build's execution cache, with its glued numbers filled in and a first
+cell that says how to run it (:func:`casebook.build.lab.download_notebook`): MyST-NB's own copy
+in ``_build/jupyter_execute`` has no outputs when the chapters were executed into the cache.
 """
 
 from __future__ import annotations
@@ -27,10 +29,15 @@ def _offer_ipynb(app: Any, pagename: str, templatename: str, context: dict, doct
         return
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    if _is_student_edition(app):
-        target.write_text(_student_notebook(executed.read_text(encoding="utf-8")), encoding="utf-8")
-    else:
-        copy2(executed, target)
+    from .lab import LabError, download_notebook
+
+    try:  # the executed chapter from the build's cache: outputs and numbers filled in
+        target.write_text(download_notebook(source, app.config.casebook_edition), encoding="utf-8")
+    except LabError:  # not executed through the cache (a small test book): MyST-NB's copy
+        if _is_student_edition(app):
+            target.write_text(_student_notebook(executed.read_text(encoding="utf-8")), encoding="utf-8")
+        else:
+            copy2(executed, target)
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 

@@ -52,6 +52,7 @@ class Question:
     model_answer: str = ""
     explanation: str = ""
     title: str = ""
+    words: tuple[int, int] | None = None  # rubric: the length asked for, (low, high) words
 
     @property
     def graded(self) -> bool:
@@ -89,6 +90,7 @@ class Question:
             "unit": self.unit,
             "points": self.points,
             "title": self.title or self.id,
+            **({"words": list(self.words)} if self.words else {}),
         }
 
 
@@ -187,6 +189,19 @@ def _parse_question(raw: Any, where: str, chapter: int) -> Question:
             raise BankError(f"{where}: rubric criteria add up to {total:g}, but points is {points:g}")
         if not raw.get("model_answer"):
             raise BankError(f"{where}: a rubric question needs a model_answer")
+        if raw.get("words") is not None:
+            words = raw["words"]
+            if (
+                not isinstance(words, list)
+                or len(words) != 2
+                or not all(isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in words)
+                or words[0] > words[1]
+            ):
+                raise BankError(
+                    f"{where}: words is the length asked for, two whole numbers such as [150, 250]"
+                )
+    if qtype != "rubric" and raw.get("words") is not None:
+        raise BankError(f"{where}: only a rubric question takes words")
     if qtype != "rubric" and "wrong" not in feedback:
         raise BankError(f"{where}: give feedback.wrong, a hint for wrong answers")
     return Question(
@@ -205,6 +220,7 @@ def _parse_question(raw: Any, where: str, chapter: int) -> Question:
         model_answer=str(raw.get("model_answer", "")).strip(),
         explanation=str(raw.get("explanation", "")).strip(),
         title=str(raw.get("title", "")),
+        words=tuple(raw["words"]) if raw.get("words") else None,
     )
 
 

@@ -108,10 +108,15 @@ def validate(spec: dict[str, Any], response: Any) -> str | None:
     response = normalise(response)
     qtype = spec["type"]
     if qtype == "rubric":
+        asked = _words_asked(spec)
         if not isinstance(response, str) or not response.strip():
-            return "Write your answer as text between the triple quotes."
+            return "Write your answer as text between the triple quotes" + (f" ({asked})." if asked else ".")
+        count = len(response.split())
+        low, high = spec.get("words") or (0, math.inf)
+        if asked and not low <= count <= high:
+            return f"{count} words; the question asks for {asked}."
         return None
-    if response is None or (isinstance(response, str) and not response.strip()):
+    if response is None or (isinstance(response, str) and not response.strip()) or _blank(response):
         return "No answer yet."
     options = list(spec.get("options") or {})
     letters = ", ".join(options)
@@ -146,11 +151,50 @@ def validate(spec: dict[str, Any], response: Any) -> str | None:
         pairs = {str(k).strip(): str(v).strip().lower() for k, v in response.items()}
         if set(pairs) != set(items):
             return f"Give a letter for each of the items {', '.join(items)}."
+        missing = [k for k in items if not pairs[k]]
+        if missing:
+            return f"No letter yet for {', '.join(missing)}; use the letters {letters}."
         bad = sorted(v for v in pairs.values() if v not in options)
         if bad:
             return f"Unknown option(s) {bad}; use the letters {letters}."
         return None
     raise ValueError(f"unknown question type {qtype!r}")
+
+
+def _blank(response: Any) -> bool:
+    """True for a list or dictionary answer left as handed out: empty, or only empty strings."""
+    if isinstance(response, dict) and "__type__" not in response:
+        values = list(response.values())
+    elif isinstance(response, list):
+        values = response
+    else:
+        return False
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _words_asked(spec: dict[str, Any]) -> str:
+    """The length a written answer is asked for, as "150 to 250 words", or "" if none is."""
+    words = spec.get("words")
+    if not words:
+        return ""
+    low, high = words
+    return f"{low:g} to {high:g} words"
+
+
+def _percent_hint(spec: dict[str, Any], x: float) -> str:
+    """A hint when a fraction was typed where a percent is asked for (0.134 for 13.4 %), else ""."""
+    if spec.get("unit") != "%" or x == 0 or abs(x) >= 1:
+        return ""
+    if abs(x * 100 - float(spec["answer"])) <= float(spec.get("tolerance", 0)) + 1e-9:
+        return (
+            f" The answer is asked for in percent: type {_tidy(x * 100)} for "
+            f"{_tidy(x * 100)} %, not the fraction {x:g}."
+        )
+    return ""
+
+
+def _tidy(x: float) -> str:
+    return f"{round(x, 10):g}"
 
 
 def _show(response: Any) -> str:
@@ -179,7 +223,7 @@ def score(spec: dict[str, Any], response: Any) -> tuple[float, str]:
     if qtype == "numeric":
         x = parse_number(response)
         ok = abs(x - float(answer)) <= float(spec.get("tolerance", 0)) + 1e-9  # type: ignore[operator]
-        return (1.0, right) if ok else (0.0, wrong)
+        return (1.0, right) if ok else (0.0, wrong + _percent_hint(spec, x))  # type: ignore[arg-type]
     if qtype == "choice":
         r = response.strip().lower()
         return (1.0, right) if r == answer else (0.0, feedback.get(r, wrong))

@@ -18,9 +18,11 @@ A chapter author writes a pure model function and describes its parameters::
   ``selected_index`` is linked to the slider's ``index`` with ``jslink``. The browser does
   the switching, so the chart moves with no Python behind the page. Several parameters
   nest one Stack per parameter.
-* **Live kernel** (JupyterLab): the same sliders work, and a row of "exact value" boxes
-  recomputes the model for any value in range. Bad input gets a sentence, not a traceback.
-  The static book hides that row with CSS (class ``casebook-live-only``).
+* **Live kernel** (JupyterLab): sliders and a row of "exact value" boxes follow each other,
+  and every change redraws one live chart (same size as the frames, with its readout) for any
+  value in range; the precomputed stack is then hidden, so one chart is on screen. Every bad
+  field gets a sentence, not a traceback, and the chart is hidden until all are valid. The
+  static book hides that row with CSS (class ``casebook-live-only``).
 * **PDF**: the same output also carries a PNG of the base scenario, which the LaTeX builder
   picks instead of the widget; :meth:`WhatIf.show` then prints a low / base / high table.
 """
@@ -42,7 +44,7 @@ import ipywidgets as widgets
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Image, display
+from IPython.display import display
 from matplotlib.figure import Figure
 
 from ..grading.scoring import parse_number
@@ -55,7 +57,15 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 class WhatIfInputError(ValueError):
-    """A what-if parameter value that is out of range or not a number."""
+    """What-if parameter values that are out of range or not numbers: one sentence per field.
+
+    ``problems`` lists every sentence (a reader who typed two bad values hears of both at once);
+    ``str()`` joins them.
+    """
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = list(problems)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,6 +96,20 @@ class Param:
             raise ValueError(f"{self.name}: default {self.default} is outside {self.min}..{self.max}")
         if not _on_grid(self.default, self.min, self.step):
             raise ValueError(f"{self.name}: default {self.default} is not on the slider's steps")
+
+    @property
+    def whole(self) -> bool:
+        """True when the parameter only takes whole numbers: its format shows no decimals (a
+        year as "FY{:.0f}"), so 2020.5 would be shown, and used, as something it is not."""
+        return self.fmt.format(0.5) in (self.fmt.format(0), self.fmt.format(1))
+
+    def text_for(self, value: float) -> str:
+        """The value as an exact-value box shows it (and :meth:`parse` reads it back)."""
+        return self.fmt.format(value)
+
+    def nearest(self, value: float) -> float:
+        """The slider step closest to ``value``."""
+        return min(self.values, key=lambda v: abs(v - value))
 
     @property
     def values(self) -> list[float]:
@@ -122,6 +146,11 @@ class Param:
             )
         if not math.isfinite(number):
             raise WhatIfInputError(f"{self.label}: {raw!r} is not a finite number.")
+        if self.whole and number != round(number):
+            raise WhatIfInputError(
+                f"{self.label}: '{raw}' is not a whole number. Type a value such as "
+                f"{self.fmt.format(self.default)}."
+            )
         if not self.min <= number <= self.max:
             raise WhatIfInputError(
                 f"{self.label} must be between {self.label_for(self.min)} and "
@@ -310,7 +339,16 @@ class WhatIf:
                 f"this what-if takes {', '.join(p.name for p in self.params)}."
             )
         merged = {**self.defaults, **values}
-        return {p.name: p.parse(merged[p.name]) for p in self.params}
+        checked: dict[str, Any] = {}
+        problems: list[str] = []
+        for p in self.params:  # every field, so that every mistake is reported at once
+            try:
+                checked[p.name] = p.parse(merged[p.name])
+            except WhatIfInputError as exc:
+                problems += exc.problems
+        if problems:
+            raise WhatIfInputError(*problems)
+        return checked
 
     def compute(self, **values: Any) -> Any:
         """Run the model for the given values (defaults for the rest), after validation."""
@@ -377,18 +415,21 @@ class WhatIf:
         model: a frame costs its PNG and a few hundred bytes of widget state, not three widgets
         with a layout each (that overhead was a third of a what-if page).
         """
-        result = self._result(values)
+        src = "data:image/webp;base64," + base64.b64encode(webp_lossless(png)).decode("ascii")
+        return widgets.HTML(
+            self._frame_html(self._result(values), values, src),
+            layout=self._shared("frame_layout", lambda: widgets.Layout(min_height="200px")),
+            style=self._shared("frame_style", widgets.widgets.widget_string.HTMLStyle),
+        )
+
+    def _frame_html(self, result: Any, values: Mapping[str, Any], src: str, lead: str = "") -> str:
+        """A frame's HTML: the readout (after an optional ``lead``) over the chart, with alt text."""
         summary = self.summary(result, values)
         text = "; ".join(f"<b>{html.escape(k)}</b>: {html.escape(str(v))}" for k, v in summary.items())
         alt = html.escape(
             f"Chart: {self.title}. " + "; ".join(f"{k}: {v}" for k, v in summary.items()), quote=True
         )
-        src = "data:image/webp;base64," + base64.b64encode(webp_lossless(png)).decode("ascii")
-        return widgets.HTML(
-            f'<div class="casebook-readout">{text}</div><img class="casebook-frame" src="{src}" alt="{alt}">',
-            layout=self._shared("frame_layout", lambda: widgets.Layout(min_height="200px")),
-            style=self._shared("frame_style", widgets.widgets.widget_string.HTMLStyle),
-        )
+        return f'<div class="casebook-readout">{lead}{text}</div><img class="casebook-frame" src="{src}" alt="{alt}">'
 
     def _shared(self, name: str, make: Callable[[], widgets.Widget]) -> widgets.Widget:
         """One widget model (a layout, a style) shared by every frame and stack of this what-if."""
@@ -407,42 +448,115 @@ class WhatIf:
         stack = widgets.Stack(
             children,
             selected_index=p.values.index(p.default),
-            layout=self._shared("stack_layout", widgets.Layout),
+            # the outer stack has a layout of its own: a live kernel hides it (one chart at a time)
+            layout=widgets.Layout() if level == 0 else self._shared("stack_layout", widgets.Layout),
         )
         widgets.jslink((sliders[level], "index"), (stack, "selected_index"))
         return stack
 
-    def _live_row(self) -> widgets.Widget:
-        """Exact-value boxes that recompute in a live kernel (hidden in the static book)."""
+    def live_png(self, result: Any, values: Mapping[str, Any]) -> bytes:
+        """The chart of any valid values (and the model's ``result`` for them), drawn like the
+        static frames: the same margins and size, so the live chart does not outgrow them."""
+        fig = self.render(result, values)
+        if self._margins is None:
+            self._margins = self.frame_margins()
+        fix_margins(fig, self._margins)
+        return figure_png(fig, self.frame_dpi, bbox=None)
+
+    def _live_row(self, controls: Sequence[widgets.Widget], static: widgets.Widget) -> widgets.Widget:
+        """Exact-value boxes that recompute in a live kernel (the static book hides the row).
+
+        In a kernel the sliders and the boxes follow each other: moving a slider types its value
+        into its box, and a typed value moves the slider to the nearest step. Every change
+        redraws one live chart for the boxes' exact values and hides the precomputed ``static``
+        stack, so one chart is on screen and it matches its readout. While any box holds an
+        invalid value, every problem is listed and the chart is hidden (nothing stale is shown).
+        Nothing here runs in the static book: it has no kernel, so these callbacks never fire.
+        """
+        params = {p.name: p for p in self.params}
+        control = {p.name: c for p, c in zip(self.params, controls, strict=True)}
         boxes = {
             p.name: widgets.Text(
-                value=p.label_for(p.default) if isinstance(p, Choice) else p.fmt.format(p.default),
+                value=p.text_for(p.default),
                 description=f"{p.label} ({p.unit})" if p.unit else p.label,
                 continuous_update=False,
                 style={"description_width": "initial"},
+                layout=widgets.Layout(width="auto", margin="2px 1em 2px 0"),
             )
             for p in self.params
+            if isinstance(p, Param)  # a choice's toggle buttons are exact already
         }
         message = widgets.HTML()
-        out = widgets.Output()
+        chart = widgets.HTML(layout=widgets.Layout(display="none"))
+        syncing: set[str] = set()  # sliders being moved by a box: they must not retype the box
+
+        def show_problems(problems: Sequence[str]) -> None:
+            items = "".join(
+                f'<div class="casebook-error" style="color:#b00020">⚠ {html.escape(str(t))}</div>'
+                for t in problems
+            )
+            message.value = items + "<div><i>The chart is hidden until every value is valid.</i></div>"
+            chart.layout.display = "none"
+            static.layout.display = "none"
 
         def recompute(_change: Any = None) -> None:
+            raw = {name: (boxes[name].value if name in boxes else control[name].value) for name in params}
             try:
-                values = self.validate({k: b.value for k, b in boxes.items()})
+                values = self.validate(raw)
             except WhatIfInputError as exc:
-                message.value = f'<div class="casebook-error">⚠ {html.escape(str(exc))}</div>'
+                show_problems(exc.problems)
                 return
-            message.value = html.escape(self.readout(values))
-            out.clear_output(wait=True)
-            out.append_display_data(Image(data=self.frame_png(values), format="png"))
+            for name in boxes:  # each slider to the step nearest its box
+                step = params[name].nearest(values[name])
+                if control[name].value != step:
+                    syncing.add(name)
+                    try:
+                        control[name].value = step
+                    finally:
+                        syncing.discard(name)
+            try:
+                result = self.model(**values)
+                png = self.live_png(result, values)
+            except Exception as exc:  # noqa: BLE001 - a model's error is a sentence for the reader
+                show_problems([f"These values cannot be computed: {exc}"])
+                return
+            lead = (
+                "<i>Exact values: "
+                + html.escape("; ".join(f"{p.label} {p.label_for(values[p.name])}" for p in self.params))
+                + "</i><br>"
+            )
+            src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+            chart.value = self._frame_html(result, values, src, lead=lead)
+            message.value = ""
+            chart.layout.display = None
+            static.layout.display = "none"  # one chart on screen: this one
 
+        def slider_moved(change: Any, name: str) -> None:
+            if name in syncing:
+                return
+            if name in boxes:
+                text = params[name].text_for(change["new"])
+                if boxes[name].value != text:
+                    boxes[name].value = text  # the box's own observer recomputes
+                    return
+            recompute()
+
+        for name, c in control.items():
+            c.observe(lambda change, name=name: slider_moved(change, name), names="value")
         for b in boxes.values():
             b.observe(recompute, names="value")
-        header = widgets.HTML("<b>Exact values</b> (recomputed by the kernel; any value in range):")
-        row = widgets.VBox([header, widgets.HBox(list(boxes.values())), message, out])
+        header = widgets.HTML(
+            "<b>Exact values</b> (recomputed by the kernel; any value in range, the sliders follow):"
+        )
+        fields = widgets.Box(list(boxes.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        row = widgets.VBox([header, fields, message, chart])
         row.add_class("casebook-live-only")
-        row._casebook_boxes = boxes  # for tests: type into the boxes, read the message
+        # for tests: type into the boxes, move the controls, read the message and the chart
+        row._casebook_boxes = boxes
+        row._casebook_controls = control
         row._casebook_message = message
+        row._casebook_chart = chart
+        row._casebook_static = static
         return row
 
     def frame_margins(self) -> Margins:
@@ -475,7 +589,7 @@ class WhatIf:
         self._results = {}  # the frames are built; let the results go
         sliders = self._sliders()
         stack = self._stack(sliders)
-        box = widgets.VBox([*sliders, stack, self._live_row()])
+        box = widgets.VBox([*sliders, stack, self._live_row(sliders, stack)])
         box.add_class("casebook-whatif")
         return box
 

@@ -136,3 +136,50 @@ def test_chart_pages_carry_images(pdf_path: Path):
     ).stdout
     images = [line for line in out.splitlines()[2:] if line.strip()]
     assert len(images) >= 3, "expected the chapter charts as images in the PDF"
+
+
+# ------------------------------------------------------------------ the student PDF, and print wording
+@pytest.fixture(scope="module")
+def student_pdf_text() -> str:
+    from casebook.build import STUDENT_PDF
+
+    if not STUDENT_PDF.exists():
+        pytest.fail(f"{STUDENT_PDF} is missing: build both PDFs first (make pdf)", pytrace=False)
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(STUDENT_PDF), "-"], capture_output=True, check=True
+    )
+    return out.stdout.decode("utf-8")
+
+
+def test_student_pdf_has_no_instructor_text_and_no_solutions(student_pdf_text: str):
+    from casebook.grading.questions import all_banks
+
+    flat = _flat(student_pdf_text)
+    for marker in (
+        "For instructors",
+        "Timing plan",
+        "Solutions to the graded exercises",
+        "Suggested answers",
+    ):
+        assert marker not in flat, f"the student PDF prints {marker!r}"
+    for bank in all_banks():
+        for q in bank.graded_questions:
+            if q.model_answer:
+                assert _flat(" ".join(q.model_answer.split())[:50]) not in flat, q.id
+    # the rest of the book is there: every chapter, its exhibits, the takeaways
+    test_every_chapter_title_is_in_the_pdf(student_pdf_text)
+    assert "Exhibit 3.1" in flat and "Key takeaways" in flat
+
+
+def test_instructor_pdf_keeps_its_solutions(pdf_text: str):
+    flat = _flat(pdf_text)
+    assert "For instructors" in flat and "Solutions to the graded exercises" in flat
+
+
+@pytest.mark.parametrize("which", ["instructor", "student"])
+def test_pdfs_do_not_tell_readers_to_move_sliders(which: str, request):
+    text = request.getfixturevalue("pdf_text" if which == "instructor" else "student_pdf_text")
+    flat = _flat(text)
+    for html_only in ("Move the sliders", "sliders that work in this page", "download button"):
+        assert html_only not in flat, f"the {which} PDF says {html_only!r}"
+    assert "On paper, each what-if exhibit prints its base case" in flat

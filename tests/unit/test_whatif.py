@@ -138,18 +138,160 @@ def test_jslinks_connect_sliders_to_stacks():
     assert len(mine) == 1 + 3 + 9
 
 
-def test_live_row_recomputes_and_reports_bad_input():
+def _live(w: WhatIf):
+    """A what-if's widget and its live row, driven in-process: setting a widget's value runs the
+    same Python callbacks a kernel runs when a reader types or drags in JupyterLab."""
+    box = w.widget()
+    return box, box.children[-1]
+
+
+def _chart_image(chart) -> bytes:
+    found = re.search(r'<img class="casebook-frame" src="data:image/png;base64,([^"]+)"', chart.value)
+    assert found, chart.value[:300]
+    return base64.b64decode(found.group(1))
+
+
+def test_live_row_recomputes_one_chart_that_matches_its_readout():
     w = make()
-    row = w.widget().children[-1]
+    box, row = _live(w)
     assert "casebook-live-only" in row._dom_classes
-    boxes, message = row._casebook_boxes, row._casebook_message
-    boxes["aidc_growth"].value = "12.5"  # off the slider grid: the kernel recomputes
-    assert "Target reached" in message.value and "casebook-error" not in message.value
-    assert row.children[-1].outputs, "no recomputed chart"
+    boxes, message, chart = row._casebook_boxes, row._casebook_message, row._casebook_chart
+    stack = box.children[-2]
+    assert chart.layout.display == "none" and stack.layout.display != "none"  # before any change
+    children = list(row.children)
+    images = []
+    for raw in ("12.5", "25", "33", "7.5"):  # off the slider grid: the kernel recomputes
+        boxes["aidc_growth"].value = raw
+        assert message.value == ""
+        assert chart.layout.display != "none", "the live chart is hidden"
+        assert stack.layout.display == "none", "the precomputed chart still shows beside the live one"
+        expected = w.readout({"aidc_growth": raw})
+        summary = re.search(r'casebook-readout">(.*?)</div>', chart.value).group(1)
+        assert re.sub(r"<[^>]+>", "", summary).endswith(expected)  # the readout of these values
+        assert f"AIDC growth {float(raw):g} %/yr" in summary
+        images.append(_chart_image(chart))
+    assert list(row.children) == children, "a recompute added a widget instead of replacing the chart"
+    assert len(set(images)) == 4  # each value drew its own chart, in the one chart widget
+    # only the layout of the outer stack changed: the frames still share one layout
+    frames = list(_leaves(stack))
+    assert len({f.layout.model_id for f in frames}) == 1 and frames[0].layout.display is None
+
+
+def test_live_chart_is_the_size_of_the_static_frames():
+    import io
+
+    from PIL import Image as PILImage
+
+    w = make()
+    box, row = _live(w)
+    row._casebook_boxes["aidc_growth"].value = "12.5"
+    live = PILImage.open(io.BytesIO(_chart_image(row._casebook_chart))).size
+    static = {PILImage.open(io.BytesIO(png)).size for png in _frame_images(box)}
+    assert static == {live}
+
+
+def test_boxes_and_sliders_follow_each_other():
+    w = make()
+    _box, row = _live(w)
+    boxes, sliders, chart = row._casebook_boxes, row._casebook_controls, row._casebook_chart
+    sliders["aidc_growth"].value = 40  # the slider types its value into the box and recomputes
+    assert boxes["aidc_growth"].value == "40"
+    assert "AIDC growth 40 %/yr" in chart.value and chart.layout.display != "none"
+    boxes["rest_growth"].value = "10"  # a value on the grid moves its slider there
+    assert sliders["rest_growth"].value == 10
+    boxes["aidc_growth"].value = "13"  # off the grid: the nearest step, the box keeps 13
+    assert sliders["aidc_growth"].value == 20 and boxes["aidc_growth"].value == "13"
+    assert "AIDC growth 13 %/yr" in chart.value
+    sliders["target_share"].value = 15
+    assert boxes["target_share"].value == "15" and "Target share 15 %" in chart.value
+    assert boxes["aidc_growth"].value == "13"  # the other boxes keep their exact values
+
+
+def test_every_invalid_field_is_reported_and_the_chart_hidden():
+    w = make()
+    box, row = _live(w)
+    boxes, message, chart = row._casebook_boxes, row._casebook_message, row._casebook_chart
+    boxes["aidc_growth"].value = "12.5"
+    assert chart.layout.display != "none"
     boxes["aidc_growth"].value = "lots"
-    assert "casebook-error" in message.value and "not a number" in message.value
-    boxes["aidc_growth"].value = "99"
-    assert "must be between" in message.value
+    boxes["rest_growth"].value = "99"
+    assert message.value.count("casebook-error") == 2
+    assert "not a number" in message.value and "must be between" in message.value
+    assert "hidden" in message.value
+    assert chart.layout.display == "none" and box.children[-2].layout.display == "none"  # no stale chart
+    boxes["aidc_growth"].value = "20"
+    assert message.value.count("casebook-error") == 1  # one problem left
+    boxes["rest_growth"].value = "5"
+    assert message.value == "" and chart.layout.display != "none"
+
+
+def test_validate_reports_every_bad_field_at_once():
+    w = make()
+    with pytest.raises(WhatIfInputError) as caught:
+        w.validate({"aidc_growth": "abc", "rest_growth": 99, "target_share": ""})
+    problems = caught.value.problems
+    assert len(problems) == 3
+    assert (
+        "AIDC growth" in problems[0]
+        and "Rest of group growth" in problems[1]
+        and "Target share" in problems[2]
+    )
+
+
+def _years() -> WhatIf:
+    """Chapter 6's CAGR explorer on a small grid: years labelled "FY2020" and two choices."""
+    from casebook.chapters import ch06_results as c6
+
+    return WhatIf(
+        "years",
+        [
+            Param(name="start", label="Start year", min=2020, max=2022, step=2, default=2020, fmt="FY{:.0f}"),
+            Param(name="end", label="End year", min=2022, max=2024, step=2, default=2024, fmt="FY{:.0f}"),
+            Choice(name="basis", label="Basis", options={"new": c6.CAGR_BASES["new"]}, default="new"),
+            Choice(name="periods", label="Periods counted", options=c6.PERIOD_RULES, default="span"),
+        ],
+        c6.cainiao_cagr,
+        c6.cagr_chart,
+        c6.cagr_summary,
+    )
+
+
+@pytest.mark.parametrize("raw", ["FY2024", "fy2024", " FY2024 ", "2024", 2024, "2024.0"])
+def test_years_are_accepted_as_they_are_shown(raw):
+    p = Param(name="end", label="End year", min=2021, max=2024, step=1, default=2024, fmt="FY{:.0f}")
+    assert p.whole and p.parse(raw) == 2024
+    assert p.text_for(p.default) == "FY2024"
+
+
+@pytest.mark.parametrize("raw", ["2020.5", "FY2020.5", 2020.5])
+def test_a_fraction_of_a_year_is_reported_not_truncated(raw):
+    p = Param(name="start", label="Start year", min=2019, max=2022, step=1, default=2020, fmt="FY{:.0f}")
+    with pytest.raises(WhatIfInputError, match="Start year: '.*2020.5' is not a whole number"):
+        p.parse(raw)
+    assert not Param(name="g", label="Growth", min=0, max=40, step=5, default=20).whole  # 12.5 is fine
+
+
+def test_year_boxes_recompute_as_prefilled_and_as_typed():
+    w = _years()
+    _box, row = _live(w)
+    boxes, sliders, message, chart = (
+        row._casebook_boxes,
+        row._casebook_controls,
+        row._casebook_message,
+        row._casebook_chart,
+    )
+    assert boxes["start"].value == "FY2020" and boxes["end"].value == "FY2024"
+    assert set(boxes) == {"start", "end"}  # a choice's toggle buttons are exact already
+    sliders["periods"].value = "paper"  # a toggle recomputes with the boxes' pre-filled years
+    assert message.value == "" and chart.layout.display != "none"
+    assert "Start year FY2020; End year FY2024" in chart.value
+    boxes["start"].value = "2022"
+    assert message.value == "" and "Start year FY2022" in chart.value
+    assert sliders["start"].value == 2022
+    boxes["start"].value = "2020.5"
+    boxes["end"].value = "FY2030"
+    assert "not a whole number" in message.value and "must be between" in message.value
+    assert chart.layout.display == "none"
 
 
 def test_mimebundle_offers_widget_png_and_plain_text():
