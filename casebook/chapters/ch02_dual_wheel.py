@@ -76,6 +76,13 @@ def slider_values(name: str) -> list[float]:
     return [round(g["min"] + i * g["step"], 10) for i in range(n + 1)]
 
 
+def slider_default(name: str) -> float:
+    """The position of one slider when the page opens (the what-if's base case)."""
+    if name not in SLIDERS:
+        raise KeyError(f"no slider {name!r}; sliders: {sorted(SLIDERS)}")
+    return float(SLIDERS[name]["default"])
+
+
 FUNNEL_PARAMS = ("conversion_pct", "payment_pct", "on_time_pct", "repeat_pct")
 PLATFORM_PARAMS = ("attraction", "churn_pct", "seed_sellers_pct")
 
