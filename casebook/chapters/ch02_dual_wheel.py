@@ -555,3 +555,14 @@ def smallest_takeoff_seed(attraction: float, churn_pct: float, seeds: list[float
         if platform_path(attraction, churn_pct, seed).outcome == "takes off":
             return seed
     return None
+
+
+# --------------------------------------------------------------------------- localisation and regulation
+def link_context() -> pd.DataFrame:
+    """Sourced facts on localisation and regulation for each link of the loop (``link_context.csv``),
+    in the loop's order."""
+    t = data.load("link_context")
+    order = {link: i for i, link in enumerate((*LOOP_ORDER, "technology"))}
+    return t.sort_values(["link", "aspect"], key=lambda c: c.map(order) if c.name == "link" else c).reset_index(
+        drop=True
+    )
