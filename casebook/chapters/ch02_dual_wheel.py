@@ -563,6 +563,6 @@ def link_context() -> pd.DataFrame:
     in the loop's order."""
     t = data.load("link_context")
     order = {link: i for i, link in enumerate((*LOOP_ORDER, "technology"))}
-    return t.sort_values(["link", "aspect"], key=lambda c: c.map(order) if c.name == "link" else c).reset_index(
-        drop=True
-    )
+    return t.sort_values(
+        ["link", "aspect"], key=lambda c: c.map(order) if c.name == "link" else c
+    ).reset_index(drop=True)

@@ -109,8 +109,10 @@ def test_distinct_wheels_is_not_testable_from_group_wide_reporting():
 
 def test_claim_texts_mark_the_papers_words_as_translated_quotation():
     claims = data.load("paper_claims").set_index("claim_id")
-    for cid, zh in (("coordination_sets_penetration", "其协同深度直接决定市场渗透能力"),
-                    ("two_way_drive", "技术赋能生态–生态牵引技术升级")):
+    for cid, zh in (
+        ("coordination_sets_penetration", "其协同深度直接决定市场渗透能力"),
+        ("two_way_drive", "技术赋能生态–生态牵引技术升级"),
+    ):
         text = claims.loc[cid, "claim"]
         assert text.startswith("Testable form (this chapter's)") and "translated" in text and zh in text
 
