@@ -359,3 +359,34 @@ def test_critical_mass_what_if_takes_off_with_a_seed_offline(html_dir, offline_p
     src1, text1 = _visible(page, 1)
     assert src1 != src0 and "takes off" in text1
     assert offline_page.problems() == []
+
+
+# --------------------------------------------------------------------------- teaching note
+def _plan_rows() -> list[list[str]]:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "book" / "ch02-dual-wheel.md").read_text(encoding="utf-8")
+    note = text[text.index("**Timed plan") : text.index("**Board plan.**")]
+    rows = [
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in note.splitlines()
+        if line.startswith("| ")
+    ]
+    return rows[1:]  # without the header
+
+
+@pytest.mark.parametrize(("column", "total"), [(1, 80), (2, 60)])
+def test_timed_plans_are_contiguous_and_add_up(column, total):
+    end = 0
+    for row in _plan_rows():
+        start, stop = (int(x) for x in row[column].split("–"))
+        assert start == end, f"gap or overlap before {row[0]!r}"
+        assert stop > start
+        end = stop
+    assert end == total
+
+
+def test_every_question_has_a_slot_in_the_plan():
+    slots = " ".join(row[3] for row in _plan_rows())
+    for q in ("BC1", "BC2", "BC3", "DQ1", "DQ2", "DQ3", "DQ4", "DQ5", "DQ6"):
+        assert q in slots
