@@ -76,6 +76,13 @@ def slider_values(name: str) -> list[float]:
     return [round(g["min"] + i * g["step"], 10) for i in range(n + 1)]
 
 
+def slider_default(name: str) -> float:
+    """The position of one slider when the page opens (the what-if's base case)."""
+    if name not in SLIDERS:
+        raise KeyError(f"no slider {name!r}; sliders: {sorted(SLIDERS)}")
+    return float(SLIDERS[name]["default"])
+
+
 FUNNEL_PARAMS = ("conversion_pct", "payment_pct", "on_time_pct", "repeat_pct")
 PLATFORM_PARAMS = ("attraction", "churn_pct", "seed_sellers_pct")
 
@@ -95,6 +102,30 @@ RANKED_LINKS = {
     "on_time_pct": "on-time delivery",
     "repeat_pct": "repeat purchase",
 }
+
+
+#: ILLUSTRATIVE cost of one percentage point on each ranked link when that link stands at 50%
+#: (RMB thousand a month, say). No source gives such costs; they only show that the ranking per
+#: yuan can differ from the ranking per point. A point costs more the nearer the rate is to 100%:
+#: see :func:`cost_per_point`.
+COST_AT_HALF: dict[str, float] = {
+    "payment success": 10.0,  # adding local payment methods, retrying declined cards
+    "on-time delivery": 40.0,  # faster line haul, local warehouses
+    "repeat purchase": 20.0,  # service, loyalty offers
+}
+
+
+def cost_per_point(link: str, rate_pct: float) -> float:
+    """ILLUSTRATIVE cost of one more point on ``link`` at a rate of ``rate_pct`` per cent.
+
+    The cost rises as the rate nears 100%: ``COST_AT_HALF[link] × 50 ÷ (100 − rate)``, so the
+    last points are the dearest (and 100% cannot be bought).
+    """
+    if link not in COST_AT_HALF:
+        raise KeyError(f"no cost for link {link!r}; links: {sorted(COST_AT_HALF)}")
+    if not 0 <= rate_pct < 100:
+        raise ValueError(f"rate_pct must be at least 0 and below 100, got {rate_pct!r}")
+    return COST_AT_HALF[link] * 50 / (100 - rate_pct)
 
 
 # --------------------------------------------------------------------------- technology wheel
@@ -295,11 +326,23 @@ class FunnelResult:
     repeat_customers: float
     gains: dict[str, float]  # link label -> extra repeat customers from +IMPROVEMENT_POINTS
     headroom_pct: dict[str, float]  # link label -> % more repeat customers if that link were perfect
+    per_yuan: dict[str, float]  # link label -> extra repeat customers per RMB 100,000 (illustrative costs)
 
     @property
     def best_link(self) -> str:
         """The ranked link whose +5 points adds the most repeat customers (first one on a tie)."""
-        return max(self.gains, key=lambda k: (round(self.gains[k], 9), -list(self.gains).index(k)))
+        return _argmax(self.gains)
+
+    @property
+    def best_per_yuan(self) -> str:
+        """The ranked link whose +5 points adds the most repeat customers per yuan (illustrative costs)."""
+        return _argmax(self.per_yuan)
+
+
+def _argmax(values: Mapping[str, float]) -> str:
+    """The key with the largest value; the first one in order on a tie."""
+    keys = list(values)
+    return max(keys, key=lambda k: (round(values[k], 9), -keys.index(k)))
 
 
 def _rate(name: str, value: float, low: float, high: float) -> float:
@@ -337,15 +380,21 @@ def funnel(
         return visitors * r["conversion_pct"] * r["payment_pct"] * r["on_time_pct"] * r["repeat_pct"]
 
     base = repeats(rates)
-    gains, headroom = {}, {}
+    gains, headroom, per_yuan = {}, {}, {}
     for key, label in RANKED_LINKS.items():
-        better = {**rates, key: min(1.0, rates[key] + IMPROVEMENT_POINTS / 100)}
-        gains[label] = repeats(better) - base
+        new_rate = min(1.0, rates[key] + IMPROVEMENT_POINTS / 100)
+        gains[label] = repeats({**rates, key: new_rate}) - base
         headroom[label] = (100 * (1 / rates[key] - 1)) if rates[key] > 0 else float("inf")
+        points = 100 * (new_rate - rates[key])
+        if points <= 0:
+            per_yuan[label] = 0.0
+        else:  # cost of the step, point by point at the rising illustrative cost (RMB thousand)
+            cost = sum(cost_per_point(label, 100 * rates[key] + i) for i in range(int(round(points))))
+            per_yuan[label] = gains[label] / cost * 100  # per RMB 100,000
     placed = visitors * rates["conversion_pct"]
     paid = placed * rates["payment_pct"]
     on_time = paid * rates["on_time_pct"]
-    return FunnelResult(visitors, placed, paid, on_time, base, gains, headroom)
+    return FunnelResult(visitors, placed, paid, on_time, base, gains, headroom, per_yuan)
 
 
 def funnel_chart(result: FunnelResult, values: Mapping[str, float]) -> Figure:
@@ -361,18 +410,20 @@ def funnel_chart(result: FunnelResult, values: Mapping[str, float]) -> Figure:
     ax.set_yticks(y, labels)
     ax.set_xlim(0, 420)
     ax.set_xlabel(f"per {result.visitors:,} visitors")
-    best = result.best_link
-    ax.set_title(f"Next 5 points: {best} pays most (+{result.gains[best]:.1f})", fontsize=11)
+    best = result.best_per_yuan
+    ax.set_title(f"Best per yuan (illustrative costs): {best:<16}", fontsize=11)
     return fig
 
 
 def funnel_summary(result: FunnelResult, values: Mapping[str, float]) -> dict[str, str]:
-    """The readout: orders, repeat customers and the best single +5-point improvement."""
+    """The readout: orders, repeat customers, and the best +5-point fix per point and per yuan."""
     gains = ", ".join(f"{k} +{v:.1f}" for k, v in result.gains.items())
+    per_yuan = ", ".join(f"{k} {v:.2f}" for k, v in result.per_yuan.items())
     return {
         "Paid orders / 10,000 visitors": f"{result.orders_paid:,.0f}",
         "Repeat customers / 10,000": f"{result.repeat_customers:,.1f}",
-        "Best +5-point fix": f"{result.best_link} ({gains})",
+        "Most per +5 points": f"{result.best_link} ({gains})",
+        "Most per yuan, illustrative costs": f"{result.best_per_yuan} ({per_yuan} per RMB 100,000)",
     }
 
 
@@ -483,8 +534,8 @@ def platform_chart(path: PlatformPath, values: Mapping[str, float]) -> Figure:
     ax.set_xlim(0, len(t) - 1)
     ax.set_xlabel("Period after launch")
     ax.set_ylabel("% of potential users")
-    word = "TAKES OFF" if path.outcome == "takes off" else "COLLAPSES"
-    ax.set_title(f"Teaching model: the platform {word:<9}", fontsize=11)
+    word = "takes off" if path.outcome == "takes off" else "collapses"
+    ax.set_title(f"Teaching model: in the long run it {word:<9}", fontsize=11)
     ax.legend(loc="upper left", fontsize=8)
     return fig
 
@@ -504,3 +555,14 @@ def smallest_takeoff_seed(attraction: float, churn_pct: float, seeds: list[float
         if platform_path(attraction, churn_pct, seed).outcome == "takes off":
             return seed
     return None
+
+
+# --------------------------------------------------------------------------- localisation and regulation
+def link_context() -> pd.DataFrame:
+    """Sourced facts on localisation and regulation for each link of the loop (``link_context.csv``),
+    in the loop's order."""
+    t = data.load("link_context")
+    order = {link: i for i, link in enumerate((*LOOP_ORDER, "technology"))}
+    return t.sort_values(
+        ["link", "aspect"], key=lambda c: c.map(order) if c.name == "link" else c
+    ).reset_index(drop=True)
