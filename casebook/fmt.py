@@ -18,6 +18,7 @@ UNIT_LABELS = {
     "regions": "regions",
     "million_m2": "million m²",
     "days": "days",
+    "years": "years",
 }
 
 
