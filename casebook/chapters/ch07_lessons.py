@@ -745,7 +745,8 @@ def plan_model(firm: str, market: str, budget: str, threshold: float = ESTABLISH
             "figure": (
                 "can build its own"
                 if budget == BUDGETS[1]
-                else "largest channel: " + ("not found" if channel is None else f"{channel:.1f}% ({channel_basis})")
+                else "largest channel: "
+                + ("not found" if channel is None else f"{channel:.1f}% ({channel_basis})")
             ),
             "binds first": _flag(eco),
         },

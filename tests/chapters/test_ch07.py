@@ -182,7 +182,9 @@ def test_group_turnover_and_dsa_only_for_platforms():
 def test_teaching_note_values_are_on_the_sliders():
     # The teaching note quotes 5% a year and RMB 300 m for AIDC under the DSA: both are slider steps.
     r = c7.compliance_scenario("AIDC FY2024, DSA 6%", probability=5, cost=300)
-    assert r.comply_pays and 100 * r.break_even == pytest.approx(300 / (0.06 * segments.value("aidc_total", 2024)) * 100)
+    assert r.comply_pays and 100 * r.break_even == pytest.approx(
+        300 / (0.06 * segments.value("aidc_total", 2024)) * 100
+    )
 
 
 def test_compliance_model_edges():
@@ -191,7 +193,10 @@ def test_compliance_model_edges():
     free = c7.compliance_model("Pop Mart, 2024", "GDPR (4%)", probability=0, cost=0)
     assert free.comply_pays and free.break_even == 0  # a free programme always pays
     at_break_even = c7.compliance_model(
-        "Alibaba AIDC, FY2024", "DSA (6%)", probability=100 * 300 / (0.06 * segments.value("aidc_total", 2024)), cost=300
+        "Alibaba AIDC, FY2024",
+        "DSA (6%)",
+        probability=100 * 300 / (0.06 * segments.value("aidc_total", 2024)),
+        cost=300,
     )
     assert at_break_even.comply_pays
 
@@ -312,7 +317,8 @@ def test_numeric_answers_match_the_data():
     assert q1 == pytest.approx(c7.fine_cap("dsa_in_force") * segments.value("aidc_total", 2023) / 1000)
     q2 = bank["ch07-q2-break-even"].answer
     assert q2 == pytest.approx(
-        100 * c7.break_even_probability(250, segments.value("consolidated", 2024), c7.fine_cap("gdpr_applies"))
+        100
+        * c7.break_even_probability(250, segments.value("consolidated", 2024), c7.fine_cap("gdpr_applies"))
     )  # ILVA: the group's turnover, not AIDC's segment revenue
     assert 250 not in [100, 300, 500]  # not readable off the what-if's cost slider
     q6 = bank["ch07-q6-pop-mart-multiple"]
