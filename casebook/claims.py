@@ -76,7 +76,9 @@ def claims_table(claim_ids: Sequence[str]) -> pd.DataFrame:
             checked = None  # a figure nobody could source has no check value, only the note
         rows.append(
             {
-                "The paper says": f"{r['claim']} ({quantity(r['paper_value'], r['unit'])})",
+                "The paper says": r["claim"]
+                if pd.isna(r["paper_value"])
+                else f"{r['claim']} ({quantity(r['paper_value'], r['unit'])})",
                 "Check": quantity(checked, r["unit"])
                 if checked is not None and not pd.isna(checked)
                 else "—",

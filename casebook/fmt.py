@@ -20,6 +20,7 @@ UNIT_LABELS = {
     "days": "days",
     "year": "",  # a calendar year prints bare: 2016
     "none": "",  # a claim with no number prints as a dash
+    "years": "years",
 }
 
 
