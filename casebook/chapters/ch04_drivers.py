@@ -198,6 +198,7 @@ def entry_timeline() -> pd.DataFrame:
                 for hit, late in zip(
                     counts_as_entry(e),
                     e["mode"].isin(ENTRY_MODES) & (e["investor"] == ENTRY_INVESTOR) & (e["year"] > ENTRY_CUTOFF_YEAR),
+                    strict=True,
                 )
             ],
         }

@@ -79,14 +79,27 @@ def glue_values(**values: object) -> None:
     """Glue numbers for the prose (``{glue:text}`name:.1f```) without showing them.
 
     numpy scalars become plain Python numbers, so format specs work in the page and the PDF;
-    strings are glued as Markdown (use ``{glue:md}`name```).
+    strings (a date, a fiscal-year label) read the same through ``{glue:md}`` and ``{glue:text}``.
     """
-    from IPython.display import Markdown
     from myst_nb import glue
 
     for name, v in values.items():
         if hasattr(v, "item"):
             v = v.item()
         if isinstance(v, str):
-            v = Markdown(v)
+            v = GluedText(v)
         glue(name, v, display=False)
+
+
+class GluedText:
+    """A string glued for the prose: Markdown for ``{glue:md}``, the bare text (no quotes, no
+    object repr) for ``{glue:text}``."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
