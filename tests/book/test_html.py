@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from browser import visible_frame
 
 from casebook.build import notebooks, toc_files
 
@@ -42,22 +43,12 @@ def test_no_page_references_a_cdn(html_dir):
             assert host not in text, f"{path.relative_to(html_dir)} references {host}"
 
 
-def _visible_frame(page, index: int = 0) -> tuple[str, str]:
-    """The src of the chart image and the readout text that the ``index``-th what-if shows now."""
-    box = page.locator(".casebook-whatif").nth(index)
-    imgs = [i for i in box.locator("img").all() if i.is_visible()]
-    readouts = [r for r in box.locator(".casebook-readout").all() if r.is_visible()]
-    assert len(imgs) == 1, f"expected one visible chart, found {len(imgs)}"
-    assert len(readouts) == 1
-    return imgs[0].get_attribute("src"), readouts[0].inner_text()
-
-
 def test_moving_a_slider_changes_the_chart_without_a_kernel(html_dir, offline_page):
     page = offline_page.open(html_dir / f"{CH3}.html")
     box = page.locator(".casebook-whatif").first
     box.scroll_into_view_if_needed()
     page.wait_for_selector(".casebook-whatif .noUi-handle")
-    before_src, before_text = _visible_frame(page)
+    before_src, before_text = visible_frame(page)
     assert "FY2030" in before_text  # base case: AIDC +20%/yr, rest +5%/yr, target 20%
     handles = box.locator(".noUi-handle")
     assert handles.count() == 3
@@ -65,7 +56,7 @@ def test_moving_a_slider_changes_the_chart_without_a_kernel(html_dir, offline_pa
     page.keyboard.press("ArrowLeft")  # AIDC growth 20% -> 15%
     page.keyboard.press("ArrowLeft")  # -> 10%
     page.wait_for_timeout(300)
-    after_src, after_text = _visible_frame(page)
+    after_src, after_text = visible_frame(page)
     assert after_src != before_src, "the chart did not change when the slider moved"
     assert after_text != before_text
     assert "not by FY2034" in after_text  # at 10% vs 5% the target is out of reach
@@ -73,7 +64,7 @@ def test_moving_a_slider_changes_the_chart_without_a_kernel(html_dir, offline_pa
     handles.nth(2).focus()
     page.keyboard.press("ArrowLeft")  # target 20% -> 15%
     page.wait_for_timeout(300)
-    third_src, third_text = _visible_frame(page)
+    third_src, third_text = visible_frame(page)
     assert third_src not in (before_src, after_src)
     assert "target 15%" in third_text
     assert offline_page.problems() == []
@@ -168,15 +159,15 @@ def test_ch06_cagr_explorer_follows_the_basis_and_the_years_offline(html_dir, of
     page.wait_for_selector(".casebook-whatif .noUi-handle")
     box = page.locator(".casebook-whatif").nth(0)
     box.scroll_into_view_if_needed()
-    src0, text0 = _visible_frame(page, 0)
+    src0, text0 = visible_frame(page, 0)
     assert "CAGR: 34.8%" in text0 and "this is the paper's 34.8%" in text0  # opens on the paper's choice
     box.locator("button", has_text="(correct)").click()  # periods: end − start
     page.wait_for_timeout(300)
-    src1, text1 = _visible_frame(page, 0)
+    src1, text1 = visible_frame(page, 0)
     assert src1 != src0 and "CAGR: 45.3%" in text1 and "over 4 periods" in text1
     box.locator("button", has_text="Restated basis").click()  # no FY2020 on the restated basis
     page.wait_for_timeout(300)
-    src2, text2 = _visible_frame(page, 0)
+    src2, text2 = visible_frame(page, 0)
     assert "CAGR: no rate" in text2 and "No FY2020 figure" in text2
     handles = box.locator(".noUi-handle")
     assert handles.count() == 2
@@ -184,7 +175,7 @@ def test_ch06_cagr_explorer_follows_the_basis_and_the_years_offline(html_dir, of
     page.keyboard.press("ArrowRight")  # start FY2020 -> FY2021
     page.keyboard.press("ArrowRight")  # -> FY2022
     page.wait_for_timeout(300)
-    src3, text3 = _visible_frame(page, 0)
+    src3, text3 = visible_frame(page, 0)
     assert "CAGR: 21.7%" in text3 and "consistent basis and period count" in text3
     assert len({src0, src1, src2, src3}) == 4, "each choice should show its own chart"
     assert offline_page.problems() == []
@@ -196,7 +187,7 @@ def test_ch06_projection_moves_with_its_sliders_offline(html_dir, offline_page):
     assert page.locator(".casebook-whatif").count() == 2
     box = page.locator(".casebook-whatif").nth(1)
     box.scroll_into_view_if_needed()
-    src0, text0 = _visible_frame(page, 1)
+    src0, text0 = visible_frame(page, 1)
     assert "scenario, not a forecast" in text0 and "FY2028: 16.0%" in text0
     handles = box.locator(".noUi-handle")
     assert handles.count() == 3
@@ -204,7 +195,7 @@ def test_ch06_projection_moves_with_its_sliders_offline(html_dir, offline_page):
     page.keyboard.press("ArrowLeft")  # retail 20% -> 10%
     page.keyboard.press("ArrowLeft")  # -> 0%
     page.wait_for_timeout(300)
-    src1, text1 = _visible_frame(page, 1)
+    src1, text1 = visible_frame(page, 1)
     assert src1 != src0 and text1 != text0
     handles.nth(1).focus()
     page.keyboard.press("ArrowLeft")  # wholesale 5% -> 0%
@@ -212,7 +203,7 @@ def test_ch06_projection_moves_with_its_sliders_offline(html_dir, offline_page):
     page.keyboard.press("ArrowLeft")  # rest 5% -> 2.5%
     page.keyboard.press("ArrowLeft")  # -> 0%
     page.wait_for_timeout(300)
-    src2, text2 = _visible_frame(page, 1)
+    src2, text2 = visible_frame(page, 1)
     # zero growth everywhere: both shares stay at their FY2024 values
     assert "FY2028: 10.9% (FY2024: 10.9%)" in text2 and "FY2028: 79.6% (FY2024: 79.6%)" in text2
     assert src2 not in (src0, src1)

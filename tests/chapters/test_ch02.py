@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pytest
 import yaml
+from browser import visible_frame
 
 from casebook import claims, data
 from casebook.chapters import ch02_dual_wheel as c2
@@ -307,15 +308,6 @@ def test_link_context_rows_are_sourced_and_cover_both_aspects():
 PAGE = "book/ch02-dual-wheel.html"
 
 
-def _visible(page, index: int) -> tuple[str, str]:
-    """The src of the chart and the readout text the ``index``-th what-if shows now."""
-    box = page.locator(".casebook-whatif").nth(index)
-    imgs = [i for i in box.locator("img").all() if i.is_visible()]
-    readouts = [r for r in box.locator(".casebook-readout").all() if r.is_visible()]
-    assert len(imgs) == 1 and len(readouts) == 1
-    return imgs[0].get_attribute("src"), readouts[0].inner_text()
-
-
 @pytest.mark.built
 def test_page_fits_its_size_budget(html_dir):
     assert (html_dir / PAGE).stat().st_size < 1_000_000
@@ -328,7 +320,7 @@ def test_funnel_what_if_moves_offline_and_names_the_weakest_link(html_dir, offli
     assert page.locator(".casebook-whatif").count() == 2
     box = page.locator(".casebook-whatif").nth(0)
     box.scroll_into_view_if_needed()
-    src0, text0 = _visible(page, 0)
+    src0, text0 = visible_frame(page, 0)
     assert "on-time delivery" in text0.split("Most per +5 points")[1].split("(")[0]  # base case: slow parcels
     handles = box.locator(".noUi-handle")
     assert handles.count() == 4
@@ -336,7 +328,7 @@ def test_funnel_what_if_moves_offline_and_names_the_weakest_link(html_dir, offli
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     page.wait_for_timeout(300)
-    src1, text1 = _visible(page, 0)
+    src1, text1 = visible_frame(page, 0)
     assert src1 != src0 and text1 != text0
     best = text1.split("Most per +5 points")[1].split("(")[0]
     assert "repeat purchase" in best  # 70% is now the lowest link after the order
@@ -349,14 +341,14 @@ def test_critical_mass_what_if_takes_off_with_a_seed_offline(html_dir, offline_p
     page.wait_for_selector(".casebook-whatif .noUi-handle")
     box = page.locator(".casebook-whatif").nth(1)
     box.scroll_into_view_if_needed()
-    src0, text0 = _visible(page, 1)
+    src0, text0 = visible_frame(page, 1)
     assert "collapses" in text0  # base case: no seed
     handles = box.locator(".noUi-handle")
     assert handles.count() == 3
     handles.nth(2).focus()  # seed 0% -> 15%
     page.keyboard.press("ArrowRight")
     page.wait_for_timeout(300)
-    src1, text1 = _visible(page, 1)
+    src1, text1 = visible_frame(page, 1)
     assert src1 != src0 and "takes off" in text1
     assert offline_page.problems() == []
 

@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 import pytest
+from browser import visible_frame
 
 from casebook import claims, data, segments
 from casebook.chapters import ch07_lessons as c7
@@ -335,15 +336,6 @@ def test_numeric_answers_match_the_data():
 CH7 = "book/ch07-lessons"
 
 
-def _frame(page, index: int) -> tuple[str, str]:
-    """The src of the visible chart and the visible readout of the ``index``-th what-if."""
-    box = page.locator(".casebook-whatif").nth(index)
-    imgs = [i for i in box.locator("img").all() if i.is_visible()]
-    readouts = [r for r in box.locator(".casebook-readout").all() if r.is_visible()]
-    assert len(imgs) == 1 and len(readouts) == 1
-    return imgs[0].get_attribute("src"), readouts[0].inner_text()
-
-
 @pytest.mark.built
 def test_ch07_compliance_whatif_moves_offline(html_dir, offline_page):
     page = offline_page.open(html_dir / f"{CH7}.html")
@@ -351,22 +343,22 @@ def test_ch07_compliance_whatif_moves_offline(html_dir, offline_page):
     assert page.locator(".casebook-whatif").count() == 2
     box = page.locator(".casebook-whatif").nth(0)
     box.scroll_into_view_if_needed()
-    src0, text0 = _frame(page, 0)
+    src0, text0 = visible_frame(page, 0)
     assert "RMB 6,156 m" in text0 and "4.9% a year" in text0 and "comply" in text0  # AIDC, DSA, 5%, 300
     assert "upper bound on this turnover" in text0
     box.locator("button", has_text="Pop Mart 2024, GDPR 4%").click()
     page.wait_for_timeout(300)
-    src1, text1 = _frame(page, 0)
+    src1, text1 = visible_frame(page, 0)
     assert src1 != src0 and "RMB 522 m" in text1 and "57.5% a year" in text1
     handles = box.locator(".noUi-handle")
     handles.nth(0).focus()
     page.keyboard.press("ArrowRight")  # chance 5% -> 10%
     page.wait_for_timeout(300)
-    src2, text2 = _frame(page, 0)
+    src2, text2 = visible_frame(page, 0)
     assert "RMB 52 m" in text2 and src2 != src1
     box.locator("button", has_text="Group FY2024, DSA 6%").click()
     page.wait_for_timeout(300)
-    src3, text3 = _frame(page, 0)
+    src3, text3 = visible_frame(page, 0)
     assert "RMB 56,470 m" in text3 and "0.5% a year" in text3  # the group's turnover (ILVA)
     assert box.locator("button", has_text="Pop Mart 2024, DSA").count() == 0  # no DSA cap for a non-platform
     assert offline_page.problems() == []
@@ -378,12 +370,12 @@ def test_ch07_plan_whatif_follows_the_firm_offline(html_dir, offline_page):
     page.wait_for_selector(".casebook-whatif .noUi-handle")
     box = page.locator(".casebook-whatif").nth(1)
     box.scroll_into_view_if_needed()
-    src0, text0 = _frame(page, 1)
+    src0, text0 = visible_frame(page, 1)
     assert "Binds first: Gradual entry" in text0  # Pop Mart, United States, renting
     assert "Technology, Compliance, Ecosystem" in text0  # open: no figure found
     assert "61.1% of revenue (2024)" in text0  # home-market strength from data/
     box.locator("button", has_text="Anker").click()
     page.wait_for_timeout(300)
-    src1, text1 = _frame(page, 1)
+    src1, text1 = visible_frame(page, 1)
     assert src1 != src0 and "Localisation, Ecosystem" in text1
     assert offline_page.problems() == []
