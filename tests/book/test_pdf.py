@@ -25,7 +25,8 @@ def pdf_text(pdf_path: Path) -> str:
 def _flat(text: str) -> str:
     """Collapse whitespace and hyphenation so captions broken across lines still match."""
     flat = re.sub(r"\s+", " ", text.replace("-\n", "")).replace("’", "'")
-    return re.sub(r" ?— ?", "—", flat)  # pdftotext drops the space after an em dash
+    flat = re.sub(r" ?— ?", "—", flat)  # pdftotext drops the space after an em dash
+    return re.sub(r"– ", "–", flat)  # a line may break after an en dash (FY2016–/FY2025)
 
 
 def test_pdf_has_a_proper_name_and_title(pdf_path: Path):
