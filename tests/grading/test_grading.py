@@ -409,7 +409,8 @@ def _secrets(bank) -> list[str]:
 @pytest.mark.parametrize("bank", all_banks(), ids=lambda b: f"ch{b.chapter:02d}")
 def test_student_release_and_selfchecks_hold_no_answers(tmp_path, bank):
     paths = release.write_release(bank, tmp_path)
-    student_files = [p for p in paths["student"].rglob("*") if p.is_file() and p.parent.name != "data"]
+    data_dir = paths["student"] / "data"  # the public tables and their metadata (data/meta/*.yml)
+    student_files = [p for p in paths["student"].rglob("*") if p.is_file() and data_dir not in p.parents]
     text = "\n".join(p.read_text(encoding="utf-8") for p in student_files)
     secrets = _secrets(bank)
     leaks = [s for s in secrets if s in text]
@@ -442,7 +443,9 @@ def test_release_notebook_runs_and_checks_form_only(tmp_path, bank):
     ).execute()
     out = _printed(filled)
     assert "✓ q1: answer recorded in the right form" in out  # wrong but well-formed: no verdict
-    assert "6 of 6 answers are in the right form." in out
+    # the wrong answers are well formed, except the 5-word memo, which is told the length asked for
+    assert "✗ q6: 5 words; the question asks for 150 to 250 words." in out
+    assert "5 of 6 answers are in the right form." in out
     assert "Correct" not in out and "wrong" not in out.lower()
 
 
