@@ -60,7 +60,12 @@ def glossary_markdown(frame: pd.DataFrame | None = None) -> str:
     missing = {"english", "chinese", "pinyin", "chapters"} - set(t.columns)
     if missing:
         raise ValueError(f"the terms table lacks the column(s) {', '.join(sorted(missing))}")
-    lines = [HEADER.rstrip("\n"), "", "| English | Chinese | Pinyin | Chapters | Note |", "|---|---|---|---|---|"]
+    lines = [
+        HEADER.rstrip("\n"),
+        "",
+        "| English | Chinese | Pinyin | Chapters | Note |",
+        "|---|---|---|---|---|",
+    ]
     for _, r in t.iterrows():
         lines.append(
             f"| {_cell(r['english'])} | {_cell(r['chinese'])} | {_cell(r['pinyin'])} | "

@@ -233,8 +233,19 @@ def student_toc() -> Path:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
 
     def keep(entry: dict) -> bool:
-        path = next((ROOT / f"{entry['file']}{s}" for s in (".md", ".ipynb") if (ROOT / f"{entry['file']}{s}").exists()), None)
-        return path is None or path.suffix != ".md" or not INSTRUCTOR_PAGE.match(path.read_text(encoding="utf-8"))
+        path = next(
+            (
+                ROOT / f"{entry['file']}{s}"
+                for s in (".md", ".ipynb")
+                if (ROOT / f"{entry['file']}{s}").exists()
+            ),
+            None,
+        )
+        return (
+            path is None
+            or path.suffix != ".md"
+            or not INSTRUCTOR_PAGE.match(path.read_text(encoding="utf-8"))
+        )
 
     parts = []
     for part in toc.get("parts", []):
@@ -262,7 +273,14 @@ def build_student(force: bool = False) -> int:
         parallel=True,
         force=force,
         builder="html",
-        extra=["--path-output", str(STUDENT_ROOT), "--config", str(student_config()), "--toc", str(student_toc())],
+        extra=[
+            "--path-output",
+            str(STUDENT_ROOT),
+            "--config",
+            str(student_config()),
+            "--toc",
+            str(student_toc()),
+        ],
     )
     if code == 0:
         print(f"build: student edition in {STUDENT_HTML.relative_to(ROOT)}")

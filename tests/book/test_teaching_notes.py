@@ -15,7 +15,9 @@ from casebook.build import STUDENT_HTML
 pytestmark = pytest.mark.built
 
 ROOT = Path(__file__).resolve().parents[2]
-CHAPTERS = sorted(p for p in (ROOT / "book").glob("ch*.md") if "Suggested answers to the discussion" in p.read_text("utf-8"))
+CHAPTERS = sorted(
+    p for p in (ROOT / "book").glob("ch*.md") if "Suggested answers to the discussion" in p.read_text("utf-8")
+)
 
 
 def _flat(text: str) -> str:
@@ -27,7 +29,9 @@ def _flat(text: str) -> str:
 
 def answer_fragments(md: str) -> list[str]:
     """The opening words of each suggested answer in a chapter's teaching note."""
-    block = md.split("**Suggested answers to the discussion questions.**", 1)[1].split("**What-if answer", 1)[0]
+    block = md.split("**Suggested answers to the discussion questions.**", 1)[1].split("**What-if answer", 1)[
+        0
+    ]
     out = []
     for item in re.split(r"\n\d+\. ", "\n" + block)[1:]:
         words = _flat(item.split("{glue")[0].split("(")[0])
@@ -45,7 +49,9 @@ def student_corpus() -> str:
     if not (STUDENT_HTML / "index.html").exists():
         pytest.fail(f"{STUDENT_HTML} is missing: build it first (make student)", pytrace=False)
     parts = [_html_text(p) for p in STUDENT_HTML.rglob("*.html")]
-    parts += [_flat(p.read_text(encoding="utf-8")) for p in (STUDENT_HTML / "_sources").rglob("*") if p.is_file()]
+    parts += [
+        _flat(p.read_text(encoding="utf-8")) for p in (STUDENT_HTML / "_sources").rglob("*") if p.is_file()
+    ]
     parts.append(_flat((STUDENT_HTML / "searchindex.js").read_text(encoding="utf-8")))
     return "\n".join(parts)
 

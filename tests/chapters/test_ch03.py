@@ -53,8 +53,10 @@ def test_graded_answers_need_fy2023_figures_not_the_page():
     assert 7.5 <= gap_24 < 10
     # q4: FY2023 margins: Taotian 189,140 / 413,205; AIDC -4,944 / 70,506; Cainiao -391 / 77,512
     q4 = bank.get("ch03-q4-margins")
-    margins = {k: 100 * seg.ebita_margin(line, 2023) for k, line in
-               (("1", "taotian_total"), ("2", "aidc_total"), ("3", "cainiao"))}
+    margins = {
+        k: 100 * seg.ebita_margin(line, 2023)
+        for k, line in (("1", "taotian_total"), ("2", "aidc_total"), ("3", "cainiao"))
+    }
     targets = {"a": 46, "b": -7, "c": -0.5, "d": 4}
     for item, letter in q4.answer.items():
         nearest = min(targets, key=lambda x: abs(targets[x] - margins[item]))

@@ -78,7 +78,9 @@ def test_wholesale_slowed_only_against_other_years_or_retail():
     assert after < 100 * seg.segment_growth("aidc_retail", 2023, 2024)  # slow only next to retail
     old = seg.history("intl_wholesale", "old")
     assert 100 * finance.growth(old[2020], old[2021]) == pytest.approx(50.1, abs=0.05)  # or the old years
-    assert claims.claim("wholesale_growth_slowed")["verdict"] == "does_not_hold"  # issue 14: the verdict agrees with the text
+    assert (
+        claims.claim("wholesale_growth_slowed")["verdict"] == "does_not_hold"
+    )  # issue 14: the verdict agrees with the text
 
 
 def test_aidc_grew_faster_than_cainiao_and_cloud():
@@ -290,7 +292,6 @@ def test_chapter_six_bank_meets_the_brief():
 def test_chapter_six_charts_render_every_chinese_glyph():
     import warnings
 
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         pngs = [
@@ -315,11 +316,20 @@ def test_wholesale_verdict_agrees_with_the_text_and_shows_both_rates():
 
 # DATA_SOURCES_3.md section 1: FY2024 20-F R111 (FY2022-FY2024), FY2026 20-F R66 (FY2025 recast)
 EBITA = {
-    ("taotian_total", 2022): 192_218, ("taotian_total", 2023): 189_140, ("taotian_total", 2024): 194_827,
-    ("aidc_total", 2022): -8_614, ("aidc_total", 2023): -4_944, ("aidc_total", 2024): -8_035,
+    ("taotian_total", 2022): 192_218,
+    ("taotian_total", 2023): 189_140,
+    ("taotian_total", 2024): 194_827,
+    ("aidc_total", 2022): -8_614,
+    ("aidc_total", 2023): -4_944,
+    ("aidc_total", 2024): -8_035,
     ("aidc_total", 2025): -15_137,
-    ("cloud", 2022): 3_744, ("cloud", 2023): 4_101, ("cloud", 2024): 6_121, ("cloud", 2025): 10_556,
-    ("cainiao", 2022): -1_465, ("cainiao", 2023): -391, ("cainiao", 2024): 1_402,
+    ("cloud", 2022): 3_744,
+    ("cloud", 2023): 4_101,
+    ("cloud", 2024): 6_121,
+    ("cloud", 2025): 10_556,
+    ("cainiao", 2022): -1_465,
+    ("cainiao", 2023): -391,
+    ("cainiao", 2024): 1_402,
 }
 
 
@@ -327,10 +337,17 @@ def test_profit_figures_are_the_filed_ones():
     for (line, year), v in EBITA.items():
         assert seg.ebita(line, year) == v, (line, year)
     t = c6.profit_table().set_index(["line_id", "fiscal_year"])
-    assert t.loc[("taotian_total", 2025), "adj_ebita_rmb_m"] != t.loc[("taotian_total", 2025), "adj_ebita_rmb_m"]
+    assert (
+        t.loc[("taotian_total", 2025), "adj_ebita_rmb_m"] != t.loc[("taotian_total", 2025), "adj_ebita_rmb_m"]
+    )
     # margins as computed in DATA_SOURCES_3.md (EBITA / segment revenue)
-    for (line, year), pct in {("taotian_total", 2022): 44.7, ("aidc_total", 2022): -13.9,
-                              ("aidc_total", 2024): -7.8, ("cainiao", 2024): 1.4, ("cloud", 2024): 5.8}.items():
+    for (line, year), pct in {
+        ("taotian_total", 2022): 44.7,
+        ("aidc_total", 2022): -13.9,
+        ("aidc_total", 2024): -7.8,
+        ("cainiao", 2024): 1.4,
+        ("cloud", 2024): 5.8,
+    }.items():
         assert 100 * t.loc[(line, year), "margin"] == pytest.approx(pct, abs=0.05)
 
 

@@ -43,7 +43,9 @@ def test_term_reads_as_the_prose_writes_it():
 
 
 def test_markdown_escapes_pipes_and_needs_its_columns():
-    frame = pd.DataFrame([{"english": "a|b", "chinese": "甲", "pinyin": "jiǎ", "chapters": "3,6", "note": None}])
+    frame = pd.DataFrame(
+        [{"english": "a|b", "chinese": "甲", "pinyin": "jiǎ", "chapters": "3,6", "note": None}]
+    )
     text = glossary.glossary_markdown(frame)
     assert "a\\|b" in text and "Ch. 3, Ch. 6" in text
     with pytest.raises(ValueError, match="pinyin"):
