@@ -40,7 +40,8 @@ def _replace_line(path: Path, line_no: int, old: str, new: str) -> None:
 
 def test_the_real_tables_pass_every_rule():
     data.clear_cache()
-    assert set(data.validate_all()) == {
+    # every table passes; chapters add their own tables (data/meta/chNN.yml), so at least these
+    assert set(data.validate_all()) >= {
         "segment_revenue",
         "segment_history",
         "business_system",
