@@ -64,8 +64,15 @@ def dependency_hash(root: Path = ROOT) -> str:
     CSV would otherwise leave stale outputs in the book.
     """
     h = hashlib.sha256()
-    for folder, pattern in (("casebook", "*.py"), ("data", "*"), ("exercises", "*.yml")):
-        for path in sorted((root / folder).glob(pattern)):
+    for folder, pattern in (
+        ("casebook", "*.py"),
+        ("casebook", "*.mplstyle"),
+        ("data", "*"),
+        ("exercises", "*.yml"),
+    ):
+        for path in sorted((root / folder).rglob(pattern)):  # subpackages and data/meta too
+            if "__pycache__" in path.parts:
+                continue
             if path.is_file():
                 h.update(path.relative_to(root).as_posix().encode())
                 h.update(path.read_bytes())

@@ -120,6 +120,21 @@ def _cut_copied_sources(app: Any, exception: Exception | None) -> None:
             path.write_text(before, encoding="utf-8")
 
 
+def _no_hidden_code_in_print(app: Any, doctree: Any, docname: str) -> None:
+    """In the PDF, a cell tagged ``hide-input`` prints its output only: the reader cannot
+    open a toggle on paper. Visible code (the "Do it yourself" cells) still prints."""
+    if app.builder.format != "latex":
+        return
+    from docutils import nodes
+
+    for cell in list(doctree.findall(nodes.container)):
+        if not {"tag_hide-input", "tag-hide-input"} & set(cell.get("classes", [])):
+            continue
+        for child in list(cell.children):
+            if {"cell_input", "cell-input"} & set(child.get("classes", [])):
+                cell.remove(child)
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("casebook_edition", "instructor", "env", types=[str])
     app.connect("config-inited", _check_edition)
@@ -127,6 +142,7 @@ def setup(app: Any) -> dict[str, Any]:
     # instructors' section too
     app.connect("doctree-read", _student_edition, priority=400)
     app.connect("build-finished", _cut_copied_sources)
+    app.connect("doctree-resolved", _no_hidden_code_in_print)
     # before the theme builds its header buttons (priority 501)
     app.connect("html-page-context", _offer_ipynb, priority=400)
     app.connect("html-page-context", _drop_thebe, priority=900)

@@ -233,3 +233,14 @@ def test_english_text_is_not_set_in_the_cjk_font(html_dir, offline_page):
     )
     assert ratio < 0.5, f"an apostrophe is {ratio:.2f} of an M: English text falls into the CJK font"
     assert offline_page.problems() == []
+
+
+#: Every page's budget: a chapter with a hundred what-if frames must still load fast offline.
+PAGE_BUDGET_BYTES = 1_000_000
+
+
+def test_every_page_is_within_its_size_budget(html_dir):
+    sizes = {p.name: p.stat().st_size for p in (html_dir / "book").glob("*.html")}
+    assert len(sizes) >= 9, f"expected every page of the book, found {sorted(sizes)}"
+    over = {name: size for name, size in sizes.items() if size > PAGE_BUDGET_BYTES}
+    assert not over, f"pages over {PAGE_BUDGET_BYTES:,} bytes: {over}"

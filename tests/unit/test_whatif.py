@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import ipywidgets as widgets
 import pytest
@@ -92,12 +93,16 @@ def test_the_stack_holds_one_frame_per_grid_point_and_links_every_level():
     assert all(isinstance(s, widgets.SelectionSlider) for s in sliders)
     frames = list(_leaves(stack))
     assert len(frames) == len(grid(w.params)) == 3 * 3 * 2
-    # each frame: a readout and an Output holding a PNG recorded without a kernel
-    readouts = {f.children[0].value for f in frames}
+    # each frame: one HTML widget with a readout and an inline lossless WebP chart with alt text
+    readouts = {re.search(r'casebook-readout">(.*?)</div>', f.value).group(1) for f in frames}
     assert len(readouts) > 1
     for f in frames:
-        outputs = f.children[1].outputs
-        assert len(outputs) == 1 and base64.b64decode(outputs[0]["data"]["image/png"])[:4] == b"\x89PNG"
+        src = re.search(r'<img class="casebook-frame" src="data:image/webp;base64,([^"]+)" alt="Chart: ', f.value)
+        assert src, f.value[:200]
+        image = base64.b64decode(src.group(1))
+        assert image[:4] == b"RIFF" and image[8:12] == b"WEBP"
+    # every frame shares one layout and one style model (the page-size budget depends on it)
+    assert len({f.layout.model_id for f in frames}) == 1 and len({f.style.model_id for f in frames}) == 1
     # defaults select the base frame
     assert stack.selected_index == w.params[0].values.index(20)
     base = stack.children[stack.selected_index].children[stack.children[0].selected_index]
@@ -186,13 +191,10 @@ def test_too_many_frames_is_refused():
 
 
 def _frame_images(box) -> list[bytes]:
-    """The PNG of every frame in a what-if widget, in grid order."""
+    """The image of every frame in a what-if widget, in grid order."""
     stack = box.children[len(box.children) - 2]
-    pngs = []
-    for frame in _leaves(stack):
-        out = frame.children[1]
-        pngs.append(base64.b64decode(out.outputs[0]["data"]["image/png"]))
-    return pngs
+    found = [re.search(r'src="data:image/webp;base64,([^"]+)"', f.value) for f in _leaves(stack)]
+    return [base64.b64decode(m.group(1)) for m in found]
 
 
 def test_every_frame_has_the_same_size_so_the_chart_does_not_jump():

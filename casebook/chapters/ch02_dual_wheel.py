@@ -1,0 +1,506 @@
+"""Chapter 2, the dual-wheel drive (双轮驱动的内涵): numbers, models and charts.
+
+The paper's section 2 is a concept, not a set of figures. This module turns the concept into
+things a student can observe and test:
+
+* what the "technology wheel" costs, from the filings (:func:`tech_investment`);
+* who owns each link of the transaction - fulfilment - payment loop (:func:`loop_owners`,
+  :func:`loop_diagram`);
+* why the weakest link of a chain of multiplied rates sets the pace (:func:`funnel`);
+* why a two-sided platform needs critical mass before it can grow on its own
+  (:func:`platform_path`), a teaching model and not an estimate of Alibaba.
+
+Everything here is a pure function of ``data/`` or of its arguments; the chapter page only
+calls these and shows the results.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from .. import data, style
+from ..claims import check
+from ..fmt import fy
+
+#: The paper's section-2 claims, in the order the chapter shows them.
+SECTION_2_CLAIMS = (
+    "loop_under_one_owner",
+    "wheels_distinct",
+    "coordination_sets_penetration",
+    "two_way_drive",
+)
+
+#: The loop's links in the order a purchase passes through them.
+LOOP_ORDER = ("transaction", "payment", "fulfilment")
+
+#: Readable names for the relation of a unit to Alibaba Group.
+RELATION_LABELS = {
+    "consolidated_segment": "Alibaba's own segment",
+    "subsidiary": "subsidiary",
+    "affiliate": "affiliate (equity stake, not controlled)",
+}
+
+#: Size of the single improvement the funnel what-if compares, in percentage points.
+IMPROVEMENT_POINTS = 5.0
+
+#: Slider grids of the two what-ifs (min, max, step, default). Few steps each: every grid point
+#: is a precomputed frame in the static page (at most 60 a what-if, 120 a page).
+#: Funnel anchors (data/funnel_benchmarks.csv): conversion 1.7-2.6% in 2023; card acceptance
+#: "90%+" but international authorisation 70% or less for 41% of firms; about 73% of US
+#: orders on time. No source gives the repeat rate after a good delivery: that range is
+#: illustrative, set above the 28.2% all-customer average.
+SLIDERS: dict[str, dict[str, float]] = {
+    "conversion_pct": {"min": 1.5, "max": 3.0, "step": 1.5, "default": 3.0},
+    "payment_pct": {"min": 60, "max": 90, "step": 15, "default": 90},
+    "on_time_pct": {"min": 45, "max": 85, "step": 20, "default": 45},
+    "repeat_pct": {"min": 40, "max": 70, "step": 30, "default": 70},
+    # critical mass (a teaching model: ranges illustrative)
+    "attraction": {"min": 0.6, "max": 1.2, "step": 0.6, "default": 1.2},
+    "churn_pct": {"min": 5, "max": 15, "step": 5, "default": 10},
+    "seed_sellers_pct": {"min": 0, "max": 30, "step": 15, "default": 0},
+}
+
+
+def slider_values(name: str) -> list[float]:
+    """The grid of one slider, from min to max in steps."""
+    g = SLIDERS[name]
+    n = int(round((g["max"] - g["min"]) / g["step"]))
+    return [round(g["min"] + i * g["step"], 10) for i in range(n + 1)]
+
+
+FUNNEL_PARAMS = ("conversion_pct", "payment_pct", "on_time_pct", "repeat_pct")
+PLATFORM_PARAMS = ("attraction", "churn_pct", "seed_sellers_pct")
+
+
+def grid_size(names: tuple[str, ...]) -> int:
+    """Number of precomputed frames for a what-if over the named sliders."""
+    n = 1
+    for name in names:
+        n *= len(slider_values(name))
+    return n
+
+
+#: The funnel's links after the order, which the what-if ranks (visit-to-order is a rate of a
+#: few per cent: 5 points there would be a doubling or more, not a comparable step).
+RANKED_LINKS = {
+    "payment_pct": "payment success",
+    "on_time_pct": "on-time delivery",
+    "repeat_pct": "repeat purchase",
+}
+
+
+# --------------------------------------------------------------------------- technology wheel
+def tech_investment() -> pd.DataFrame:
+    """Product development expense, capex and revenue by fiscal year, with two ratios.
+
+    Returns one row per fiscal year that has any full-year figure, columns
+    ``product_development``, ``capex``, ``revenue`` (RMB million; NaN where no source was
+    found), ``pd_intensity_pct`` (product development ÷ revenue × 100) and
+    ``capex_to_pd`` (capex ÷ product development). Missing years stay missing: a gap in the
+    sources is shown as a gap, never filled in.
+    """
+    t = data.load("tech_investment")
+    full = t[t["period"] == "full_year"]
+    wide = full.pivot(index="fiscal_year", columns="item", values="value_rmb_m").astype(float)
+    for col in ("product_development", "capex", "revenue"):
+        if col not in wide:
+            wide[col] = np.nan
+    wide = wide.reindex(range(int(wide.index.min()), int(wide.index.max()) + 1))
+    wide["pd_intensity_pct"] = 100 * wide["product_development"] / wide["revenue"]
+    wide["capex_to_pd"] = wide["capex"] / wide["product_development"]
+    wide.index.name = "fiscal_year"
+    return wide[["product_development", "capex", "revenue", "pd_intensity_pct", "capex_to_pd"]]
+
+
+def tech_value(item: str, year: int, period: str = "full_year") -> int:
+    """One figure from ``tech_investment.csv``; a clear error when the sources had none."""
+    t = data.load("tech_investment")
+    row = t[(t["item"] == item) & (t["fiscal_year"] == year) & (t["period"] == period)]
+    if row.empty:
+        have = sorted(t.loc[t["item"] == item, "fiscal_year"].unique().tolist())
+        raise KeyError(
+            f"no {period} {item!r} figure for {fy(year)} in data/tech_investment.csv "
+            f"(years with a figure: {have}); it was not found in a source, so it is not filled in"
+        )
+    return int(row["value_rmb_m"].iloc[0])
+
+
+def missing_years(item: str) -> list[int]:
+    """Fiscal years inside the table's span for which ``item`` has no full-year figure."""
+    wide = tech_investment()
+    return [int(y) for y in wide.index[wide[item].isna()]]
+
+
+def investment_chart(title: str) -> Figure:
+    """Bars of product development expense and capex (RMB billion) and a line of R&D intensity."""
+    wide = tech_investment()
+    wide = wide[wide.index <= 2025]
+    years = wide.index.to_numpy()
+    x = np.arange(len(years))
+    fig, ax = plt.subplots(figsize=style.FIGSIZE)
+    width = 0.38
+    pd_bn = wide["product_development"] / 1000
+    cx_bn = wide["capex"] / 1000
+    ax.bar(
+        x - width / 2,
+        pd_bn.fillna(0),
+        width,
+        color=style.COLOURS["cloud"],
+        label="Product development expense",
+    )
+    ax.bar(
+        x + width / 2,
+        cx_bn.fillna(0),
+        width,
+        color=style.COLOURS["scenario"],
+        label="Capex (property, equipment, land)",
+    )
+    for i, y in enumerate(years):
+        if np.isnan(pd_bn.loc[y]):
+            ax.text(x[i] - width / 2, 2, "not\nfound", ha="center", va="bottom", fontsize=7, color="#555555")
+    ax.set_xticks(x, [fy(int(y)) for y in years], rotation=0, fontsize=8)
+    ax.set_ylabel("RMB billion")
+    ax.set_title(title)
+    ax2 = ax.twinx()
+    ax2.plot(
+        x,
+        wide["pd_intensity_pct"],
+        "o",
+        color=style.COLOURS["highlight"],
+        label="Product development ÷ revenue",
+    )
+    ax2.set_ylabel("% of revenue")
+    ax2.set_ylim(0, max(20.0, float(np.nanmax(wide["pd_intensity_pct"])) * 1.2))
+    ax2.spines["right"].set_visible(True)
+    handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+    labels = ax.get_legend_handles_labels()[1] + ax2.get_legend_handles_labels()[1]
+    ax.legend(handles, labels, loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- who owns the loop
+def loop_owners() -> pd.DataFrame:
+    """The loop's links with their unit, owner, relation to Alibaba and stake (from ``loop_links.csv``)."""
+    t = data.load("loop_links").set_index("link")
+    return t.loc[[*LOOP_ORDER, "technology"]]
+
+
+@check("loop_under_one_owner")
+def payment_link_stake() -> float:
+    """Alibaba's stake (%) in the company that runs the loop's payment link: the check value of
+    the claim that the loop is Alibaba's own (control would need more than 50%)."""
+    return float(loop_owners().loc["payment", "alibaba_stake_pct"])
+
+
+def links_not_owned_outright() -> list[str]:
+    """Links whose unit Alibaba did not own 100% (or not at all as a segment) on the dates recorded."""
+    t = loop_owners()
+    return [link for link, row in t.iterrows() if row["relation"] != "consolidated_segment"]
+
+
+def loop_diagram(title: str) -> Figure:
+    """The transaction - payment - fulfilment loop above the technology base, with each owner and stake.
+
+    A thin solid outline marks one of Alibaba's own segments, a thick one a subsidiary, a
+    dashed one an affiliate that Alibaba does not control.
+    """
+    t = loop_owners()
+    fig, ax = plt.subplots(figsize=(7.4, 5.0))
+    ax.set_xlim(0, 12)
+    ax.set_ylim(-0.2, 7.6)
+    ax.axis("off")
+    ax.set_title(title)
+    spots = {
+        "transaction": (6.0, 6.3),
+        "payment": (9.8, 3.4),
+        "fulfilment": (2.2, 3.4),
+        "technology": (6.0, 0.9),
+    }
+    colours = {
+        "transaction": style.COLOURS["aidc_total"],
+        "payment": "#1b9e77",
+        "fulfilment": style.COLOURS["cainiao"],
+        "technology": style.COLOURS["cloud"],
+    }
+    for link, (cx, cy) in spots.items():
+        row = t.loc[link]
+        relation = row["relation"]
+        stake = row["alibaba_stake_pct"]
+        lines = [*textwrap.wrap(str(row["unit"]), 34), RELATION_LABELS[relation]]
+        if stake is not None and not pd.isna(stake):
+            lines.append(f"Alibaba stake {stake:g}% ({row['as_of']})")
+        ax.add_patch(
+            FancyBboxPatch(
+                (cx - 2.05, cy - 0.85),
+                4.1,
+                1.7,
+                boxstyle="round,pad=0.05",
+                linewidth=2.8 if relation == "subsidiary" else 1.3,
+                linestyle="--" if relation == "affiliate" else "-",
+                edgecolor=colours[link],
+                facecolor="white",
+            )
+        )
+        ax.text(
+            cx,
+            cy + 0.55,
+            f"{link.capitalize()} ({row['link_zh']})",
+            ha="center",
+            va="center",
+            fontsize=9.5,
+            fontweight="bold",
+        )
+        ax.text(cx, cy - 0.2, "\n".join(lines), ha="center", va="center", fontsize=7, linespacing=1.3)
+    for (x0, y0), (x1, y1) in [
+        ((8.2, 6.3), (9.9, 4.35)),
+        ((7.7, 3.2), (4.3, 3.2)),
+        ((2.1, 4.35), (3.8, 6.3)),
+    ]:
+        ax.add_patch(
+            FancyArrowPatch(
+                (x0, y0),
+                (x1, y1),
+                arrowstyle="-|>",
+                mutation_scale=14,
+                color="#444444",
+                connectionstyle="arc3,rad=-0.2",
+            )
+        )
+    for x in (2.2, 6.0, 9.8):  # the technology base runs under every link
+        ax.plot([x, x], [1.85, 2.45 if x != 6.0 else 3.4], color=style.COLOURS["cloud"], lw=0.8, ls=":")
+    ax.text(
+        6.0, 4.25, "one order goes\nround the loop", ha="center", va="center", fontsize=7.5, color="#555555"
+    )
+    return fig
+
+
+# --------------------------------------------------------------------------- what-if 1: the weakest link
+@dataclass(frozen=True)
+class FunnelResult:
+    """Counts per ``visitors`` at each step of the loop, and the gain from improving each link."""
+
+    visitors: int
+    orders_placed: float
+    orders_paid: float
+    delivered_on_time: float
+    repeat_customers: float
+    gains: dict[str, float]  # link label -> extra repeat customers from +IMPROVEMENT_POINTS
+    headroom_pct: dict[str, float]  # link label -> % more repeat customers if that link were perfect
+
+    @property
+    def best_link(self) -> str:
+        """The ranked link whose +5 points adds the most repeat customers (first one on a tie)."""
+        return max(self.gains, key=lambda k: (round(self.gains[k], 9), -list(self.gains).index(k)))
+
+
+def _rate(name: str, value: float, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a number of per cent, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low:g}% and {high:g}%, got {value:g}%")
+    return float(value) / 100
+
+
+def funnel(
+    conversion_pct: float,
+    payment_pct: float,
+    on_time_pct: float,
+    repeat_pct: float,
+    visitors: int = 10_000,
+) -> FunnelResult:
+    """A purchase passing four links whose rates multiply.
+
+    ``conversion_pct``: visits that end in an order placed; ``payment_pct``: orders whose payment
+    succeeds; ``on_time_pct``: paid orders delivered on time; ``repeat_pct``: customers with an
+    on-time delivery who buy again. Each rate is in per cent (0-100). The gains compare one
+    improvement of :data:`IMPROVEMENT_POINTS` points on each link after the order (capped at 100%).
+    """
+    if isinstance(visitors, bool) or not isinstance(visitors, int) or visitors <= 0:
+        raise ValueError(f"visitors must be a positive whole number, got {visitors!r}")
+    rates = {
+        "conversion_pct": _rate("Visit to order", conversion_pct, 0, 100),
+        "payment_pct": _rate("Payment success", payment_pct, 0, 100),
+        "on_time_pct": _rate("On-time delivery", on_time_pct, 0, 100),
+        "repeat_pct": _rate("Repeat purchase", repeat_pct, 0, 100),
+    }
+
+    def repeats(r: Mapping[str, float]) -> float:
+        return visitors * r["conversion_pct"] * r["payment_pct"] * r["on_time_pct"] * r["repeat_pct"]
+
+    base = repeats(rates)
+    gains, headroom = {}, {}
+    for key, label in RANKED_LINKS.items():
+        better = {**rates, key: min(1.0, rates[key] + IMPROVEMENT_POINTS / 100)}
+        gains[label] = repeats(better) - base
+        headroom[label] = (100 * (1 / rates[key] - 1)) if rates[key] > 0 else float("inf")
+    placed = visitors * rates["conversion_pct"]
+    paid = placed * rates["payment_pct"]
+    on_time = paid * rates["on_time_pct"]
+    return FunnelResult(visitors, placed, paid, on_time, base, gains, headroom)
+
+
+def funnel_chart(result: FunnelResult, values: Mapping[str, float]) -> Figure:
+    """Horizontal bars: what is left of the orders after each link, per 10,000 visitors."""
+    labels = ["Orders placed", "Payment succeeds", "Delivered on time", "Buys again"]
+    counts = [result.orders_placed, result.orders_paid, result.delivered_on_time, result.repeat_customers]
+    fig, ax = plt.subplots(figsize=(6.4, 3.0))
+    colours = [style.COLOURS["aidc_total"], "#1b9e77", style.COLOURS["cainiao"], style.COLOURS["highlight"]]
+    y = np.arange(len(labels))[::-1]
+    ax.barh(y, counts, color=colours)
+    for yi, c in zip(y, counts, strict=True):
+        ax.text(c + 3, yi, f"{c:,.0f}", va="center", fontsize=9)
+    ax.set_yticks(y, labels)
+    ax.set_xlim(0, 420)
+    ax.set_xlabel(f"per {result.visitors:,} visitors")
+    best = result.best_link
+    ax.set_title(f"Next 5 points: {best} pays most (+{result.gains[best]:.1f})", fontsize=11)
+    return fig
+
+
+def funnel_summary(result: FunnelResult, values: Mapping[str, float]) -> dict[str, str]:
+    """The readout: orders, repeat customers and the best single +5-point improvement."""
+    gains = ", ".join(f"{k} +{v:.1f}" for k, v in result.gains.items())
+    return {
+        "Paid orders / 10,000 visitors": f"{result.orders_paid:,.0f}",
+        "Repeat customers / 10,000": f"{result.repeat_customers:,.1f}",
+        "Best +5-point fix": f"{result.best_link} ({gains})",
+    }
+
+
+def benchmark_rate(stage: str, pick: str = "max", source: str | None = None) -> float:
+    """One published rate (per cent) for a link of the funnel, from ``funnel_benchmarks.csv``.
+
+    ``pick`` chooses among several rows for the stage ("max" or "min"); ``source`` picks the
+    row of one source instead.
+    """
+    t = data.load("funnel_benchmarks")
+    rows = t[t["stage"] == stage]
+    if source is not None:
+        rows = rows[rows["source"] == source]
+    if rows.empty:
+        known = sorted(set(t["stage"]))
+        raise KeyError(
+            f"no benchmark for stage {stage!r}"
+            + (f" from {source!r}" if source else "")
+            + f"; stages: {known}"
+        )
+    if pick not in ("max", "min"):
+        raise ValueError(f"pick must be 'max' or 'min', not {pick!r}")
+    return float(rows["value"].max() if pick == "max" else rows["value"].min())
+
+
+def benchmark_table() -> pd.DataFrame:
+    """The published rates behind the funnel's slider ranges, with their confidence."""
+    t = data.load("funnel_benchmarks")
+    return t[["stage", "metric", "value", "period", "confidence", "source"]]
+
+
+# --------------------------------------------------------------------------- what-if 2: critical mass
+#: Starting share of potential buyers and of potential sellers before any subsidy.
+START_SHARE = 0.02
+#: Periods shown (months, say) and the longer horizon used only to classify the outcome.
+PERIODS, LONG_RUN = 24, 400
+#: Long-run share of buyers above which the platform is said to take off.
+TAKEOFF_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class PlatformPath:
+    """Shares of potential buyers and sellers on the platform, period by period."""
+
+    buyers: np.ndarray
+    sellers: np.ndarray
+    long_run_buyers: float
+
+    @property
+    def outcome(self) -> str:
+        """'takes off' or 'collapses', judged on the long run, not on the chart's 24 periods."""
+        return "takes off" if self.long_run_buyers >= TAKEOFF_SHARE else "collapses"
+
+
+def _step(b: float, s: float, attraction: float, churn: float) -> tuple[float, float]:
+    """One period: each side joins in proportion to the square of the other side's share."""
+    nb = b + attraction * s * s * (1 - b) - churn * b
+    ns = s + attraction * b * b * (1 - s) - churn * s
+    return min(max(nb, 0.0), 1.0), min(max(ns, 0.0), 1.0)
+
+
+def platform_path(
+    attraction: float, churn_pct: float, seed_sellers_pct: float, periods: int = PERIODS
+) -> PlatformPath:
+    """A teaching model of a two-sided platform at launch (not an estimate of any real platform).
+
+    Each period a share ``attraction × (other side's share)²`` of the people not yet on the
+    platform joins, and ``churn_pct`` per cent of those on it leave. Both sides start at
+    :data:`START_SHARE`; the launch subsidy adds ``seed_sellers_pct`` per cent of potential
+    sellers (paid to list at launch). Squaring the other side's share is what creates a
+    threshold: below it churn wins, above it the two sides pull each other up.
+    """
+    for name, v in (
+        ("attraction", attraction),
+        ("churn_pct", churn_pct),
+        ("seed_sellers_pct", seed_sellers_pct),
+    ):
+        if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v):
+            raise ValueError(f"{name} must be a number, got {v!r}")
+    if attraction < 0:
+        raise ValueError(f"attraction must be zero or more, got {attraction}")
+    if not 0 <= churn_pct <= 100:
+        raise ValueError(f"churn_pct must be between 0 and 100, got {churn_pct}")
+    if not 0 <= seed_sellers_pct <= 100 * (1 - START_SHARE):
+        raise ValueError(
+            f"seed_sellers_pct must be between 0 and {100 * (1 - START_SHARE):g}, got {seed_sellers_pct}"
+        )
+    if isinstance(periods, bool) or not isinstance(periods, int) or periods < 1:
+        raise ValueError(f"periods must be a positive whole number, got {periods!r}")
+    churn = churn_pct / 100
+    b, s = START_SHARE, START_SHARE + seed_sellers_pct / 100
+    buyers, sellers = [b], [s]
+    for t in range(max(periods, LONG_RUN)):
+        b, s = _step(b, s, attraction, churn)
+        if t < periods:
+            buyers.append(b)
+            sellers.append(s)
+    return PlatformPath(np.array(buyers), np.array(sellers), b)
+
+
+def platform_chart(path: PlatformPath, values: Mapping[str, float]) -> Figure:
+    """Buyers and sellers (% of potential) over the periods, with the outcome in the title."""
+    fig, ax = plt.subplots(figsize=(6.4, 3.0))
+    t = np.arange(len(path.buyers))
+    ax.plot(t, 100 * path.buyers, color=style.COLOURS["aidc_total"], lw=2, label="Buyers")
+    ax.plot(t, 100 * path.sellers, color=style.COLOURS["cloud"], lw=2, ls="--", label="Sellers")
+    ax.set_ylim(0, 100)
+    ax.set_xlim(0, len(t) - 1)
+    ax.set_xlabel("Period after launch")
+    ax.set_ylabel("% of potential users")
+    word = "TAKES OFF" if path.outcome == "takes off" else "COLLAPSES"
+    ax.set_title(f"Teaching model: the platform {word:<9}", fontsize=11)
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def platform_summary(path: PlatformPath, values: Mapping[str, float]) -> dict[str, str]:
+    """The readout: shares after the last period shown, and the long-run outcome."""
+    return {
+        f"Buyers after {len(path.buyers) - 1} periods": f"{100 * path.buyers[-1]:.0f}% of potential",
+        f"Sellers after {len(path.sellers) - 1} periods": f"{100 * path.sellers[-1]:.0f}% of potential",
+        "In the long run": path.outcome,
+    }
+
+
+def smallest_takeoff_seed(attraction: float, churn_pct: float, seeds: list[float]) -> float | None:
+    """The smallest of ``seeds`` (per cent of potential sellers) with which the platform takes off."""
+    for seed in sorted(seeds):
+        if platform_path(attraction, churn_pct, seed).outcome == "takes off":
+            return seed
+    return None

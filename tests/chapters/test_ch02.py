@@ -1,0 +1,293 @@
+"""Chapter 2 (the dual-wheel drive): every figure the page quotes, recomputed from data/, the
+section-2 claim verdicts against the sourced ownership table, and the two what-if models'
+edge cases. No build needed."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+import yaml
+
+from casebook import claims, data
+from casebook.chapters import ch02_dual_wheel as c2
+from casebook.grading.questions import bank_for
+from casebook.page.whatif import figure_png
+
+
+# --------------------------------------------------------------------------- technology spending
+def test_spending_figures_are_the_filed_ones():
+    assert c2.tech_value("product_development", 2016) == 13_788
+    assert c2.tech_value("product_development", 2018) == 22_754
+    assert c2.tech_value("product_development", 2019) == 37_435
+    assert c2.tech_value("product_development", 2025) == 57_151
+    assert c2.tech_value("capex", 2025) == 85_972
+
+
+def test_intensity_is_product_development_over_revenue():
+    wide = c2.tech_investment()
+    assert wide.loc[2016, "pd_intensity_pct"] == pytest.approx(100 * 13_788 / 101_143)
+    assert wide.loc[2024, "pd_intensity_pct"] == pytest.approx(100 * 52_256 / 941_168)
+    # intensity fell by more than half between FY2016 and FY2024
+    assert wide.loc[2024, "pd_intensity_pct"] < wide.loc[2016, "pd_intensity_pct"] / 2
+
+
+def test_capex_overtook_product_development_in_fy2025_only():
+    wide = c2.tech_investment()
+    assert wide.loc[2024, "capex_to_pd"] < 1 < wide.loc[2025, "capex_to_pd"]
+    assert wide.loc[2025, "capex"] / wide.loc[2024, "capex"] == pytest.approx(85_972 / 32_087)
+    assert wide.loc[2025, "capex"] / wide.loc[2024, "capex"] > 2.5
+
+
+def test_gaps_stay_gaps():
+    wide = c2.tech_investment()
+    assert c2.missing_years("product_development") == [2020]
+    assert math.isnan(wide.loc[2020, "pd_intensity_pct"])
+    assert c2.missing_years("capex") == list(range(2016, 2023))
+    with pytest.raises(KeyError, match="not found in a source"):
+        c2.tech_value("product_development", 2020)
+
+
+def test_full_year_exceeds_nine_months():
+    nine = c2.tech_value("product_development", 2025, "nine_months")
+    assert 0 < nine < c2.tech_value("product_development", 2025)
+    # the March quarter implied is within the range of the other quarters (14-16 billion)
+    assert 13_000 < c2.tech_value("product_development", 2025) - nine < 17_000
+
+
+def test_revenue_rows_match_the_paper_table():
+    from casebook import segments
+
+    for year in (2022, 2023, 2024):
+        assert c2.tech_value("revenue", year) == segments.value("consolidated", year)
+
+
+# --------------------------------------------------------------------------- the loop
+def test_loop_owners_and_stakes():
+    t = c2.loop_owners()
+    assert list(t.index) == ["transaction", "payment", "fulfilment", "technology"]
+    assert t.loc["fulfilment", "alibaba_stake_pct"] == pytest.approx(63.7)
+    assert t.loc["payment", "alibaba_stake_pct"] == pytest.approx(33)
+    assert t.loc["payment", "relation"] == "affiliate"
+    assert c2.links_not_owned_outright() == ["payment", "fulfilment"]
+
+
+def test_section_two_claims_recorded_with_their_verdicts():
+    claims = data.load("paper_claims").set_index("claim_id")
+    got = {cid: claims.loc[cid, "verdict"] for cid in c2.SECTION_2_CLAIMS}
+    assert got == {
+        "loop_under_one_owner": "does_not_hold",
+        "wheels_distinct": "holds_with_caveat",
+        "coordination_sets_penetration": "unsourced",
+        "two_way_drive": "unsourced",
+    }
+    assert set(claims.loc[list(c2.SECTION_2_CLAIMS), "section"]) == {"2"}
+
+
+def test_one_owner_verdict_follows_from_the_ownership_table():
+    """'Does not hold' because a link sits outside Alibaba's control: the check value is that stake."""
+    recorded = data.load("paper_claims").set_index("claim_id")
+    t = c2.loop_owners()
+    payment_stake = claims.recompute("loop_under_one_owner")
+    assert payment_stake == pytest.approx(t.loc["payment", "alibaba_stake_pct"])
+    assert recorded.loc["loop_under_one_owner", "checked_value"] == pytest.approx(payment_stake)
+    assert payment_stake < 50  # no control
+    assert t.loc["payment", "owner"] != "Alibaba Group"
+
+
+def test_distinct_wheels_verdict_follows_from_group_wide_reporting():
+    """Spending is only reported for the whole group: no row of the table names a wheel or a segment."""
+    t = data.load("tech_investment")
+    assert set(t["item"]) == {"product_development", "capex", "capex_ai_cloud", "revenue"}
+    assert (c2.loop_owners()["wheel"] == "technology").sum() == 1  # Cloud, which also runs the platforms
+
+
+# --------------------------------------------------------------------------- what-if 1: the funnel
+def test_funnel_multiplies_the_rates():
+    r = c2.funnel(3, 90, 45, 60)
+    assert r.orders_placed == pytest.approx(300)
+    assert r.orders_paid == pytest.approx(270)
+    assert r.repeat_customers == pytest.approx(10_000 * 0.03 * 0.9 * 0.45 * 0.6)
+
+
+def test_base_case_names_delivery_and_strong_link_has_little_headroom():
+    d = {k: c2.SLIDERS[k]["default"] for k in c2.FUNNEL_PARAMS}
+    r = c2.funnel(**d)
+    assert r.best_link == "on-time delivery"
+    assert r.headroom_pct["payment success"] == pytest.approx(100 / 0.9 - 100)
+    assert r.headroom_pct["payment success"] < r.headroom_pct["on-time delivery"]
+
+
+def test_the_lowest_link_always_gains_most_from_five_points():
+    grids = [
+        np.arange(g["min"], g["max"] + 1e-9, g["step"]) for g in (c2.SLIDERS[k] for k in c2.FUNNEL_PARAMS)
+    ]
+    for conv, pay, on_time, rep in itertools.product(*grids):
+        r = c2.funnel(conv, pay, on_time, rep)
+        rates = {"payment success": pay, "on-time delivery": on_time, "repeat purchase": rep}
+        assert rates[r.best_link] == min(rates.values())
+
+
+def test_improvements_are_capped_at_one_hundred_percent():
+    r = c2.funnel(2, 100, 98, 50)
+    assert r.gains["payment success"] == 0
+    assert r.gains["on-time delivery"] == pytest.approx(10_000 * 0.02 * 1.0 * 0.02 * 0.5)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"conversion_pct": -1}, "Visit to order must be between"),
+        ({"payment_pct": 120}, "Payment success must be between"),
+        ({"on_time_pct": float("nan")}, "On-time delivery must be a number"),
+        ({"repeat_pct": "60"}, "Repeat purchase must be a number"),
+        ({"visitors": 0}, "visitors must be a positive whole number"),
+    ],
+)
+def test_funnel_rejects_bad_input_with_a_sentence(kwargs, message):
+    values = {"conversion_pct": 3, "payment_pct": 90, "on_time_pct": 45, "repeat_pct": 60, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        c2.funnel(**values)
+
+
+def test_funnel_frames_render_and_read_out():
+    r = c2.funnel(1.5, 60, 85, 80)
+    out = c2.funnel_summary(r, {})
+    assert out["Best +5-point fix"].startswith("payment success")
+    assert figure_png(c2.funnel_chart(r, {}))[:4] == b"\x89PNG"
+
+
+# --------------------------------------------------------------------------- what-if 2: critical mass
+def test_zero_seed_collapses_and_a_big_seed_takes_off():
+    assert c2.platform_path(0.9, 10, 0).outcome == "collapses"
+    assert c2.platform_path(0.9, 10, 30).outcome == "takes off"
+
+
+def test_more_seed_never_hurts_and_more_churn_never_helps():
+    for a, churn in itertools.product((0.6, 0.9, 1.2), (5, 10, 15)):
+        outcomes = [c2.platform_path(a, churn, s).outcome == "takes off" for s in (0, 10, 20, 30)]
+        assert outcomes == sorted(outcomes)  # once it takes off, a bigger seed does too
+    for a, seed in itertools.product((0.6, 0.9, 1.2), (0, 10, 20, 30)):
+        outcomes = [c2.platform_path(a, churn, seed).outcome == "takes off" for churn in (5, 10, 15)]
+        assert outcomes == sorted(outcomes, reverse=True)
+
+
+def test_the_grid_shows_both_outcomes_and_a_threshold():
+    grid = [
+        c2.platform_path(a, ch, s).outcome
+        for a in (0.6, 0.9, 1.2)
+        for ch in (5, 10, 15)
+        for s in (0, 10, 20, 30)
+    ]
+    assert "takes off" in grid and "collapses" in grid
+    seeds = c2.slider_values("seed_sellers_pct")
+    assert c2.platform_path(1.2, 10, 0).outcome == "collapses"  # the page's base case
+    assert c2.smallest_takeoff_seed(1.2, 10, seeds) == 15
+    assert c2.smallest_takeoff_seed(1.2, 15, seeds) == 30
+    assert c2.smallest_takeoff_seed(0.6, 15, seeds) is None
+
+
+def test_no_users_means_no_platform():
+    p = c2.platform_path(1.2, 0, 0)
+    assert np.all(p.buyers <= 1) and np.all(p.sellers <= 1)
+    assert len(p.buyers) == c2.PERIODS + 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((-0.1, 10, 10), "attraction must be zero or more"),
+        ((0.9, 120, 10), "churn_pct must be between 0 and 100"),
+        ((0.9, 10, 99), "seed_sellers_pct must be between"),
+        ((0.9, None, 10), "churn_pct must be a number"),
+    ],
+)
+def test_platform_model_rejects_bad_input(args, message):
+    with pytest.raises(ValueError, match=message):
+        c2.platform_path(*args)
+
+
+# --------------------------------------------------------------------------- page budgets and bank
+def test_what_if_grids_fit_the_page_budget():
+    funnel, platform = c2.grid_size(c2.FUNNEL_PARAMS), c2.grid_size(c2.PLATFORM_PARAMS)
+    assert funnel <= 60 and platform <= 60 and funnel + platform <= 120
+
+
+def test_bank_meets_the_chapter_minimums():
+    bank = bank_for(2)
+    self_checks = bank.uses("self_check")
+    graded = bank.uses("graded")
+    assert len(self_checks) >= 4 and len(graded) >= 6
+    kinds = {q.type for q in graded}
+    assert {"numeric", "match", "order", "rubric"} <= kinds
+    raw = {q["id"]: q for q in yaml.safe_load(bank.path.read_text(encoding="utf-8"))["questions"]}
+    numeric_from_data = [q for q in graded if q.type == "numeric" and "expr" in raw[q.id]["answer"]]
+    assert len(numeric_from_data) >= 2
+
+
+def test_numeric_answers_recompute_from_data():
+    bank = bank_for(2)
+    assert bank.get("ch02-q1-capex-per-yuan").answer == pytest.approx(85_972 / 57_151)
+    assert bank.get("ch02-q2-payment-gain").answer == pytest.approx(10_000 * 0.0258 * 0.20 * 0.73 * 0.5)
+    assert bank.get("ch02-sc-intensity").answer == pytest.approx(100 * 52_256 / 941_168)
+    assert bank.get("ch02-sc-fix-delivery").answer == pytest.approx(10_000 * 0.03 * 0.9 * 0.65 * 0.7)
+
+
+# --------------------------------------------------------------------------- the built page (browser)
+PAGE = "book/ch02-dual-wheel.html"
+
+
+def _visible(page, index: int) -> tuple[str, str]:
+    """The src of the chart and the readout text the ``index``-th what-if shows now."""
+    box = page.locator(".casebook-whatif").nth(index)
+    imgs = [i for i in box.locator("img").all() if i.is_visible()]
+    readouts = [r for r in box.locator(".casebook-readout").all() if r.is_visible()]
+    assert len(imgs) == 1 and len(readouts) == 1
+    return imgs[0].get_attribute("src"), readouts[0].inner_text()
+
+
+@pytest.mark.built
+def test_page_fits_its_size_budget(html_dir):
+    assert (html_dir / PAGE).stat().st_size < 1_000_000
+
+
+@pytest.mark.built
+def test_funnel_what_if_moves_offline_and_names_the_weakest_link(html_dir, offline_page):
+    page = offline_page.open(html_dir / PAGE)
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    assert page.locator(".casebook-whatif").count() == 2
+    box = page.locator(".casebook-whatif").nth(0)
+    box.scroll_into_view_if_needed()
+    src0, text0 = _visible(page, 0)
+    assert "on-time delivery" in text0.split("Best +5-point fix")[1].split("(")[0]  # base case: slow parcels
+    handles = box.locator(".noUi-handle")
+    assert handles.count() == 4
+    handles.nth(2).focus()  # on-time delivery 45% -> 65% -> 85%
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    src1, text1 = _visible(page, 0)
+    assert src1 != src0 and text1 != text0
+    best = text1.split("Best +5-point fix")[1].split("(")[0]
+    assert "repeat purchase" in best  # 70% is now the lowest link after the order
+    assert offline_page.problems() == []
+
+
+@pytest.mark.built
+def test_critical_mass_what_if_takes_off_with_a_seed_offline(html_dir, offline_page):
+    page = offline_page.open(html_dir / PAGE)
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    box = page.locator(".casebook-whatif").nth(1)
+    box.scroll_into_view_if_needed()
+    src0, text0 = _visible(page, 1)
+    assert "collapses" in text0  # base case: no seed
+    handles = box.locator(".noUi-handle")
+    assert handles.count() == 3
+    handles.nth(2).focus()  # seed 0% -> 15%
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    src1, text1 = _visible(page, 1)
+    assert src1 != src0 and "takes off" in text1
+    assert offline_page.problems() == []

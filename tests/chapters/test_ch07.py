@@ -1,0 +1,317 @@
+"""Chapter 7, Lessons for cross-border firms: every glued headline figure and claim verdict
+recomputed from data/, the two what-if models' edge cases, and clear errors for bad input."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from casebook import claims, data, segments
+from casebook.chapters import ch07_lessons as c7
+from casebook.grading import questions
+
+
+def claim(claim_id: str) -> pd.Series:
+    return data.load("paper_claims").set_index("claim_id").loc[claim_id]
+
+
+# ----------------------------------------------------------------- lessons and evidence
+
+
+def test_the_five_lessons_are_in_the_papers_order_with_evidence_both_ways():
+    les = c7.lessons()
+    assert list(les["lesson_id"]) == c7.LESSON_ORDER
+    ev = c7.evidence()
+    for lesson_id in c7.LESSON_ORDER:
+        stances = set(ev.loc[ev["lesson_id"] == lesson_id, "stance"])
+        assert stances == {"for", "against"}, lesson_id
+    matrix = c7.evidence_matrix()
+    assert len(matrix) == 5 * 4
+    detail = matrix["Claim, evidence and verdict"]
+    labels = detail.str.extract(r"^\*\*(.+?):\*\*")[0]
+    assert list(labels.iloc[:4]) == ["The paper's claim", "Evidence for", "Evidence against", "Verdict"]
+    assert not detail.str.endswith("—").any()
+
+
+def test_near_to_far_does_not_hold_because_a_western_move_came_before_southeast_asia():
+    chron = c7.entry_chronology()
+    years = chron["date"].str[:4].astype(int)
+    first_sea = years[chron["market"] == "Southeast Asia"].min()
+    assert (years[chron["market"] != "Southeast Asia"] < first_sea).any()
+    assert c7.years_before_lazada() == 2016 - 2010
+    assert claim("lesson_entry_sea_first")["verdict"] == "does_not_hold"
+
+
+def test_lazada_stake_matches_the_claim_check():
+    stake = c7.evidence("entry").set_index("evidence_id").loc["lazada_control", "figure"]
+    assert stake == claim("lesson_entry_lazada")["checked_value"] == 51
+
+
+def test_lazada_had_four_chief_executives_three_from_alibaba_china():
+    ceos = c7.lazada_ceo_changes()
+    assert len(ceos) == 4
+    assert int(ceos["from_alibaba_china"].sum()) == 3
+    assert (ceos["date"].str[:4].min(), ceos["date"].str[:4].max()) == ("2018", "2022")
+    # a majority from headquarters is counter-evidence; the share of local managers stays unsourced
+    assert claim("lesson_local_management")["verdict"] == "unsourced"
+    assert math.isnan(claim("lesson_local_management")["checked_value"])
+
+
+def test_aidc_margin_recomputed_from_ebita_and_segment_revenue():
+    ebita = c7.aidc_ebita()
+    assert list(ebita.index) == [2022, 2023, 2024]
+    assert (ebita < 0).all()  # a loss in every year: the caveat on the technology lesson
+    margin = 100 * c7.aidc_ebita_margin(2024)
+    assert margin == pytest.approx(-8035 / segments.value("aidc_total", 2024) * 100)
+    assert round(margin, 1) == claim("lesson_tech_competitiveness")["checked_value"]
+    with pytest.raises(KeyError, match="FY2021"):
+        c7.aidc_ebita_margin(2021)
+
+
+def test_payment_partner_stake_matches_the_claim_check():
+    stake = c7.evidence("ecosystem").set_index("evidence_id").loc["ant_ascend", "figure"]
+    assert stake == claim("lesson_ecosystem_payments")["checked_value"] == 20
+
+
+@pytest.mark.parametrize(
+    "claim_id",
+    [
+        "lesson_entry_lazada",
+        "lesson_tech_competitiveness",
+        "lesson_compliance_gdpr",
+        "lesson_ecosystem_payments",
+    ],
+)
+def test_registered_checks_reproduce_the_recorded_check_values(claim_id):
+    assert round(claims.recompute(claim_id), 1) == claim(claim_id)["checked_value"]
+
+
+def test_qualitative_claims_have_no_recomputation():
+    assert claims.recompute("lesson_entry_sea_first") is None
+    assert claims.recompute("lesson_local_management") is None
+
+
+def test_unknown_lesson_is_named_in_the_error():
+    with pytest.raises(KeyError, match="choose one of entry"):
+        c7.evidence("pricing")
+
+
+# ----------------------------------------------------------------- rules
+
+
+def test_rules_are_dated_in_order_with_sourced_caps():
+    r = c7.rules()
+    assert r["when"].is_monotonic_increasing
+    assert r.iloc[0]["rule_id"] == "gdpr_applies" and r.iloc[0]["date"] == "2018-05-25"
+    assert c7.fine_cap("gdpr_applies") == 0.04
+    assert c7.fine_cap("dsa_in_force") == 0.06
+    assert 100 * c7.fine_cap("dsa_in_force") == claim("lesson_compliance_gdpr")["checked_value"]
+    dm = r.set_index("rule_id")
+    assert dm.loc["us_dm_china_end", "date"] == "2025-05-02"
+    assert dm.loc["us_dm_all_end", "date"] == "2025-08-29"
+
+
+def test_fine_cap_refuses_rules_that_are_not_turnover_caps():
+    with pytest.raises(KeyError, match="not a fine cap"):
+        c7.fine_cap("us_postal_54")
+    with pytest.raises(KeyError, match="no rule"):
+        c7.fine_cap("gdpr_2030")
+
+
+# ----------------------------------------------------------------- what-if 1: compliance
+
+
+def test_compliance_model_prices_the_risk():
+    r = c7.compliance_model("Alibaba AIDC, FY2024", "DSA (6%)", probability=5, cost=300)
+    assert r.max_fine_m == pytest.approx(0.06 * segments.value("aidc_total", 2024))
+    assert r.expected_fine_m == pytest.approx(0.05 * r.max_fine_m)
+    assert r.break_even == pytest.approx(300 / r.max_fine_m)
+    assert r.comply_pays == (r.expected_fine_m >= 300)
+    pm = c7.compliance_model("Pop Mart, 2024", "GDPR (4%)", probability=5, cost=300)
+    assert pm.max_fine_m == pytest.approx(0.04 * 13_040)
+    assert not pm.comply_pays  # the chapter's point: compliance is not worth any price
+    assert c7.GDPR_FLOOR_EUR_M / c7.fine_cap("gdpr_applies") == 500
+
+
+def test_compliance_model_edges():
+    zero = c7.compliance_model("Pop Mart, 2024", "GDPR (4%)", probability=0, cost=100)
+    assert zero.expected_fine_m == 0 and not zero.comply_pays
+    free = c7.compliance_model("Pop Mart, 2024", "GDPR (4%)", probability=0, cost=0)
+    assert free.comply_pays and free.break_even == 0  # a free programme always pays
+    at_break_even = c7.compliance_model(
+        "Pop Mart, 2024", "DSA (6%)", probability=100 * 300 / (0.06 * 13_040), cost=300
+    )
+    assert at_break_even.comply_pays
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"firm": "Temu", "cap": "DSA (6%)", "probability": 5, "cost": 100}, KeyError, "unknown firm"),
+        ({"firm": "Pop Mart, 2024", "cap": "CCPA", "probability": 5, "cost": 100}, KeyError, "unknown cap"),
+        (
+            {"firm": "Pop Mart, 2024", "cap": "DSA (6%)", "probability": 120, "cost": 100},
+            ValueError,
+            "0 to 100",
+        ),
+        ({"firm": "Pop Mart, 2024", "cap": "DSA (6%)", "probability": 5, "cost": -1}, ValueError, "negative"),
+    ],
+)
+def test_compliance_model_bad_input(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        c7.compliance_model(**kwargs)
+
+
+def test_break_even_probability_bad_input():
+    with pytest.raises(ValueError, match="positive"):
+        c7.break_even_probability(100, 0, 0.04)
+    with pytest.raises(ValueError, match="negative"):
+        c7.break_even_probability(-5, 1000, 0.04)
+
+
+# ----------------------------------------------------------------- transfer cases
+
+
+def test_pop_mart_share_outside_the_mainland():
+    s = c7.pop_mart_outside_share().set_index("year")
+    assert s.loc[2021, "share_pct"] == 4.09 and s.loc[2021, "how"] == "reported"
+    assert s.loc[2024, "share_pct"] == pytest.approx(100 * 5.07 / 13.04)
+    assert s.loc[2023, "share_pct"] == pytest.approx(16.92, abs=0.05)  # computed matches the reported 16.92%
+    regions = sum(
+        c7.transfer_value("Pop Mart", k, "2024")
+        for k in (
+            "region_southeast_asia",
+            "region_east_asia_hmt",
+            "region_north_america",
+            "region_europe_other",
+        )
+    )
+    assert regions == pytest.approx(
+        c7.transfer_value("Pop Mart", "revenue_outside_mainland", "2024"), abs=0.02
+    )
+
+
+def test_anker_regions_add_up_to_the_whole():
+    assert c7.anker_regions()["share_pct"].sum() == pytest.approx(100, abs=0.1)
+
+
+def test_three_firms_compare_the_share_abroad():
+    t = c7.three_firms().set_index("firm")
+    assert t.loc["Alibaba (AIDC)", "abroad_pct"] == pytest.approx(100 * segments.share("aidc_total", 2024))
+    assert t.loc["Anker", "abroad_pct"] == pytest.approx(100 - 3.91)
+    assert t["abroad_pct"].is_monotonic_increasing  # Alibaba < Pop Mart < Anker
+
+
+def test_transfer_value_names_what_is_missing():
+    with pytest.raises(KeyError, match="no 'revenue' for Anker in 2019"):
+        c7.transfer_value("Anker", "revenue", "2019")
+
+
+# ----------------------------------------------------------------- what-if 2: plan
+
+
+def test_plan_model_tests_are_stated_and_use_the_firms_data():
+    p = c7.plan_model("Anker", "United States", "must rent them")
+    assert p.binding == ["3. Localisation", "4. Compliance", "5. Ecosystem"]
+    assert "Amazon 52.3%" in p.table.set_index("lesson").loc["5. Ecosystem", "figure"]
+    sea = c7.plan_model("Anker", "Southeast Asia", "can build own logistics and payments")
+    assert sea.binding == ["1. Gradual entry"]  # not split out, so still an entry question
+    pm = c7.plan_model("Pop Mart", "United States", "must rent them")
+    assert "1. Gradual entry" in pm.binding  # North America is about 5.5% of revenue
+    mid = c7.plan_model(c7.FIRMS[2], "European Union", "must rent them")
+    assert "assumption" in mid.table.loc[0, "figure"]
+
+
+def test_home_market_strength_comes_from_the_data():
+    assert c7.home_share("Pop Mart")[0] == pytest.approx(100 * (13.04 - 5.07) / 13.04)
+    assert c7.home_share("Anker") == (3.91, "H1 2024")
+    assert c7.home_share(c7.FIRMS[2])[1] == "assumption"
+    with pytest.raises(KeyError, match="unknown firm"):
+        c7.home_share("Temu")
+
+
+def test_plan_model_bad_input():
+    with pytest.raises(KeyError, match="unknown budget"):
+        c7.plan_model("Anker", "United States", "borrow")
+    with pytest.raises(KeyError, match="unknown market"):
+        c7.plan_model("Anker", "Japan", "must rent them")
+    with pytest.raises(KeyError, match="unknown firm"):
+        c7.plan_model("Shein", "United States", "must rent them")
+
+
+# ----------------------------------------------------------------- question bank
+
+
+def test_numeric_answers_match_the_data():
+    bank = {q.id: q for q in questions.bank_for(7).questions}
+    q1 = bank["ch07-q1-dsa-cap"].answer
+    assert q1 == pytest.approx(c7.fine_cap("dsa_in_force") * segments.value("aidc_total", 2023) / 1000)
+    q2 = bank["ch07-q2-break-even"].answer
+    assert q2 == pytest.approx(
+        100 * c7.break_even_probability(250, segments.value("aidc_total", 2024), c7.fine_cap("gdpr_applies"))
+    )
+    q6 = bank["ch07-q6-pop-mart-multiple"]
+    computed = c7.transfer_value("Pop Mart", "revenue_outside_mainland", "2024") / c7.pop_mart_outside_2022()
+    assert abs(q6.answer - computed) <= q6.tolerance
+    assert len(bank) >= 10
+    assert sum("self_check" in q.uses for q in bank.values()) >= 4
+    assert sum("graded" in q.uses for q in bank.values()) >= 6
+
+
+# ----------------------------------------------------------------- the built page, offline
+
+
+CH7 = "book/ch07-lessons"
+
+
+def _frame(page, index: int) -> tuple[str, str]:
+    """The src of the visible chart and the visible readout of the ``index``-th what-if."""
+    box = page.locator(".casebook-whatif").nth(index)
+    imgs = [i for i in box.locator("img").all() if i.is_visible()]
+    readouts = [r for r in box.locator(".casebook-readout").all() if r.is_visible()]
+    assert len(imgs) == 1 and len(readouts) == 1
+    return imgs[0].get_attribute("src"), readouts[0].inner_text()
+
+
+@pytest.mark.built
+def test_ch07_compliance_whatif_moves_offline(html_dir, offline_page):
+    page = offline_page.open(html_dir / f"{CH7}.html")
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    assert page.locator(".casebook-whatif").count() == 2
+    box = page.locator(".casebook-whatif").nth(0)
+    box.scroll_into_view_if_needed()
+    src0, text0 = _frame(page, 0)
+    assert "RMB 522 m" in text0 and "19.2% a year" in text0  # Pop Mart 2024, GDPR 4%, cost 100
+    box.locator("button", has_text="DSA (6%)").click()
+    page.wait_for_timeout(300)
+    src1, text1 = _frame(page, 0)
+    assert src1 != src0 and "RMB 782 m" in text1
+    box.locator("button", has_text="Alibaba AIDC, FY2024").click()
+    page.wait_for_timeout(300)
+    src2, text2 = _frame(page, 0)
+    assert "RMB 6,156 m" in text2 and "comply" in text2  # 10% of 6,156 exceeds a 100 m programme
+    handles = box.locator(".noUi-handle")
+    handles.nth(0).focus()
+    page.keyboard.press("ArrowLeft")  # chance 10% -> 0%
+    page.wait_for_timeout(300)
+    src3, text3 = _frame(page, 0)
+    assert "RMB 0 m" in text3 and src3 != src2
+    assert offline_page.problems() == []
+
+
+@pytest.mark.built
+def test_ch07_plan_whatif_follows_the_firm_offline(html_dir, offline_page):
+    page = offline_page.open(html_dir / f"{CH7}.html")
+    page.wait_for_selector(".casebook-whatif .noUi-handle")
+    box = page.locator(".casebook-whatif").nth(1)
+    box.scroll_into_view_if_needed()
+    src0, text0 = _frame(page, 1)
+    assert "Gradual entry, Compliance, Ecosystem" in text0  # Pop Mart, United States, renting
+    assert "61.1% of revenue (2024)" in text0  # home-market strength from data/
+    box.locator("button", has_text="Anker").click()
+    page.wait_for_timeout(300)
+    src1, text1 = _frame(page, 1)
+    assert src1 != src0 and "Localisation, Compliance, Ecosystem" in text1
+    assert offline_page.problems() == []
