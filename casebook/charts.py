@@ -58,8 +58,8 @@ def basis_series(kind: str, title: str) -> Figure:
     top = to_yi(s["paper_value_rmb_m"]).max()
     mark_basis_change(ax, switch, top * 0.55)
     handles = [
-        Patch(color=style.COLOURS["old"], label="plotted by the paper: old basis (旧口径)"),
-        Patch(color=style.COLOURS["new"], label="plotted by the paper: new basis (新口径)"),
+        Patch(color=style.COLOURS["old"], label="our reconstruction: old basis (旧口径)"),
+        Patch(color=style.COLOURS["new"], label="our reconstruction: new basis (新口径)"),
         Line2D(
             [], [], color=style.COLOURS["highlight"], ls="--", marker="D", ms=4, label="old basis, continued"
         ),

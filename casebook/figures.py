@@ -21,6 +21,8 @@ SHARED: dict[str, Callable[..., Any]] = {
     "share": segments.share,
     "history": segments.history,
     "segment_growth": segments.segment_growth,
+    "ebita": segments.ebita,
+    "ebita_margin": segments.ebita_margin,
     "growth": finance.growth,
     "cagr": finance.cagr,
     "to_yi": finance.to_yi,

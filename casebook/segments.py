@@ -70,8 +70,8 @@ BASES: dict[str, Basis] = {
     ),
     "mixed": Basis(
         "mixed bases",
-        "Mixed, as the paper plots it",
-        "Mixed, as the paper plots it (old to FY2021, restated from FY2022)",
+        "Mixed, as in the paper's figure",
+        "Mixed, as in our reconstruction of the paper's figure (old to FY2021, restated from FY2022)",
     ),
 }
 
@@ -129,6 +129,39 @@ def segment_shares(year: int) -> pd.DataFrame:
 def segment_growth(line_id: str, start: int, end: int) -> float:
     """Growth of one segment-table line between two fiscal years."""
     return growth(value(line_id, start), value(line_id, end))
+
+
+@data.register_cache
+@functools.cache
+def _ebita_wide(folder: Path) -> pd.DataFrame:
+    t = data.load("segment_ebita")
+    wide = t.pivot(index="line_id", columns="fiscal_year", values="adj_ebita_rmb_m")
+    return wide.loc[list(dict.fromkeys(t["line_id"]))]
+
+
+def ebita_wide() -> pd.DataFrame:
+    """Segment adjusted EBITA as a wide table (RMB million; NaN where no filing gives a figure)."""
+    return _ebita_wide(data.data_dir()).copy()
+
+
+def ebita(line_id: str, year: int) -> int:
+    """One segment's adjusted EBITA in RMB million (negative is a loss), from ``segment_ebita.csv``.
+
+    Raises KeyError, naming what is known, when the segment or the year has no sourced figure
+    (for instance Taotian in FY2025: the 2025 reorganisation merged it into a new segment)."""
+    wide = _ebita_wide(data.data_dir())
+    if line_id not in wide.index:
+        raise KeyError(f"no adjusted EBITA for {line_id!r}; known: {', '.join(wide.index)}")
+    v = wide.loc[line_id].get(year)
+    if v is None or pd.isna(v):
+        have = [int(y) for y, x in wide.loc[line_id].items() if not pd.isna(x)]
+        raise KeyError(f"no sourced adjusted EBITA for {line_id!r} in FY{year}; years with a figure: {have}")
+    return int(v)
+
+
+def ebita_margin(line_id: str, year: int) -> float:
+    """Adjusted EBITA ÷ segment revenue (0-1), both on the FY2024 segment basis (FY2022-FY2024)."""
+    return ebita(line_id, year) / value(line_id, year)
 
 
 def history(series: str, basis: str) -> pd.Series:

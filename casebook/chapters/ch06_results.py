@@ -205,7 +205,7 @@ CAGR_BASES: dict[str, str] = {b: segments.BASES[b].toggle for b in ("old", "new"
 #: How periods are counted (value -> label on the toggle).
 PERIOD_RULES: dict[str, str] = {
     "span": "end − start (correct)",
-    "paper": "5, as the paper counted",
+    "paper": "5, as the paper's labels imply",
 }
 
 
@@ -320,7 +320,8 @@ def cagr_summary(r: CagrResult, values: dict) -> dict[str, str]:
     if is_paper_cagr(r):
         out["Paper"] = (
             f"this is the paper's {paper:g}%: {fy(r.start)} old basis → {fy(r.end)} restated, "
-            f"over {r.periods} periods"
+            f"over {r.periods} periods. Two readings: {r.periods} periods counted over "
+            f"{_years(r.span)}, or {fy(r.start)} labelled '{r.start - 1}' (then the count follows the labels)"
         )
     else:
         out["Paper"] = f"{r.cagr_pct - paper:+.1f} points from the paper's {paper:g}%"
@@ -588,6 +589,40 @@ def cainiao_cagr_variants() -> pd.DataFrame:
             for label, start, stop, periods, consistent in rows
         ]
     )
+
+
+#: The four groups of the cross-border story, for the profit exhibit.
+PROFIT_LINES: tuple[str, ...] = ("taotian_total", "aidc_total", "cloud", "cainiao")
+
+
+def profit_table(years: tuple[int, ...] = (2022, 2023, 2024, 2025)) -> pd.DataFrame:
+    """Adjusted EBITA (RMB million) of Taotian, AIDC, Cloud and Cainiao by fiscal year, with the
+    margin on segment revenue where both are on the FY2024 basis (FY2022-FY2024).
+
+    Long format: one row per group and year; ``adj_ebita_rmb_m`` is NaN where no filing gives a
+    figure on a comparable basis, ``margin`` is NaN for FY2025 (no FY2025 segment revenue in data/)."""
+    wide = segments.ebita_wide()
+    rows = []
+    for line in PROFIT_LINES:
+        for y in years:
+            e = wide.loc[line].get(y)
+            has_rev = y in segments.segment_wide().columns
+            rows.append(
+                {
+                    "line_id": line,
+                    "fiscal_year": y,
+                    "adj_ebita_rmb_m": e,
+                    "margin": e / segments.value(line, y) if has_rev and e == e else float("nan"),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def aidc_losses_vs_taotian(start: int = 2022, end: int = 2024) -> float:
+    """AIDC's cumulative adjusted EBITA loss as a share (0-1) of Taotian's cumulative adjusted EBITA."""
+    years = range(start, end + 1)
+    loss = -sum(segments.ebita("aidc_total", y) for y in years)
+    return loss / sum(segments.ebita("taotian_total", y) for y in years)
 
 
 def _pct(x: float) -> float:

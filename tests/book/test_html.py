@@ -143,8 +143,8 @@ def test_every_exhibit_has_a_caption_and_a_source(html_dir):
 def test_chapter_stubs_say_they_are_not_written(html_dir):
     for source in toc_files():
         text = source.read_text(encoding="utf-8")
-        if "kernelspec:" in text[:600] or source.name in ("index.md",):
-            continue
+        if "kernelspec:" in text[:600] or not source.name.startswith("ch"):
+            continue  # a written chapter, or front and back matter (index, instructors, glossary)
         html = (html_dir / source.relative_to(ROOT).with_suffix(".html")).read_text(encoding="utf-8")
         assert "Not written yet" in html, f"{source.name} is neither a chapter nor a marked stub"
 
