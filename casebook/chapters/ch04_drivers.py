@@ -197,7 +197,9 @@ def entry_timeline() -> pd.DataFrame:
                 "yes" if hit else ("after cut-off" if late else "no")
                 for hit, late in zip(
                     counts_as_entry(e),
-                    e["mode"].isin(ENTRY_MODES) & (e["investor"] == ENTRY_INVESTOR) & (e["year"] > ENTRY_CUTOFF_YEAR),
+                    e["mode"].isin(ENTRY_MODES)
+                    & (e["investor"] == ENTRY_INVESTOR)
+                    & (e["year"] > ENTRY_CUTOFF_YEAR),
                     strict=True,
                 )
             ],
