@@ -346,7 +346,14 @@ def build_pdf(
             code = _build("pdflatex", pdf, parallel, force)
         else:
             pdf = STUDENT_PDF
-            extra = ["--path-output", str(STUDENT_ROOT), "--config", str(student_config())]
+            extra = [
+                "--path-output",
+                str(STUDENT_ROOT),
+                "--config",
+                str(student_config()),
+                "--toc",
+                str(student_toc()),
+            ]
             code = _build("student-pdf", pdf, parallel, force, builder="pdflatex", extra=extra)
         if code == 0 and not pdf.exists():
             print(f"build: the PDF builder finished but {pdf} is missing", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import subprocess
 from pathlib import Path
 
@@ -24,6 +25,7 @@ def pdf_text(pdf_path: Path) -> str:
 
 def _flat(text: str) -> str:
     """Collapse whitespace and hyphenation so captions broken across lines still match."""
+    text = unicodedata.normalize("NFKC", text)  # ligatures: "aﬀiliate" is "affiliate"
     flat = re.sub(r"\s+", " ", text.replace("-\n", "")).replace("’", "'")
     flat = re.sub(r" ?— ?", "—", flat)  # pdftotext drops the space after an em dash
     return re.sub(r"– ", "–", flat)  # a line may break after an en dash (FY2016–/FY2025)

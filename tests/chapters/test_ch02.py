@@ -358,7 +358,7 @@ def _plan_rows() -> list[list[str]]:
     from pathlib import Path
 
     text = (Path(__file__).resolve().parents[2] / "book" / "ch02-dual-wheel.md").read_text(encoding="utf-8")
-    note = text[text.index("**Timed plan") : text.index("**Board plan.**")]
+    note = text[text.index("**Timing plan") : text.index("**Board plan.**")]
     rows = [
         [c.strip() for c in line.strip().strip("|").split("|")]
         for line in note.splitlines()
