@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
