@@ -32,7 +32,7 @@ test: setup      ## build HTML, PDF and the student edition, then run every test
 	@$(PY) -m pytest -q
 
 unit: setup      ## only the fast unit tests: no build, no sandbox (under 30 s)
-	@$(PY) -m pytest -q -m "not built and not pdf and not sandbox and not build"
+	@$(PY) -m pytest -q -n 2 -m "not built and not pdf and not sandbox and not build"
 
 lint: setup      ## ruff lint
 	@.venv/bin/ruff check casebook tests benchmarks
