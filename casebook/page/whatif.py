@@ -426,9 +426,9 @@ class WhatIf:
         """A frame's HTML: the readout (after an optional ``lead``) over the chart, with alt text."""
         summary = self.summary(result, values)
         text = "; ".join(f"<b>{html.escape(k)}</b>: {html.escape(str(v))}" for k, v in summary.items())
-        alt = html.escape(
-            f"Chart: {self.title}. " + "; ".join(f"{k}: {v}" for k, v in summary.items()), quote=True
-        )
+        stop = "" if self.title[-1:] in ".?!" else "."  # no "?." after a question
+        readout = "; ".join(f"{k}: {v}" for k, v in summary.items())
+        alt = html.escape(f"Chart: {self.title}{stop} {readout}", quote=True)
         return f'<div class="casebook-readout">{lead}{text}</div><img class="casebook-frame" src="{src}" alt="{alt}">'
 
     def _shared(self, name: str, make: Callable[[], widgets.Widget]) -> widgets.Widget:
