@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser import visible_frame
+from browser import open_whatif, visible_frame
 
 from casebook.build import notebooks, toc_files
 
@@ -158,10 +158,7 @@ def test_executed_chapters_have_no_errors_or_stderr(executed_notebooks):
 
 
 def test_ch06_cagr_explorer_follows_the_basis_and_the_years_offline(html_dir, offline_page):
-    page = offline_page.open(html_dir / f"{CH6}.html")
-    page.wait_for_selector(".casebook-whatif .noUi-handle")
-    box = page.locator(".casebook-whatif").nth(0)
-    box.scroll_into_view_if_needed()
+    page, box = open_whatif(offline_page, html_dir / f"{CH6}.html")
     src0, text0 = visible_frame(page, 0)
     assert "CAGR: 34.8%" in text0 and "this is the paper's 34.8%" in text0  # opens on the paper's choice
     box.locator("button", has_text="(correct)").click()  # periods: end − start
@@ -185,11 +182,7 @@ def test_ch06_cagr_explorer_follows_the_basis_and_the_years_offline(html_dir, of
 
 
 def test_ch06_projection_moves_with_its_sliders_offline(html_dir, offline_page):
-    page = offline_page.open(html_dir / f"{CH6}.html")
-    page.wait_for_selector(".casebook-whatif .noUi-handle")
-    assert page.locator(".casebook-whatif").count() == 2
-    box = page.locator(".casebook-whatif").nth(1)
-    box.scroll_into_view_if_needed()
+    page, box = open_whatif(offline_page, html_dir / f"{CH6}.html", 1, count=2)
     src0, text0 = visible_frame(page, 1)
     assert "scenario, not a forecast" in text0 and "FY2028: 16.0%" in text0
     handles = box.locator(".noUi-handle")

@@ -7,6 +7,7 @@ import itertools
 import math
 
 import pytest
+from browser import open_whatif
 
 from casebook import claims, data
 from casebook.chapters import ch01_introduction as c1
@@ -355,10 +356,7 @@ def test_the_claims_exhibit_shows_a_check_for_every_number_and_none_for_the_argu
 
 @pytest.mark.built
 def test_the_landed_cost_what_if_flips_offline_when_the_rule_changes(html_dir, offline_page):
-    page = offline_page.open(html_dir / "book/ch01-introduction.html")
-    page.wait_for_selector(".casebook-whatif .noUi-handle")
-    box = page.locator(".casebook-whatif").first
-    box.scroll_into_view_if_needed()
+    page, box = open_whatif(offline_page, html_dir / "book/ch01-introduction.html")
 
     def shown() -> tuple[str, str]:
         imgs = [i for i in box.locator("img").all() if i.is_visible()]

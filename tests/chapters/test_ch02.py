@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 import yaml
-from browser import visible_frame
+from browser import open_whatif, visible_frame
 
 from casebook import claims, data
 from casebook.chapters import ch02_dual_wheel as c2
@@ -315,11 +315,7 @@ def test_page_fits_its_size_budget(html_dir):
 
 @pytest.mark.built
 def test_funnel_what_if_moves_offline_and_names_the_weakest_link(html_dir, offline_page):
-    page = offline_page.open(html_dir / PAGE)
-    page.wait_for_selector(".casebook-whatif .noUi-handle")
-    assert page.locator(".casebook-whatif").count() == 2
-    box = page.locator(".casebook-whatif").nth(0)
-    box.scroll_into_view_if_needed()
+    page, box = open_whatif(offline_page, html_dir / PAGE, 0, count=2)
     src0, text0 = visible_frame(page, 0)
     assert "on-time delivery" in text0.split("Most per +5 points")[1].split("(")[0]  # base case: slow parcels
     handles = box.locator(".noUi-handle")
@@ -337,10 +333,7 @@ def test_funnel_what_if_moves_offline_and_names_the_weakest_link(html_dir, offli
 
 @pytest.mark.built
 def test_critical_mass_what_if_takes_off_with_a_seed_offline(html_dir, offline_page):
-    page = offline_page.open(html_dir / PAGE)
-    page.wait_for_selector(".casebook-whatif .noUi-handle")
-    box = page.locator(".casebook-whatif").nth(1)
-    box.scroll_into_view_if_needed()
+    page, box = open_whatif(offline_page, html_dir / PAGE, 1)
     src0, text0 = visible_frame(page, 1)
     assert "collapses" in text0  # base case: no seed
     handles = box.locator(".noUi-handle")

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import pytest
+from browser import open_whatif, visible_frame
 
 from casebook import claims, data
 from casebook.chapters import ch04_drivers as c4
@@ -227,21 +228,12 @@ def test_theory_matrix_has_four_theories_and_computed_fits() -> None:
 
 
 # ----------------------------------------------------------------------------- the built page, offline
-def _visible_frame(page) -> tuple[str, str]:
-    box = page.locator(".casebook-whatif").nth(0)
-    imgs = [i for i in box.locator("img").all() if i.is_visible()]
-    readouts = [r for r in box.locator(".casebook-readout").all() if r.is_visible()]
-    assert len(imgs) == 1 and len(readouts) == 1
-    return imgs[0].get_attribute("src"), readouts[0].inner_text()
 
 
 @pytest.mark.built
 def test_ch04_ranking_whatif_reaches_the_uppsala_preset_offline(html_dir, offline_page):
-    page = offline_page.open(html_dir / "book/ch04-drivers.html")
-    page.wait_for_selector(".casebook-whatif .noUi-handle")
-    box = page.locator(".casebook-whatif").nth(0)
-    box.scroll_into_view_if_needed()
-    src0, text0 = _visible_frame(page)
+    page, box = open_whatif(offline_page, html_dir / "book/ch04-drivers.html")
+    src0, text0 = visible_frame(page)
     oli, upp = (
         c4.preset_fits("entered").set_index("theory")["rho"][t] for t in list(c4.THEORY_PRESETS)[1::-1]
     )
@@ -252,7 +244,7 @@ def test_ch04_ranking_whatif_reaches_the_uppsala_preset_offline(html_dir, offlin
         handles.nth(index).focus()
         page.keyboard.press(key)
     page.wait_for_timeout(300)
-    src1, text1 = _visible_frame(page)
+    src1, text1 = visible_frame(page)
     assert src1 != src0
     assert "Uppsala (near first)" in text1 and f"{upp:+.2f}" in text1
     assert "Sri Lanka" in text1  # dropped for want of a Hofstede score, and said so

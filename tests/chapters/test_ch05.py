@@ -10,6 +10,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from browser import open_whatif, visible_frame
 
 from casebook import data
 from casebook.chapters import ch05_evolution as c5
@@ -422,20 +423,10 @@ def test_bank_and_teaching_note_type_no_figures_the_data_hold():
 PAGE = "book/ch05-evolution.html"
 
 
-def _visible(box) -> tuple[str, str]:
-    imgs = [i for i in box.locator("img").all() if i.is_visible()]
-    readouts = [r for r in box.locator(".casebook-readout").all() if r.is_visible()]
-    assert len(imgs) == 1 and len(readouts) == 1
-    return imgs[0].get_attribute("src"), readouts[0].inner_text()
-
-
 @pytest.mark.built
 def test_boundary_explorer_moves_offline(html_dir, offline_page):
-    page = offline_page.open(html_dir / PAGE)
-    page.wait_for_selector(".casebook-whatif .noUi-handle")
-    box = page.locator(".casebook-whatif").first
-    box.scroll_into_view_if_needed()
-    src0, text0 = _visible(box)
+    page, box = open_whatif(offline_page, html_dir / PAGE)
+    src0, text0 = visible_frame(page)
     paper = c5.periodise(2016, 2024)
     assert (
         "accelerates" in text0 and f"{paper.phase(3).cagr_pct:.1f}% a year" in text0
@@ -446,14 +437,14 @@ def test_boundary_explorer_moves_offline(html_dir, offline_page):
     page.keyboard.press("ArrowRight")  # expansion starts 2016 -> 2017
     page.keyboard.press("ArrowRight")  # -> 2018
     page.wait_for_timeout(300)
-    src1, text1 = _visible(box)
+    src1, text1 = visible_frame(page)
     late = c5.periodise(2018, 2024)
     assert src1 != src0 and "slows down" in text1 and f"{late.phase(3).cagr_pct:.1f}% a year" in text1
     handles.nth(1).focus()
     page.keyboard.press("ArrowLeft")  # latest phase 2024 -> 2023
     page.keyboard.press("ArrowLeft")  # -> 2022: now measurable
     page.wait_for_timeout(300)
-    src2, text2 = _visible(box)
+    src2, text2 = visible_frame(page)
     assert src2 not in (src0, src1) and f"{c5.periodise(2018, 2022).phase(4).cagr_pct:.1f}% a year" in text2
     assert offline_page.problems() == []
 

@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 import pytest
-from browser import visible_frame
+from browser import open_whatif, visible_frame
 
 from casebook import claims, data, segments
 from casebook.chapters import ch07_lessons as c7
@@ -338,11 +338,7 @@ CH7 = "book/ch07-lessons"
 
 @pytest.mark.built
 def test_ch07_compliance_whatif_moves_offline(html_dir, offline_page):
-    page = offline_page.open(html_dir / f"{CH7}.html")
-    page.wait_for_selector(".casebook-whatif .noUi-handle")
-    assert page.locator(".casebook-whatif").count() == 2
-    box = page.locator(".casebook-whatif").nth(0)
-    box.scroll_into_view_if_needed()
+    page, box = open_whatif(offline_page, html_dir / f"{CH7}.html", 0, count=2)
     src0, text0 = visible_frame(page, 0)
     assert "RMB 6,156 m" in text0 and "4.9% a year" in text0 and "comply" in text0  # AIDC, DSA, 5%, 300
     assert "upper bound on this turnover" in text0
@@ -366,10 +362,7 @@ def test_ch07_compliance_whatif_moves_offline(html_dir, offline_page):
 
 @pytest.mark.built
 def test_ch07_plan_whatif_follows_the_firm_offline(html_dir, offline_page):
-    page = offline_page.open(html_dir / f"{CH7}.html")
-    page.wait_for_selector(".casebook-whatif .noUi-handle")
-    box = page.locator(".casebook-whatif").nth(1)
-    box.scroll_into_view_if_needed()
+    page, box = open_whatif(offline_page, html_dir / f"{CH7}.html", 1)
     src0, text0 = visible_frame(page, 1)
     assert "Binds first: Gradual entry" in text0  # Pop Mart, United States, renting
     assert "Technology, Compliance, Ecosystem" in text0  # open: no figure found
