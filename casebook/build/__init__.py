@@ -278,6 +278,19 @@ def student_toc() -> Path:
     return _write_student_yaml("_toc.yml", toc)
 
 
+def student_args() -> list[str]:
+    """Jupyter Book options of every student-edition build: its own output folder, config and
+    table of contents."""
+    return [
+        "--path-output",
+        str(STUDENT_ROOT),
+        "--config",
+        str(student_config()),
+        "--toc",
+        str(student_toc()),
+    ]
+
+
 def build_student(force: bool = False) -> int:
     """The student edition: the same book without the instructor sections and solutions
     (Sphinx config value ``casebook_edition = "student"``, see :mod:`casebook.build.sphinxext`),
@@ -288,14 +301,7 @@ def build_student(force: bool = False) -> int:
         parallel=True,
         force=force,
         builder="html",
-        extra=[
-            "--path-output",
-            str(STUDENT_ROOT),
-            "--config",
-            str(student_config()),
-            "--toc",
-            str(student_toc()),
-        ],
+        extra=student_args(),
     )
     if code == 0:
         print(f"build: student edition in {STUDENT_HTML.relative_to(ROOT)}")
@@ -346,14 +352,7 @@ def build_pdf(
             code = _build("pdflatex", pdf, parallel, force)
         else:
             pdf = STUDENT_PDF
-            extra = [
-                "--path-output",
-                str(STUDENT_ROOT),
-                "--config",
-                str(student_config()),
-                "--toc",
-                str(student_toc()),
-            ]
+            extra = student_args()
             code = _build("student-pdf", pdf, parallel, force, builder="pdflatex", extra=extra)
         if code == 0 and not pdf.exists():
             print(f"build: the PDF builder finished but {pdf} is missing", file=sys.stderr)
