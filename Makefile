@@ -14,28 +14,28 @@ python:          ## only the Python environment (.venv): no Debian packages, no 
 	@scripts/setup.sh --python-only
 
 html: setup      ## build the HTML book strictly (parallel execution) -> _build/html/index.html
-	@$(PY) -m casebook.build html
+	@$(PY) -m dualwheel.build html
 
 pdf: setup       ## both PDFs with xelatex: instructor -> _build/latex/, student -> _build/student/_build/latex/
-	@$(PY) -m casebook.build pdf
+	@$(PY) -m dualwheel.build pdf
 
 student: setup   ## student edition: no instructor notes or solutions -> _build/student/_build/html
-	@$(PY) -m casebook.build student
+	@$(PY) -m dualwheel.build student
 
 exercises: setup ## student releases, solutions and otter masters of every chapter -> _build/exercises
 	@.venv/bin/casebook release --all
 
 test: setup      ## build HTML, PDF and the student edition, then run every test (browser, PDF, grading, unit)
-	@$(PY) -m casebook.build html
-	@$(PY) -m casebook.build pdf
-	@$(PY) -m casebook.build student
+	@$(PY) -m dualwheel.build html
+	@$(PY) -m dualwheel.build pdf
+	@$(PY) -m dualwheel.build student
 	@$(PY) -m pytest -q
 
 unit: setup      ## only the fast unit tests: no build, no sandbox (under 30 s)
 	@$(PY) -m pytest -q -n 2 -m "not built and not pdf and not sandbox and not build"
 
 lint: setup      ## ruff lint
-	@.venv/bin/ruff check casebook tests benchmarks
+	@.venv/bin/ruff check dualwheel tests benchmarks
 
 # make lab opens the student edition; an instructor asks for theirs with EDITION=instructor.
 # JupyterLab refuses to start as root unless told: only then is --allow-root passed.
@@ -44,7 +44,7 @@ LAB_DIR := _build/lab/$(EDITION)
 LAB_ARGS := --ServerApp.root_dir=$(CURDIR)/$(LAB_DIR) --LabApp.app_settings_dir=$(CURDIR)/scripts/lab-settings \
 	--LabApp.default_url=/lab/tree/ch03-company-overview.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: python      ## the chapters as notebooks in JupyterLab, numbers in the prose (EDITION=instructor for the instructor's)
-	@$(PY) -m casebook.build lab --edition $(EDITION)
+	@$(PY) -m dualwheel.build lab --edition $(EDITION)
 	@.venv/bin/jupyter lab $(LAB_ARGS)
 
 bench: setup     ## measure build and grading times (BENCHMARKS.md)

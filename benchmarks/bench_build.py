@@ -3,9 +3,9 @@
 Usage: .venv/bin/python benchmarks/bench_build.py [--rounds N] [--write]
 
 Each round measures, side by side in the same run (machines are noisy, so compare ratios):
-  1. clean HTML build with parallel pre-execution (python -m casebook.build html, _build removed)
+  1. clean HTML build with parallel pre-execution (python -m dualwheel.build html, _build removed)
   2. no-change rebuild (the same command again)
-  3. PDF build after the HTML build (python -m casebook.build pdf)
+  3. PDF build after the HTML build (python -m dualwheel.build pdf)
   4. clean plain serial build (jupyter-book build . -W -n --keep-going, _build removed)
 The ratio is (1) / (4). Goals on a 2-core machine: ratio <= 0.6, no-change rebuild <= 3 s.
 --write replaces the "Build" section of BENCHMARKS.md with the medians.
@@ -46,10 +46,10 @@ def _clean() -> None:
 
 def one_round() -> dict[str, float]:
     _clean()
-    clean = _run([PY, "-m", "casebook.build", "html"])
-    nochange = _run([PY, "-m", "casebook.build", "html"])
-    forced = _run([PY, "-m", "casebook.build", "html", "--force"])
-    pdf = _run([PY, "-m", "casebook.build", "pdf"])
+    clean = _run([PY, "-m", "dualwheel.build", "html"])
+    nochange = _run([PY, "-m", "dualwheel.build", "html"])
+    forced = _run([PY, "-m", "dualwheel.build", "html", "--force"])
+    pdf = _run([PY, "-m", "dualwheel.build", "pdf"])
     _clean()
     serial = _run([JB, "build", str(ROOT), "-W", "-n", "--keep-going"])
     return {
@@ -78,7 +78,7 @@ def main() -> int:
         )
     med = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
     # leave a complete build behind, as `make html` would
-    _run([PY, "-m", "casebook.build", "html"])
+    _run([PY, "-m", "dualwheel.build", "html"])
     print(
         f"median: clean {med['clean']:.1f} s, no-change {med['nochange']:.1f} s, pdf {med['pdf']:.1f} s, "
         f"serial {med['serial']:.1f} s, ratio {med['ratio']:.2f}"

@@ -29,8 +29,8 @@ from pathlib import Path
 import nbformat
 from record import write_section
 
-from casebook.grading import release
-from casebook.grading.questions import Question, bank_for
+from dualwheel.grading import release
+from dualwheel.grading.questions import Question, bank_for
 
 PY = sys.executable
 OTTER = str(Path(PY).with_name("otter"))
@@ -105,7 +105,7 @@ def grade_casebook(folder: Path, out: Path, chapter: int) -> tuple[float, dict[s
         [
             PY,
             "-m",
-            "casebook.grading.cli",
+            "dualwheel.grading.cli",
             "grade",
             str(folder),
             "--chapter",

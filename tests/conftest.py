@@ -49,7 +49,7 @@ def executed_notebooks() -> dict[str, dict]:
     """
     from jupyter_cache import get_cache
 
-    from casebook.build import CACHE, READER, notebooks
+    from dualwheel.build import CACHE, READER, notebooks
 
     if not CACHE.exists():
         pytest.fail(f"{CACHE} is missing: build the book first (make html)", pytrace=False)
@@ -123,6 +123,6 @@ def offline_page(browser: object) -> Iterator[OfflinePage]:
 @pytest.fixture(autouse=True, scope="session")
 def _house_style() -> None:
     """Charts drawn by tests use the house style, as a page's ``Chapter(N)`` sets it."""
-    from casebook import style
+    from dualwheel import style
 
     style.apply()

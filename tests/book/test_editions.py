@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from casebook.build import STUDENT_HTML, notebooks
-from casebook.grading.questions import all_banks
+from dualwheel.build import STUDENT_HTML, notebooks
+from dualwheel.grading.questions import all_banks
 
 pytestmark = pytest.mark.built
 

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from browser import open_whatif, visible_frame
 
-from casebook.build import notebooks, toc_files
+from dualwheel.build import notebooks, toc_files
 
 pytestmark = pytest.mark.built
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from casebook.build import INSTRUCTOR_PAGE, toc_files
+from dualwheel.build import INSTRUCTOR_PAGE, toc_files
 
 pytestmark = pytest.mark.pdf
 
@@ -146,7 +146,7 @@ def test_chart_pages_carry_images(pdf_path: Path):
 # ------------------------------------------------------------------ the student PDF, and print wording
 @pytest.fixture(scope="module")
 def student_pdf_text() -> str:
-    from casebook.build import STUDENT_PDF
+    from dualwheel.build import STUDENT_PDF
 
     if not STUDENT_PDF.exists():
         pytest.fail(f"{STUDENT_PDF} is missing: build both PDFs first (make pdf)", pytrace=False)
@@ -157,7 +157,7 @@ def student_pdf_text() -> str:
 
 
 def test_student_pdf_has_no_instructor_text_and_no_solutions(student_pdf_text: str):
-    from casebook.grading.questions import all_banks
+    from dualwheel.grading.questions import all_banks
 
     flat = _flat(student_pdf_text)
     for marker in (

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook.build import ROOT, jupyter_book
+from dualwheel.build import ROOT, jupyter_book
 
 pytestmark = pytest.mark.build
 

@@ -9,8 +9,8 @@ import math
 import pytest
 from browser import open_whatif
 
-from casebook import claims, data
-from casebook.chapters import ch01_introduction as c1
+from dualwheel import claims, data
+from dualwheel.chapters import ch01_introduction as c1
 
 SECTION_1_CLAIMS = {
     "cbec_share_2024",
@@ -317,7 +317,7 @@ def test_every_platform_has_a_rule_exposure_cell():
 
 
 def test_the_bank_meets_the_chapter_minimums():
-    from casebook.grading.questions import bank_for
+    from dualwheel.grading.questions import bank_for
 
     bank = bank_for(1)
     graded = bank.graded_questions

@@ -12,10 +12,10 @@ import pytest
 import yaml
 from browser import open_whatif, visible_frame
 
-from casebook import claims, data
-from casebook.chapters import ch02_dual_wheel as c2
-from casebook.grading.questions import bank_for
-from casebook.page.whatif import figure_png
+from dualwheel import claims, data
+from dualwheel.chapters import ch02_dual_wheel as c2
+from dualwheel.grading.questions import bank_for
+from dualwheel.page.whatif import figure_png
 
 
 # --------------------------------------------------------------------------- technology spending
@@ -59,7 +59,7 @@ def test_full_year_exceeds_nine_months():
 
 
 def test_revenue_rows_match_the_paper_table():
-    from casebook import segments
+    from dualwheel import segments
 
     for year in (2022, 2023, 2024):
         assert c2.tech_value("revenue", year) == segments.value("consolidated", year)

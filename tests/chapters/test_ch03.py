@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from casebook import claims
-from casebook import segments as seg
-from casebook.chapters import ch03_overview as c3
-from casebook.grading.questions import bank_for
+from dualwheel import claims
+from dualwheel import segments as seg
+from dualwheel.chapters import ch03_overview as c3
+from dualwheel.grading.questions import bank_for
 
 PAGE = Path(__file__).resolve().parents[2] / "book" / "ch03-company-overview.md"
 

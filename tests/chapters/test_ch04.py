@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from browser import open_whatif, visible_frame
 
-from casebook import claims, data
-from casebook.chapters import ch04_drivers as c4
-from casebook.grading.questions import bank_for
+from dualwheel import claims, data
+from dualwheel.chapters import ch04_drivers as c4
+from dualwheel.grading.questions import bank_for
 
 DATA = data.DEFAULT_DATA_DIR
 DIMS = ["pdi", "idv", "mas", "uai", "lto", "ivr"]

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from browser import open_whatif, visible_frame
 
-from casebook import data
-from casebook.chapters import ch05_evolution as c5
+from dualwheel import data
+from dualwheel.chapters import ch05_evolution as c5
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -314,7 +314,7 @@ def s5_claims() -> pd.DataFrame:
 
 
 def test_dated_claims_recompute_from_the_events():
-    from casebook import claims
+    from dualwheel import claims
 
     rows = s5_claims()
     ev = csv("events").set_index("event_id")
@@ -350,8 +350,8 @@ def test_the_2007_claim_has_no_matching_event():
 
 
 def test_verdict_counts_and_claims_table():
-    from casebook.claims import claims_table
-    from casebook.fmt import quantity
+    from dualwheel.claims import claims_table
+    from dualwheel.fmt import quantity
 
     counts = c5.verdict_counts()
     assert sum(counts.values()) == len(c5.S5_CLAIMS) == 8
@@ -365,7 +365,7 @@ def test_verdict_counts_and_claims_table():
 
 
 def test_numeric_answers_recompute_from_the_csvs():
-    from casebook.grading.questions import bank_for
+    from dualwheel.grading.questions import bank_for
 
     bank = {q.id: q for q in bank_for(5).questions}
     early = csv("intl_revenue_early").set_index(["series", "fiscal_year"])["value_rmb_m"]

@@ -7,10 +7,10 @@ import itertools
 
 import pytest
 
-from casebook import claims, finance
-from casebook import segments as seg
-from casebook.chapters import ch06_results as c6
-from casebook.chapters.ch06_results import (
+from dualwheel import claims, finance
+from dualwheel import segments as seg
+from dualwheel.chapters import ch06_results as c6
+from dualwheel.chapters.ch06_results import (
     CAGR_BASES,
     PAPER_PERIODS,
     PERIOD_RULES,
@@ -22,8 +22,8 @@ from casebook.chapters.ch06_results import (
     mix_chart,
     mix_summary,
 )
-from casebook.grading.questions import bank_for
-from casebook.page.whatif import figure_png
+from dualwheel.grading.questions import bank_for
+from dualwheel.page.whatif import figure_png
 
 SECTION_6_CLAIMS = {
     "aidc_share_fy2022",
@@ -38,7 +38,7 @@ SECTION_6_CLAIMS = {
 
 
 def test_the_section_six_claims_are_the_ones_recorded():
-    from casebook import data
+    from dualwheel import data
 
     t = data.load("paper_claims")
     assert set(t.loc[t["section"].str.startswith("6"), "claim_id"]) == SECTION_6_CLAIMS

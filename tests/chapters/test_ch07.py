@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from browser import open_whatif, visible_frame
 
-from casebook import claims, data, segments
-from casebook.chapters import ch07_lessons as c7
-from casebook.grading import questions
+from dualwheel import claims, data, segments
+from dualwheel.chapters import ch07_lessons as c7
+from dualwheel.grading import questions
 
 
 def claim(claim_id: str) -> pd.Series:

@@ -22,9 +22,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from casebook.grading import batch, grade, gradebook, release, sandbox, scoring, submission
-from casebook.grading.questions import all_banks, bank_for
-from casebook.page.selfcheck import question_html
+from dualwheel.grading import batch, grade, gradebook, release, sandbox, scoring, submission
+from dualwheel.grading.questions import all_banks, bank_for
+from dualwheel.page.selfcheck import question_html
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 import make_submissions as corpus  # noqa: E402
@@ -32,7 +32,7 @@ import make_submissions as corpus  # noqa: E402
 #: Every test here grades in the bubblewrap sandbox, runs otter or a notebook: slow (make unit skips them).
 pytestmark = pytest.mark.sandbox
 
-CLI = [sys.executable, "-m", "casebook.grading.cli"]
+CLI = [sys.executable, "-m", "dualwheel.grading.cli"]
 FAST = sandbox.Limits(timeout=30)  # generous: CI machines are shared (a loaded one ran %timeit 16 s)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from casebook.grading import scoring
-from casebook.grading.questions import BankError, load_bank
+from dualwheel.grading import scoring
+from dualwheel.grading.questions import BankError, load_bank
 
 
 # ------------------------------------------------------------------ the rules and the bank format

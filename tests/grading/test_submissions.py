@@ -15,9 +15,9 @@ from urllib.parse import unquote
 import nbformat
 import pytest
 
-from casebook.grading import batch, files, gradebook, release, scoring, submission
-from casebook.grading.grade import iter_feedback
-from casebook.grading.questions import bank_for
+from dualwheel.grading import batch, files, gradebook, release, scoring, submission
+from dualwheel.grading.grade import iter_feedback
+from dualwheel.grading.questions import bank_for
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 import make_submissions as corpus  # noqa: E402
@@ -165,7 +165,7 @@ def test_an_integer_beyond_any_float_is_a_wrong_answer_not_a_crash():
 
 
 def test_an_answer_that_cannot_be_read_loses_only_itself():
-    from casebook.grading import runner
+    from dualwheel.grading import runner
 
     class Hostile:
         def __getattribute__(self, name):

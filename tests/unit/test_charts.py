@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import warnings
 
-from casebook import charts, style
-from casebook.chapters import ch03_overview as c3
-from casebook.chapters import ch06_results as c6
-from casebook.page.whatif import figure_png
+from dualwheel import charts, style
+from dualwheel.chapters import ch03_overview as c3
+from dualwheel.chapters import ch06_results as c6
+from dualwheel.page.whatif import figure_png
 
 
 def test_a_cjk_font_is_installed_and_in_the_stack():

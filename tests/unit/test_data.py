@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook import data
+from dualwheel import data
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,14 +7,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from casebook import glossary
+from dualwheel import glossary
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_glossary_page_is_generated_from_the_terms_file():
     assert glossary.PAGE.read_text(encoding="utf-8") == glossary.glossary_markdown(), (
-        "book/glossary.md is out of date: run python -m casebook.glossary"
+        "book/glossary.md is out of date: run python -m dualwheel.glossary"
     )
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from casebook import claims, finance
-from casebook import segments as seg
-from casebook.chapters import ch03_overview as c3
-from casebook.chapters import ch06_results as c6
-from casebook.chapters.ch03_overview import aidc_share_path, crossing_label, slowest_growth_reaching
+from dualwheel import claims, finance
+from dualwheel import segments as seg
+from dualwheel.chapters import ch03_overview as c3
+from dualwheel.chapters import ch06_results as c6
+from dualwheel.chapters.ch03_overview import aidc_share_path, crossing_label, slowest_growth_reaching
 
 
 def test_segment_shares_on_both_denominators():

@@ -8,8 +8,8 @@ import re
 import ipywidgets as widgets
 import pytest
 
-from casebook.chapters.ch03_overview import aidc_share_path, share_summary
-from casebook.page.whatif import MAX_FRAMES, WIDGET_MIME, Choice, Param, WhatIf, WhatIfInputError, grid
+from dualwheel.chapters.ch03_overview import aidc_share_path, share_summary
+from dualwheel.page.whatif import MAX_FRAMES, WIDGET_MIME, Choice, Param, WhatIf, WhatIfInputError, grid
 
 
 def make(**kw) -> WhatIf:
@@ -240,7 +240,7 @@ def test_validate_reports_every_bad_field_at_once():
 
 def _years() -> WhatIf:
     """Chapter 6's CAGR explorer on a small grid: years labelled "FY2020" and two choices."""
-    from casebook.chapters import ch06_results as c6
+    from dualwheel.chapters import ch06_results as c6
 
     return WhatIf(
         "years",
@@ -413,7 +413,7 @@ def test_a_failing_frame_in_a_worker_fails_loudly(monkeypatch):
 
 @pytest.mark.parametrize(("raw", "n"), [(None, 1), ("2", 2), ("0", 1), ("many", 1)])
 def test_frame_workers_default_to_one(monkeypatch, raw, n):
-    from casebook.page.whatif import frame_workers
+    from dualwheel.page.whatif import frame_workers
 
     if raw is None:
         monkeypatch.delenv("CASEBOOK_FRAME_WORKERS", raising=False)

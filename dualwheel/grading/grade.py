@@ -1,6 +1,6 @@
 """Grade one submission: parse it, run it in the sandbox, score its answers outside it.
 
-Each submission runs in its own process (:mod:`casebook.grading.runner`) inside a bubblewrap
+Each submission runs in its own process (:mod:`dualwheel.grading.runner`) inside a bubblewrap
 sandbox: no network, a read-only system, a private ``/tmp``, and only the chapter's
 *public* files (checks, scoring rules, data) beside it. The answer key, the other
 submissions and the instructor's files are not in the sandbox at all. The run has a wall
@@ -26,7 +26,7 @@ Statuses, one per submission:
                         entries for one student, a notebook for another chapter. When there
                         is a notebook it is still graded, and the message says how it ran
 
-Every string of a result goes through :func:`casebook.grading.files.scrub` before it is
+Every string of a result goes through :func:`dualwheel.grading.files.scrub` before it is
 returned, so no secret of the grader's environment reaches feedback or a file.
 """
 

@@ -1,6 +1,6 @@
 """The casebook's one chart style: fonts (with a CJK fallback), colours and sizes.
 
-The rcParams live in ``casebook.mplstyle``; :func:`apply` uses it once per page (``Chapter(N)``
+The rcParams live in ``dualwheel.mplstyle``; :func:`apply` uses it once per page (``Chapter(N)``
 calls it), so a change there changes the whole book. Colours per business group live here.
 """
 
@@ -44,11 +44,11 @@ def cjk_font_available() -> bool:
 
 
 #: The style sheet every chart uses.
-STYLE_SHEET = Path(__file__).with_name("casebook.mplstyle")
+STYLE_SHEET = Path(__file__).with_name("dualwheel.mplstyle")
 
 
 def apply() -> None:
-    """Use the casebook style (``casebook.mplstyle``) for every chart drawn from now on."""
+    """Use the casebook style (``dualwheel.mplstyle``) for every chart drawn from now on."""
     import matplotlib.pyplot as plt
 
     plt.style.use(STYLE_SHEET)

@@ -11,8 +11,8 @@ Markdown renderer shows such roles raw. So ``make lab`` opens notebooks written 
 * in the student edition (the default), cut at the "For instructors" section and without cells
   tagged ``instructor-only``, exactly like the student book's downloads.
 
-    python -m casebook.build lab                      # _build/lab/student/*.ipynb
-    python -m casebook.build lab --edition instructor # _build/lab/instructor/*.ipynb
+    python -m dualwheel.build lab                      # _build/lab/student/*.ipynb
+    python -m dualwheel.build lab --edition instructor # _build/lab/instructor/*.ipynb
 
 The notebooks sit two folders below the repository, beside a ``data`` link to ``data/``, so the
 chapters' own ``pd.read_csv("../data/...")`` lines work when a reader runs them.
@@ -133,7 +133,7 @@ def executed(path: Path) -> dict[str, Any]:
         _pk, merged = cache.merge_match_into_notebook(source)
     except KeyError as exc:
         raise LabError(
-            f"{path.name} has no executed copy in {CACHE}: run python -m casebook.build execute"
+            f"{path.name} has no executed copy in {CACHE}: run python -m dualwheel.build execute"
         ) from exc
     return json.loads(json.dumps(merged))
 

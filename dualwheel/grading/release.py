@@ -6,7 +6,7 @@ student release, ``<out>/chNN/``
     ``chNN-exercises.ipynb``  prompts and answer cells; no answers, no hidden tests
     ``chNN_checks.py``        the public checks: ``check("q1")`` says whether an answer has
                               the right *form*; the file holds no answers
-    ``casebook_scoring.py``   the scoring rules (a copy of :mod:`casebook.grading.scoring`)
+    ``casebook_scoring.py``   the scoring rules (a copy of :mod:`dualwheel.grading.scoring`)
     ``data/``                 the casebook's CSV files, for the numeric questions
 
 instructor material, ``<out>/instructor/chNN/``

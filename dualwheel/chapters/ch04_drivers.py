@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from casebook import claims, data
+from dualwheel import claims, data
 
 #: Hofstede's six dimensions, in the order of the official file.
 DIMENSIONS: tuple[str, ...] = ("pdi", "idv", "mas", "uai", "lto", "ivr")

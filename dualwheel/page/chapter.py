@@ -1,6 +1,6 @@
 """What a chapter page calls: one object that knows its chapter number.
 
-    from casebook.page import Chapter
+    from dualwheel.page import Chapter
     ch = Chapter(6)
     ch.glue(aidc_share=10.9)                      # numbers the prose quotes
     ch.table(frame, "title", sources=["paper_table2"])
@@ -43,7 +43,7 @@ class Chapter:
 
     @property
     def module(self) -> ModuleType:
-        """This chapter's module in ``casebook.chapters`` (its numbers, models and charts)."""
+        """This chapter's module in ``dualwheel.chapters`` (its numbers, models and charts)."""
         from ..chapters import module_for
 
         return module_for(self.number)

@@ -1,10 +1,10 @@
 """The paper's quantitative claims, recomputed from ``data/``.
 
 ``paper_claims.csv`` holds what the paper says and the verdict of checking it. A claim that
-the tables can reproduce has a check: a function in its chapter's module (``casebook.chapters``,
+the tables can reproduce has a check: a function in its chapter's module (``dualwheel.chapters``,
 chosen by the claim's ``section``) registered with :func:`check`. Chapters show the paper's
 value and the recomputed one side by side; the tests assert that the recomputed numbers support
-the recorded verdicts. Question banks reach the same functions (see ``casebook.figures``).
+the recorded verdicts. Question banks reach the same functions (see ``dualwheel.figures``).
 """
 
 from __future__ import annotations

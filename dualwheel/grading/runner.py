@@ -1,6 +1,6 @@
 """Run one submission's code cells and report its answers. This is the *child* process.
 
-The grader starts ``python -I -B -m casebook.grading.runner`` inside a bubblewrap sandbox (no
+The grader starts ``python -I -B -m dualwheel.grading.runner`` inside a bubblewrap sandbox (no
 network, read-only system, only the chapter's public files, no answer key) with limits on
 time, memory, processes and output. It reads a JSON job on stdin::
 

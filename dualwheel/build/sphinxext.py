@@ -5,7 +5,7 @@ downloadable ``.ipynb`` (executed, with outputs). The book theme only does this 
 service (Binder, Colab...) is configured, and this book uses none: it must work offline. So the
 executed chapter is written next to the page sources, and the theme's download menu picks it
 up. It comes from the build's execution cache, with its glued numbers filled in and a first
-cell that says how to run it (:func:`casebook.build.lab.download_notebook`): MyST-NB's own copy
+cell that says how to run it (:func:`dualwheel.build.lab.download_notebook`): MyST-NB's own copy
 in ``_build/jupyter_execute`` has no outputs when the chapters were executed into the cache.
 """
 

@@ -1,7 +1,7 @@
 """What the grader writes: files that a crash never leaves half-written, with no secret in them.
 
 Student code runs in a sandbox that cannot see the grader's environment (see
-:mod:`casebook.grading.sandbox`). As a second wall, every string that leaves the grader
+:mod:`dualwheel.grading.sandbox`). As a second wall, every string that leaves the grader
 (feedback, ``results/*.json``, ``gradebook.csv``, ``manual_scores.csv``, what ``casebook
 check`` prints) goes through :func:`scrub`, which replaces the value of every variable of the
 grader's environment that could be a secret with ``[redacted]``.

@@ -7,7 +7,7 @@ What the sandbox gives student code, and why:
   own init process is PID 1 in the sandbox, and ``/proc/1/environ`` shows the environment
   bubblewrap itself was started with. Its mount list is passed through a pipe
   (``--args FD``), so ``/proc/1/cmdline`` reads ``bwrap --args N -- python -I -B -m
-  casebook.grading.runner``, not the list of host folders. The child gets a fixed, short
+  dualwheel.grading.runner``, not the list of host folders. The child gets a fixed, short
   environment (``HOME=/tmp``, ``PATH=/usr/bin:/bin``, thread counts, the Matplotlib backend).
 * **An unprivileged user.** When the grader runs as root, bubblewrap runs in its privileged
   mode (no user namespace) and the runner switches to ``nobody`` (uid and gid 65534, no
@@ -16,10 +16,10 @@ What the sandbox gives student code, and why:
   would *not* do: its uid maps back to root outside, and root-owned files stay readable.
   When the grader is not root, bubblewrap's user namespace keeps the grader's own uid.
 * **Only what a notebook needs**, read-only: the system (``/usr``, ``/lib``, ``/etc``), the
-  Python installation and its packages, the casebook package, and the chapter's *public*
+  Python installation and its packages, the dualwheel package, and the chapter's *public*
   files (checks, scoring rules, data) in ``/tmp/work``. No answer key, no other submission,
   no instructor folder, no network. ``/tmp`` is a private, size-capped tmpfs.
-  What is *not* hidden: the Python installation and the casebook package are mounted at the
+  What is *not* hidden: the Python installation and the dualwheel package are mounted at the
   paths they have on the host (a virtual environment and an editable install only work
   there), so ``sys.executable``, ``/proc/1/cmdline`` (the runner's own command) and
   ``/proc/self/mountinfo`` (the source of each read-only mount) show where they are
@@ -299,7 +299,7 @@ def sandbox_args(support: Path, limits: Limits, notebook_dir: str = "/tmp/work")
     return args
 
 
-RUNNER = ["-I", "-B", "-m", "casebook.grading.runner"]
+RUNNER = ["-I", "-B", "-m", "dualwheel.grading.runner"]
 
 
 def sandbox_command(support: Path, limits: Limits, args_fd: int = 3) -> list[str]:

@@ -361,7 +361,7 @@ def intl_revenue() -> pd.DataFrame:
 
 
 def cagr_pct(start_value: float, end_value: float, periods: int) -> float:
-    """Compound annual growth rate in percent (:func:`casebook.finance.cagr` × 100); ValueError
+    """Compound annual growth rate in percent (:func:`dualwheel.finance.cagr` × 100); ValueError
     for a non-positive value or period count."""
     return 100 * finance.cagr(start_value, end_value, periods)
 

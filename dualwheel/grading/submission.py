@@ -33,7 +33,7 @@ MAX_CELLS = 500
 MAX_CELL_CHARS = 200_000
 MAX_DEPTH = 3  # folders inside a student's folder that are searched for a notebook
 CHANNEL_FD = 3
-PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the casebook package, bound read-only into the sandbox
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the dualwheel package, bound read-only into the sandbox
 #: Files and folders that an operating system or Jupyter leaves behind: never a student.
 JUNK = {".DS_Store", "Thumbs.db", "desktop.ini", "__MACOSX", ".ipynb_checkpoints", "__pycache__"}
 

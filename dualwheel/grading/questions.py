@@ -73,7 +73,7 @@ class Question:
         return found.group(1) if found else re.sub(r"\W", "_", self.id)
 
     def spec(self) -> dict[str, Any]:
-        """Everything :func:`casebook.grading.scoring.score` needs, answer included (instructor side)."""
+        """Everything :func:`dualwheel.grading.scoring.score` needs, answer included (instructor side)."""
         return {
             **self.public_spec(),
             "answer": self.answer,
@@ -120,7 +120,7 @@ class Bank:
 
 
 def _evaluate(expr: str, where: str, chapter: int) -> float:
-    """Evaluate a numeric answer expression against the named figures of ``casebook.figures``."""
+    """Evaluate a numeric answer expression against the named figures of ``dualwheel.figures``."""
     from .. import figures
 
     scope = figures.scope(chapter)
@@ -266,7 +266,7 @@ def all_banks() -> list[Bank]:
 def check(q: Question, response: Any) -> tuple[float, str]:
     """Score one response to a question: (points earned, feedback for the student).
 
-    The rules live in :mod:`casebook.grading.scoring`, shared with the autograder and the
+    The rules live in :mod:`dualwheel.grading.scoring`, shared with the autograder and the
     student's public checks. Rubric questions are never scored here: they return 0 and
     say so; the instructor's scores come in separately.
     """

@@ -26,7 +26,7 @@ def module_for(chapter: int) -> ModuleType:
     """The module of one chapter; a clear error when the chapter has none."""
     names = modules()
     if chapter not in names:
-        raise KeyError(f"no module for chapter {chapter} in casebook/chapters (have {sorted(names)})")
+        raise KeyError(f"no module for chapter {chapter} in dualwheel/chapters (have {sorted(names)})")
     return importlib.import_module(f"{__name__}.{names[chapter]}")
 
 

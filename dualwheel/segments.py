@@ -1,7 +1,7 @@
 """Alibaba's segment revenue table and the paper's series built from it (shared by Chapters 3 and 6).
 
 Chapters never type a number; they ask this module. Every function takes plain values or
-reads through :mod:`casebook.data`, and returns plain values or small DataFrames.
+reads through :mod:`dualwheel.data`, and returns plain values or small DataFrames.
 """
 
 from __future__ import annotations
