@@ -59,3 +59,92 @@
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", wire); } else { wire(); }
 })();
+
+/* Accessibility of the what-if widgets (WCAG 2.1 AA). The static widget manager draws sliders
+   (noUiSlider handles with role="slider" but no name, and the slider's index as its value
+   text) and toggle buttons (no state a screen reader can hear). Once they are drawn, and again
+   whenever they change, this names each slider after its visible label, gives it the readout's
+   text as its value ("FY2020", not "1"), groups the toggle buttons under their label with
+   aria-pressed, and announces the chart's new readout in a polite live region. */
+(function () {
+  "use strict";
+  var next = 0;
+  function idFor(el) {
+    if (!el.id) { next += 1; el.id = "casebook-a11y-" + next; }
+    return el.id;
+  }
+  function set(el, name, value) {
+    if (el.getAttribute(name) !== value) { el.setAttribute(name, value); }
+  }
+  function label(widget) {
+    var lab = widget.querySelector(":scope > .widget-label");
+    if (lab && lab.getAttribute("title") === "null") { lab.removeAttribute("title"); }
+    return lab && lab.textContent.trim() ? lab : null;
+  }
+  function sliders(root) {
+    root.querySelectorAll(".widget-slider").forEach(function (widget) {
+      var handle = widget.querySelector(".noUi-handle");
+      var lab = label(widget);
+      if (!handle) { return; }
+      if (lab) { set(handle, "aria-labelledby", idFor(lab)); }
+      var readout = widget.querySelector(".widget-readout");
+      if (readout && readout.textContent.trim()) { set(handle, "aria-valuetext", readout.textContent.trim()); }
+      if (readout) {  // the typed-in readout is a second way to set the value: name it too
+        set(readout, "role", "textbox");
+        set(readout, "aria-label", (lab ? lab.textContent.trim() : "value") + ": type a value");
+      }
+    });
+  }
+  function toggles(root) {
+    root.querySelectorAll(".widget-toggle-buttons").forEach(function (widget) {
+      var lab = label(widget);
+      var group = widget.querySelector(":scope > div");
+      if (group) {
+        set(group, "role", "group");
+        if (lab) { set(group, "aria-labelledby", idFor(lab)); }
+      }
+      widget.querySelectorAll("button").forEach(function (b) {
+        set(b, "aria-pressed", b.classList.contains("mod-active") ? "true" : "false");
+      });
+    });
+  }
+  function visibleReadout(box) {
+    var shown = Array.prototype.filter.call(box.querySelectorAll(".casebook-readout"), function (r) {
+      return r.offsetParent !== null && !r.closest(".casebook-live-only");
+    });
+    return shown.length ? shown[0].textContent.trim() : "";
+  }
+  function announce(box) {
+    var status = box.querySelector(":scope > .casebook-whatif-status");
+    var now = visibleReadout(box);
+    if (!status) {
+      status = document.createElement("div");
+      status.className = "casebook-whatif-status casebook-sr-only";
+      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
+      box.appendChild(status);
+      status.dataset.last = now;  // the first chart is read with the page, not announced
+      return;
+    }
+    if (now && now !== status.dataset.last) {
+      status.dataset.last = now;
+      status.textContent = "Chart now shows: " + now;
+    }
+  }
+  var pending = false;
+  function scan() {
+    pending = false;
+    document.querySelectorAll(".casebook-whatif").forEach(function (box) {
+      sliders(box); toggles(box); announce(box);
+    });
+  }
+  function later() { if (!pending) { pending = true; setTimeout(scan, 0); } }
+  function start() {
+    new MutationObserver(later).observe(document.body, {
+      subtree: true, childList: true, characterData: true, attributes: true,
+      attributeFilter: ["aria-valuenow", "class"]
+    });
+    later();
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();

@@ -23,3 +23,38 @@ def open_whatif(offline_page, path, index: int = 0, count: int | None = None):
     box = page.locator(".casebook-whatif").nth(index)
     box.scroll_into_view_if_needed()
     return page, box
+
+
+#: Impacts that fail the accessibility tests (axe-core's two highest); lesser ones are counted in
+#: BENCHMARKS.md by benchmarks/bench_a11y.py.
+BLOCKING = ("serious", "critical")
+
+
+def wait_for_widgets(page, timeout: float = 15_000) -> None:
+    """Wait until every widget view on the page is drawn (sliders and toggle buttons), and the
+    book's accessibility pass (``_assets/casebook.js``) has run over them."""
+    page.wait_for_function(
+        """() => {
+            const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
+            const drawn = document.querySelectorAll('.casebook-whatif').length;
+            return drawn >= views && document.querySelectorAll('.casebook-whatif-status').length === drawn;
+        }""",
+        timeout=timeout,
+    )
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (the copy pinned with axe-playwright-python) on the open page: its
+    violations, each with id, impact, help and the nodes (CSS targets) that fail."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """A readable list of violations: rule, impact, help and up to three failing elements."""
+    lines = []
+    for v in violations:
+        targets = ", ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+        lines.append(f"{v['id']} ({v['impact']}, {len(v['nodes'])} elements): {v['help']} -> {targets}")
+    return "\n".join(lines)
