@@ -45,7 +45,9 @@
         if (ok && q.explanation) { msg += " " + q.explanation; }
       }
     }
-    out.textContent = msg;
+    // the live region is emptied first, so the same message given twice is read out twice
+    out.textContent = "";
+    setTimeout(function () { out.textContent = msg; }, 60);
     out.className = "casebook-sc-feedback " + (ok === true ? "is-right" : ok === false ? "is-wrong" : "is-info");
   }
   function wire() {
@@ -54,6 +56,12 @@
       if (button && !button.dataset.wired) {
         button.dataset.wired = "1";
         button.addEventListener("click", function () { check(box); });
+        // Enter in an answer box checks it, as in a form
+        box.querySelectorAll("input[type=text]").forEach(function (input) {
+          input.addEventListener("keydown", function (e) {
+            if (e.key === "Enter") { e.preventDefault(); check(box); }
+          });
+        });
       }
     });
   }

@@ -14,24 +14,44 @@ from matplotlib import font_manager
 #: Latin text first, then a font that has Chinese glyphs (Debian: fonts-noto-cjk).
 FONT_STACK = ["DejaVu Sans", "Noto Sans CJK SC"]
 
-#: One colour per business group, used by every chapter.
+#: One colour per business group, used by every chart. The hues are Okabe and Ito's palette for
+#: colour-blind readers (orange, blue, vermillion, bluish green, reddish purple, sky blue) with
+#: greys; tests/unit/test_palette.py checks that the colours of :data:`TOGETHER` stay apart
+#: under simulated deuteranopia and protanopia. Keys that share a colour name one thing.
 COLOURS: dict[str, str] = {
-    "taotian_total": "#ff7f0e",
-    "cloud": "#1f77b4",
-    "aidc_total": "#d62728",
-    "aidc_retail": "#d62728",
-    "aidc_wholesale": "#f4a6a6",
-    "cainiao": "#2ca02c",
-    "local_services": "#9467bd",
-    "dme": "#8c564b",
-    "all_others": "#7f7f7f",
+    "taotian_total": "#e69f00",
+    "cloud": "#0072b2",
+    "aidc_total": "#d55e00",
+    "aidc_retail": "#d55e00",
+    "aidc_wholesale": "#f0b27a",
+    "cainiao": "#009e73",
+    "local_services": "#cc79a7",
+    "payment": "#cc79a7",
+    "dme": "#56b4e9",
+    "all_others": "#bbbbbb",
     "rest_of_group": "#9e9e9e",
     "old": "#9e9e9e",
-    "new": "#d62728",
-    "prospectus": "#17becf",
+    "new": "#d55e00",
+    "prospectus": "#56b4e9",
     "highlight": "#111111",
-    "scenario": "#6a3d9a",
+    "scenario": "#882255",
+    "neutral": "#555555",
 }
+
+#: Colours drawn side by side in one chart: each group must stay distinguishable.
+TOGETHER: dict[str, tuple[str, ...]] = {
+    "segments": ("taotian_total", "cloud", "aidc_total", "cainiao", "local_services", "dme", "all_others"),
+    "international retail and wholesale": ("aidc_retail", "aidc_wholesale"),
+    "reporting bases": ("old", "new", "prospectus", "highlight"),
+    "lines and scenarios": ("aidc_total", "cloud", "cainiao", "highlight", "scenario"),
+    "the transaction loop": ("aidc_total", "payment", "cainiao", "cloud", "highlight"),
+    "lanes of a timeline": ("cloud", "aidc_total", "cainiao", "neutral"),
+    "landed cost": ("cloud", "aidc_total", "local_services"),
+}
+
+#: The hatch of a second bar series drawn in the same category as the first (stacked or
+#: grouped), so the two are told apart without their colours.
+SECOND_HATCH = "//"
 
 FIGSIZE = (7.0, 3.8)
 DPI = 100

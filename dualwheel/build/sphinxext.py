@@ -142,6 +142,35 @@ def _no_hidden_code_in_print(app: Any, doctree: Any, docname: str) -> None:
                 cell.remove(child)
 
 
+def _image_alt_text(app: Any, doctree: Any) -> None:
+    """Give each chart image its alt text. A chapter's chart output carries it in its metadata
+    (``Image(..., alt=...)``, :func:`dualwheel.page.alttext.describe`), but MyST-NB passes only
+    width and height on, so the HTML would say the file name. MyST-NB names an output image by
+    the SHA-256 of its bytes: the executed notebook maps those names to their alt text."""
+    import base64
+    import hashlib
+
+    from docutils import nodes
+
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{app.env.docname}.ipynb"
+    if not executed.exists():
+        return
+    alts: dict[str, str] = {}
+    for cell in json.loads(executed.read_text(encoding="utf-8")).get("cells", []):
+        for output in cell.get("outputs", []):
+            for mime, data in output.get("data", {}).items():
+                alt = output.get("metadata", {}).get(mime, {}).get("alt")
+                if alt and mime.startswith("image/") and isinstance(data, str | list):
+                    raw = base64.b64decode("".join(data) if isinstance(data, list) else data)
+                    alts[hashlib.sha256(raw).hexdigest()] = str(alt)
+    if not alts:
+        return
+    for image in doctree.findall(nodes.image):
+        alt = alts.get(Path(image.get("uri", "")).stem)
+        if alt:
+            image["alt"] = alt
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("casebook_edition", "instructor", "env", types=[str])
     app.connect("config-inited", _check_edition)
@@ -150,6 +179,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("doctree-read", _student_edition, priority=400)
     app.connect("build-finished", _cut_copied_sources)
     app.connect("doctree-resolved", _no_hidden_code_in_print)
+    app.connect("doctree-read", _image_alt_text)
     # before the theme builds its header buttons (priority 501)
     app.connect("html-page-context", _offer_ipynb, priority=400)
     app.connect("html-page-context", _drop_thebe, priority=900)

@@ -701,7 +701,11 @@ def landed_cost_by_costs(parcel_freight: float, bulk_freight: float, handling_fe
     )
 
 
-_PART_COLOURS = {"freight": "#1f77b4", "duty": "#d62728", "handling": "#9467bd"}
+_PART_COLOURS = {
+    "freight": style.COLOURS["cloud"],
+    "duty": style.COLOURS["aidc_total"],
+    "handling": style.COLOURS["local_services"],
+}
 
 
 def landed_cost_chart(r: LandedCost, values: dict) -> Figure:

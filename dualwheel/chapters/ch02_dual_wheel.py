@@ -192,6 +192,8 @@ def investment_chart(title: str) -> Figure:
         cx_bn.fillna(0),
         width,
         color=style.COLOURS["scenario"],
+        hatch=style.SECOND_HATCH,  # beside the expense bar of the same year
+        edgecolor="white",
         label="Capex (property, equipment, land)",
     )
     for i, y in enumerate(years):
@@ -258,7 +260,7 @@ def loop_diagram(title: str) -> Figure:
     }
     colours = {
         "transaction": style.COLOURS["aidc_total"],
-        "payment": "#1b9e77",
+        "payment": style.COLOURS["payment"],
         "fulfilment": style.COLOURS["cainiao"],
         "technology": style.COLOURS["cloud"],
     }
@@ -402,7 +404,12 @@ def funnel_chart(result: FunnelResult, values: Mapping[str, float]) -> Figure:
     labels = ["Orders placed", "Payment succeeds", "Delivered on time", "Buys again"]
     counts = [result.orders_placed, result.orders_paid, result.delivered_on_time, result.repeat_customers]
     fig, ax = plt.subplots(figsize=(6.4, 3.0))
-    colours = [style.COLOURS["aidc_total"], "#1b9e77", style.COLOURS["cainiao"], style.COLOURS["highlight"]]
+    colours = [
+        style.COLOURS["aidc_total"],
+        style.COLOURS["payment"],
+        style.COLOURS["cainiao"],
+        style.COLOURS["highlight"],
+    ]
     y = np.arange(len(labels))[::-1]
     ax.barh(y, counts, color=colours)
     for yi, c in zip(y, counts, strict=True):

@@ -533,10 +533,10 @@ MODE_MARKERS = {"organic": "o", "acquisition": "s", "alliance": "^", "capital_ma
 
 
 LANE_COLOURS = {
-    "B2B (Alibaba.com)": "#1f77b4",
-    "Consumer marketplaces": "#d62728",
-    "Infrastructure": "#2ca02c",
-    "Group / capital": "#555555",
+    "B2B (Alibaba.com)": style.COLOURS["cloud"],
+    "Consumer marketplaces": style.COLOURS["aidc_total"],
+    "Infrastructure": style.COLOURS["cainiao"],
+    "Group / capital": style.COLOURS["neutral"],
 }
 
 
@@ -615,6 +615,8 @@ def revenue_chart() -> Figure:
         new["new_rmb_m"].astype(float) / 100,
         width=0.36,
         color=style.COLOURS["new"],
+        hatch=style.SECOND_HATCH,  # the new basis stands beside the old in FY2022-23
+        edgecolor="white",
         label="AIDC, FY2024 segments (new)",
     )
     for y, what in BASIS_CHANGE_LABELS.items():

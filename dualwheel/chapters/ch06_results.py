@@ -536,7 +536,17 @@ def retail_mix(title: str) -> Figure:
     alpha = [0.5 if b == "old" else 1.0 for b in s["basis"]]
     for xi, r, w, a in zip(x, to_yi(s["retail_rmb_m"]), to_yi(s["wholesale_rmb_m"]), alpha, strict=True):
         ax.bar(xi, r, width=0.6, color=style.COLOURS["aidc_retail"], alpha=a)
-        ax.bar(xi, w, bottom=r, width=0.6, color=style.COLOURS["aidc_wholesale"], alpha=a)
+        ax.bar(
+            xi,
+            w,
+            bottom=r,
+            width=0.6,
+            color=style.COLOURS["aidc_wholesale"],
+            alpha=a,
+            hatch=style.SECOND_HATCH,  # stacked on retail: told apart without colour
+            edgecolor="#555555",
+            linewidth=0,
+        )
     tops = to_yi(s["retail_rmb_m"] + s["wholesale_rmb_m"])
     for xi, top, sh in zip(x, tops, s["retail_share"], strict=True):
         ax.text(xi, top, f"retail {100 * sh:.1f}%", ha="center", va="bottom", fontsize=8)
@@ -544,7 +554,13 @@ def retail_mix(title: str) -> Figure:
     mark_basis_change(ax, switch, tops.max() * 0.4)
     handles = [
         Patch(color=style.COLOURS["aidc_retail"], label=segments.SHORT_LABELS["aidc_retail"]),
-        Patch(color=style.COLOURS["aidc_wholesale"], label=segments.SHORT_LABELS["aidc_wholesale"]),
+        Patch(
+            facecolor=style.COLOURS["aidc_wholesale"],
+            hatch=style.SECOND_HATCH,
+            edgecolor="#555555",
+            linewidth=0,
+            label=segments.SHORT_LABELS["aidc_wholesale"],
+        ),
         Patch(color="#cccccc", label="lighter: old basis (旧口径)"),
     ]
     ax.set_xticks(x, [fy(int(v)) for v in x])

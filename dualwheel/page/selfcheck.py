@@ -49,12 +49,16 @@ def question_html(q: Question, number: str) -> str:
         "explanation": q.explanation if reveal else "",
         "options": list(q.options),
     }
+    name = html.escape(q.id)
+    title = f"selfcheck-{name}-title"
+    # a named group: a screen reader says "Self-check 3.1, group" on entering it, and the
+    # answer box and the Check button carry the question's number in their names
     parts = [
-        f'<div class="casebook-selfcheck" data-q="{_encode(payload)}" id="selfcheck-{html.escape(q.id)}">',
-        f'<div class="casebook-sc-title">Self-check {html.escape(number)}</div>',
+        f'<div class="casebook-selfcheck" data-q="{_encode(payload)}" id="selfcheck-{name}" '
+        f'role="group" aria-labelledby="{title}">',
+        f'<div class="casebook-sc-title" id="{title}">Self-check {html.escape(number)}</div>',
         _md_inline(q.prompt),
     ]
-    name = html.escape(q.id)
     if q.type in ("choice", "multi"):
         kind = "radio" if q.type == "choice" else "checkbox"
         for key, text in q.options.items():
@@ -66,7 +70,7 @@ def question_html(q: Question, number: str) -> str:
         unit = f" {html.escape(q.unit)}" if q.unit else ""
         parts.append(
             f'<input class="casebook-sc-number" type="text" inputmode="decimal" '
-            f'aria-label="your answer">{unit}'
+            f'aria-label="Your answer to self-check {html.escape(number)}">{unit}'
         )
     elif q.type == "order":
         parts.append(
@@ -74,12 +78,16 @@ def question_html(q: Question, number: str) -> str:
         )
         parts.append(
             '<input class="casebook-sc-order" type="text" placeholder="e.g. b a c" '
-            'aria-label="letters in order">'
+            f'aria-label="Letters in order, self-check {html.escape(number)}">'
         )
     else:
         raise ValueError(f"{q.id}: type {q.type} cannot be a self-check")
-    parts.append('<button type="button" class="casebook-sc-check">Check</button>')
-    parts.append('<div class="casebook-sc-feedback" aria-live="polite"></div></div>')
+    parts.append(
+        f'<button type="button" class="casebook-sc-check" aria-label="Check self-check {html.escape(number)}">'
+        "Check</button>"
+    )
+    # a polite live region: the feedback is read out when it appears (casebook.js writes it)
+    parts.append('<div class="casebook-sc-feedback" role="status" aria-live="polite"></div></div>')
     return "\n".join(parts)
 
 

@@ -48,6 +48,7 @@ from IPython.display import display
 from matplotlib.figure import Figure
 
 from ..grading.scoring import parse_number
+from .alttext import colour_only, describe
 from .display import display_markdown, markdown_table
 
 #: Cap on the number of precomputed frames; keeps pages light (each frame is a PNG).
@@ -388,15 +389,17 @@ class WhatIf:
             self._results[key] = self.model(**values)
         return self._results[key]
 
-    def _frame_png(self, values: Mapping[str, Any]) -> bytes:
-        """One frame's chart as a palette PNG, with the margins every frame shares."""
+    def _frame_png(self, values: Mapping[str, Any]) -> tuple[bytes, str]:
+        """One frame's chart as a palette PNG, with the margins every frame shares, and its
+        alt text (read from the same Figure, :func:`dualwheel.page.alttext.describe`)."""
         fig = self.render(self._result(values), values)
         self._margins = fix_margins(fig, self._margins)
-        return figure_png(fig, self.frame_dpi, self.frame_colours, bbox=None)
+        png = figure_png(fig, self.frame_dpi, self.frame_colours, bbox=None)
+        return png, describe(fig)  # after the draw: tick labels are filled in
 
-    def _render_frames(self, points: list[dict[str, Any]]) -> list[bytes]:
-        """The PNG of each point, in order: in worker processes when the book build asks for
-        them (``CASEBOOK_FRAME_WORKERS``), else here."""
+    def _render_frames(self, points: list[dict[str, Any]]) -> list[tuple[bytes, str]]:
+        """The PNG and alt text of each point, in order: in worker processes when the book
+        build asks for them (``CASEBOOK_FRAME_WORKERS``), else here."""
         workers = frame_workers()
         if workers > 1 and len(points) >= 4 * workers and "fork" in mp.get_all_start_methods():
             global _RENDERING
@@ -408,7 +411,7 @@ class WhatIf:
                 _RENDERING = None
         return [self._frame_png(v) for v in points]
 
-    def _frame(self, values: Mapping[str, Any], png: bytes) -> widgets.Widget:
+    def _frame(self, values: Mapping[str, Any], png: bytes, alt: str) -> widgets.Widget:
         """One frame: the readout and the chart in a single HTML widget.
 
         The chart is an inline palette PNG, and every frame shares one layout and one style
@@ -417,18 +420,17 @@ class WhatIf:
         """
         src = "data:image/webp;base64," + base64.b64encode(webp_lossless(png)).decode("ascii")
         return widgets.HTML(
-            self._frame_html(self._result(values), values, src),
+            self._frame_html(self._result(values), values, src, alt),
             layout=self._shared("frame_layout", lambda: widgets.Layout(min_height="200px")),
             style=self._shared("frame_style", widgets.widgets.widget_string.HTMLStyle),
         )
 
-    def _frame_html(self, result: Any, values: Mapping[str, Any], src: str, lead: str = "") -> str:
-        """A frame's HTML: the readout (after an optional ``lead``) over the chart, with alt text."""
+    def _frame_html(self, result: Any, values: Mapping[str, Any], src: str, alt: str, lead: str = "") -> str:
+        """A frame's HTML: the readout (after an optional ``lead``) over the chart, whose alt
+        text says what the chart shows (``alt``, from :func:`dualwheel.page.alttext.describe`)."""
         summary = self.summary(result, values)
         text = "; ".join(f"<b>{html.escape(k)}</b>: {html.escape(str(v))}" for k, v in summary.items())
-        stop = "" if self.title[-1:] in ".?!" else "."  # no "?." after a question
-        readout = "; ".join(f"{k}: {v}" for k, v in summary.items())
-        alt = html.escape(f"Chart: {self.title}{stop} {readout}", quote=True)
+        alt = html.escape(alt, quote=True)
         return f'<div class="casebook-readout">{lead}{text}</div><img class="casebook-frame" src="{src}" alt="{alt}">'
 
     def _shared(self, name: str, make: Callable[[], widgets.Widget]) -> widgets.Widget:
@@ -457,11 +459,16 @@ class WhatIf:
     def live_png(self, result: Any, values: Mapping[str, Any]) -> bytes:
         """The chart of any valid values (and the model's ``result`` for them), drawn like the
         static frames: the same margins and size, so the live chart does not outgrow them."""
+        return self.live_chart(result, values)[0]
+
+    def live_chart(self, result: Any, values: Mapping[str, Any]) -> tuple[bytes, str]:
+        """:meth:`live_png` and the chart's alt text."""
         fig = self.render(result, values)
         if self._margins is None:
             self._margins = self.frame_margins()
         fix_margins(fig, self._margins)
-        return figure_png(fig, self.frame_dpi, bbox=None)
+        png = figure_png(fig, self.frame_dpi, bbox=None)
+        return png, describe(fig)
 
     def _live_row(self, controls: Sequence[widgets.Widget], static: widgets.Widget) -> widgets.Widget:
         """Exact-value boxes that recompute in a live kernel (the static book hides the row).
@@ -516,7 +523,7 @@ class WhatIf:
                         syncing.discard(name)
             try:
                 result = self.model(**values)
-                png = self.live_png(result, values)
+                png, alt = self.live_chart(result, values)
             except Exception as exc:  # noqa: BLE001 - a model's error is a sentence for the reader
                 show_problems([f"These values cannot be computed: {exc}"])
                 return
@@ -526,7 +533,7 @@ class WhatIf:
                 + "</i><br>"
             )
             src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-            chart.value = self._frame_html(result, values, src, lead=lead)
+            chart.value = self._frame_html(result, values, src, alt, lead=lead)
             message.value = ""
             chart.layout.display = None
             static.layout.display = "none"  # one chart on screen: this one
@@ -581,9 +588,10 @@ class WhatIf:
             point = tuple(values.values())
             keys[point] = point if self.frame_key is None else self.frame_key(values, self._result(values))
             unique.setdefault(keys[point], values)
-        pngs = self._render_frames(list(unique.values()))
+        charts = self._render_frames(list(unique.values()))
         frames = {
-            key: self._frame(values, png) for (key, values), png in zip(unique.items(), pngs, strict=True)
+            key: self._frame(values, png, alt)
+            for (key, values), (png, alt) in zip(unique.items(), charts, strict=True)
         }
         self._built = {point: frames[key] for point, key in keys.items()}
         self._results = {}  # the frames are built; let the results go
@@ -593,18 +601,32 @@ class WhatIf:
         box.add_class("casebook-whatif")
         return box
 
+    def base_chart(self) -> tuple[bytes, dict[str, Any]]:
+        """The base case's chart as PNG (for the PDF), with its metadata: the alt text and the
+        series only colour tells apart (:mod:`dualwheel.page.alttext`)."""
+        checked = self.validate(self.defaults)
+        fig = self.render(self.model(**checked), checked)
+        png = figure_png(fig)
+        return png, {"alt": describe(fig), "colour_only": colour_only(fig)}
+
     def mimebundle(self) -> dict[str, Any]:
         """Widget view for HTML/JupyterLab, a PNG of the base case for the PDF, text otherwise."""
+        return self._bundle()[0]
+
+    def _bundle(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The display data of :meth:`mimebundle` and its metadata (the base chart's)."""
         bundle = self.widget()._repr_mimebundle_()
         if bundle is None or WIDGET_MIME not in bundle:  # no kernel (plain Python): no widget view
             bundle = {}
-        bundle["image/png"] = base64.b64encode(self.frame_png(self.defaults)).decode("ascii")
+        png, meta = self.base_chart()
+        bundle["image/png"] = base64.b64encode(png).decode("ascii")
         bundle["text/plain"] = f"What-if: {self.title}. Move the sliders in the HTML book or in JupyterLab."
-        return bundle
+        return bundle, {"image/png": meta}
 
     def show(self, table: bool = True) -> None:
         """Display the what-if, then (by default) its low / base / high table."""
-        display(self.mimebundle(), raw=True)
+        bundle, metadata = self._bundle()
+        display(bundle, metadata=metadata, raw=True)
         if table:
             # one column per scenario: readouts are sentences, and nine narrow columns do not
             # fit a PDF page
@@ -630,7 +652,7 @@ def frame_workers() -> int:
 _RENDERING: WhatIf | None = None
 
 
-def _render_in_worker(values: dict[str, Any]) -> bytes:
+def _render_in_worker(values: dict[str, Any]) -> tuple[bytes, str]:
     assert _RENDERING is not None, "frame worker started without a what-if"
     return _RENDERING._frame_png(values)
 

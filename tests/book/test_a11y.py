@@ -11,7 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser import BLOCKING, axe_violations, describe_violations, open_whatif, visible_frame, wait_for_widgets
+from browser import (
+    BLOCKING,
+    axe_violations,
+    describe_violations,
+    open_whatif,
+    wait_for_widgets,
+)
 
 from dualwheel.build import toc_files
 

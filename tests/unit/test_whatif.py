@@ -108,13 +108,18 @@ def test_the_stack_holds_one_frame_per_grid_point_and_links_every_level():
     # each frame: one HTML widget with a readout and an inline lossless WebP chart with alt text
     readouts = {re.search(r'casebook-readout">(.*?)</div>', f.value).group(1) for f in frames}
     assert len(readouts) > 1
+    alts = set()
     for f in frames:
         src = re.search(
-            r'<img class="casebook-frame" src="data:image/webp;base64,([^"]+)" alt="Chart: ', f.value
+            r'<img class="casebook-frame" src="data:image/webp;base64,([^"]+)" alt="([^"]+)"', f.value
         )
         assert src, f.value[:200]
         image = base64.b64decode(src.group(1))
         assert image[:4] == b"RIFF" and image[8:12] == b"WEBP"
+        # the alt text is read from the frame's own chart: its kind, title and data
+        assert src.group(2).startswith("Line chart: AIDC +"), src.group(2)
+        alts.add(src.group(2))
+    assert len(alts) == len(frames)  # every scenario's chart is described by its own numbers
     # every frame shares one layout and one style model (the page-size budget depends on it)
     assert len({f.layout.model_id for f in frames}) == 1 and len({f.style.model_id for f in frames}) == 1
     # defaults select the base frame
