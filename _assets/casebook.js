@@ -45,9 +45,9 @@
         if (ok && q.explanation) { msg += " " + q.explanation; }
       }
     }
-    // the live region is emptied first, so the same message given twice is read out twice
-    out.textContent = "";
-    setTimeout(function () { out.textContent = msg; }, 60);
+    // a live region reads out changes only: the same message given twice gets a no-break
+    // space at its end, so a reader who checks again hears the answer again
+    out.textContent = out.textContent === msg ? msg + "\u00a0" : msg;
     out.className = "casebook-sc-feedback " + (ok === true ? "is-right" : ok === false ? "is-wrong" : "is-info");
   }
   function wire() {
@@ -139,9 +139,17 @@
       status.textContent = "Chart now shows: " + now;
     }
   }
+  function codeToggles() {
+    // the theme names every "Show code cell source" toggle "Toggle hidden content": a list of
+    // controls that all sound alike. Without the label, each is named by the words it shows.
+    document.querySelectorAll('details.hide > summary[aria-label="Toggle hidden content"]').forEach(function (s) {
+      s.removeAttribute("aria-label");
+    });
+  }
   var pending = false;
   function scan() {
     pending = false;
+    codeToggles();
     document.querySelectorAll(".casebook-whatif").forEach(function (box) {
       sliders(box); toggles(box); announce(box);
     });

@@ -152,11 +152,20 @@ def _image_alt_text(app: Any, doctree: Any) -> None:
 
     from docutils import nodes
 
-    executed = Path(app.outdir).parent / "jupyter_execute" / f"{app.env.docname}.ipynb"
-    if not executed.exists():
+    source = Path(app.env.doc2path(app.env.docname))
+    if source.suffix != ".md":
         return
+    from .lab import LabError, executed
+
+    try:  # the build's execution cache: MyST-NB's copy in jupyter_execute has no outputs then
+        nb = executed(source)
+    except LabError:  # executed by MyST-NB itself (a small test book)
+        copy = Path(app.outdir).parent / "jupyter_execute" / f"{app.env.docname}.ipynb"
+        if not copy.exists():
+            return
+        nb = json.loads(copy.read_text(encoding="utf-8"))
     alts: dict[str, str] = {}
-    for cell in json.loads(executed.read_text(encoding="utf-8")).get("cells", []):
+    for cell in nb.get("cells", []):
         for output in cell.get("outputs", []):
             for mime, data in output.get("data", {}).items():
                 alt = output.get("metadata", {}).get(mime, {}).get("alt")

@@ -76,7 +76,9 @@ def _unit(label: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return " ".join(str(text).replace("$", "").split())
+    """Text as the chart shows it: mathtext's dollar signs dropped, an escaped \\$ kept as $."""
+    text = str(text).replace("\\$", "\x00").replace("$", "").replace("\x00", "$")
+    return " ".join(text.split())
 
 
 def _public(label: str | None) -> str:
