@@ -146,10 +146,21 @@
       s.removeAttribute("aria-label");
     });
   }
+  function landmarks() {
+    // the theme puts the book's title (a link home) in the sidebar outside any landmark, so a
+    // screen reader's landmark list skips it: name it as the navigation it is
+    document.querySelectorAll(".sidebar-primary-items__start > .sidebar-primary-item").forEach(function (el) {
+      if (!el.closest("nav, header, main, aside, footer, [role]") && el.querySelector("a.navbar-brand")) {
+        el.setAttribute("role", "navigation");
+        el.setAttribute("aria-label", "Book home");
+      }
+    });
+  }
   var pending = false;
   function scan() {
     pending = false;
     codeToggles();
+    landmarks();
     document.querySelectorAll(".casebook-whatif").forEach(function (box) {
       sliders(box); toggles(box); announce(box);
     });
