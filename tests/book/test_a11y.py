@@ -263,3 +263,42 @@ def test_self_checks_work_from_the_keyboard_and_announce_feedback(html_dir, offl
     page.keyboard.press("Enter")  # Enter in the box checks it
     assert "is-right" in num.locator(".casebook-sc-feedback").get_attribute("class")
     assert offline_page.problems() == []
+
+
+# ---- colour --------------------------------------------------------------------------------
+
+CONTRAST_JS = """
+els => els.map(el => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => { const v = c.slice(0, 3).map(x => { x /= 255;
+      return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  let bg = null;
+  for (let n = el; n && !bg; n = n.parentElement) {
+    const c = rgb(getComputedStyle(n).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] === 1)) { bg = c; }
+  }
+  bg = bg || [255, 255, 255];
+  const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg);
+  return [el.className || el.tagName, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+})
+"""
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_what_if_and_self_check_text_keeps_its_contrast_in_both_themes(mode, html_dir, offline_page):
+    """Text of the book's own controls against its background, at least 4.5:1 (WCAG 1.4.3), in
+    the theme's light and dark modes. axe checks the light page; it leaves these as "needs
+    review" when the theme switches, so the ratio is computed here (WCAG's formula)."""
+    page, _box = open_whatif(offline_page, html_dir / f"{CH6}.html")
+    wait_for_widgets(page)
+    page.evaluate(f"() => {{ document.documentElement.dataset.theme = '{mode}'; }}")
+    selectors = (
+        ".casebook-whatif .widget-label, .casebook-whatif .widget-readout, .casebook-readout, "
+        ".casebook-whatif button, .casebook-selfcheck p, .casebook-sc-title, .casebook-sc-option, "
+        ".casebook-sc-check"
+    )
+    ratios = page.eval_on_selector_all(selectors, CONTRAST_JS)
+    assert len(ratios) >= 10
+    low = [(name, round(r, 2)) for name, r in ratios if r < 4.5]
+    assert not low, f"{mode}: {low[:5]}"
