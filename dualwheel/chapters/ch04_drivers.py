@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from dualwheel import claims, data
+from dualwheel import claims, data, style
 
 #: Hofstede's six dimensions, in the order of the official file.
 DIMENSIONS: tuple[str, ...] = ("pdi", "idv", "mas", "uai", "lto", "ivr")
@@ -364,10 +364,19 @@ def all_weightings(sample: str = "entered") -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- charts and readouts
+#: The colour of a market by the year Alibaba first entered it (grey: not entered).
+ENTRY_COLOURS = {
+    2016: style.COLOURS["aidc_total"],
+    2018: style.COLOURS["taotian_total"],
+    2019: style.COLOURS["scenario"],
+    2022: style.COLOURS["cloud"],
+}
+
+
 def _entry_colour(year: float) -> str:
     if pd.isna(year):
-        return "#9e9e9e"
-    return {2016: "#d62728", 2018: "#ff7f0e", 2019: "#6a3d9a", 2022: "#1f77b4"}.get(int(year), "#111111")
+        return style.COLOURS["old"]
+    return ENTRY_COLOURS.get(int(year), style.COLOURS["highlight"])
 
 
 def distance_chart(measure: str = "dist_km") -> Figure:

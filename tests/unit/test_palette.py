@@ -16,7 +16,7 @@ from colorspacious import cspace_convert, deltaE
 from matplotlib.colors import to_rgb
 
 from dualwheel import style
-from dualwheel.chapters import ch01_introduction, ch05_evolution
+from dualwheel.chapters import ch01_introduction, ch04_drivers, ch05_evolution
 from dualwheel.page.alttext import colour_only
 
 #: The smallest CAM02-UCS difference allowed between two colours of one chart, for normal
@@ -48,6 +48,11 @@ PALETTES = {
     **{name: {k: style.COLOURS[k] for k in keys} for name, keys in style.TOGETHER.items()},
     "Chapter 5 timeline lanes": ch05_evolution.LANE_COLOURS,
     "Chapter 1 landed-cost parts": ch01_introduction._PART_COLOURS,
+    "Chapter 4 entry years": {
+        **{str(y): c for y, c in ch04_drivers.ENTRY_COLOURS.items()},
+        "not entered": style.COLOURS["old"],
+        "other": style.COLOURS["highlight"],
+    },
     "the style's colour cycle": {
         f"C{i}": c
         for i, c in enumerate(
