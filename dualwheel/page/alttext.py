@@ -172,7 +172,11 @@ def _bars(ax: Axes) -> list[str]:
                 pos, value = rect.get_y() + rect.get_height() / 2, rect.get_width()
             else:
                 pos, value = rect.get_x() + rect.get_width() / 2, rect.get_height()
-            name = _public(container.get_label()) or legend.get(_rgba(rect.get_facecolor()), "")
+            name = (
+                _public(container.get_label())
+                or legend.get(_rgba(rect.get_facecolor()), "")
+                or _word_inside(ax, rect)
+            )
             cat = _category(pos, ticks, spacing) or position(pos)
             series.setdefault(name, []).append((pos, f"{cat} {number(value, unit)}"))
     out = []
@@ -182,6 +186,17 @@ def _bars(ax: Axes) -> list[str]:
         more = f", and {len(items) - MAX_ITEMS} more" if len(items) > MAX_ITEMS else ""
         out.append((f"{name}: " if name else "") + ", ".join(shown) + more)
     return out
+
+
+def _word_inside(ax: Axes, rect: Rectangle) -> str:
+    """A word written on a bar (a stacked part named in place: "freight"), or ''."""
+    for t in ax.texts:
+        text = _clean(t.get_text())
+        if text and t.get_transform() is ax.transData and re.search(r"[^\W\d_]", text):
+            x, y = t.get_position()
+            if rect.contains_point(ax.transData.transform((x, y))):
+                return text
+    return ""
 
 
 def _spacing(ticks: dict[float, str]) -> float:

@@ -108,3 +108,15 @@ def test_numbers_read_as_printed():
     assert number(1026.4) == "1,026"
     assert number(1.064) == "1.06"
     assert number(float("nan")) == "no value"
+
+
+def test_stacked_parts_are_named_by_the_words_written_on_them():
+    fig, ax = plt.subplots()
+    ax.barh([0], [6], color="#0072b2")
+    ax.barh([0], [2], left=[6], color="#d55e00")
+    ax.text(3, 0, "freight", ha="center", va="center")
+    ax.text(7, 0, "duty", ha="center", va="center")
+    ax.set_yticks([0], ["Direct parcel"])
+    alt = _drawn(fig)
+    assert "freight: Direct parcel 6. duty: Direct parcel 2." in alt
+    assert "On the chart: freight; duty" in alt  # and read as the chart's words too
