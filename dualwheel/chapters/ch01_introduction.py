@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import data, segments, style
+from .. import data, fmt, segments, style
 from ..claims import check, claim
 
 style.apply()
@@ -477,8 +477,7 @@ def rule_date(rule_id: str) -> str:
 
 def rule_day(rule_id: str) -> str:
     """The date of a row of ``data/rules.csv`` written out for prose: '2 May 2025'."""
-    d = pd.Timestamp(rule_date(rule_id))
-    return f"{d.day} {d:%B %Y}"
+    return fmt.date_text(rule_date(rule_id))
 
 
 def low_value_parcels(measure_id: str) -> float:

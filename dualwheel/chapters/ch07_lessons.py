@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import data, segments, style
+from .. import data, fmt, segments, style
 from ..claims import check
 from ..fmt import fy
 
@@ -263,7 +263,7 @@ def rule_month(rule_id: str) -> str:
     t = data.load("rules").set_index("rule_id")
     if rule_id not in t.index:
         raise KeyError(f"no rule {rule_id!r} in data/rules.csv")
-    return pd.Timestamp(t.loc[rule_id, "date"]).strftime("%B %Y")
+    return fmt.date_text(str(t.loc[rule_id, "date"])[:7], "month")
 
 
 def evidence_year(evidence_id: str) -> int:

@@ -8,24 +8,14 @@ the rows' own source ids.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
-from .. import data
-
-MONTHS = "January February March April May June July August September October November December".split()
+from .. import data, fmt
 
 
 def when(date: str, precision: str) -> str:
-    """A date as the prose writes it: '28 March 2023', 'July 2023' or '2025'."""
-    if precision == "year":
-        return date[:4]
-    if precision == "month":
-        year, month = date.split("-")[:2]
-        return f"{MONTHS[int(month) - 1]} {year}"
-    day = dt.date.fromisoformat(date)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """A date as the prose writes it (see :func:`dualwheel.fmt.date_text`)."""
+    return fmt.date_text(date, precision)
 
 
 def _row(table: str, key: str, rid: str) -> pd.Series:

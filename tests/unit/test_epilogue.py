@@ -17,6 +17,8 @@ def test_dates_read_as_prose():
     assert ep.when("2025", "year") == "2025"
     with pytest.raises(ValueError):
         ep.when("2023-02-30", "day")
+    with pytest.raises(ValueError, match="precision"):
+        ep.when("2023-02-01", "week")
 
 
 def test_facts_come_from_the_tables():
