@@ -467,7 +467,9 @@ def plain_csv(export: Export) -> str:
     for line in export.lines:
         s, g = line.student, line.graded
         percent = ""
-        if line.score != "":
+        if g is not None and g.total is not None:
+            percent = _fmt(g.total / g.max_points * 100)
+        elif line.score != "":
             percent = _fmt(float(line.score) / export.points_possible * 100)
         rows.append(
             [
