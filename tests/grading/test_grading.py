@@ -280,12 +280,18 @@ def test_the_graded_corpus_merges_and_exports_for_canvas(graded_corpus, tmp_path
         row["points"] = "6" if row["student"] == "correct" else "0"
     _write_csv(tmp_path / "manual.csv", sheet)
     merged = tmp_path / "merged.csv"
-    gradebook.merge_manual(graded_corpus["out"] / "gradebook.csv", tmp_path / "manual.csv", bank_for(3), merged)
+    gradebook.merge_manual(
+        graded_corpus["out"] / "gradebook.csv", tmp_path / "manual.csv", bank_for(3), merged
+    )
     names = sorted(ALL)
     ids = {name: str(1000 + i) for i, name in enumerate(names)}
     _write_csv(
         tmp_path / "roster.csv",
-        [{"submission": n, "lms_id": ids[n], "name": f"Student {i}"} for i, n in enumerate(names) if n != "zipped"]
+        [
+            {"submission": n, "lms_id": ids[n], "name": f"Student {i}"}
+            for i, n in enumerate(names)
+            if n != "zipped"
+        ]
         + [{"submission": "zoe", "lms_id": "2000", "name": "Zoe"}],
     )
     out = tmp_path / "canvas.csv"
@@ -303,7 +309,9 @@ def test_the_graded_corpus_merges_and_exports_for_canvas(graded_corpus, tmp_path
     assert got == {**expected, "2000": ""}
     assert got[ids["correct"]] == "17" and got[ids["=cmd"]] == book["'=cmd"]
     report = {r["outcome"]: r for r in csv.DictReader(open(tmp_path / "canvas-report.csv", encoding="utf-8"))}
-    assert report["not_on_roster"]["submission"] == "zipped" and report["no_submission"]["submission"] == "zoe"
+    assert (
+        report["not_on_roster"]["submission"] == "zipped" and report["no_submission"]["submission"] == "zoe"
+    )
     assert "graded but not on the roster (NOT in the file): 1: zipped" in done.stderr
 
 
