@@ -67,11 +67,12 @@ import csv
 import difflib
 import io
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import atomic_write
+from .files import atomic_write, scrub
 from .gradebook import safe_cell
 
 FORMATS = ("canvas", "moodle", "plain")
@@ -578,9 +579,23 @@ def write_export(
                 + ", ".join(str(s.row) for s in no_email)
             )
     text = render(export, fmt, moodle_field)
+    _refuse_redaction(text + report_csv(export))
     atomic_write(report, report_csv(export))
     atomic_write(out, text)
     return export, out, report
+
+
+def _refuse_redaction(text: str) -> None:
+    """:func:`atomic_write` redacts the values of the grader's environment variables; in an
+    export that would silently turn an id into ``[redacted]``, so say which variable instead."""
+    if scrub(text) == text:
+        return
+    names = sorted(k for k, v in os.environ.items() if v and scrub(v) != v and v in text)
+    raise ExportError(
+        "a roster or gradebook value equals the value of the environment variable(s) "
+        f"{', '.join(names)}, which the grader never writes to a file; export from a shell "
+        "without them (e.g. `env -u NAME casebook export ...`)"
+    )
 
 
 def summary(export: Export, fmt: str, moodle_field: str = "idnumber") -> list[str]:

@@ -344,3 +344,13 @@ def test_cli_refuses_a_missing_roster(tmp_path, capsys):
     assert main(["export", str(merged), "--roster", str(tmp_path / "nope.csv"), "--format", "plain"]) == 1
     assert "cannot read the roster" in capsys.readouterr().err
     assert not os.path.exists(merged.with_name("gradebook-with-manual-plain.csv"))
+
+
+def test_an_id_equal_to_a_secret_is_refused_not_redacted(merged, tmp_path, monkeypatch):
+    """The grader redacts its environment's values from every file; an id must not silently become '[redacted]'."""
+    monkeypatch.setenv("CASEBOOK_TEST_TOKEN", "S1004-canary")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("submission,lms_id,name\nalice,S1004-canary,A\n", encoding="utf-8")
+    with pytest.raises(export.ExportError, match="CASEBOOK_TEST_TOKEN"):
+        _export(merged, "moodle", roster=roster)
+    assert not merged.with_name("gradebook-with-manual-moodle.csv").exists()
