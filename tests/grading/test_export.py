@@ -10,8 +10,6 @@ import csv
 import io
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,6 @@ from dualwheel.grading.cli import main
 from dualwheel.grading.questions import bank_for
 
 LMS = Path(__file__).parent / "fixtures" / "lms"
-CLI = [sys.executable, "-m", "dualwheel.grading.cli"]
 HOSTILE = '=HYPERLINK("http://evil.example","x")'
 
 #: student -> (points of q1..q5, rubric points for q6 or None, status, message)
@@ -312,9 +309,11 @@ def test_an_existing_file_is_never_replaced_silently(merged):
 
 
 # ------------------------------------------------------------------ the command line
-def test_export_has_help():
-    done = subprocess.run(CLI + ["export", "--help"], capture_output=True, text=True)
-    assert done.returncode == 0 and "usage: casebook export" in done.stdout and "--roster" in done.stdout
+def test_export_has_help(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["export", "--help"])
+    out = capsys.readouterr().out
+    assert done.value.code == 0 and "usage: casebook export" in out and "--roster" in out
 
 
 def test_cli_exports_the_merged_gradebook(tmp_path, capsys):
