@@ -41,9 +41,11 @@ cell is ``Points Possible``:
 item; the instructor maps them in the import form:
 
 * docs.moodle.org "Grade import": the import file has the export's shape; in the preview, "Map
-  from" picks the identifying column and "Map to" the user field (``userid``, ``username``,
-  ``useridnumber``, ``useremail``); each other column maps to a grade item, a "new grade item",
-  or is ignored.
+  from" picks the identifying column and "Map to" the user field ("Email Address" to
+  ``useremail``, "Id Number" to ``useridnumber``).
+* moodle/moodle ``grade/import/grade_import_form.php`` (``grade_import_mapping_form``): "Map to"
+  offers ``userid``, ``username``, ``useridnumber``, ``useremail``; every other column maps to a
+  grade item, a "new gradeitem", feedback, or "ignore".
 * moodle/moodle ``grade/import/csv/classes/load_data.php``: a user that cannot be found stops the
   whole import (``check_user_exists``, "User not found, abort whole import"); a grade of ``''``
   or ``-`` is "no grade" (``update_grade_item``); any other non-number stops it ("badgrade").
