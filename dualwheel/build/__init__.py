@@ -67,8 +67,8 @@ def dependency_hash(root: Path = ROOT) -> str:
     """
     h = hashlib.sha256()
     for folder, pattern in (
-        ("dualwheel", "*.py"),
-        ("dualwheel", "*.mplstyle"),
+        ("casebook", "*.py"),
+        ("casebook", "*.mplstyle"),
         ("data", "*"),
         ("exercises", "*.yml"),
     ):
@@ -143,7 +143,7 @@ def _needs_run(cache, uri: str) -> bool:
 
 #: Everything a build reads. If none of it changed since the last successful build, the output
 #: is up to date and the build is skipped, as make would.
-INPUTS = ("book", "_assets", "dualwheel", "data", "exercises", "_config.yml", "_toc.yml", "requirements.lock")
+INPUTS = ("book", "_assets", "casebook", "data", "exercises", "_config.yml", "_toc.yml", "requirements.lock")
 #: The inputs Sphinx copies without noticing that they changed.
 ASSETS = ("_assets",)
 
