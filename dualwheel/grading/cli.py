@@ -5,8 +5,8 @@
     casebook check alice.ipynb    the feedback a student would get for one notebook
     casebook grade submissions/   grade a folder in parallel -> gradebook.csv
     casebook merge grading/gradebook.csv grading/manual_scores.csv
-    casebook export grading/gradebook-with-manual.csv --roster roster.csv --format canvas
     casebook otter 3              build an otter-grader autograder zip (for otter/Gradescope)
+    casebook export grading/gradebook-with-manual.csv --roster roster.csv --format canvas
 
 Every command has ``--help``. Exit status: 0 on success, 1 on a problem with the input (the
 message says what and where), 130 when interrupted.
@@ -172,6 +172,18 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_otter(args: argparse.Namespace) -> int:
+    bank = _bank(args.chapter)
+    try:
+        zip_path = release.build_otter(bank, args.out)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"otter autograder: {zip_path}")
+    print(f"otter student notebook: {zip_path.parent.parent / 'student'}/")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     assignment = args.assignment
     if assignment is None:  # the chapter, as `casebook merge` finds it: from the graded results
@@ -200,18 +212,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     print(f"{args.format} import file: {out}")
     print(f"report (every student, problems first): {report}")
-    return 0
-
-
-def cmd_otter(args: argparse.Namespace) -> int:
-    bank = _bank(args.chapter)
-    try:
-        zip_path = release.build_otter(bank, args.out)
-    except RuntimeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(f"otter autograder: {zip_path}")
-    print(f"otter student notebook: {zip_path.parent.parent / 'student'}/")
     return 0
 
 
@@ -276,6 +276,18 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser(
+        "otter",
+        help="build an otter-grader autograder for one chapter",
+        description="Write the otter master notebook and run `otter assign` on it: the "
+        "autograder zip works with `otter grade`, `otter run` and Gradescope.",
+    )
+    p.add_argument("chapter", type=int, help="chapter number")
+    p.add_argument(
+        "--out", type=Path, default=Path("_build/exercises"), help="output folder (default: %(default)s)"
+    )
+    p.set_defaults(func=cmd_otter)
+
+    p = sub.add_parser(
         "export",
         help="turn the merged gradebook into a Canvas, Moodle or plain CSV to upload",
         description="Write the gradebook in a learning platform's import format, using a roster "
@@ -326,18 +338,6 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--force", action="store_true", help="replace the output file and report if they exist")
     p.set_defaults(func=cmd_export)
-
-    p = sub.add_parser(
-        "otter",
-        help="build an otter-grader autograder for one chapter",
-        description="Write the otter master notebook and run `otter assign` on it: the "
-        "autograder zip works with `otter grade`, `otter run` and Gradescope.",
-    )
-    p.add_argument("chapter", type=int, help="chapter number")
-    p.add_argument(
-        "--out", type=Path, default=Path("_build/exercises"), help="output folder (default: %(default)s)"
-    )
-    p.set_defaults(func=cmd_otter)
     return top
 
 
