@@ -22,7 +22,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from dualwheel.grading import batch, grade, gradebook, release, sandbox, scoring, submission
+from dualwheel.grading import batch, cli, grade, gradebook, release, sandbox, scoring, submission
 from dualwheel.grading.questions import all_banks, bank_for
 from dualwheel.page.selfcheck import question_html
 
@@ -272,7 +272,7 @@ def test_gradebook_has_one_row_per_student(graded_corpus, bank):
     assert next(s for s in sheet if s["student"] == "correct")["answer"].startswith("Alibaba's AIDC")
 
 
-def test_the_graded_corpus_merges_and_exports_for_canvas(graded_corpus, tmp_path):
+def test_the_graded_corpus_merges_and_exports_for_canvas(graded_corpus, tmp_path, capsys):
     """Grade -> merge -> `casebook export` on the corpus's real gradebook: every hostile name
     (``=cmd``, José in two Unicode forms, ``sam/``) reaches its Canvas user, none is dropped."""
     sheet = list(csv.DictReader(open(graded_corpus["out"] / "manual_scores.csv", encoding="utf-8")))
@@ -295,13 +295,10 @@ def test_the_graded_corpus_merges_and_exports_for_canvas(graded_corpus, tmp_path
         + [{"submission": "zoe", "lms_id": "2000", "name": "Zoe"}],
     )
     out = tmp_path / "canvas.csv"
-    done = subprocess.run(
-        CLI + ["export", str(merged), "--roster", str(tmp_path / "roster.csv"), "--format", "canvas"]
-        + ["--out", str(out), "--skip-unmatched"],
-        capture_output=True,
-        text=True,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    argv = ["export", str(merged), "--roster", str(tmp_path / "roster.csv"), "--format", "canvas"]
+    code = cli.main(argv + ["--out", str(out), "--skip-unmatched"])  # in-process: no interpreter start-up
+    stderr = capsys.readouterr().err
+    assert code == 0, stderr
     rows = list(csv.reader(open(out, encoding="utf-8", newline="")))
     got = {r[1]: r[5] for r in rows[2:]}
     book = {r["student"]: r["total"] for r in csv.DictReader(open(merged, encoding="utf-8"))}
@@ -312,7 +309,7 @@ def test_the_graded_corpus_merges_and_exports_for_canvas(graded_corpus, tmp_path
     assert (
         report["not_on_roster"]["submission"] == "zipped" and report["no_submission"]["submission"] == "zoe"
     )
-    assert "graded but not on the roster (NOT in the file): 1: zipped" in done.stderr
+    assert "graded but not on the roster (NOT in the file): 1: zipped" in stderr
 
 
 # ------------------------------------------------------------------ resume and interruption
