@@ -216,6 +216,7 @@ def _read_table(path: Path, what: str) -> tuple[list[str], list[tuple[int, list[
 def read_roster(path: Path) -> list[Student]:
     """The roster, checked whole: every problem is listed with its line, and none is guessed."""
     header, rows = _read_table(path, "roster")
+    header = [re.sub(r"[\s-]+", "_", c.lower()) for c in header]  # "LMS ID", "Lms-Id" -> lms_id
     name = Path(path).name
     missing = [c for c in ROSTER_REQUIRED if c not in header]
     if missing:
@@ -579,6 +580,14 @@ def write_export(
             raise ExportError(
                 "--moodle-field email needs an 'email' for every student; none on line(s) "
                 + ", ".join(str(s.row) for s in no_email)
+            )
+    if fmt == "canvas":
+        not_numeric = [s for s in students if not s.lms_id.isdigit()]
+        if not_numeric:
+            raise ExportError(
+                "Canvas finds a student by the numeric user ID of its own gradebook export; these "
+                "lms_id are not numbers (an SIS id goes in the sis_user_id column): "
+                + ", ".join(f"line {s.row} {s.lms_id!r}" for s in not_numeric[:10])
             )
     text = render(export, fmt, moodle_field)
     _refuse_redaction(text + report_csv(export))

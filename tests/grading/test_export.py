@@ -280,6 +280,21 @@ def test_a_roster_saved_by_excel_is_read(merged, tmp_path):
     assert students[1].row == 5  # line numbers count the blank lines
 
 
+def test_roster_headers_are_read_as_people_type_them(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Submission, LMS ID ,Name,SIS-User-ID\nalice,1,A,S1\n", encoding="utf-8")
+    (alice,) = export.read_roster(roster)
+    assert (alice.submission, alice.lms_id, alice.name, alice.sis_user_id) == ("alice", "1", "A", "S1")
+
+
+def test_canvas_needs_the_numeric_user_id(merged, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("submission,lms_id,name\nalice,1001,A\nbob,S1002,B\n", encoding="utf-8")
+    with pytest.raises(export.ExportError, match=r"not numbers .*: line 3 'S1002'"):
+        _export(merged, "canvas", roster=roster)
+    _export(merged, "moodle", roster=roster)  # an ID number need not be a number
+
+
 def test_a_roster_not_in_utf8_is_refused(tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_bytes("submission,lms_id,name\njosé,1,José\n".encode("latin-1"))
