@@ -6,6 +6,7 @@
     casebook grade submissions/   grade a folder in parallel -> gradebook.csv
     casebook merge grading/gradebook.csv grading/manual_scores.csv
     casebook otter 3              build an otter-grader autograder zip (for otter/Gradescope)
+    casebook export grading/gradebook-with-manual.csv --roster roster.csv --format canvas
 
 Every command has ``--help``. Exit status: 0 on success, 1 on a problem with the input (the
 message says what and where), 130 when interrupted.
@@ -19,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import batch, grade, release, sandbox, submission
+from . import batch, export, grade, release, sandbox, submission
 from .files import scrub
 from .questions import Bank, BankError, all_banks, bank_for
 
@@ -183,6 +184,37 @@ def cmd_otter(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    assignment = args.assignment
+    if assignment is None:  # the chapter, as `casebook merge` finds it: from the graded results
+        results = args.gradebook.parent / "results"
+        first = next(iter(sorted(results.glob("*.json"))), None) if results.is_dir() else None
+        chapter = (batch.load_result(first) or {}).get("chapter") if first else None
+        assignment = f"Chapter {chapter} exercises" if isinstance(chapter, int) else "Casebook exercises"
+    try:
+        done, out, report = export.write_export(
+            args.gradebook,
+            args.roster,
+            args.format,
+            args.out,
+            assignment=assignment,
+            points_possible=args.points_possible,
+            zero_missing=args.zero_missing,
+            skip_unmatched=args.skip_unmatched,
+            allow_pending=args.allow_pending,
+            moodle_field=args.moodle_field,
+            force=args.force,
+        )
+    except export.ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for line in export.summary(done, args.format, args.moodle_field):
+        print(line, file=sys.stderr)
+    print(f"{args.format} import file: {out}")
+    print(f"report (every student, problems first): {report}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="casebook",
@@ -254,6 +286,58 @@ def parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("_build/exercises"), help="output folder (default: %(default)s)"
     )
     p.set_defaults(func=cmd_otter)
+
+    p = sub.add_parser(
+        "export",
+        help="turn the merged gradebook into a Canvas, Moodle or plain CSV to upload",
+        description="Write the gradebook in a learning platform's import format, using a roster "
+        "that maps each submission name to the student's user id on the platform, and a report "
+        "beside it that lists every student once. A student on the roster with no submission gets "
+        "an empty grade (not 0); a graded student not on the roster stops the export (nothing is "
+        "written) until the roster has them or --skip-unmatched is given. Roster columns: "
+        + export.ROSTER_HELP,
+    )
+    p.add_argument("gradebook", type=Path, help="the merged gradebook (`casebook merge`), or gradebook.csv")
+    p.add_argument("--roster", type=Path, required=True, help="roster CSV: submission, lms_id, name, ...")
+    p.add_argument("--format", choices=export.FORMATS, required=True, help="the platform's format")
+    p.add_argument(
+        "--out", type=Path, help="file to write (default: GRADEBOOK-FORMAT.csv next to the gradebook)"
+    )
+    p.add_argument(
+        "--assignment",
+        help="the assignment's column; for Canvas, 'Title (ID)' as in Canvas's export updates that "
+        "assignment, a bare title matches one of that title or makes a new one "
+        "(default: 'Chapter N exercises')",
+    )
+    p.add_argument(
+        "--points-possible",
+        type=_positive,
+        help="the assignment's points on the platform; scores are scaled to it (default: the gradebook's max_points)",
+    )
+    p.add_argument(
+        "--zero-missing",
+        action="store_true",
+        help="give 0, not an empty grade, to students with no submission",
+    )
+    p.add_argument(
+        "--skip-unmatched",
+        action="store_true",
+        help="export even if graded students are not on the roster (they stay in the report and the plain file)",
+    )
+    p.add_argument(
+        "--allow-pending",
+        action="store_true",
+        help="export even if rubric answers are not scored yet (their grade is left empty)",
+    )
+    p.add_argument(
+        "--moodle-field",
+        choices=list(export.MOODLE_FIELDS),
+        default="idnumber",
+        help="Moodle user field the roster's lms_id holds ('email' uses the roster's email column) "
+        "(default: %(default)s)",
+    )
+    p.add_argument("--force", action="store_true", help="replace the output file and report if they exist")
+    p.set_defaults(func=cmd_export)
     return top
 
 
