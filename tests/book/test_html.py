@@ -125,6 +125,13 @@ def test_every_chapter_notebook_downloads_as_ipynb(html_dir):
         assert ".zip (runs alone)" in nb.cells[0].source and "make lab" in nb.cells[0].source
 
 
+def test_no_page_shows_a_raw_glue_role(html_dir):
+    """A role left unfilled (say, swallowed by a $...$ maths pair) shows as raw text."""
+    for page in html_dir.rglob("*.html"):
+        text = re.sub(r"<script.*?</script>", "", page.read_text(encoding="utf-8"), flags=re.S)
+        assert "{glue" not in text, f"{page.relative_to(html_dir)}: a raw glue role"
+
+
 def test_every_exhibit_has_a_caption_and_a_source(html_dir):
     for source in notebooks():
         page = source.relative_to(ROOT).with_suffix("")
