@@ -155,16 +155,18 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    gradebook: Path = args.gradebook
+    from . import gradebook
+
+    book: Path = args.gradebook
     chapter = args.chapter
     if chapter is None:
-        results = gradebook.parent / "results"
+        results = book.parent / "results"
         first = next(iter(sorted(results.glob("*.json"))), None) if results.is_dir() else None
         chapter = batch.load_result(first).get("chapter") if first else None  # type: ignore[union-attr]
     bank = _bank(chapter)
-    out = args.out or gradebook.with_name(f"{gradebook.stem}-with-manual.csv")
+    out = args.out or book.with_name(f"{book.stem}-with-manual.csv")
     try:
-        merged = gradebook.merge_manual(gradebook, args.manual, bank, out)
+        merged = gradebook.merge_manual(book, args.manual, bank, out)
     except gradebook.MergeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -90,6 +90,7 @@
 
   // ------------------------------------------------------------------ the page
   var answers = []; // one per (question, student): {key, q, s, inputs, errors, total, status, card}
+  var lastCard = -1; // the answer last worked on: "next unmarked" looks after it
   var progress, perQuestion = new Map(), exportStatus, exportAlert, storageWarning;
 
   function showStorageWarning() {
@@ -244,6 +245,8 @@
     fs.appendChild(entry.total);
     grid.appendChild(fs);
     card.appendChild(grid);
+    var index = answers.length;
+    card.addEventListener("focusin", function () { lastCard = index; });
     answers.push(entry);
     refresh(entry);
     return card;
@@ -308,9 +311,7 @@
   }
 
   function goToNextUnmarked() {
-    var active = document.activeElement;
-    var start = 0;
-    answers.forEach(function (a, i) { if (a.card.contains(active)) start = i + 1; });
+    var start = lastCard + 1;
     for (var k = 0; k < answers.length; k += 1) {
       var a = answers[(start + k) % answers.length];
       if (!isDone(a)) {
