@@ -190,6 +190,20 @@ def test_every_rubric_question_of_a_chapter_is_on_the_page(tmp_path):
     assert len(data["rows"]) == 4
 
 
+def test_merge_command_reads_the_sheet(tmp_path, bank):
+    folder = _class(tmp_path, bank)
+    rows = list(csv.DictReader(open(folder / "manual_scores.csv", encoding="utf-8")))
+    for r in rows:
+        r["points"] = "5" if r["student"] == "'=cmd" else ""
+    _write_csv(folder / "manual_scores.csv", rows)
+    done = _cli("merge", str(folder / "gradebook.csv"), str(folder / "manual_scores.csv"))
+    assert done.returncode == 0, done.stderr
+    book = {
+        r["student"]: r for r in csv.DictReader(open(folder / "gradebook-with-manual.csv", encoding="utf-8"))
+    }
+    assert (book["'=cmd"]["q6"], book["'=cmd"]["total"]) == ("5", "7")
+
+
 def _write_csv(path: Path, rows: list[dict]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -267,6 +281,21 @@ def test_two_classes_keep_their_own_marks(tmp_path, bank, offline_page):
     assert _marks(page, "alice").first.input_value() == ""
     offline_page.open(one)
     assert _marks(page, "alice").first.input_value() == "2"
+
+
+def test_marks_survive_a_regrade_and_a_changed_answer_is_pointed_out(tmp_path, bank, offline_page):
+    folder = _class(tmp_path, bank)
+    page, _ = _open(offline_page, review.write_review(folder, bank).page)
+    for box in _marks(page, "alice").all() + _marks(page, "=cmd").all():
+        box.fill("2")
+    _graded(folder, bank, {"alice": "A resubmitted memo.", "=cmd": "A formula-looking name."})
+    assert review.write_review(folder, bank).replaced
+    offline_page.open(folder / "review.html")
+    assert [b.input_value() for b in _marks(page, "alice").all()] == ["2", "2", "2"]
+    changed = "has changed since you marked it"
+    assert changed in page.get_by_role("article", name="alice", exact=True).inner_text()
+    assert changed not in page.get_by_role("article", name="=cmd", exact=True).inner_text()
+    assert "Marked 2 of 4 answers, 2 left." in page.locator("#progress").inner_text()
 
 
 def test_a_score_from_the_sheet_counts_until_the_criteria_replace_it(tmp_path, bank, offline_page):

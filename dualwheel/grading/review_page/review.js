@@ -11,7 +11,8 @@
 
   // ------------------------------------------------------------------ storage
   var storageOk = true;
-  var marks = new Map(); // "student id \0 question" -> array of typed values, one per criterion
+  // "student id \0 question" -> {c: the typed values, one per criterion; h: the answer's digest}
+  var marks = new Map();
 
   function loadMarks() {
     var raw = null;
@@ -26,7 +27,8 @@
       var stored = JSON.parse(raw);
       var entries = stored && stored.marks ? stored.marks : {};
       Object.keys(entries).forEach(function (k) {
-        if (Array.isArray(entries[k])) marks.set(k, entries[k].map(String));
+        var m = entries[k];
+        if (m && Array.isArray(m.c)) marks.set(k, { c: m.c.map(String), h: String(m.h || "") });
       });
     } catch (e) {
       // a broken entry is left as it is (never overwritten unread) and the page starts blank
@@ -38,7 +40,7 @@
     if (!storageOk) return;
     var out = Object.create(null);
     marks.forEach(function (v, k) {
-      if (v.some(function (x) { return x !== ""; })) out[k] = v;
+      if (v.c.some(function (x) { return x !== ""; })) out[k] = v;
     });
     try {
       window.localStorage.setItem(DATA.key, JSON.stringify({ v: 1, saved: Date.now(), marks: out }));
@@ -214,7 +216,9 @@
     var fs = el("fieldset", "marks");
     var legend = el("legend", null, "Marks for " + s.name + ", " + q.var);
     fs.appendChild(legend);
-    var stored = marks.get(key) || [];
+    var digest = s.digests[q.var];
+    var kept = marks.get(key);
+    var stored = kept ? kept.c : [];
     var entry = { key: key, q: q, s: s, qi: qi, si: si, inputs: [], errors: [], card: card };
     q.criteria.forEach(function (c, ci) {
       var row = el("div", "criterion");
@@ -243,6 +247,11 @@
     });
     entry.total = el("p", "total");
     fs.appendChild(entry.total);
+    entry.digest = digest;
+    if (kept && kept.h && kept.h !== digest) {
+      // regraded since it was marked: keep the marks, and say so
+      fs.appendChild(el("p", "warning", "This answer has changed since you marked it (the notebook was regraded): check the marks."));
+    }
     grid.appendChild(fs);
     card.appendChild(grid);
     var index = answers.length;
@@ -290,7 +299,10 @@
 
   function changed(entry) {
     refresh(entry);
-    marks.set(entry.key, entry.inputs.map(function (i) { return i.validity && i.validity.badInput ? "" : i.value; }));
+    marks.set(entry.key, {
+      c: entry.inputs.map(function (i) { return i.validity && i.validity.badInput ? "" : i.value; }),
+      h: entry.digest
+    });
     saveMarks();
     updateProgress();
     exportAlert.textContent = "";
