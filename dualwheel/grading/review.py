@@ -193,7 +193,8 @@ def page_data(
 
 def _json_for_html(data: Any) -> str:
     """JSON that cannot end the <script> block it sits in, nor open a comment or a tag."""
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    # ASCII: a name with a byte that is not UTF-8 (a lone surrogate in Python) still travels
+    text = json.dumps(data, ensure_ascii=True, allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -256,6 +257,13 @@ def write_review(
     rubric = [q for q in bank.graded_questions if q.manual]
     if not rubric:
         raise ReviewError(f"chapter {bank.chapter} has no rubric question: there is nothing to mark")
+    for q in rubric:
+        for n, c in enumerate(q.criteria, start=1):
+            if abs(float(c["points"]) / step - round(float(c["points"]) / step)) > 1e-9:
+                raise ReviewError(
+                    f"criterion {n} of {q.var} is worth {float(c['points']):g} points, not a whole "
+                    f"number of steps of {step:g}: give a smaller --step"
+                )
     results = load_results(folder) if results is None else results
     out = Path(out) if out is not None else folder / PAGE_NAME
     if out.is_dir():

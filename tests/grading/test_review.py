@@ -182,6 +182,14 @@ def test_scores_in_the_sheet_prefill_the_page_and_bad_ones_are_named(tmp_path, b
     assert _embedded(folder / "review.html")["saved"] == {"alice\0q6": "4.5"}
 
 
+def test_a_step_that_does_not_divide_a_criterion_is_refused(tmp_path, bank):
+    folder = _class(tmp_path, bank)
+    done = _cli("review", str(folder), "--step", "0.75")
+    assert done.returncode == 1 and "criterion 1 of q6 is worth 2 points" in done.stderr
+    assert _cli("review", str(folder), "--step", "1").returncode == 0
+    assert _embedded(folder / "review.html")["step"] == 1
+
+
 def test_every_rubric_question_of_a_chapter_is_on_the_page(tmp_path):
     bank4 = bank_for(4)  # two rubric questions
     folder = _graded(tmp_path / "ch04-graded", bank4, {"ann": "memo", "bo": "memo"})
@@ -296,6 +304,18 @@ def test_marks_survive_a_regrade_and_a_changed_answer_is_pointed_out(tmp_path, b
     assert changed in page.get_by_role("article", name="alice", exact=True).inner_text()
     assert changed not in page.get_by_role("article", name="=cmd", exact=True).inner_text()
     assert "Marked 2 of 4 answers, 2 left." in page.locator("#progress").inner_text()
+
+
+def test_marks_the_browser_cannot_read_are_left_alone_and_said(tmp_path, bank, offline_page):
+    page_path = review.write_review(_class(tmp_path, bank), bank).page
+    page, _ = _open(offline_page, page_path)
+    key = _embedded(page_path)["key"]
+    page.evaluate("k => localStorage.setItem(k, '{broken')", key)
+    page.reload()
+    page.wait_for_selector("#progress")
+    assert "cannot be read" in page.get_by_role("alert").first.inner_text()
+    _marks(page, "alice").first.fill("2")
+    assert page.evaluate("k => localStorage.getItem(k)", key) == "{broken"
 
 
 def test_a_score_from_the_sheet_counts_until_the_criteria_replace_it(tmp_path, bank, offline_page):

@@ -11,6 +11,7 @@
 
   // ------------------------------------------------------------------ storage
   var storageOk = true;
+  var storageBroken = false; // the stored marks of this class could not be read
   // "student id \0 question" -> {c: the typed values, one per criterion; h: the answer's digest}
   var marks = new Map();
 
@@ -33,6 +34,7 @@
     } catch (e) {
       // a broken entry is left as it is (never overwritten unread) and the page starts blank
       storageOk = false;
+      storageBroken = true;
     }
   }
 
@@ -105,7 +107,9 @@
     header.appendChild(el("h1", null, "Marking rubric answers: Chapter " + DATA.chapter + ", " + DATA.title));
     header.appendChild(el("p", "muted", "Graded folder: " + DATA.folder + ". " + DATA.students.length +
       " students. Marks are kept in this browser as you type; Export writes manual_scores.csv for casebook merge."));
-    storageWarning = el("p", "warning", "This browser does not let the page keep marks: they are lost on reload. Export often.");
+    storageWarning = el("p", "warning", storageBroken
+      ? "The marks this browser kept for this class cannot be read: they are left as they were, and new marks are not kept. Export often."
+      : "This browser does not let the page keep marks: they are lost on reload. Export often.");
     storageWarning.setAttribute("role", "alert");
     storageWarning.hidden = storageOk;
     header.appendChild(storageWarning);
@@ -288,7 +292,8 @@
     else status = "blank";
     entry.status = status;
     entry.points = status === "marked" ? fmt(sum) : status === "saved" ? saved : "";
-    var t = "Total: " + (status === "marked" ? fmt(sum) : "not marked") + " of " + fmt(entry.q.points);
+    var t = status === "marked" ? "Total: " + fmt(sum) + " of " + fmt(entry.q.points)
+      : "Total: not marked yet (out of " + fmt(entry.q.points) + ")";
     if (status === "saved") t = "manual_scores.csv gives " + saved + " of " + fmt(entry.q.points) + "; marks typed here replace it.";
     else if (saved !== undefined && status === "marked" && saved !== fmt(sum)) t += " (manual_scores.csv gave " + saved + ")";
     if (status === "partial") t += ": " + (entry.inputs.length - filled) + " criteria left";
