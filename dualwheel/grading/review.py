@@ -127,6 +127,8 @@ def read_sheet(path: Path, bank: Bank, ids: set[str]) -> tuple[dict[str, str], l
             warnings.append(f"{where}: no answer of {student!r} to {qvar!r} on the page; not pre-filled")
         elif not (math.isfinite(value) and 0 <= value <= tops[qvar]):
             warnings.append(f"{where}: points {raw} is outside 0 to {tops[qvar]:g}; not pre-filled")
+        elif f"{student}\0{qvar}" in saved:
+            warnings.append(f"{where}: a second score for {student!r} {qvar}; the first is pre-filled")
         else:
             saved[f"{student}\0{qvar}"] = f"{value:g}"
     return saved, warnings

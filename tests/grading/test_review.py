@@ -174,11 +174,13 @@ def test_scores_in_the_sheet_prefill_the_page_and_bad_ones_are_named(tmp_path, b
     rows = list(csv.DictReader(open(folder / "manual_scores.csv", encoding="utf-8")))
     for r in rows:
         r["points"] = {"alice": "4.5", "'=cmd": "9", "__proto__": "lots"}.get(r["student"], "")
+    rows.append({**next(r for r in rows if r["student"] == "alice"), "points": "1"})  # alice twice
     _write_csv(folder / "manual_scores.csv", rows)
     done = _cli("review", str(folder))
     assert done.returncode == 0, done.stderr
     assert "1 already scored in manual_scores.csv" in done.stdout
-    assert "points 9 is outside 0 to 6" in done.stderr and "'lots' is not a number" in done.stderr
+    assert "row 3: points 9 is outside 0 to 6" in done.stderr and "'lots' is not a number" in done.stderr
+    assert "row 6: a second score for 'alice' q6" in done.stderr
     assert _embedded(folder / "review.html")["saved"] == {"alice\0q6": "4.5"}
 
 
