@@ -283,7 +283,7 @@
         if (r.state === "ok") { filled += 1; sum += r.value; }
       }
     });
-    var saved = DATA.saved[entry.key];
+    var saved = Object.prototype.hasOwnProperty.call(DATA.saved, entry.key) ? DATA.saved[entry.key] : undefined;
     var status;
     if (bad) status = "invalid";
     else if (filled === entry.inputs.length) status = "marked";
