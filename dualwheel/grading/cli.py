@@ -4,6 +4,7 @@
     casebook release --all
     casebook check alice.ipynb    the feedback a student would get for one notebook
     casebook grade submissions/   grade a folder in parallel -> gradebook.csv
+    casebook review submissions-graded/   an offline page to mark the rubric answers
     casebook merge grading/gradebook.csv grading/manual_scores.csv
     casebook otter 3              build an otter-grader autograder zip (for otter/Gradescope)
     casebook export grading/gradebook-with-manual.csv --roster roster.csv --format canvas
@@ -155,20 +156,52 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    gradebook: Path = args.gradebook
+    from . import gradebook
+
+    book: Path = args.gradebook
     chapter = args.chapter
     if chapter is None:
-        results = gradebook.parent / "results"
+        results = book.parent / "results"
         first = next(iter(sorted(results.glob("*.json"))), None) if results.is_dir() else None
         chapter = batch.load_result(first).get("chapter") if first else None  # type: ignore[union-attr]
     bank = _bank(chapter)
-    out = args.out or gradebook.with_name(f"{gradebook.stem}-with-manual.csv")
+    out = args.out or book.with_name(f"{book.stem}-with-manual.csv")
     try:
-        merged = gradebook.merge_manual(gradebook, args.manual, bank, out)
+        merged = gradebook.merge_manual(book, args.manual, bank, out)
     except gradebook.MergeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"merged {merged} rubric scores -> {out}")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from . import review
+
+    folder: Path = args.folder
+    try:
+        if not folder.is_dir():
+            raise review.ReviewError(f"{folder} is not a folder")
+        results = review.load_results(folder)
+        chapter = args.chapter if args.chapter is not None else review.chapter_of(results)
+        if chapter is None:
+            raise review.ReviewError("the results do not name their chapter: give --chapter")
+        report = review.write_review(
+            folder, _bank(chapter), args.out, step=args.step, force=args.force, results=results
+        )
+    except review.ReviewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"marking page:       {report.page}  ({report.students} students, {report.questions} rubric "
+        f"question{'s' if report.questions != 1 else ''}, {report.answers} answers"
+        + (f", {report.prefilled} already scored in manual_scores.csv" if report.prefilled else "")
+        + ")"
+    )
+    print("open it in a browser (no network needed); marks are kept in that browser as you type;")
+    print("its Export button downloads manual_scores.csv for `casebook merge`")
     return 0
 
 
@@ -274,6 +307,25 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--chapter", type=int, help="chapter number (default: from the graded results)")
     p.add_argument("--out", type=Path, help="merged gradebook (default: GRADEBOOK-with-manual.csv)")
     p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser(
+        "review",
+        help="write an offline page to mark the rubric answers of a graded folder",
+        description="Write one offline HTML page (FOLDER/review.html) that shows, per rubric "
+        "question, every student's answer beside the criteria with a points box per criterion. "
+        "Marks are kept in the browser; its Export button downloads the manual_scores.csv that "
+        "`casebook merge` reads. Scores already in FOLDER/manual_scores.csv are shown.",
+    )
+    p.add_argument("folder", type=Path, help="the folder `casebook grade` wrote (it holds results/)")
+    p.add_argument("--out", type=Path, help="the page (default: FOLDER/review.html)")
+    p.add_argument("--chapter", type=int, help="chapter number (default: from the graded results)")
+    p.add_argument(
+        "--step", type=_positive, default=0.5, help="smallest mark a criterion takes (default: %(default)s)"
+    )
+    p.add_argument(
+        "--force", action="store_true", help="replace --out even if it is not a page this command wrote"
+    )
+    p.set_defaults(func=cmd_review)
 
     p = sub.add_parser(
         "otter",
