@@ -251,7 +251,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="casebook",
-        description="Exercises for the Alibaba casebook: release, check, grade, merge.",
+        description="Exercises for the Alibaba casebook: release, check, grade, review, merge, export.",
         epilog="Run `casebook COMMAND --help` for each command's options.",
     )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
