@@ -29,7 +29,7 @@ test: setup      ## build HTML, PDF and the student edition, then run every test
 	@$(PY) -m dualwheel.build html
 	@$(PY) -m dualwheel.build pdf
 	@$(PY) -m dualwheel.build student
-	@$(PY) -m pytest -q
+	@$(PY) -m pytest -q --durations=12
 
 unit: setup      ## only the fast unit tests: no build, no sandbox (under 30 s)
 	@$(PY) -m pytest -q -n 2 -m "not built and not pdf and not sandbox and not build"
