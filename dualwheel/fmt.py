@@ -41,6 +41,12 @@ def date_text(date: str, precision: str = "day") -> str:
     return f"{day.day} {months.split()[day.month - 1]} {day.year}"
 
 
+def count_text(n: int) -> str:
+    """A count as prose writes it: words up to ten ('six business groups'), digits above."""
+    words = "zero one two three four five six seven eight nine ten".split()
+    return words[n] if 0 <= n <= 10 else f"{n:,}"
+
+
 def fy(year: int) -> str:
     """Label a fiscal year the way the book does: 'FY2024' (never a bare '2024')."""
     return f"FY{year}"

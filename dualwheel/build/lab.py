@@ -169,9 +169,9 @@ def write_lab(edition: str = "student", run: bool = True) -> Path:
 
 
 DOWNLOAD_INTRO = """\
-**This notebook** is a chapter of the casebook *{title}*, executed: its outputs are saved, so it
+**This notebook** is a page of the casebook *{title}*, executed: its outputs are saved, so it
 reads anywhere Jupyter notebooks open. To *run* it, it needs the book's helper package
-(`dualwheel`) and its tables (`data/`). The chapter page's download menu offers all three
+(`dualwheel`) and its tables (`data/`). The page's download menu offers all three
 together: the **.zip (runs alone)** kit, whose `README.md` says how to install its few
 requirements (Python packages only) and open this notebook. In a clone of the book's
 repository, `make lab` does the same for every chapter. There is nothing to `pip install` by

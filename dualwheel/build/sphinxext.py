@@ -39,12 +39,11 @@ def _offer_ipynb(app: Any, pagename: str, templatename: str, context: dict, doct
         else:
             copy2(executed, target)
     context["ipynb_source"] = f"{pagename}.ipynb"
-    if re.match(r"ch\d+", source.stem):  # a chapter: also the kit that runs on its own
-        from .kit import write_kit
+    from .kit import write_kit  # and the kit that runs on its own: notebook, data, helper code
 
-        kit = Path(app.outdir) / KITS / f"{source.stem}.zip"
-        write_kit(source, target.read_text(encoding="utf-8"), app.config.casebook_edition, kit)
-        context["kit_source"] = kit.name
+    kit = Path(app.outdir) / KITS / f"{source.stem}.zip"
+    write_kit(source, target.read_text(encoding="utf-8"), app.config.casebook_edition, kit)
+    context["kit_source"] = kit.name
 
 
 KITS = "_kits"

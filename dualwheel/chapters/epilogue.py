@@ -48,6 +48,7 @@ def rule_date(rid: str) -> str:
 SECTION_EVENTS = {
     "groups": ["six_groups", "cloud_spinoff_plan", "cloud_spinoff_dropped", "china_ecommerce_group"],
     "cainiao": ["cainiao_files", "cainiao_withdrawn_price", "cainiao_stake"],
+    "rules": ["eu_duty_relief_end"],
 }
 SECTION_RULES = {
     "rules": [
@@ -56,26 +57,47 @@ SECTION_RULES = {
         "aliexpress_vlop",
         "aliexpress_proceedings",
         "aliexpress_commitments",
-        "eu_vat_ioss",
         "eu_3eur_duty_adopted",
         "eu_3eur_duty_applies",
     ],
 }
 
 
+#: Documents a section cites beyond its rows' own sources.
+SECTION_EXTRA = {"groups": ["sec_20f_fy2026_segments"]}
+
+
 def section_sources(section: str) -> str:
     """The source line of one section, from its rows' source ids."""
     ids = [event(r)["source"] for r in SECTION_EVENTS.get(section, [])]
+    ids += SECTION_EXTRA.get(section, [])
     ids += [rule(r)["source"] for r in SECTION_RULES.get(section, [])]
     if section == "aidc":
         ids += list(data.load("later_results")["source"])
     return data.source_line(*ids)
 
 
+def entry_modes() -> dict[str, str]:
+    """How AIDC's three local marketplaces were entered, from Chapter 5's timeline (events.csv):
+    the decision point's wording, checked against the table rather than typed."""
+    ev = data.load("events").set_index("event_id")
+    rows = {"Lazada": "lazada_control", "Trendyol": "trendyol", "Miravia": "miravia"}
+    mode = {name: ev.loc[rid, "entry_mode"] for name, rid in rows.items()}
+    if (mode["Lazada"], mode["Trendyol"], mode["Miravia"]) != ("acquisition", "acquisition", "organic"):
+        raise ValueError(
+            f"events.csv no longer says Lazada and Trendyol were bought and Miravia built: {mode}"
+        )
+    year = {name: when(ev.loc[rid, "date"], "year") for name, rid in rows.items()}
+    return {
+        "ep_mode_bought": f"bought (Lazada in {year['Lazada']}, Trendyol in {year['Trendyol']})",
+        "ep_mode_built": f"built in-house and launched in {year['Miravia']}",
+    }
+
+
 def facts() -> dict[str, object]:
     """Every date, figure and source line the epilogue's prose quotes (glue name -> value)."""
     out: dict[str, object] = {
-        "ep_groups_n": int(event("six_groups")["value"]),
+        "ep_groups_n": fmt.count_text(int(event("six_groups")["value"])),
         "ep_cloud_months": int(event("cloud_spinoff_plan")["value"]),
         "ep_cainiao_lo": int(event("cainiao_listing_plan_low")["value"]),
         "ep_cainiao_hi": int(event("cainiao_listing_plan_high")["value"]),
@@ -83,7 +105,7 @@ def facts() -> dict[str, object]:
         "ep_cap_bn": float(event("cainiao_withdrawn_cap")["value"]) / 1000,
         "ep_stake": float(event("cainiao_stake")["value"]),
         "ep_us_threshold": float(rule("us_dm_china_end")["figure"]),
-        "ep_eu_threshold": float(rule("eu_vat_ioss")["figure"]),
+        "ep_eu_threshold": float(event("eu_duty_relief_end")["value"]),
         "ep_eu_duty": float(rule("eu_3eur_duty_applies")["figure"]),
     }
     for rid in (
@@ -97,8 +119,7 @@ def facts() -> dict[str, object]:
         out[f"ep_d_{rid}"] = event_date(rid)
     for rid in SECTION_RULES["rules"]:
         out[f"ep_d_{rid}"] = rule_date(rid)
-    miravia = data.load("events").set_index("event_id").loc["miravia"]  # Chapter 5's timeline
-    out["ep_miravia"] = when(miravia["date"], miravia["precision"])
-    for section in (*SECTION_EVENTS, *SECTION_RULES, "aidc"):
+    out |= entry_modes()
+    for section in dict.fromkeys([*SECTION_EVENTS, *SECTION_RULES, "aidc"]):
         out[f"ep_src_{section}"] = section_sources(section)
     return out

@@ -1,5 +1,6 @@
-"""A chapter's kit (the page's ".zip (runs alone)" download) runs on its own: unzipped into an
-empty folder, in a fresh virtual environment that has only the kit's requirements.txt."""
+"""A page's kit (the ".zip (runs alone)" download) runs on its own: unzipped into an empty
+folder, in a fresh virtual environment that has only the kit's requirements.txt. The kits are
+checked against the current tree first, so a stale build cannot pass."""
 
 from __future__ import annotations
 
@@ -13,15 +14,30 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from dualwheel.build import STUDENT_HTML, notebooks
+import yaml
+
+from dualwheel.build import ROOT, STUDENT_HTML, kit as kitmod, notebooks
 from dualwheel.grading.questions import all_banks
 
 pytestmark = pytest.mark.built
 
 
 def _kits(html: Path) -> list[Path]:
-    kits = sorted((html / "_kits").glob("ch*.zip"))
-    assert [k.stem for k in kits] == sorted(p.stem for p in notebooks() if p.stem.startswith("ch"))
+    """Every executable page's kit, after checking each carries today's code and data."""
+    kits = sorted((html / "_kits").glob("*.zip"))
+    assert [k.stem for k in kits] == sorted(p.stem for p in notebooks())
+    expected = {
+        p.relative_to(ROOT).as_posix(): p.read_bytes() for p in kitmod._package_files() + kitmod._data_files()
+    }
+    for kit in kits:
+        with zipfile.ZipFile(kit) as zf:
+            inside = {n.split("/", 1)[1]: n for n in zf.namelist()}
+            shipped = {n for n in inside if n.startswith(("dualwheel/", "data/"))}
+            assert shipped == set(expected), (
+                f"{kit.name}: not today's files: {sorted(shipped ^ set(expected))[:5]}"
+            )
+            stale = [n for n in shipped if zf.read(inside[n]) != expected[n]]
+            assert stale == [], f"{kit.name} is stale (rebuild the book): {stale[:5]}"
     return kits
 
 
@@ -83,7 +99,7 @@ def _run_kit(kit: Path, venv: Path, tmp: Path) -> str | None:
         return f"{kit.name}: the set-up cell is not first"
     if [o for o in outputs if o.get("output_type") == "error"]:
         return f"{kit.name}: an error output"
-    if not [o for o in outputs if o.get("output_type") == "display_data"]:
+    if not [o for o in outputs if o.get("output_type") in ("display_data", "execute_result")]:
         return f"{kit.name}: no exhibit was displayed"
     return None
 
@@ -98,7 +114,6 @@ def test_every_student_kit_runs_alone(fresh_venv, tmp_path):
 
 def test_student_kits_carry_no_graded_answers():
     markers = ("For instructors", "Timing plan", "Suggested answers", "Solutions to the graded")
-    graded = {q.id for b in all_banks() for q in b.graded_questions}
     answers = [
         " ".join(q.model_answer.split())[:50]
         for b in all_banks()
@@ -107,16 +122,22 @@ def test_student_kits_carry_no_graded_answers():
     ]
     for kit in _kits(STUDENT_HTML):
         with zipfile.ZipFile(kit) as zf:
+            names = zf.namelist()
             text = "\n".join(
-                zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith((".ipynb", ".yml", ".md"))
+                zf.read(n).decode("utf-8") for n in names if n.endswith((".ipynb", ".yml", ".md"))
             )
+            banks = [yaml.safe_load(zf.read(n)) for n in names if "/exercises/" in n]
         flat = " ".join(text.split())
         assert not [m for m in markers if m in flat], kit.name
-        assert not [q for q in graded if f"id: {q}\n" in text], kit.name
         assert not [a for a in answers if a in flat], kit.name
+        for bank in banks:  # only self-checks, whose answers the page carries anyway
+            assert bank["questions"] and all(q["use"] == ["self_check"] for q in bank["questions"]), kit.name
+        assert not [
+            n for n in names if "/grading/" in n and not n.endswith(("questions.py", "text.py", "scoring.py"))
+        ]
 
 
-def test_each_chapter_page_offers_its_kit(html_dir):
+def test_each_executable_page_offers_its_kit(html_dir):
     for kit in _kits(html_dir):
         page = (html_dir / "book" / f"{kit.stem}.html").read_text(encoding="utf-8")
         assert f'href="../_kits/{kit.name}"' in page and ".zip (runs alone)" in page, kit.stem

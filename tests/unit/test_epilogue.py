@@ -47,3 +47,23 @@ def test_the_prose_types_no_figure():
         r"\b(FY|H[12] |Q[1-4] )?20\d\d\b|Chapters? \d( and \d)?|data/\S+|\d+(st|nd|rd|th)\b", "", prose
     )
     assert re.findall(r"\d", prose) == []
+
+
+def test_counts_read_as_words_up_to_ten():
+    from dualwheel import fmt
+
+    assert (fmt.count_text(6), fmt.count_text(10), fmt.count_text(12), fmt.count_text(1500)) == (
+        "six",
+        "ten",
+        "12",
+        "1,500",
+    )
+
+
+def test_the_decision_point_entry_modes_follow_the_timeline(monkeypatch):
+    assert ep.entry_modes()["ep_mode_bought"].startswith("bought (Lazada in 2016")
+    events = data.load("events")
+    events.loc[events["event_id"] == "miravia", "entry_mode"] = "acquisition"
+    monkeypatch.setattr(data, "load", lambda name: events if name == "events" else data.load(name))
+    with pytest.raises(ValueError, match="no longer says"):
+        ep.entry_modes()
