@@ -13,10 +13,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 import yaml
 
-from dualwheel.build import ROOT, STUDENT_HTML, kit as kitmod, notebooks
+from dualwheel.build import ROOT, STUDENT_HTML, notebooks
+from dualwheel.build import kit as kitmod
 from dualwheel.grading.questions import all_banks
 
 pytestmark = pytest.mark.built
