@@ -47,6 +47,7 @@ from . import ROOT, STUDENT_HTML, toc_files
 
 INSTRUCTOR_HTML = ROOT / "_build" / "html"
 BUNDLES = ROOT / "_build" / "bundles"
+WORK = BUNDLES / ".work"  # exercise releases and the otter cache
 PAGES = Path(__file__).with_name("bundle_pages")
 STUDENT_ZIP = "alibaba-dual-wheel-casebook-student.zip"
 INSTRUCTOR_ZIP = "alibaba-dual-wheel-casebook-instructor.zip"
@@ -315,8 +316,10 @@ def student_entries(book: Path, found: Mapping[int, Mapping[str, Path]]) -> dict
     entries: dict[str, Source] = dict(tree(book, "book"))
     for chapter, paths in sorted(found.items()):
         entries.update(tree(paths["student"], f"exercises/ch{chapter:02d}"))
-    page = _environment().get_template("start-here.html").render(
-        title=_book_title(book), pages=contents(book), chapters=_chapters(found)
+    page = (
+        _environment()
+        .get_template("start-here.html")
+        .render(title=_book_title(book), pages=contents(book), chapters=_chapters(found))
     )
     entries["index.html"] = page.encode("utf-8")
     return entries
@@ -333,9 +336,11 @@ def instructor_entries(book: Path, found: Mapping[int, Mapping[str, Path]]) -> d
         folder = f"instructor/{slug}"
         solutions = paths["solutions"].read_text(encoding="utf-8")
         entries[f"{folder}/{slug}-solutions.md"] = solutions.encode("utf-8")
-        entries[f"{folder}/{slug}-solutions.html"] = env.get_template("solutions.html").render(
-            title=f"Chapter {row['chapter']}: solutions", body=_markdown_html(solutions)
-        ).encode("utf-8")
+        entries[f"{folder}/{slug}-solutions.html"] = (
+            env.get_template("solutions.html")
+            .render(title=f"Chapter {row['chapter']}: solutions", body=_markdown_html(solutions))
+            .encode("utf-8")
+        )
         entries[f"{folder}/{slug}-otter-master.ipynb"] = paths["master"]
         entries[f"{folder}/{slug}-otter-autograder.zip"] = paths["autograder"]
     page = env.get_template("grading-guide.html").render(
@@ -353,15 +358,21 @@ def build_bundles(
     out: Path = BUNDLES,
     student_book: Path = STUDENT_HTML,
     instructor_book: Path = INSTRUCTOR_HTML,
+    work: Path = WORK,
     jobs: int | None = None,
     say: Progress = print,
 ) -> dict[str, Path]:
-    """Write both bundles into ``out``; return {"student": zip, "instructor": zip}."""
-    for name, book, make in (("student", student_book, "make student"), ("instructor", instructor_book, "make html")):
+    """Write both bundles into ``out``; return {"student": zip, "instructor": zip}.
+
+    ``work`` holds the exercise releases (written again each time) and the otter cache."""
+    for name, book, make in (
+        ("student", student_book, "make student"),
+        ("instructor", instructor_book, "make html"),
+    ):
         if not (book / "index.html").exists():
             raise BundleError(f"the {name} edition is missing ({book / 'index.html'}): run `{make}` first")
     start = time.perf_counter()
-    found = exercises(out / ".work", jobs or os.cpu_count() or 1, say)
+    found = exercises(work, jobs or os.cpu_count() or 1, say)
     student = student_entries(student_book, found)
     leaks = instructor_leaks(student)
     if leaks:

@@ -1,0 +1,136 @@
+"""Benchmark the course bundles (make bundle): build time, zip sizes, and the time of their tests.
+
+Usage: .venv/bin/python benchmarks/bench_bundle.py [--rounds N] [--tests] [--write]
+
+Needs both editions built (make html, make student). Each round measures, one after another:
+  1. cold: no otter cache, autograders built in parallel (one per core), then both zips
+  2. cold, serial: no otter cache, --jobs 1
+  3. warm: the same command again (every autograder from the cache: what `make test` does
+     after the first run, and what a rebuild with unchanged question banks costs)
+With --tests, also times `pytest tests/book/test_bundles.py` (the unzip-and-open tests).
+--write replaces the "Course bundles" section of BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from record import write_section
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+sys.path.insert(0, str(ROOT))
+
+from dualwheel.build.bundle import BUNDLES, INSTRUCTOR_ZIP, STUDENT_ZIP, WORK  # noqa: E402
+
+
+def _run(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}")
+    return elapsed
+
+
+def _bundle(jobs: int | None = None) -> float:
+    return _run(
+        [PY, "-m", "dualwheel.build", "bundle", "--no-build", *(["--jobs", str(jobs)] if jobs else [])]
+    )
+
+
+def one_round() -> dict[str, float]:
+    shutil.rmtree(WORK / "otter-cache", ignore_errors=True)
+    cold = _bundle()
+    shutil.rmtree(WORK / "otter-cache", ignore_errors=True)
+    serial = _bundle(jobs=1)
+    warm = _bundle()
+    return {"cold": cold, "serial": serial, "warm": warm}
+
+
+def sizes() -> list[tuple[str, int, int, int]]:
+    rows = []
+    for name in (STUDENT_ZIP, INSTRUCTOR_ZIP):
+        path = BUNDLES / name
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+        rows.append((name, path.stat().st_size, sum(i.file_size for i in infos), len(infos)))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=1, help="rounds to run (median reported; default 1)")
+    parser.add_argument("--tests", action="store_true", help="also time the bundle tests")
+    parser.add_argument("--write", action="store_true", help="record the figures in BENCHMARKS.md")
+    args = parser.parse_args()
+    load_before = os.getloadavg()[0]
+    rounds = []
+    for i in range(args.rounds):
+        r = one_round()
+        rounds.append(r)
+        print(
+            f"round {i + 1}: cold {r['cold']:.1f} s | cold serial {r['serial']:.1f} s | warm {r['warm']:.1f} s",
+            flush=True,
+        )
+    med = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
+    tests = None
+    if args.tests:
+        tests = _run([PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/book/test_bundles.py"])
+        print(f"tests/book/test_bundles.py: {tests:.1f} s")
+    load_after = os.getloadavg()[0]
+    table = sizes()
+    for name, size, unpacked, count in table:
+        print(f"{name}: {size:,} bytes ({unpacked:,} unpacked, {count} files)")
+    if args.write:
+        _write(med, rounds, table, tests, (load_before, load_after))
+    return 0
+
+
+def _write(med, rounds, table, tests, load) -> None:
+    rows = "\n".join(
+        f"| {i + 1} | {r['cold']:.1f} | {r['serial']:.1f} | {r['warm']:.1f} |" for i, r in enumerate(rounds)
+    )
+    size_rows = "\n".join(f"| `{n}` | {s:,} | {u:,} | {c} |" for n, s, u, c in table)
+    test_line = (
+        f"\n`pytest tests/book/test_bundles.py` (unzip both, open every page in Chromium, move every "
+        f"slider, answer every self-check, rebuild and compare bytes): **{tests:.1f} s**.\n"
+        if tests is not None
+        else ""
+    )
+    write_section(
+        "Course bundles",
+        f"""Command: `.venv/bin/python benchmarks/bench_bundle.py --rounds {len(rounds)}{" --tests" if tests is not None else ""} --write`
+(after `make html` and `make student`). Machine: {os.cpu_count()} cores, Python {platform.python_version()},
+{time.strftime("%Y-%m-%d")}; load average {load[0]:.1f} before, {load[1]:.1f} after (other sessions share the cores).
+
+| zip | bytes | unpacked bytes | files |
+|---|---:|---:|---:|
+{size_rows}
+
+| round | cold, autograders in parallel (s) | cold, `--jobs 1` (s) | warm, autograders cached (s) |
+|---|---:|---:|---:|
+{rows}
+| **median** | **{med["cold"]:.1f}** | **{med["serial"]:.1f}** | **{med["warm"]:.1f}** |
+{test_line}
+Cold is a fresh clone (`make test` on CI): `otter assign` runs once per chapter (about 5 s each on
+an idle core, mostly otter's start-up), so the autograders are built one per core. Warm is every
+later `make bundle` with unchanged question banks: the autograders come from
+`_build/bundles/.work/otter-cache`, keyed by a hash of what `otter assign` reads and otter's
+version, and only the releases and the two zips are written.
+""",
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
