@@ -343,3 +343,26 @@ def test_bundles_are_reproducible_byte_for_byte(tmp_path):
             f"{ZIPS[name]} differs when built again: if an edition was rebuilt since, run make bundle"
         )
     assert not any(p.name.endswith(".part") for p in tmp_path.iterdir())
+
+
+@pytest.mark.sandbox
+def test_the_bundled_autograder_grades_a_notebook_with_otter(unzipped, tmp_path):
+    """The repacked autograder still works: otter gives the corpus's correct Chapter 3
+    notebook every automatic point."""
+    import subprocess
+    import sys
+
+    corpus = Path(__file__).resolve().parents[1] / "grading" / "fixtures" / "submissions" / "ch03"
+    autograder = unzipped["instructor"] / "instructor" / "ch03" / "ch03-otter-autograder.zip"
+    out = tmp_path / "otter"
+    out.mkdir()
+    otter = Path(sys.executable).with_name("otter")
+    done = subprocess.run(
+        [str(otter), "run", "-a", str(autograder), "-o", str(out), str(corpus / "correct.ipynb")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    scores = {t["name"]: t.get("score") for t in json.loads((out / "results.json").read_text())["tests"]}
+    auto = {q.var: q.points for q in bank_for(3).graded_questions if not q.manual}
+    assert {k: v for k, v in scores.items() if k in auto} == auto
