@@ -403,7 +403,6 @@ def main(argv: list[str] | None = None) -> int:
     bd.add_argument(
         "--no-build", action="store_true", help="package the editions as built; do not rebuild them"
     )
-    bd.add_argument("--jobs", type=int, help="otter autograders built at once (default: one per core)")
     ex = sub.add_parser("execute", help="execute changed chapters into the cache, in parallel")
     ex.add_argument("--force", action="store_true", help="re-execute every chapter")
     args = parser.parse_args(argv)
@@ -415,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         from .bundle import BUNDLES
         from .bundle import main as bundle
 
-        return bundle(args.out or BUNDLES, build_books=not args.no_build, jobs=args.jobs)
+        return bundle(args.out or BUNDLES, build_books=not args.no_build)
     if args.target == "lab":
         from .lab import LabError, write_lab
 

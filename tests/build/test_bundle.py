@@ -152,3 +152,21 @@ def test_bundle_command_has_help():
     )
     assert done.returncode == 0, done.stderr
     assert "--no-build" in done.stdout and "index.html" in done.stdout
+
+
+def test_an_otter_failure_is_reported_with_its_chapter_and_no_autograder_is_cached(tmp_path, monkeypatch):
+    import types
+
+    def broken(master: str, result: str, **_kw) -> None:
+        print("otter: the master notebook is broken")
+        raise ValueError("boom")
+
+    fake = types.ModuleType("otter.assign")
+    fake.main = broken
+    monkeypatch.setitem(sys.modules, "otter", types.ModuleType("otter"))
+    monkeypatch.setitem(sys.modules, "otter.assign", fake)
+    with pytest.raises(
+        bundle.BundleError, match=r"otter assign failed for .*ch01-otter-master.ipynb: ValueError: boom"
+    ):
+        bundle.exercises(tmp_path, say=lambda _line: None)
+    assert list((tmp_path / "otter-cache").iterdir()) == []
