@@ -6,7 +6,7 @@ Needs both editions built (make html, make student). Each round measures, one af
   1. cold: no otter cache (a fresh clone, as on CI): every autograder built, then both zips
   2. warm: the same command again (every autograder from the cache: what a rebuild with
      unchanged question banks costs)
-and, for comparison, the `casebook otter N` command for one chapter (otter started per chapter).
+and, for comparison, the `otter assign` command on one chapter (otter starts for each chapter).
 With --tests, also times `pytest tests/book/test_bundles.py` (the unzip-and-open tests).
 --write replaces the "Course bundles" section of BENCHMARKS.md.
 """
@@ -44,19 +44,19 @@ def _run(cmd: list[str]) -> float:
     return elapsed
 
 
-def _bundle(jobs: int | None = None) -> float:
-    return _run(
-        [PY, "-m", "dualwheel.build", "bundle", "--no-build", *(["--jobs", str(jobs)] if jobs else [])]
-    )
+def _bundle() -> float:
+    return _run([PY, "-m", "dualwheel.build", "bundle", "--no-build"])
 
 
-def one_round() -> dict[str, float]:
+def one_round(tmp: Path) -> dict[str, float]:
     shutil.rmtree(WORK / "otter-cache", ignore_errors=True)
     cold = _bundle()
-    shutil.rmtree(WORK / "otter-cache", ignore_errors=True)
-    serial = _bundle(jobs=1)
     warm = _bundle()
-    return {"cold": cold, "serial": serial, "warm": warm}
+    _run([str(Path(PY).with_name("casebook")), "release", "3", "--out", str(tmp)])
+    master = tmp / "instructor" / "ch03" / "ch03-otter-master.ipynb"
+    shutil.rmtree(tmp / "otter-cli", ignore_errors=True)
+    one = _run([str(Path(PY).with_name("otter")), "assign", str(master), str(tmp / "otter-cli")])
+    return {"cold": cold, "warm": warm, "otter_cli": one}
 
 
 def sizes() -> list[tuple[str, int, int, int]]:
@@ -83,7 +83,7 @@ def main() -> int:
             rounds.append(r)
             print(
                 f"round {i + 1}: cold {r['cold']:.1f} s | warm {r['warm']:.1f} s | "
-                f"casebook otter 3 {r['otter_cli']:.1f} s",
+                f"otter assign, Chapter 3 {r['otter_cli']:.1f} s",
                 flush=True,
             )
     med = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
@@ -122,7 +122,7 @@ def _write(med, rounds, table, tests, load) -> None:
 |---|---:|---:|---:|
 {size_rows}
 
-| round | cold: `make bundle` with no otter cache (s) | warm: autograders cached (s) | for comparison: `casebook otter 3`, one chapter (s) |
+| round | cold: `make bundle` with no otter cache (s) | warm: autograders cached (s) | for comparison: the `otter assign` command, Chapter 3 alone (s) |
 |---|---:|---:|---:|
 {rows}
 | **median** | **{med["cold"]:.1f}** | **{med["warm"]:.1f}** | **{med["otter_cli"]:.1f}** |

@@ -4,7 +4,6 @@ opened from file:// in Chromium, with every request that would leave the folder 
 from __future__ import annotations
 
 import ast
-import dataclasses
 import json
 import re
 import zipfile
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from browser import visible_frame
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dualwheel.build.bundle import BUNDLES, INSTRUCTOR_ZIP, STUDENT_ZIP, build_bundles, grading_commands
 from dualwheel.grading.questions import all_banks, bank_for
@@ -55,7 +55,26 @@ class Folder:
         self.offline = offline_page
         self.prefix = folder.as_uri() + "/"
         self.left: list[str] = []
-        offline_page.page.route("**/*", self._route)
+        self.pending: set[object] = set()
+        page = offline_page.page
+        page.route("**/*", self._route)
+        page.on("request", lambda r: self.pending.add(r))
+        page.on("requestfinished", lambda r: self.pending.discard(r))
+        page.on("requestfailed", lambda r: self.pending.discard(r))
+
+    def open(self, path: Path, timeout_ms: int = 15_000) -> object:
+        """Open a page and wait until it is drawn and no request is in flight (Playwright's
+        "networkidle" waits a fixed half second more on each of some forty pages)."""
+        page = self.offline.page
+        page.goto(path.as_uri(), wait_until="load")
+        if page.locator(".casebook-whatif").count():  # the widget manager loads its modules after "load"
+            page.wait_for_selector(".casebook-whatif .noUi-handle")
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        for _ in range(timeout_ms // 20):
+            if not self.pending:
+                return page
+            page.wait_for_timeout(20)
+        raise AssertionError(f"{path}: requests still in flight: {[r.url for r in self.pending]}")
 
     def _route(self, route) -> None:
         url = route.request.url
@@ -74,101 +93,116 @@ def _pages(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.html") if "_static" not in p.relative_to(folder).parts)
 
 
-def _changed(page, index: int, before: tuple[str, str], waits: int = 10) -> bool:
-    """Whether the what-if's visible chart or readout differs from ``before`` within
-    ``waits`` × 50 ms (the widget manager redraws asynchronously)."""
-    for _ in range(waits):
-        if visible_frame(page, index) != before:
-            return True
-        page.wait_for_timeout(50)
-    return False
+#: What a what-if shows now: the src of its visible chart and its visible readout's text (as
+#: ``browser.visible_frame``, read in one call, since these tests read it hundreds of times).
+SHOWN = """i => {
+  const box = document.querySelectorAll(".casebook-whatif")[i];
+  const seen = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+  const imgs = [...box.querySelectorAll("img")].filter(seen);
+  const texts = [...box.querySelectorAll(".casebook-readout")].filter(seen);
+  return imgs.length === 1 && texts.length === 1 ? [imgs[0].getAttribute("src"), texts[0].innerText] : null;
+}"""
+CHANGED = f"([i, before]) => JSON.stringify(({SHOWN})(i)) !== JSON.stringify(before)"
+
+
+def _shown(page, index: int) -> list[str]:
+    shown = page.evaluate(SHOWN, index)
+    assert shown, f"what-if {index + 1} does not show exactly one chart and one readout"
+    return shown
+
+
+def _changes(page, index: int, before: list[str], ms: int) -> bool:
+    """Whether the what-if's chart or readout differs from ``before`` within ``ms`` (the widget
+    manager redraws asynchronously)."""
+    try:
+        page.wait_for_function(CHANGED, arg=[index, before], timeout=ms, polling=20)
+        return True
+    except PlaywrightTimeout:
+        return False
 
 
 def exercise_whatifs(page, name: str) -> int:
-    """Move every slider of every what-if on the page (arrow keys) and check the chart follows;
-    press the toggle buttons and check they switch charts. Returns the number of what-ifs."""
+    """Move every slider of every what-if on the page with the arrow keys and check the chart
+    follows; press the toggle buttons and check they switch charts. Returns the number of
+    what-ifs."""
     boxes = page.locator(".casebook-whatif")
     if not boxes.count():
         return 0
     page.wait_for_selector(".casebook-whatif .noUi-handle")
+    assert visible_frame(page, 0)  # the shared helper agrees with SHOWN on the first what-if
+    assert list(visible_frame(page, 0)) == _shown(page, 0)
     for i in range(boxes.count()):
         box = boxes.nth(i)
-        box.scroll_into_view_if_needed()
         handles = box.locator(".noUi-handle")
         assert handles.count() >= 1, f"{name}: what-if {i + 1} has no slider"
         for h in range(handles.count()):
-            before = visible_frame(page, i)
+            before = _shown(page, i)
             handles.nth(h).focus()
             moved = False
-            for key in ("ArrowRight", "ArrowLeft", "ArrowLeft"):  # a slider may start at either end
+            # a slider may start at either end: right, else back and left (the last waits longest)
+            for key, ms in (("ArrowRight", 500), ("ArrowLeft", 500), ("ArrowLeft", 3000)):
                 page.keyboard.press(key)
-                if _changed(page, i, before, waits=5):
+                if _changes(page, i, before, ms):
                     moved = True
                     break
             assert moved, f"{name}: slider {h + 1} of what-if {i + 1} does not change the chart"
         buttons = box.locator("button")
-        if buttons.count():
-            seen = {visible_frame(page, i)}
-            for b in range(buttons.count()):
-                before = visible_frame(page, i)
-                buttons.nth(b).click()
-                _changed(page, i, before, waits=4)  # a button may keep the chart (shared frames)
-                seen.add(visible_frame(page, i))
-            assert len(seen) > 1, f"{name}: what-if {i + 1}'s buttons never change the chart"
+        seen = {tuple(_shown(page, i))}
+        for b in range(buttons.count()):
+            before = _shown(page, i)
+            buttons.nth(b).click()
+            _changes(page, i, before, ms=150)  # a button may keep the chart (frames can be shared)
+            seen.add(tuple(_shown(page, i)))
+        assert not buttons.count() or len(seen) > 1, (
+            f"{name}: what-if {i + 1}'s buttons never change the chart"
+        )
     return boxes.count()
 
 
-def _give(box, q, right: bool) -> None:
-    """Fill in a self-check: its right answer, or a well-formed wrong one."""
+#: Answer one self-check as a reader would (tick or type, press Check) and return the feedback.
+ANSWER = """([id, given]) => {
+  const box = document.getElementById("selfcheck-" + id);
+  box.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(i => { i.checked = given.includes(i.value); });
+  const typed = box.querySelector("input[type=text]");
+  if (typed) { typed.value = given.join(" "); }
+  box.querySelector(".casebook-sc-check").click();
+  const out = box.querySelector(".casebook-sc-feedback");
+  return [out.className, out.textContent];
+}"""
+
+
+def _attempts(q) -> list[tuple[list[str], str]]:
+    """What to give a self-check, and the feedback class expected: a wrong answer, then the right
+    one; a graded question shown in the page (its answer never reaches it) only confirms the form."""
     options = list(q.options)
+    if q.graded:
+        form = {"choice": options[:1], "multi": options[:1], "numeric": ["1"], "order": options}[q.type]
+        return [(form, "is-info")]
     if q.type == "choice":
-        letter = q.answer if right else next(o for o in options if o != q.answer)
-        box.locator(f"input[value='{letter}']").check()
-    elif q.type == "multi":
-        for letter in q.answer if right else options:
-            box.locator(f"input[value='{letter}']").check()
-    elif q.type == "numeric":
-        value = float(q.answer) if right else float(q.answer) + 10 * (q.tolerance + 1)
-        box.locator("input").fill(repr(value))
-    elif q.type == "order":
-        letters = list(q.answer) if right else list(reversed(q.answer))
-        box.locator("input").fill(" ".join(letters))
-    else:
-        raise AssertionError(f"{q.id}: self-check type {q.type} has no driver")
+        return [([next(o for o in options if o != q.answer)], "is-wrong"), ([q.answer], "is-right")]
+    if q.type == "multi":
+        return [(options, "is-wrong"), (list(q.answer), "is-right")]
+    if q.type == "numeric":
+        wrong = float(q.answer) + 10 * (q.tolerance + 1)
+        return [([repr(wrong)], "is-wrong"), ([repr(float(q.answer))], "is-right")]
+    if q.type == "order":
+        return [(list(reversed(q.answer)), "is-wrong"), (list(q.answer), "is-right")]
+    raise AssertionError(f"{q.id}: self-check type {q.type} has no driver")
 
 
 def answer_selfchecks(page, name: str) -> int:
-    """Answer every self-check on the page: a wrong answer, then the right one, and check the
-    feedback each time (a graded question shown in the page only confirms the format)."""
-    boxes = page.locator(".casebook-selfcheck")
-    for i in range(boxes.count()):
-        box = boxes.nth(i)
-        qid = box.get_attribute("id").removeprefix("selfcheck-")
+    """Answer every self-check on the page, wrong then right, and check the feedback each time."""
+    ids = page.evaluate("() => [...document.querySelectorAll('.casebook-selfcheck')].map(b => b.id)")
+    for box_id in ids:
+        qid = box_id.removeprefix("selfcheck-")
         q = bank_for(int(qid[2:4])).get(qid)
-        box.scroll_into_view_if_needed()
-        feedback = box.locator(".casebook-sc-feedback")
-        if q.graded:  # its answer never reaches the page
-            _give(box, dataclasses.replace(q, answer=_form_only(q)), right=True)
-            box.locator(".casebook-sc-check").click()
-            assert "is-info" in feedback.get_attribute("class"), f"{name}: {qid}"
-            assert "graded" in feedback.inner_text(), f"{name}: {qid}"
-            continue
-        if q.type in ("choice", "numeric"):  # (a wrong pick in a multi or order would stay ticked)
-            _give(box, q, right=False)
-            box.locator(".casebook-sc-check").click()
-            assert "is-wrong" in feedback.get_attribute("class"), f"{name}: {qid} took a wrong answer"
-        _give(box, q, right=True)
-        box.locator(".casebook-sc-check").click()
-        assert "is-right" in feedback.get_attribute("class"), f"{name}: {qid}: {feedback.inner_text()}"
-    return boxes.count()
-
-
-def _form_only(q):
-    """A well-formed answer to a graded question (the page does not know the right one)."""
-    options = list(q.options)
-    return {"choice": options[:1] and options[0], "multi": options[:1], "numeric": 1.0, "order": options}[
-        q.type
-    ]
+        for given, expected in _attempts(q):
+            kind, text = page.evaluate(ANSWER, [qid, given])
+            assert expected in kind.split(), f"{name}: {qid} given {given}: {kind!r} {text!r}"
+            assert text.strip(), f"{name}: {qid} gave no feedback"
+            if q.graded:
+                assert "graded" in text, f"{name}: {qid}: {text!r}"
+    return len(ids)
 
 
 @pytest.mark.parametrize("name", list(ZIPS))
@@ -204,7 +238,7 @@ def test_every_page_works_offline_from_the_unzipped_folder(name, unzipped, offli
     whatifs = selfchecks = maths = 0
     for path in pages:
         rel = path.relative_to(folder).as_posix()
-        page = offline_page.open(path)
+        page = guard.open(path)
         assert guard.problems() == [], f"{rel}: {guard.problems()}"
         if page.locator(".math").count():
             page.evaluate("() => MathJax.startup.promise")
