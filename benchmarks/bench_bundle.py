@@ -132,10 +132,16 @@ builds). Cold is a fresh clone, as on CI: the seven autograders are built by ott
 `otter.assign.main`, called in the build's process. The `otter assign` command spends nearly all
 its time (the last column, one chapter) starting otter; called in-process, otter starts once and
 each chapter then takes a few hundredths of a second, with byte-identical autograders. A first
-version ran the command once per chapter, in parallel: 58 to 88 s cold on this loaded machine.
+version ran the command once per chapter: 88 s cold two at a time, 58 s one at a time (load
+average 8 then).
 Warm is every later `make bundle` with unchanged question banks: the autograders come from
 `_build/bundles/.work/otter-cache`, keyed by a hash of what otter reads and otter's version,
 and only the releases and the two zips are written (most of the time is deflating 55 MB).
+
+What `make test` gains: the bundle step (the cold column on CI) and the tests, of which about
+10 s is one `otter run` of the bundled Chapter 3 autograder and 8 s rebuilding both zips to
+compare bytes; the fast tests in `tests/build/test_bundle.py` (part of `make unit`) take about
+3 s. In all about a minute on this shared machine.
 """,
     )
 
