@@ -399,4 +399,7 @@ def main(out: Path = BUNDLES, build_books: bool = True) -> int:
     except BundleError as exc:
         print(f"bundle: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # e.g. --out names a file, or the disk is full
+        print(f"bundle: cannot write the bundles in {out}: {exc}", file=sys.stderr)
+        return 1
     return 0
