@@ -206,6 +206,14 @@ def answer_selfchecks(page, name: str) -> int:
 
 
 @pytest.mark.parametrize("name", list(ZIPS))
+def test_names_fit_in_a_windows_folder(name):
+    """Windows opens paths of up to 260 characters: leave 110 for the folder it is unzipped in."""
+    with zipfile.ZipFile(_zip(name)) as zf:
+        longest = max(zf.namelist(), key=len)
+    assert len(longest) <= 150, longest
+
+
+@pytest.mark.parametrize("name", list(ZIPS))
 def test_double_clicking_index_html_opens_the_bundle_offline(name, unzipped, offline_page):
     folder = unzipped[name]
     names = sorted(p.name for p in folder.iterdir())
