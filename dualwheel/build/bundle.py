@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import html
 import importlib.metadata
+import io
 import os
 import re
 import shutil
@@ -166,16 +167,25 @@ def instructor_leaks(entries: Mapping[str, Source]) -> list[str]:
     """What in ``entries`` is instructor material: one line per problem, naming the file."""
     problems = []
     needles = [*INSTRUCTOR_MARKERS, *model_answers()]
-    for name, source in sorted(entries.items()):
+
+    def search(name: str, data: bytes) -> None:
         if INSTRUCTOR_NAMES.search(name):
             problems.append(f"{name}: an instructor file name")
-        if Path(name).suffix.lower() not in TEXT:
-            continue
-        data = source if isinstance(source, bytes) else source.read_bytes()
+        if Path(name).suffix.lower() == ".zip":  # a page's kit: what is inside counts too
+            with zipfile.ZipFile(io.BytesIO(data)) as inner:
+                for member in inner.namelist():
+                    search(f"{name}/{member}", inner.read(member))
+            return
+        if Path(name).suffix.lower() not in TEXT or re.search(r"\.zip/[^/]+/dualwheel/.*\.py$", name):
+            return  # a kit's copy of the helper package is the same public code in both editions
         text = _flat(data.decode("utf-8", errors="replace"))
         for needle in needles:
             if needle in text:
                 problems.append(f"{name}: contains {needle!r}")
+
+    for name, source in sorted(entries.items()):
+        if Path(name).suffix.lower() in TEXT | {".zip"} or INSTRUCTOR_NAMES.search(name):
+            search(name, source if isinstance(source, bytes) else source.read_bytes())
     return problems
 
 

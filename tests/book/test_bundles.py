@@ -4,6 +4,7 @@ opened from file:// in Chromium, with every request that would leave the folder 
 from __future__ import annotations
 
 import ast
+import io
 import json
 import re
 import zipfile
@@ -270,9 +271,19 @@ def test_student_bundle_holds_no_instructor_material():
             for n in names
             if n.endswith((".html", ".js", ".md", ".ipynb", ".py", ".txt", ".json", ".yml", ".csv"))
         }
+        for kit in [n for n in names if n.endswith(".zip")]:  # a page's kit: its contents count too
+            assert re.fullmatch(r"book/_kits/[\w-]+\.zip", kit), (
+                f"{kit}: a zip inside the student zip (an autograder?)"
+            )
+            with zipfile.ZipFile(io.BytesIO(zf.read(kit))) as inner:
+                names += [f"{kit}/{m}" for m in inner.namelist()]
+                texts |= {
+                    f"{kit}/{m}": inner.read(m).decode("utf-8", errors="replace")
+                    for m in inner.namelist()
+                    if m.endswith((".md", ".ipynb", ".yml", ".csv"))
+                }
     for n in names:
         assert not re.search(r"solution|otter|autograder|instructor|answer.?key", n, re.I), n
-        assert not n.endswith(".zip"), f"{n}: a zip inside the student zip (an autograder?)"
     model_answers = [
         _flat(q.model_answer)[:50] for b in all_banks() for q in b.graded_questions if q.model_answer
     ]

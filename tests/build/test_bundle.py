@@ -4,6 +4,7 @@ The real bundles are opened in Chromium by tests/book/test_bundles.py."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import zipfile
@@ -109,6 +110,25 @@ def test_instructor_material_is_found_by_text_and_by_name():
     assert "exercises/ch03/ch03-solutions.md: an instructor file name" in problems
     assert not any(p.startswith(("book/clean.html", "book/_static")) for p in problems)
     assert bundle.instructor_leaks({"book/clean.html": b"<p>Key takeaways</p>"}) == []
+
+
+def test_the_leak_guard_looks_inside_a_pages_kit():
+    def kit(members: dict[str, bytes]) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as zf:
+            for name, data in members.items():
+                zf.writestr(name, data)
+        return buffer.getvalue()
+
+    leaky = kit(
+        {"ch03/book/ch03.ipynb": b'{"source": "Timing plan"}', "ch03/exercises/ch03-solutions.md": b""}
+    )
+    problems = bundle.instructor_leaks({"book/_kits/ch03.zip": leaky})
+    assert "book/_kits/ch03.zip/ch03/book/ch03.ipynb: contains 'Timing plan'" in problems
+    assert "book/_kits/ch03.zip/ch03/exercises/ch03-solutions.md: an instructor file name" in problems
+    # the helper package's own source is the same public code in both editions
+    clean = kit({"ch03/dualwheel/grading/text.py": b"HEADING = 'Feedback students see for wrong answers'"})
+    assert bundle.instructor_leaks({"book/_kits/ch03.zip": clean}) == []
 
 
 def _fake_book(folder: Path, title: str) -> Path:
