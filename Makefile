@@ -3,7 +3,7 @@
 PY := .venv/bin/python
 SETUP := .venv/.installed
 
-.PHONY: help setup python html pdf student test unit lab clean lint bench exercises
+.PHONY: help setup python html pdf student bundle test unit lab clean lint bench exercises
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
@@ -22,14 +22,18 @@ pdf: setup       ## both PDFs with xelatex: instructor -> _build/latex/, student
 student: setup   ## student edition: no instructor notes or solutions -> _build/student/_build/html
 	@$(PY) -m dualwheel.build student
 
+bundle: setup    ## offline course bundles (student and instructor zips, open index.html) -> _build/bundles
+	@$(PY) -m dualwheel.build bundle
+
 exercises: setup ## student releases, solutions and otter masters of every chapter -> _build/exercises
 	@.venv/bin/casebook release --all
 
-test: setup      ## build HTML, PDF and the student edition, then run every test (browser, PDF, grading, unit)
+test: setup      ## build HTML, PDF, the student edition and the bundles, then run every test (browser, PDF, grading, unit)
 	@$(PY) -m dualwheel.build html
 	@$(PY) -m dualwheel.build pdf
 	@$(PY) -m dualwheel.build student
-	@$(PY) -m pytest -q
+	@$(PY) -m dualwheel.build bundle --no-build
+	@$(PY) -m pytest -q --durations=12
 
 unit: setup      ## only the fast unit tests: no build, no sandbox (under 30 s)
 	@$(PY) -m pytest -q -n 2 -m "not built and not pdf and not sandbox and not build"

@@ -42,6 +42,8 @@ def scope(chapter: int) -> dict[str, Any]:
     if chapter in modules():
         module = module_for(chapter)
         for name, obj in vars(module).items():
-            if not name.startswith("_") and inspect.isfunction(obj) and obj.__module__ == module.__name__:
-                names.setdefault(name, obj)
+            if name.startswith("_") or not inspect.isfunction(obj):
+                continue
+            if obj.__module__ == module.__name__ or obj.__module__.startswith(module.__name__ + "."):
+                names.setdefault(name, obj)  # the chapter's own (a chapter package: any of its parts)
     return names

@@ -24,6 +24,29 @@ UNIT_LABELS = {
 }
 
 
+def date_text(date: str, precision: str = "day") -> str:
+    """An ISO date as prose, to its precision: '28 March 2023' (day), 'July 2023' (month),
+    '2025' (year). The tables store dates as precise as their sources; prose says no more."""
+    import datetime as dt
+
+    months = "January February March April May June July August September October November December"
+    if precision == "year":
+        return str(int(date[:4]))
+    if precision == "month":
+        year, month = date.split("-")[:2]
+        return f"{months.split()[int(month) - 1]} {int(year)}"
+    if precision != "day":
+        raise ValueError(f"precision must be day, month or year, not {precision!r}")
+    day = dt.date.fromisoformat(date)
+    return f"{day.day} {months.split()[day.month - 1]} {day.year}"
+
+
+def count_text(n: int) -> str:
+    """A count as prose writes it: words up to ten ('six business groups'), digits above."""
+    words = "zero one two three four five six seven eight nine ten".split()
+    return words[n] if 0 <= n <= 10 else f"{n:,}"
+
+
 def fy(year: int) -> str:
     """Label a fiscal year the way the book does: 'FY2024' (never a bare '2024')."""
     return f"FY{year}"

@@ -10,6 +10,7 @@ anything a chapter prints to stderr fails it.
     python -m dualwheel.build pdf         # both PDFs: instructor (_build/latex) and student
     python -m dualwheel.build student     # the student edition's HTML in _build/student
     python -m dualwheel.build lab         # the chapters as notebooks for JupyterLab (make lab)
+    python -m dualwheel.build bundle      # the offline course bundles (zips) in _build/bundles
     python -m dualwheel.build execute     # only (re-)execute changed chapters
 """
 
@@ -390,6 +391,18 @@ def main(argv: list[str] | None = None) -> int:
         "student", help="student edition (no instructor notes or solutions) in _build/student/_build/html"
     )
     st.add_argument("--force", action="store_true", help="build even if no input changed")
+    bd = sub.add_parser(
+        "bundle",
+        help="offline course bundles for students and instructors: _build/bundles/*.zip",
+        description="Build the instructor and student editions if they are out of date, then write "
+        "two zips that open offline by double-clicking index.html: the student bundle (student "
+        "edition, exercise releases, a start-here page) and the instructor bundle (instructor "
+        "edition, releases, solutions, otter autograders, a guide to the grading tool).",
+    )
+    bd.add_argument("--out", type=Path, help="output folder (default: _build/bundles)")
+    bd.add_argument(
+        "--no-build", action="store_true", help="package the editions as built; do not rebuild them"
+    )
     ex = sub.add_parser("execute", help="execute changed chapters into the cache, in parallel")
     ex.add_argument("--force", action="store_true", help="re-execute every chapter")
     args = parser.parse_args(argv)
@@ -397,6 +410,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if execute(force=args.force) else 0
     if args.target == "student":
         return build_student(force=args.force)
+    if args.target == "bundle":
+        from .bundle import BUNDLES
+        from .bundle import main as bundle
+
+        return bundle(args.out or BUNDLES, build_books=not args.no_build)
     if args.target == "lab":
         from .lab import LabError, write_lab
 

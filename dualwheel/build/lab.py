@@ -169,13 +169,13 @@ def write_lab(edition: str = "student", run: bool = True) -> Path:
 
 
 DOWNLOAD_INTRO = """\
-**This notebook** is a chapter of the casebook *{title}*, executed: its outputs are saved, so it
-reads anywhere Jupyter notebooks open. To *run* it, it needs the casebook's helper package
-(`casebook`, imported in the first code cell) and its `data/` folder, which come with the
-casebook's repository, not with this file. Put the notebook in the repository's `book/` folder,
-or run `make lab` in the repository: it installs what the chapters need (Python packages only)
-and opens every chapter in JupyterLab. Do not `pip install casebook`: a package of that name on
-the Python package index is an unrelated project."""
+**This notebook** is a page of the casebook *{title}*, executed: its outputs are saved, so it
+reads anywhere Jupyter notebooks open. To *run* it, it needs the book's helper package
+(`dualwheel`) and its tables (`data/`). The page's download menu offers all three
+together: the **.zip (runs alone)** kit, whose `README.md` says how to install its few
+requirements (Python packages only) and open this notebook. In a clone of the book's
+repository, `make lab` does the same for every chapter. There is nothing to `pip install` by
+name: the helper package comes in the kit."""
 
 
 def download_notebook(path: Path, edition: str) -> str:

@@ -39,6 +39,33 @@ def _offer_ipynb(app: Any, pagename: str, templatename: str, context: dict, doct
         else:
             copy2(executed, target)
     context["ipynb_source"] = f"{pagename}.ipynb"
+    from .kit import write_kit  # and the kit that runs on its own: notebook, data, helper code
+
+    kit = Path(app.outdir) / KITS / f"{source.stem}.zip"
+    write_kit(source, target.read_text(encoding="utf-8"), app.config.casebook_edition, kit)
+    context["kit_source"] = kit.name
+
+
+KITS = "_kits"
+
+
+def _offer_kit(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Add the chapter's kit to the theme's download menu (after the theme built the menu)."""
+    if not context.get("kit_source"):
+        return
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"].insert(
+                1,
+                {
+                    "type": "link",
+                    "url": f"{context['pathto'](KITS, 1)}/{context['kit_source']}",
+                    "text": ".zip (runs alone)",
+                    "icon": "fas fa-file-zipper",
+                    "tooltip": "Download this chapter with its data and helper code, to run on your computer",
+                    "label": "download-kit-button",
+                },
+            )
 
 
 def _drop_thebe(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -191,5 +218,6 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("doctree-read", _image_alt_text)
     # before the theme builds its header buttons (priority 501)
     app.connect("html-page-context", _offer_ipynb, priority=400)
+    app.connect("html-page-context", _offer_kit, priority=600)
     app.connect("html-page-context", _drop_thebe, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

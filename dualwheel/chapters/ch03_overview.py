@@ -62,6 +62,11 @@ class ShareScenario:
     crossing_year: int | None
 
 
+#: The base case of the share what-if (Exhibit 3.6), % a year; the epilogue tests it against FY2025.
+BASE_AIDC_GROWTH = 20
+BASE_REST_GROWTH = 5
+
+
 def aidc_share_path(
     aidc_growth: float, rest_growth: float, target_share: float, horizon: int = 10
 ) -> ShareScenario:

@@ -4,8 +4,10 @@
     casebook release --all
     casebook check alice.ipynb    the feedback a student would get for one notebook
     casebook grade submissions/   grade a folder in parallel -> gradebook.csv
+    casebook review submissions-graded/   an offline page to mark the rubric answers
     casebook merge grading/gradebook.csv grading/manual_scores.csv
     casebook otter 3              build an otter-grader autograder zip (for otter/Gradescope)
+    casebook export grading/gradebook-with-manual.csv --roster roster.csv --format canvas
 
 Every command has ``--help``. Exit status: 0 on success, 1 on a problem with the input (the
 message says what and where), 130 when interrupted.
@@ -19,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import batch, grade, release, sandbox, submission
+from . import batch, export, grade, release, sandbox, submission
 from .files import scrub
 from .questions import Bank, BankError, all_banks, bank_for
 
@@ -154,20 +156,52 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    gradebook: Path = args.gradebook
+    from . import gradebook
+
+    book: Path = args.gradebook
     chapter = args.chapter
     if chapter is None:
-        results = gradebook.parent / "results"
+        results = book.parent / "results"
         first = next(iter(sorted(results.glob("*.json"))), None) if results.is_dir() else None
         chapter = batch.load_result(first).get("chapter") if first else None  # type: ignore[union-attr]
     bank = _bank(chapter)
-    out = args.out or gradebook.with_name(f"{gradebook.stem}-with-manual.csv")
+    out = args.out or book.with_name(f"{book.stem}-with-manual.csv")
     try:
-        merged = gradebook.merge_manual(gradebook, args.manual, bank, out)
+        merged = gradebook.merge_manual(book, args.manual, bank, out)
     except gradebook.MergeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"merged {merged} rubric scores -> {out}")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from . import review
+
+    folder: Path = args.folder
+    try:
+        if not folder.is_dir():
+            raise review.ReviewError(f"{folder} is not a folder")
+        results = review.load_results(folder)
+        chapter = args.chapter if args.chapter is not None else review.chapter_of(results)
+        if chapter is None:
+            raise review.ReviewError("the results do not name their chapter: give --chapter")
+        report = review.write_review(
+            folder, _bank(chapter), args.out, step=args.step, force=args.force, results=results
+        )
+    except review.ReviewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"marking page:       {report.page}  ({report.students} students, {report.questions} rubric "
+        f"question{'s' if report.questions != 1 else ''}, {report.answers} answers"
+        + (f", {report.prefilled} already scored in manual_scores.csv" if report.prefilled else "")
+        + ")"
+    )
+    print("open it in a browser (no network needed); marks are kept in that browser as you type;")
+    print("its Export button downloads manual_scores.csv for `casebook merge`")
     return 0
 
 
@@ -183,10 +217,41 @@ def cmd_otter(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    assignment = args.assignment
+    if assignment is None:  # the chapter, as `casebook merge` finds it: from the graded results
+        results = args.gradebook.parent / "results"
+        first = next(iter(sorted(results.glob("*.json"))), None) if results.is_dir() else None
+        chapter = (batch.load_result(first) or {}).get("chapter") if first else None
+        assignment = f"Chapter {chapter} exercises" if isinstance(chapter, int) else "Casebook exercises"
+    try:
+        done, out, report = export.write_export(
+            args.gradebook,
+            args.roster,
+            args.format,
+            args.out,
+            assignment=assignment,
+            points_possible=args.points_possible,
+            zero_missing=args.zero_missing,
+            skip_unmatched=args.skip_unmatched,
+            allow_pending=args.allow_pending,
+            moodle_field=args.moodle_field,
+            force=args.force,
+        )
+    except export.ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for line in export.summary(done, args.format, args.moodle_field):
+        print(line, file=sys.stderr)
+    print(f"{args.format} import file: {out}")
+    print(f"report (every student, problems first): {report}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="casebook",
-        description="Exercises for the Alibaba casebook: release, check, grade, merge.",
+        description="Exercises for the Alibaba casebook: release, check, grade, review, merge, export.",
         epilog="Run `casebook COMMAND --help` for each command's options.",
     )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -244,6 +309,25 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser(
+        "review",
+        help="write an offline page to mark the rubric answers of a graded folder",
+        description="Write one offline HTML page (FOLDER/review.html) that shows, per rubric "
+        "question, every student's answer beside the criteria with a points box per criterion. "
+        "Marks are kept in the browser; its Export button downloads the manual_scores.csv that "
+        "`casebook merge` reads. Scores already in FOLDER/manual_scores.csv are shown.",
+    )
+    p.add_argument("folder", type=Path, help="the folder `casebook grade` wrote (it holds results/)")
+    p.add_argument("--out", type=Path, help="the page (default: FOLDER/review.html)")
+    p.add_argument("--chapter", type=int, help="chapter number (default: from the graded results)")
+    p.add_argument(
+        "--step", type=_positive, default=0.5, help="smallest mark a criterion takes (default: %(default)s)"
+    )
+    p.add_argument(
+        "--force", action="store_true", help="replace --out even if it is not a page this command wrote"
+    )
+    p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser(
         "otter",
         help="build an otter-grader autograder for one chapter",
         description="Write the otter master notebook and run `otter assign` on it: the "
@@ -254,6 +338,58 @@ def parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("_build/exercises"), help="output folder (default: %(default)s)"
     )
     p.set_defaults(func=cmd_otter)
+
+    p = sub.add_parser(
+        "export",
+        help="turn the merged gradebook into a Canvas, Moodle or plain CSV to upload",
+        description="Write the gradebook in a learning platform's import format, using a roster "
+        "that maps each submission name to the student's user id on the platform, and a report "
+        "beside it that lists every student once. A student on the roster with no submission gets "
+        "an empty grade (not 0); a graded student not on the roster stops the export (nothing is "
+        "written) until the roster has them or --skip-unmatched is given. Roster columns: "
+        + export.ROSTER_HELP,
+    )
+    p.add_argument("gradebook", type=Path, help="the merged gradebook (`casebook merge`), or gradebook.csv")
+    p.add_argument("--roster", type=Path, required=True, help="roster CSV: submission, lms_id, name, ...")
+    p.add_argument("--format", choices=export.FORMATS, required=True, help="the platform's format")
+    p.add_argument(
+        "--out", type=Path, help="file to write (default: GRADEBOOK-FORMAT.csv next to the gradebook)"
+    )
+    p.add_argument(
+        "--assignment",
+        help="the assignment's column; for Canvas, 'Title (ID)' as in Canvas's export updates that "
+        "assignment, a bare title matches one of that title or makes a new one "
+        "(default: 'Chapter N exercises')",
+    )
+    p.add_argument(
+        "--points-possible",
+        type=_positive,
+        help="the assignment's points on the platform; scores are scaled to it (default: the gradebook's max_points)",
+    )
+    p.add_argument(
+        "--zero-missing",
+        action="store_true",
+        help="give 0, not an empty grade, to students with no submission",
+    )
+    p.add_argument(
+        "--skip-unmatched",
+        action="store_true",
+        help="export even if graded students are not on the roster (they stay in the report and the plain file)",
+    )
+    p.add_argument(
+        "--allow-pending",
+        action="store_true",
+        help="export even if rubric answers are not scored yet (their grade is left empty)",
+    )
+    p.add_argument(
+        "--moodle-field",
+        choices=list(export.MOODLE_FIELDS),
+        default="idnumber",
+        help="Moodle user field the roster's lms_id holds ('email' uses the roster's email column) "
+        "(default: %(default)s)",
+    )
+    p.add_argument("--force", action="store_true", help="replace the output file and report if they exist")
+    p.set_defaults(func=cmd_export)
     return top
 
 

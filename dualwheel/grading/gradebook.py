@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .files import atomic_write
-from .questions import Bank
+from .questions import Bank, Question
 
 # ------------------------------------------------------------------ gradebook and manual scores
 GRADEBOOK_TAIL = ("auto_total", "manual_total", "total", "max_points", "status", "message")
@@ -70,6 +70,19 @@ def gradebook_csv(bank: Bank, results: dict[str, dict[str, Any]]) -> str:
 MANUAL_COLUMNS = ("student", "question", "points", "max_points", "answer", "criteria")
 
 
+def manual_row(student: str, q: Question, answer: Any) -> dict[str, str]:
+    """The manual-score sheet's row for one student's answer to one rubric question, with
+    ``points`` blank: the one place its cells are made (the sheet and ``casebook review``)."""
+    return {
+        "student": safe_cell(student),
+        "question": q.var,
+        "points": "",
+        "max_points": _fmt(q.points),
+        "answer": safe_cell(str(answer or "")),
+        "criteria": " | ".join(f"{c['points']:g}: {c['text']}" for c in q.criteria),
+    }
+
+
 def write_manual_template(path: Path, bank: Bank, results: dict[str, dict[str, Any]]) -> None:
     """One row per student and rubric question, with the answer text; the instructor fills
     ``points``. Rows already in the sheet are kept as they are (scores typed there are never
@@ -90,16 +103,7 @@ def write_manual_template(path: Path, bank: Bank, results: dict[str, dict[str, A
         for q in manual:
             if (safe_cell(student), q.var) in have:
                 continue
-            rows.append(
-                {
-                    "student": safe_cell(student),
-                    "question": q.var,
-                    "points": "",
-                    "max_points": _fmt(q.points),
-                    "answer": safe_cell(str(answers.get(q.var, "") or "")),
-                    "criteria": " | ".join(f"{c['points']:g}: {c['text']}" for c in q.criteria),
-                }
-            )
+            rows.append(manual_row(student, q, answers.get(q.var, "")))
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=MANUAL_COLUMNS, lineterminator="\n")
     writer.writeheader()

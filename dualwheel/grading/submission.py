@@ -33,7 +33,9 @@ MAX_CELLS = 500
 MAX_CELL_CHARS = 200_000
 MAX_DEPTH = 3  # folders inside a student's folder that are searched for a notebook
 CHANNEL_FD = 3
-PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the dualwheel package, bound read-only into the sandbox
+PACKAGE_DIR = (
+    Path(__file__).resolve().parent.parent
+)  # the dualwheel package, bound read-only into the sandbox
 #: Files and folders that an operating system or Jupyter leaves behind: never a student.
 JUNK = {".DS_Store", "Thumbs.db", "desktop.ini", "__MACOSX", ".ipynb_checkpoints", "__pycache__"}
 
@@ -169,6 +171,10 @@ def _kind_of(mode: int) -> str:
 
 
 LINK = "is a symbolic link; links are never followed or read"
+#: A hard link is a second name for a file that may live outside the class folder (say, the
+#: instructor's master notebook on the same disk); the grader, often run with more rights than
+#: the student, must not read it on the student's behalf.
+HARD_LINK = "is a hard link (the same file has another name on this disk); links are never read"
 
 
 def _student_of(name: str) -> str:
@@ -391,6 +397,8 @@ def read_file(root: Path, parts: tuple[str, ...], cap: int = MAX_FILE_BYTES) -> 
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise NotebookFileError(f"{'/'.join(parts)} is {_kind_of(info.st_mode)}, not a notebook")
+        if info.st_nlink > 1:
+            raise NotebookFileError(f"{'/'.join(parts)} {HARD_LINK}")
         if info.st_size > cap:
             raise NotebookFileError(f"the file is over {cap:,} bytes; not read")
         chunks, size = [], 0

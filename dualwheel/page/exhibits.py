@@ -84,8 +84,13 @@ def glue_values(**values: object) -> None:
 
     numpy scalars become plain Python numbers, so format specs work in the page and the PDF;
     strings (a date, a fiscal-year label) read the same through ``{glue:md}`` and ``{glue:text}``.
+    Without MyST-NB (a chapter's downloaded kit) there is no book to fill in: the notebook's
+    prose already carries the numbers, so nothing is glued.
     """
-    from myst_nb import glue
+    try:
+        from myst_nb import glue
+    except ModuleNotFoundError:
+        return
 
     for name, v in values.items():
         if hasattr(v, "item"):

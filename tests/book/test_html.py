@@ -116,15 +116,20 @@ def test_every_chapter_notebook_downloads_as_ipynb(html_dir):
         assert nb.metadata.kernelspec.name == "python3"
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert len(code) == source.read_text(encoding="utf-8").count("```{code-cell}"), page
-        if page.name.startswith(
-            "ch"
-        ):  # a chapter runs the casebook's code ("Working with the data" is plain pandas)
-            assert any("casebook" in c.source for c in code), page
+        if page.name.startswith("ch"):  # a chapter runs the book's code ("Working with the data": pandas)
+            assert any("dualwheel" in c.source for c in code), page
         # executed, numbers filled in, and a first cell that says how to run it
         assert any(c.get("outputs") for c in code), f"{page}: the download has no outputs"
         prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
         assert "{glue" not in prose, f"{page}: raw glue roles in the download"
-        assert "pip install casebook" in nb.cells[0].source and "make lab" in nb.cells[0].source
+        assert ".zip (runs alone)" in nb.cells[0].source and "make lab" in nb.cells[0].source
+
+
+def test_no_page_shows_a_raw_glue_role(html_dir):
+    """A role left unfilled (say, swallowed by a $...$ maths pair) shows as raw text."""
+    for page in html_dir.rglob("*.html"):
+        text = re.sub(r"<script.*?</script>", "", page.read_text(encoding="utf-8"), flags=re.S)
+        assert "{glue" not in text, f"{page.relative_to(html_dir)}: a raw glue role"
 
 
 def test_every_exhibit_has_a_caption_and_a_source(html_dir):

@@ -22,7 +22,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from dualwheel.grading import batch, grade, gradebook, release, sandbox, scoring, submission
+from dualwheel.grading import batch, cli, grade, gradebook, release, sandbox, scoring, submission
 from dualwheel.grading.questions import all_banks, bank_for
 from dualwheel.page.selfcheck import question_html
 
@@ -270,6 +270,46 @@ def test_gradebook_has_one_row_per_student(graded_corpus, bank):
     sheet = list(csv.DictReader(open(graded_corpus["out"] / "manual_scores.csv", encoding="utf-8")))
     assert len(sheet) == len(ALL)  # one rubric question each
     assert next(s for s in sheet if s["student"] == "correct")["answer"].startswith("Alibaba's AIDC")
+
+
+def test_the_graded_corpus_merges_and_exports_for_canvas(graded_corpus, tmp_path, capsys):
+    """Grade -> merge -> `casebook export` on the corpus's real gradebook: every hostile name
+    (``=cmd``, José in two Unicode forms, ``sam/``) reaches its Canvas user, none is dropped."""
+    sheet = list(csv.DictReader(open(graded_corpus["out"] / "manual_scores.csv", encoding="utf-8")))
+    for row in sheet:
+        row["points"] = "6" if row["student"] == "correct" else "0"
+    _write_csv(tmp_path / "manual.csv", sheet)
+    merged = tmp_path / "merged.csv"
+    gradebook.merge_manual(
+        graded_corpus["out"] / "gradebook.csv", tmp_path / "manual.csv", bank_for(3), merged
+    )
+    names = sorted(ALL)
+    ids = {name: str(1000 + i) for i, name in enumerate(names)}
+    _write_csv(
+        tmp_path / "roster.csv",
+        [
+            {"submission": n, "lms_id": ids[n], "name": f"Student {i}"}
+            for i, n in enumerate(names)
+            if n != "zipped"
+        ]
+        + [{"submission": "zoe", "lms_id": "2000", "name": "Zoe"}],
+    )
+    out = tmp_path / "canvas.csv"
+    argv = ["export", str(merged), "--roster", str(tmp_path / "roster.csv"), "--format", "canvas"]
+    code = cli.main(argv + ["--out", str(out), "--skip-unmatched"])  # in-process: no interpreter start-up
+    stderr = capsys.readouterr().err
+    assert code == 0, stderr
+    rows = list(csv.reader(open(out, encoding="utf-8", newline="")))
+    got = {r[1]: r[5] for r in rows[2:]}
+    book = {r["student"]: r["total"] for r in csv.DictReader(open(merged, encoding="utf-8"))}
+    expected = {ids[n]: book[gradebook.safe_cell(n)] for n in names if n != "zipped"}
+    assert got == {**expected, "2000": ""}
+    assert got[ids["correct"]] == "17" and got[ids["=cmd"]] == book["'=cmd"]
+    report = {r["outcome"]: r for r in csv.DictReader(open(tmp_path / "canvas-report.csv", encoding="utf-8"))}
+    assert (
+        report["not_on_roster"]["submission"] == "zipped" and report["no_submission"]["submission"] == "zoe"
+    )
+    assert "graded but not on the roster (NOT in the file): 1: zipped" in stderr
 
 
 # ------------------------------------------------------------------ resume and interruption

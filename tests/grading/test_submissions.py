@@ -85,6 +85,17 @@ def test_reading_never_follows_a_link_even_if_the_folder_changes(tricks):
         submission.read_entry(folder, entry)
 
 
+def test_a_hard_link_is_refused_not_read(tricks):
+    """A second name for the instructor's master (same disk) must not be read as a notebook."""
+    folder, instructor = tricks
+    os.link(instructor / "ch03-otter-master.ipynb", folder / "kim.ipynb")
+    entry = {e.student: e for e in submission.find_submissions(folder)}["kim"]
+    with pytest.raises(submission.NotebookFileError, match="hard link"):
+        submission.read_entry(folder, entry)
+    (instructor / "ch03-otter-master.ipynb").unlink()  # one name left: an ordinary file again
+    assert submission.read_entry(folder, entry).startswith(b"{")
+
+
 def test_unicode_twins_are_flagged_not_merged(tricks):
     folder, _ = tricks
     twins = [

@@ -16,7 +16,9 @@ from colorspacious import cspace_convert, deltaE
 from matplotlib.colors import to_rgb
 
 from dualwheel import style
-from dualwheel.chapters import ch01_introduction, ch04_drivers, ch05_evolution
+from dualwheel.chapters import ch04_drivers
+from dualwheel.chapters.ch01_introduction.landed_cost import _PART_COLOURS
+from dualwheel.chapters.ch05_evolution.charts import LANE_COLOURS
 from dualwheel.page.alttext import colour_only
 
 #: The smallest CAM02-UCS difference allowed between two colours of one chart, for normal
@@ -46,8 +48,8 @@ def closest(colours: dict[str, str], cvd: str | None) -> tuple[float, str, str]:
 
 PALETTES = {
     **{name: {k: style.COLOURS[k] for k in keys} for name, keys in style.TOGETHER.items()},
-    "Chapter 5 timeline lanes": ch05_evolution.LANE_COLOURS,
-    "Chapter 1 landed-cost parts": ch01_introduction._PART_COLOURS,
+    "Chapter 5 timeline lanes": LANE_COLOURS,
+    "Chapter 1 landed-cost parts": _PART_COLOURS,
     "Chapter 4 entry years": {
         **{str(y): c for y, c in ch04_drivers.ENTRY_COLOURS.items()},
         "not entered": style.COLOURS["old"],

@@ -1,0 +1,305 @@
+"""Chapter 1: the size of China's cross-border e-commerce, by definition and by vintage."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ... import data, style
+
+# --------------------------------------------------------------------------- customs series
+
+#: The first year of the full customs series. Earlier figures (2017) are the old, narrow
+#: series of goods cleared through the customs e-commerce platform only.
+FULL_SERIES_FROM = 2018
+
+
+def _cbec() -> pd.DataFrame:
+    return data.load("cbec_customs")
+
+
+def cbec_value(period: str | int, vintage: str = "first") -> float:
+    """Customs import+export value of cross-border e-commerce, trillion yuan.
+
+    ``period`` is a calendar year (2024) or a part-year label ('2024H1'); ``vintage`` is
+    'first' (as first published, often preliminary), 'revised' or 'later'.
+    """
+    t = _cbec()
+    sel = t[(t["period"] == str(period)) & (t["vintage"] == vintage)]
+    if sel.empty:
+        known = ", ".join(f"{p} ({v})" for p, v in zip(t["period"], t["vintage"], strict=True))
+        raise KeyError(f"no customs figure for period {period!r}, vintage {vintage!r}; known: {known}")
+    return float(sel["value_trn_yuan"].iloc[0])
+
+
+def published_growth(period: str | int, vintage: str = "first") -> float:
+    """The year-on-year growth rate customs published with a figure, in percent."""
+    t = _cbec()
+    sel = t[(t["period"] == str(period)) & (t["vintage"] == vintage)]
+    if sel.empty or pd.isna(sel["growth_pct"].iloc[0]):
+        raise KeyError(f"no published growth rate for period {period!r}, vintage {vintage!r}")
+    return float(sel["growth_pct"].iloc[0])
+
+
+def goods_trade(year: int) -> float:
+    """China's total goods trade (imports + exports) in a calendar year, trillion yuan."""
+    t = data.load("goods_trade").set_index("calendar_year")
+    if year not in t.index:
+        raise KeyError(f"no goods-trade total for {year}; known years: {', '.join(map(str, t.index))}")
+    return float(t.loc[year, "total_trn_yuan"])
+
+
+def cbec_row(period: str | int, vintage: str = "first") -> dict:
+    """One row of ``cbec_customs.csv`` as a dict (value, exports, imports, growth, source...)."""
+    t = _cbec()
+    sel = t[(t["period"] == str(period)) & (t["vintage"] == vintage)]
+    if sel.empty:
+        raise KeyError(f"no customs figure for period {period!r}, vintage {vintage!r}")
+    return sel.iloc[0].to_dict()
+
+
+def goods_trade_row(year: int) -> dict:
+    """One row of ``goods_trade.csv`` as a dict (total, exports, imports, growth, source)."""
+    goods_trade(year)  # the same clear error for an unknown year
+    t = data.load("goods_trade").set_index("calendar_year")
+    return t.loc[year].to_dict()
+
+
+def share_of_trade(year: int, vintage: str = "first") -> float:
+    """Cross-border e-commerce as a percentage of goods trade in a calendar year.
+
+    Both numbers are customs import+export values, and the e-commerce figure is a grouping
+    *within* goods trade, so the ratio is a true share (unlike an industry "transaction
+    scale", which counts things customs does not).
+    """
+    if year < FULL_SERIES_FROM:
+        raise ValueError(
+            f"{year} is in the old narrow series (customs platform only); a share of trade is only "
+            f"meaningful on the full series, from {FULL_SERIES_FROM}"
+        )
+    return 100 * cbec_value(year, vintage) / goods_trade(year)
+
+
+def implied_previous(level: float, growth_pct: float) -> float:
+    """The prior-period level implied by a level and its growth rate: level / (1 + g)."""
+    if growth_pct <= -100:
+        raise ValueError(f"a growth rate of {growth_pct}% is impossible (it must be above -100%)")
+    return level / (1 + growth_pct / 100)
+
+
+def growth_between(start: float, end: float) -> float:
+    """Growth from one level to the next, in percent."""
+    if start <= 0:
+        raise ValueError(f"a growth rate needs a positive starting level, got {start}")
+    return 100 * (end / start - 1)
+
+
+def annual_series() -> pd.DataFrame:
+    """One row per calendar year of the customs series as first published, with the share of
+    goods trade (computed, and as reported by customs where it reported one)."""
+    t = _cbec()
+    years = t[(t["months"] == 12) & (t["vintage"] == "first")].copy()
+    trade = data.load("goods_trade").set_index("calendar_year")["total_trn_yuan"]
+    later = t[(t["months"] == 12) & (t["vintage"] == "later")].set_index("calendar_year")["value_trn_yuan"]
+    rows = []
+    for r in years.itertuples():
+        y = int(r.calendar_year)
+        full = r.series == "full"
+        rows.append(
+            {
+                "year": y,
+                "series": r.series,
+                "value_trn_yuan": float(r.value_trn_yuan),
+                "exports_trn_yuan": r.exports_trn_yuan,
+                "imports_trn_yuan": r.imports_trn_yuan,
+                "growth_pct": r.growth_pct,
+                "goods_trade_trn_yuan": float(trade[y]) if y in trade.index else np.nan,
+                "share_pct": share_of_trade(y) if full and y in trade.index else np.nan,
+                "share_reported_pct": r.share_reported_pct,
+                "later_trn_yuan": float(later[y]) if y in later.index else np.nan,
+                "released": r.released,
+                "status": r.status,
+                "confidence": r.confidence,
+                "source": r.source,
+            }
+        )
+    # 2018 exists only as a later (retrospective) figure: add it as the series' first year
+    first = t[(t["calendar_year"] == FULL_SERIES_FROM) & (t["months"] == 12)]
+    if FULL_SERIES_FROM not in {row["year"] for row in rows} and not first.empty:
+        r = first.iloc[0]
+        rows.append(
+            {
+                "year": FULL_SERIES_FROM,
+                "series": r["series"],
+                "value_trn_yuan": float(r["value_trn_yuan"]),
+                "exports_trn_yuan": np.nan,
+                "imports_trn_yuan": np.nan,
+                "growth_pct": np.nan,
+                "goods_trade_trn_yuan": float(trade[FULL_SERIES_FROM]),
+                "share_pct": 100 * float(r["value_trn_yuan"]) / float(trade[FULL_SERIES_FROM]),
+                "share_reported_pct": np.nan,
+                "later_trn_yuan": np.nan,
+                "released": r["released"],
+                "status": r["status"],
+                "confidence": r["confidence"],
+                "source": r["source"],
+            }
+        )
+    return pd.DataFrame(rows).sort_values("year").reset_index(drop=True)
+
+
+def half_unit(x: float) -> float:
+    """Half a unit of the last decimal a published figure shows (2.1 -> 0.05, 2.38 -> 0.005):
+    the rounding any true value behind it may hide."""
+    text = f"{x:.6f}".rstrip("0").rstrip(".")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return 0.5 * 10**-decimals
+
+
+def growth_check() -> pd.DataFrame:
+    """For each year whose published growth rate has a published prior year, test whether the
+    rate fits the two published levels *within rounding*.
+
+    Each level may hide up to half a unit of its last decimal, and the rate (one decimal) up to
+    0.05 points. ``growth_min_pct``/``growth_max_pct`` bound the growth the two levels allow;
+    the rate fits when its own rounding interval overlaps those bounds. ``prior_implied`` (with
+    its bounds) is the prior level the rate implies: level / (1 + g)."""
+    s = annual_series().set_index("year")
+    rows = []
+    for y in s.index:
+        prev = y - 1
+        g = s.loc[y, "growth_pct"]
+        if prev not in s.index or pd.isna(g) or s.loc[prev, "series"] != "full":
+            continue
+        level, prior = s.loc[y, "value_trn_yuan"], s.loc[prev, "value_trn_yuan"]
+        hl, hp, hg = half_unit(level), half_unit(prior), 0.05
+        lo = growth_between(prior + hp, level - hl)
+        hi = growth_between(prior - hp, level + hl)
+        rows.append(
+            {
+                "year": int(y),
+                "level": level,
+                "published_growth_pct": float(g),
+                "prior_published": prior,
+                "growth_from_levels_pct": growth_between(prior, level),
+                "growth_min_pct": lo,
+                "growth_max_pct": hi,
+                "fits_within_rounding": bool(g + hg >= lo and g - hg <= hi),
+                "prior_implied": implied_previous(level, g),
+                "prior_implied_min": implied_previous(level - hl, g + hg),
+                "prior_implied_max": implied_previous(level + hl, g - hg),
+                "prior_gap_trn": implied_previous(level, g) - prior,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def vintages() -> pd.DataFrame:
+    """Periods that customs (or later sources) gave more than one figure for."""
+    t = _cbec()
+    many = t.groupby("period")["vintage"].transform("count") > 1
+    cols = ["period", "vintage", "status", "released", "value_trn_yuan", "growth_pct", "confidence", "source"]
+    return t[many][cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- three sizes
+
+
+def market_size(measure_id: str) -> float:
+    """One published market-size figure, in its own unit (see ``market_sizes.csv``)."""
+    t = data.load("market_sizes").set_index("measure_id")
+    if measure_id not in t.index:
+        raise KeyError(f"no market-size measure {measure_id!r}; known: {', '.join(t.index)}")
+    return float(t.loc[measure_id, "value"])
+
+
+def market_size_share(measure_id: str) -> float:
+    """The share of goods trade a market-size source claimed for its own measure, in percent."""
+    t = data.load("market_sizes").set_index("measure_id")
+    if measure_id not in t.index or pd.isna(t.loc[measure_id, "share_of_trade_claimed_pct"]):
+        raise KeyError(f"market-size measure {measure_id!r} claims no share of trade")
+    return float(t.loc[measure_id, "share_of_trade_claimed_pct"])
+
+
+def implied_yuan_per_dollar() -> float:
+    """The exchange rate implied by Xinhua's own conversion of the industry forecast
+    (trillion yuan ÷ billion dollars × 1000). An estimate for a rough comparison only."""
+    return 1000 * market_size("industry_2018_yuan") / market_size("industry_2018_usd")
+
+
+def size_ratios() -> dict[str, float]:
+    """How far apart the three 2018 measures are.
+
+    * industry transaction scale ÷ customs value (both yuan, both China);
+    * industry transaction scale ÷ UNCTAD's global cross-border B2C (both US dollars);
+    * customs value in dollars (at the implied rate) ÷ UNCTAD's global B2C.
+    """
+    customs_usd_bn = 1000 * market_size("customs_2018") / implied_yuan_per_dollar()
+    return {
+        "industry_over_customs": market_size("industry_2018_yuan") / market_size("customs_2018"),
+        "industry_over_unctad": market_size("industry_2018_usd") / market_size("unctad_2018"),
+        "customs_usd_bn": customs_usd_bn,
+        "customs_over_unctad": customs_usd_bn / market_size("unctad_2018"),
+    }
+
+
+def three_sizes() -> pd.DataFrame:
+    """The three measures side by side (2018), each with its unit, definition and confidence."""
+    t = data.load("market_sizes")
+    keep = t[t["measure_id"].isin(["customs_2018", "industry_2018_yuan", "industry_2018_usd", "unctad_2018"])]
+    return keep.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def cbec_chart() -> Figure:
+    """Cross-border e-commerce value (bars) and its share of goods trade (line), 2018-2024,
+    with the later figure for 2024 and the missing 2019 marked."""
+    s = annual_series()
+    s = s[s["series"] == "full"]
+    fig, ax = plt.subplots(figsize=(7.0, 3.6))
+    years = list(range(FULL_SERIES_FROM, int(s["year"].max()) + 1))
+    by_year = s.set_index("year")
+    for y in years:
+        if y not in by_year.index:
+            ax.text(
+                y, 0.1, "not published\non this series", ha="center", va="bottom", fontsize=7, color="#777777"
+            )
+            continue
+        row = by_year.loc[y]
+        prelim = y == years[-1]
+        ax.bar(
+            y,
+            row["value_trn_yuan"],
+            width=0.6,
+            color=style.COLOURS["aidc_total"],
+            alpha=0.55 if prelim else 0.9,
+        )
+        ax.text(
+            y, 0.08, f"{row['value_trn_yuan']:.2f}", ha="center", fontsize=8, color="white", fontweight="bold"
+        )
+        if not pd.isna(row["later_trn_yuan"]):
+            ax.plot([y - 0.3, y + 0.3], [row["later_trn_yuan"]] * 2, color=style.COLOURS["highlight"], lw=2)
+            ax.text(
+                y + 0.34,
+                row["later_trn_yuan"],
+                f"later\n≈{row['later_trn_yuan']:.1f}",
+                fontsize=7,
+                va="center",
+            )
+    ax.set_ylabel("Trillion yuan (万亿元)")
+    ax.set_ylim(0, 3.3)
+    ax.set_xticks(years, [str(y) + ("\nprelim." if y == years[-1] else "") for y in years], fontsize=8)
+    bx = ax.twinx()
+    shares = by_year["share_pct"].dropna()
+    bx.plot(shares.index, shares.values, "o-", color=style.COLOURS["cloud"], lw=1.5)
+    for y, v in shares.items():
+        bx.text(y, v + 0.25, f"{v:.1f}%", ha="center", fontsize=8, color=style.COLOURS["cloud"])
+    bx.set_ylim(0, 8)
+    bx.set_ylabel("Share of goods trade (%)", color=style.COLOURS["cloud"])
+    bx.spines["right"].set_visible(True)
+    ax.set_title("Cross-border e-commerce, customs basis (calendar years)")
+    return fig

@@ -1,0 +1,63 @@
+"""Chapter 5: the paper's section-5 claims, recomputed from data/."""
+
+from __future__ import annotations
+
+from ... import data
+from ...claims import check
+from .events import events
+
+# ----------------------------------------------------------------------------- claims
+
+
+#: The section-5 claims, in data/paper_claims.csv (shown with ``ch.claims``).
+S5_CLAIMS: tuple[str, ...] = (
+    "s5_intl_site_1999",
+    "s5_transaction_2007",
+    "s5_aliexpress_2010",
+    "s5_acquisition_2016",
+    "s5_social_commerce",
+    "s5_ai_2024",
+    "s5_two_layer",
+    "s5_green_compliance",
+)
+
+
+def event_year(event_id: str) -> int:
+    """The calendar year of one event in ``events.csv``; KeyError for an unknown id."""
+    t = events().set_index("event_id")
+    if event_id not in t.index:
+        raise KeyError(f"no event {event_id!r} in data/events.csv")
+    return int(t.loc[event_id, "year"])
+
+
+@check("s5_intl_site_1999")
+def year_intl_site() -> float:
+    """The year Alibaba (and Alibaba.com) was founded, from events.csv."""
+    return float(event_year("founding"))
+
+
+@check("s5_aliexpress_2010")
+def year_aliexpress() -> float:
+    """The year AliExpress launched, from events.csv."""
+    return float(event_year("aliexpress"))
+
+
+@check("s5_acquisition_2016")
+def year_first_purchase() -> float:
+    """The year of the first market entry by purchase (Lazada), from events.csv."""
+    t = events()
+    return float(t.loc[t["kind"] == "acquisition", "year"].min())
+
+
+@check("s5_ai_2024")
+def year_first_ai_launch() -> float:
+    """The year of the first AI tool launched with a medium- or high-confidence source (Accio)."""
+    t = events()
+    ok = (t["kind"] == "ai_tool") & (t["confidence"] != "low")
+    return float(t.loc[ok, "year"].min())
+
+
+def verdict_counts() -> dict[str, int]:
+    """How many section-5 claims got each verdict (from ``paper_claims.csv``)."""
+    t = data.load("paper_claims").set_index("claim_id").loc[list(S5_CLAIMS)]
+    return t["verdict"].value_counts().to_dict()

@@ -1,0 +1,202 @@
+"""Chapter 7: the five lessons, the evidence for and against each, and the claims checked."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ... import data, segments
+from ...claims import check
+from ...fmt import fy
+
+#: The five lessons in the paper's order, with their Chinese names.
+LESSON_ORDER = ["entry", "technology", "localisation", "compliance", "ecosystem"]
+
+VERDICT_LABELS = {
+    "holds": "Holds",
+    "holds_with_caveat": "Holds, with a caveat",
+    "partly_contradicted": "Partly contradicted by the chronology",
+    "contradicted_at_the_top": "Contradicted at the top; no figure found",
+    "unsourced": "Unsourced: no figure found for the claim",
+    "untested": "Untested",
+}
+
+#: Where each chapter of the casebook lives, for links from the evidence matrix.
+CHAPTER_NAMES = {
+    "ch01-introduction": "Chapter 1",
+    "ch02-dual-wheel": "Chapter 2",
+    "ch03-company-overview": "Chapter 3",
+    "ch04-drivers": "Chapter 4",
+    "ch05-evolution": "Chapter 5",
+    "ch06-results": "Chapter 6",
+}
+
+
+# --------------------------------------------------------------------------- lessons
+
+
+def lessons() -> pd.DataFrame:
+    """The paper's five lessons, in the paper's order, with the casebook's verdict."""
+    t = data.load("lessons").sort_values("order").reset_index(drop=True)
+    t["verdict_label"] = t["verdict"].map(VERDICT_LABELS)
+    return t
+
+
+def evidence(lesson_id: str | None = None) -> pd.DataFrame:
+    """Dated evidence rows, for one lesson or all, in the paper's lesson order then by date.
+
+    Raises:
+        KeyError: ``lesson_id`` is not one of the five lessons.
+    """
+    t = data.load("lesson_evidence")
+    if lesson_id is not None:
+        if lesson_id not in LESSON_ORDER:
+            raise KeyError(f"no lesson {lesson_id!r}; choose one of {', '.join(LESSON_ORDER)}")
+        t = t[t["lesson_id"] == lesson_id]
+    t = t.assign(_o=t["lesson_id"].map(LESSON_ORDER.index), _d=t["date"].fillna("9999"))
+    return t.sort_values(["_o", "_d"]).drop(columns=["_o", "_d"]).reset_index(drop=True)
+
+
+def _bullet_list(rows: pd.DataFrame) -> str:
+    """Evidence rows as short dated phrases joined by semicolons (one table cell)."""
+    parts = []
+    for r in rows.itertuples():
+        date = f"{r.date}: " if isinstance(r.date, str) and r.date else ""
+        see = (
+            f" ([{CHAPTER_NAMES[r.chapter]}]({r.chapter}))"
+            if isinstance(r.chapter, str) and r.chapter
+            else ""
+        )
+        parts.append(f"{date}{r.evidence}{see}")
+    return "; ".join(parts) if parts else "—"
+
+
+def evidence_matrix() -> pd.DataFrame:
+    """Exhibit: each lesson with the paper's claim, the evidence for and against, and a verdict.
+
+    Long format (four rows a lesson: claim, for, against, verdict, each labelled in bold), so
+    the table stays two columns wide and each row is short enough to fit a PDF page.
+
+    Evidence rows that carry only a figure (the AIDC EBITA series) are summarised in one line,
+    so the matrix stays readable; the full rows are in ``data/lesson_evidence.csv``.
+    """
+    ev = evidence()
+    ebita = ev["evidence_id"].str.startswith("aidc_ebita_")
+    rows = []
+    for les in lessons().itertuples():
+        mine = ev[(ev["lesson_id"] == les.lesson_id) & ~ebita]
+        against = _bullet_list(mine[mine["stance"] == "against"])
+        if les.lesson_id == "technology":
+            loss = aidc_ebita()
+            years = ", ".join(f"{fy(y)} {v:,.0f}" for y, v in loss.items())
+            against = f"AIDC adjusted EBITA, RMB million: {years} ([Chapter 2](ch02-dual-wheel)); " + against
+        name = f"**{les.order}. {les.lesson}**"
+        for aspect, text in (
+            ("The paper's claim", f"({les.lesson_zh}) {les.paper_claim}"),
+            ("Evidence for", _bullet_list(mine[mine["stance"] == "for"])),
+            ("Evidence against", against),
+            ("Verdict", les.verdict_label),
+        ):
+            rows.append(
+                {
+                    "Lesson": name if aspect == "The paper's claim" else "",
+                    "Claim, evidence and verdict": f"**{aspect}:** {text}",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def verdict_counts() -> dict[str, int]:
+    """How many of the five lessons carry each verdict (for the takeaways)."""
+    return {k: int(v) for k, v in lessons()["verdict"].value_counts().items()}
+
+
+def aidc_ebita() -> pd.Series:
+    """AIDC adjusted EBITA by fiscal year (RMB million), from the FY2024 20-F rows."""
+    ev = data.load("lesson_evidence")
+    rows = ev[ev["evidence_id"].str.startswith("aidc_ebita_fy")]
+    years = rows["evidence_id"].str[-4:].astype(int)
+    return pd.Series(rows["figure"].to_numpy(), index=years.to_numpy(), name="aidc_ebita").sort_index()
+
+
+def aidc_ebita_margin(year: int) -> float:
+    """AIDC adjusted EBITA as a share of AIDC revenue (a fraction), same FY2024 segment basis."""
+    ebita = aidc_ebita()
+    if year not in ebita.index:
+        raise KeyError(f"no AIDC adjusted EBITA for {fy(year)}; have {list(ebita.index)}")
+    return float(ebita[year]) / segments.value("aidc_total", year)
+
+
+def _evidence_figure(evidence_id: str) -> float:
+    """The figure on one evidence row."""
+    ev = data.load("lesson_evidence").set_index("evidence_id")
+    if evidence_id not in ev.index:
+        raise KeyError(f"no evidence {evidence_id!r} in data/lesson_evidence.csv")
+    return float(ev.loc[evidence_id, "figure"])
+
+
+@check("lesson_entry_lazada")
+def lazada_stake_2016() -> float:
+    """Alibaba's stake in Lazada after the April 2016 purchase, percent."""
+    return _evidence_figure("lazada_control")
+
+
+@check("lesson_tech_competitiveness")
+def aidc_ebita_margin_fy2024() -> float:
+    """AIDC's adjusted EBITA margin in FY2024, percent (negative: a loss)."""
+    return 100 * aidc_ebita_margin(2024)
+
+
+@check("lesson_ecosystem_payments")
+def ant_ascend_stake() -> float:
+    """Ant Financial's stake in Ascend Money (TrueMoney), percent."""
+    return _evidence_figure("ant_ascend")
+
+
+def lazada_ceo_changes() -> pd.DataFrame:
+    """Lazada's chief executives from 2018 on, with where each came from."""
+    ev = evidence("localisation")
+    ceo = ev[ev["evidence_id"].str.startswith("lazada_ceo_")].copy()
+    ceo["from_alibaba_china"] = ceo["stance"] == "against"
+    return ceo[["date", "evidence", "from_alibaba_china", "source"]].reset_index(drop=True)
+
+
+def entry_chronology() -> pd.DataFrame:
+    """Alibaba's first moves abroad by date, to test 'Southeast Asia first'.
+
+    Each row says whether the move was into Southeast Asia, a Western market, or another.
+    """
+    ev = evidence("entry")
+    region = {
+        "aliexpress_launch": "Worldwide (cross-border selling)",
+        "aliexpress_russia_first": "Russia",
+        "aliexpress_top_markets": "Russia, United States, Spain",
+        "cloud_silicon_valley": "United States",
+        "lazada_control": "Southeast Asia",
+        "lazada_83": "Southeast Asia",
+        "trendyol_majority": "Turkey",
+        "miravia_launch": "Spain",
+    }
+    mode = {
+        "aliexpress_launch": "own cross-border platform",
+        "aliexpress_russia_first": "own cross-border platform",
+        "aliexpress_top_markets": "own cross-border platform",
+        "cloud_silicon_valley": "own data centre",
+        "lazada_control": "acquisition",
+        "lazada_83": "acquisition",
+        "trendyol_majority": "acquisition",
+        "miravia_launch": "new local marketplace",
+    }
+    t = ev[ev["evidence_id"].isin(region)].copy()
+    t["market"] = t["evidence_id"].map(region)
+    t["mode"] = t["evidence_id"].map(mode)
+    t["southeast_asia"] = t["market"] == "Southeast Asia"
+    return t[["date", "market", "mode", "evidence", "stance", "source"]].reset_index(drop=True)
+
+
+@check("lesson_entry_sea_first")
+def years_before_lazada() -> int:
+    """Whole years between AliExpress's launch and the Lazada stake: how late 'first' came."""
+    ch = entry_chronology()
+    first = int(ch["date"].str[:4].astype(int).min())
+    lazada = int(ch.loc[ch["market"] == "Southeast Asia", "date"].str[:4].astype(int).min())
+    return lazada - first

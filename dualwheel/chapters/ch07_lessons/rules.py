@@ -1,0 +1,67 @@
+"""Chapter 7: the dated rules table and its fine caps."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ... import data, fmt
+from ...claims import check
+
+# --------------------------------------------------------------------------- rules
+
+
+def rules() -> pd.DataFrame:
+    """The dated rules table, oldest first, with a proper date column."""
+    t = data.load("rules")
+    t["when"] = pd.to_datetime(t["date"], format="%Y-%m-%d")
+    return t.sort_values("when").reset_index(drop=True)
+
+
+def fine_cap(rule_id: str) -> float:
+    """A fine cap as a fraction of worldwide turnover, read from the rules table.
+
+    Raises:
+        KeyError: no such rule, or the rule is not a cap on turnover.
+    """
+    t = data.load("rules").set_index("rule_id")
+    if rule_id not in t.index:
+        raise KeyError(f"no rule {rule_id!r} in data/rules.csv")
+    row = t.loc[rule_id]
+    if row["figure_unit"] != "pct_of_turnover":
+        raise KeyError(f"rule {rule_id!r} is not a fine cap on turnover (unit {row['figure_unit']!r})")
+    return float(row["figure"]) / 100
+
+
+@check("lesson_compliance_gdpr")
+def dsa_cap_pct() -> float:
+    """The DSA's cap on fines for very large platforms, percent of worldwide turnover."""
+    return 100 * fine_cap("dsa_in_force")
+
+
+def gdpr_fixed_cap_eur_m() -> float:
+    """GDPR's fixed alternative cap (Art. 83(5)), EUR million, read from the rules table."""
+    t = data.load("rules").set_index("rule_id")
+    return float(t.loc["gdpr_fixed_cap", "figure"])
+
+
+def rule_month(rule_id: str) -> str:
+    """A rule's date as prose, e.g. 'May 2025', from the rules table."""
+    t = data.load("rules").set_index("rule_id")
+    if rule_id not in t.index:
+        raise KeyError(f"no rule {rule_id!r} in data/rules.csv")
+    return fmt.date_text(str(t.loc[rule_id, "date"])[:7], "month")
+
+
+def evidence_year(evidence_id: str) -> int:
+    """The year of one evidence row (its date starts with the year)."""
+    ev = data.load("lesson_evidence").set_index("evidence_id")
+    if evidence_id not in ev.index:
+        raise KeyError(f"no evidence {evidence_id!r} in data/lesson_evidence.csv")
+    return int(str(ev.loc[evidence_id, "date"])[:4])
+
+
+#: The two caps the what-if offers, by the rule ids that carry them.
+CAPS = {"GDPR (4%)": "gdpr_applies", "DSA (6%)": "dsa_in_force"}
+
+#: Turnovers that belong to an online platform (the DSA's cap applies only to platforms).
+PLATFORMS = {"Alibaba AIDC, FY2024", "Alibaba Group, FY2024"}

@@ -1,0 +1,125 @@
+"""The epilogue's facts (``book/epilogue.md``): what happened after the paper's FY2024.
+
+Every date and figure the epilogue quotes is read here from ``data/later_events.csv`` (the
+reorganisation, the spin-offs, Cainiao's listing), ``data/rules.csv`` (the rule changes) and
+``data/later_results.csv`` (AIDC's results), with the source line of each section built from
+the rows' own source ids.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import data, fmt
+
+
+def when(date: str, precision: str) -> str:
+    """A date as the prose writes it (see :func:`dualwheel.fmt.date_text`)."""
+    return fmt.date_text(date, precision)
+
+
+def _row(table: str, key: str, rid: str) -> pd.Series:
+    rows = data.load(table).set_index(key)
+    if rid not in rows.index:
+        raise KeyError(f"data/{table}.csv has no row {rid!r}")
+    return rows.loc[rid]
+
+
+def event(rid: str) -> pd.Series:
+    """One row of ``later_events.csv``."""
+    return _row("later_events", "event_id", rid)
+
+
+def rule(rid: str) -> pd.Series:
+    """One row of ``rules.csv``."""
+    return _row("rules", "rule_id", rid)
+
+
+def event_date(rid: str) -> str:
+    row = event(rid)
+    return when(row["date"], row["precision"])
+
+
+def rule_date(rid: str) -> str:
+    return when(rule(rid)["date"], "day")
+
+
+#: The rows behind each section of the epilogue, for its source line.
+SECTION_EVENTS = {
+    "groups": ["six_groups", "cloud_spinoff_plan", "cloud_spinoff_dropped", "china_ecommerce_group"],
+    "cainiao": ["cainiao_files", "cainiao_withdrawn_price", "cainiao_stake"],
+    "rules": ["eu_duty_relief_end"],
+}
+SECTION_RULES = {
+    "rules": [
+        "us_dm_china_end",
+        "us_dm_all_end",
+        "aliexpress_vlop",
+        "aliexpress_proceedings",
+        "aliexpress_commitments",
+        "eu_3eur_duty_adopted",
+        "eu_3eur_duty_applies",
+    ],
+}
+
+
+#: Documents a section cites beyond its rows' own sources.
+SECTION_EXTRA = {"groups": ["sec_20f_fy2026_segments"]}
+
+
+def section_sources(section: str) -> str:
+    """The source line of one section, from its rows' source ids."""
+    ids = [event(r)["source"] for r in SECTION_EVENTS.get(section, [])]
+    ids += SECTION_EXTRA.get(section, [])
+    ids += [rule(r)["source"] for r in SECTION_RULES.get(section, [])]
+    if section == "aidc":
+        ids += list(data.load("later_results")["source"])
+    return data.source_line(*ids)
+
+
+def entry_modes() -> dict[str, str]:
+    """How AIDC's three local marketplaces were entered, from Chapter 5's timeline (events.csv):
+    the decision point's wording, checked against the table rather than typed."""
+    ev = data.load("events").set_index("event_id")
+    rows = {"Lazada": "lazada_control", "Trendyol": "trendyol", "Miravia": "miravia"}
+    mode = {name: ev.loc[rid, "entry_mode"] for name, rid in rows.items()}
+    if (mode["Lazada"], mode["Trendyol"], mode["Miravia"]) != ("acquisition", "acquisition", "organic"):
+        raise ValueError(
+            f"events.csv no longer says Lazada and Trendyol were bought and Miravia built: {mode}"
+        )
+    year = {name: when(ev.loc[rid, "date"], "year") for name, rid in rows.items()}
+    return {
+        "ep_mode_bought": f"bought (Lazada in {year['Lazada']}, Trendyol in {year['Trendyol']})",
+        "ep_mode_built": f"built in-house and launched in {year['Miravia']}",
+    }
+
+
+def facts() -> dict[str, object]:
+    """Every date, figure and source line the epilogue's prose quotes (glue name -> value)."""
+    out: dict[str, object] = {
+        "ep_groups_n": fmt.count_text(int(event("six_groups")["value"])),
+        "ep_cloud_months": int(event("cloud_spinoff_plan")["value"]),
+        "ep_cainiao_lo": int(event("cainiao_listing_plan_low")["value"]),
+        "ep_cainiao_hi": int(event("cainiao_listing_plan_high")["value"]),
+        "ep_price": float(event("cainiao_withdrawn_price")["value"]),
+        "ep_cap_bn": float(event("cainiao_withdrawn_cap")["value"]) / 1000,
+        "ep_stake": float(event("cainiao_stake")["value"]),
+        "ep_us_threshold": float(rule("us_dm_china_end")["figure"]),
+        "ep_eu_threshold": float(event("eu_duty_relief_end")["value"]),
+        "ep_eu_duty": float(rule("eu_3eur_duty_applies")["figure"]),
+    }
+    for rid in (
+        "six_groups",
+        "cloud_spinoff_plan",
+        "cloud_spinoff_dropped",
+        "china_ecommerce_group",
+        "cainiao_files",
+        "cainiao_withdrawn_price",
+    ):
+        out[f"ep_d_{rid}"] = event_date(rid)
+    for rid in SECTION_RULES["rules"]:
+        out[f"ep_d_{rid}"] = rule_date(rid)
+    out |= entry_modes()
+    for section in dict.fromkeys([*SECTION_EVENTS, *SECTION_RULES, "aidc"]):
+        out[f"ep_src_{section}"] = section_sources(section)
+    return out
