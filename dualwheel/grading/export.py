@@ -71,6 +71,7 @@ import io
 import math
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -252,12 +253,12 @@ def read_roster(path: Path) -> list[Student]:
                     f"{where}: {column} {values[column]!r} starts like a spreadsheet formula; "
                     "an id cannot start with = + - @"
                 )
-        if submission in by_submission:
+        if _key(submission) in by_submission:  # the same name in another Unicode form counts too
             problems.append(
-                f"{where}: submission {submission!r} is already on line {by_submission[submission]}"
+                f"{where}: submission {submission!r} is already on line {by_submission[_key(submission)]}"
             )
         else:
-            by_submission[submission] = line
+            by_submission[_key(submission)] = line
         if values["lms_id"] in by_id:
             problems.append(
                 f"{where}: lms_id {values['lms_id']!r} is already on line {by_id[values['lms_id']]}"
@@ -369,13 +370,23 @@ def build(
     pp = points_possible if points_possible is not None else max_points
     if pp <= 0:
         raise ExportError("the gradebook has no student, so give --points-possible")
-    by_name = {g.student: g for g in graded}
-    on_roster = {s.submission for s in roster}
-    unmatched = [g for g in graded if g.student not in on_roster]
-    pending = [g for g in graded if g.student in on_roster and g.total is None]
+    # Names match in one Unicode form: a macOS file name arrives decomposed (NFD), a typed roster
+    # composed (NFC). Two gradebook rows that only differ in form are refused, never merged.
     problems = []
+    by_name: dict[str, Graded] = {}
+    for g in graded:
+        twin = by_name.get(_key(g.student))
+        if twin is not None:
+            problems.append(
+                f"gradebook lines {twin.row} and {g.row} name the same student in two Unicode forms "
+                f"({twin.student!r}, {g.student!r}): keep one submission and grade again"
+            )
+        by_name[_key(g.student)] = g
+    on_roster = {_key(s.submission) for s in roster}
+    unmatched = [g for g in graded if _key(g.student) not in on_roster]
+    pending = [g for g in graded if _key(g.student) in on_roster and g.total is None]
     if unmatched and not skip_unmatched:
-        free = [s.submission for s in roster if s.submission not in by_name]
+        free = [s.submission for s in roster if _key(s.submission) not in by_name]
         lines = []
         for g in unmatched:
             near = difflib.get_close_matches(g.student, free, n=2, cutoff=0.6)
@@ -400,7 +411,7 @@ def build(
 
     lines: list[Line] = []
     for s in roster:
-        g = by_name.get(s.submission)
+        g = by_name.get(_key(s.submission))
         if g is None:
             score = "0" if zero_missing else ""
             detail = "on the roster, no submission in the gradebook: " + (
@@ -430,6 +441,11 @@ def build(
 
 
 # ------------------------------------------------------------------ the three formats
+def _key(name: str) -> str:
+    """A name as the roster and the gradebook are matched: NFC, so both Unicode forms agree."""
+    return unicodedata.normalize("NFC", name)
+
+
 def _text(value: str) -> str:
     """A cell of a person's text: one line, and never a formula."""
     return safe_cell(_CONTROL.sub(" ", value).strip())
@@ -483,7 +499,7 @@ def plain_csv(export: Export) -> str:
                 line.score,
                 _fmt(export.points_possible),
                 percent,
-                g.status if g else "",
+                _text(g.status) if g else "",
                 _text(line.detail),
             ]
         )
@@ -504,7 +520,7 @@ def report_csv(export: Export) -> str:
                 s.lms_id if s else "",
                 _text(s.name) if s else "",
                 line.score,
-                g.status if g else "",
+                _text(g.status) if g else "",
                 _text(line.detail),
             ]
         )
@@ -582,7 +598,7 @@ def write_export(
                 + ", ".join(str(s.row) for s in no_email)
             )
     if fmt == "canvas":
-        not_numeric = [s for s in students if not s.lms_id.isdigit()]
+        not_numeric = [s for s in students if not re.fullmatch(r"[0-9]+", s.lms_id)]
         if not_numeric:
             raise ExportError(
                 "Canvas finds a student by the numeric user ID of its own gradebook export; these "

@@ -293,6 +293,9 @@ def test_canvas_needs_the_numeric_user_id(merged, tmp_path):
     with pytest.raises(export.ExportError, match=r"not numbers .*: line 3 'S1002'"):
         _export(merged, "canvas", roster=roster)
     _export(merged, "moodle", roster=roster)  # an ID number need not be a number
+    roster.write_text("submission,lms_id,name\nalice,1001,A\nbob,\u0661\u0662,B\n", encoding="utf-8")
+    with pytest.raises(export.ExportError, match="not numbers"):  # Arabic-Indic digits are not Canvas's
+        _export(merged, "canvas", roster=roster)
 
 
 def test_a_roster_not_in_utf8_is_refused(tmp_path):
@@ -368,3 +371,22 @@ def test_an_id_equal_to_a_secret_is_refused_not_redacted(merged, tmp_path, monke
     with pytest.raises(export.ExportError, match="CASEBOOK_TEST_TOKEN"):
         _export(merged, "moodle", roster=roster)
     assert not merged.with_name("gradebook-with-manual-moodle.csv").exists()
+
+
+def test_a_decomposed_file_name_matches_its_composed_roster_entry(tmp_path):
+    """macOS hands out file names in NFD; a typed roster is NFC. Same student, one match."""
+    import unicodedata
+
+    from dualwheel.grading import export
+
+    nfc, nfd = unicodedata.normalize("NFC", "José"), unicodedata.normalize("NFD", "José")
+    assert nfc != nfd
+    roster = [export.Student(submission=nfc, lms_id="1001", name="Pérez, José", row=2)]
+    graded = [export.Graded(student=nfd, total=8.0, max_points=10.0, status="graded", message="", row=2)]
+    result = export.build(graded, roster, assignment="Chapter 3 exercises")
+    assert [line.outcome for line in result.lines] == [export.EXPORTED]
+    twins = graded + [
+        export.Graded(student=nfc, total=9.0, max_points=10.0, status="graded", message="", row=3)
+    ]
+    with pytest.raises(export.ExportError, match="two Unicode forms"):
+        export.build(twins, roster, assignment="Chapter 3 exercises")
