@@ -184,6 +184,10 @@ def page_data(
                 "words": list(q.words) if q.words else None,
                 "model_answer": q.model_answer,
                 "criteria": [{"text": str(c["text"]), "points": float(c["points"])} for c in q.criteria],
+                # marks saved against other criteria must not land in these boxes (see review.js)
+                "rubric": hashlib.sha256(
+                    json.dumps([[str(c["text"]), float(c["points"])] for c in q.criteria]).encode()
+                ).hexdigest()[:16],
             }
             for q in rubric
         ],

@@ -287,9 +287,9 @@ def test_two_classes_keep_their_own_marks(tmp_path, bank, offline_page):
     two = review.write_review(_class(tmp_path, bank, "two-graded"), bank).page
     page, _ = _open(offline_page, one)
     _marks(page, "alice").first.fill("2")
-    offline_page.open(two)
+    _open(offline_page, two)  # wait for the page's script to draw the marks, as on first open
     assert _marks(page, "alice").first.input_value() == ""
-    offline_page.open(one)
+    _open(offline_page, one)
     assert _marks(page, "alice").first.input_value() == "2"
 
 
@@ -306,6 +306,24 @@ def test_marks_survive_a_regrade_and_a_changed_answer_is_pointed_out(tmp_path, b
     assert changed in page.get_by_role("article", name="alice", exact=True).inner_text()
     assert changed not in page.get_by_role("article", name="=cmd", exact=True).inner_text()
     assert "Marked 2 of 4 answers, 2 left." in page.locator("#progress").inner_text()
+
+
+def test_marks_typed_against_other_criteria_are_not_put_in_the_new_boxes(tmp_path, bank, offline_page):
+    import dataclasses
+
+    folder = _class(tmp_path, bank)
+    page, _ = _open(offline_page, review.write_review(folder, bank).page)
+    for box in _marks(page, "alice").all():
+        box.fill("2")
+    # the instructor edits the rubric: the first rubric question's criteria are reordered
+    first = next(q for q in bank.graded_questions if q.type == "rubric")
+    edited = dataclasses.replace(first, criteria=tuple(reversed(first.criteria)))
+    other = dataclasses.replace(bank, questions=tuple(edited if q is first else q for q in bank.questions))
+    review.write_review(folder, other)
+    _open(offline_page, folder / "review.html")
+    card = page.get_by_role("article", name="alice", exact=True).first
+    assert "criteria of this question changed" in card.inner_text()
+    assert [b.input_value() for b in card.locator("input").all()] == ["", "", ""]
 
 
 def test_marks_the_browser_cannot_read_are_left_alone_and_said(tmp_path, bank, offline_page):

@@ -12,7 +12,8 @@
   // ------------------------------------------------------------------ storage
   var storageOk = true;
   var storageBroken = false; // the stored marks of this class could not be read
-  // "student id \0 question" -> {c: the typed values, one per criterion; h: the answer's digest}
+  // "student id \0 question" -> {c: the typed values, one per criterion; h: the answer's digest;
+  //  r: the digest of the criteria they were typed against}
   var marks = new Map();
 
   function loadMarks() {
@@ -29,7 +30,7 @@
       var entries = stored && stored.marks ? stored.marks : {};
       Object.keys(entries).forEach(function (k) {
         var m = entries[k];
-        if (m && Array.isArray(m.c)) marks.set(k, { c: m.c.map(String), h: String(m.h || "") });
+        if (m && Array.isArray(m.c)) marks.set(k, { c: m.c.map(String), h: String(m.h || ""), r: String(m.r || "") });
       });
     } catch (e) {
       // a broken entry is left as it is (never overwritten unread) and the page starts blank
@@ -222,7 +223,9 @@
     fs.appendChild(legend);
     var digest = s.digests[q.var];
     var kept = marks.get(key);
-    var stored = kept ? kept.c : [];
+    // marks typed against other criteria (the rubric was edited since) would land in the wrong boxes
+    var rubricChanged = Boolean(kept && kept.r && kept.r !== q.rubric);
+    var stored = kept && !rubricChanged ? kept.c : [];
     var entry = { key: key, q: q, s: s, qi: qi, si: si, inputs: [], errors: [], card: card };
     q.criteria.forEach(function (c, ci) {
       var row = el("div", "criterion");
@@ -252,7 +255,9 @@
     entry.total = el("p", "total");
     fs.appendChild(entry.total);
     entry.digest = digest;
-    if (kept && kept.h && kept.h !== digest) {
+    if (rubricChanged) {
+      fs.appendChild(el("p", "warning", "The criteria of this question changed since you marked it: your earlier marks were not restored, mark it again."));
+    } else if (kept && kept.h && kept.h !== digest) {
       // regraded since it was marked: keep the marks, and say so
       fs.appendChild(el("p", "warning", "This answer has changed since you marked it (the notebook was regraded): check the marks."));
     }
@@ -306,7 +311,8 @@
     refresh(entry);
     marks.set(entry.key, {
       c: entry.inputs.map(function (i) { return i.validity && i.validity.badInput ? "" : i.value; }),
-      h: entry.digest
+      h: entry.digest,
+      r: entry.q.rubric
     });
     saveMarks();
     updateProgress();
