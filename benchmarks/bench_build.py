@@ -18,26 +18,15 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from record import write_section
+from record import timed_run, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 JB = str(Path(PY).with_name("jupyter-book"))
-
-
-def _run(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
-        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}")
-    return elapsed
 
 
 def _clean() -> None:
@@ -46,12 +35,12 @@ def _clean() -> None:
 
 def one_round() -> dict[str, float]:
     _clean()
-    clean = _run([PY, "-m", "dualwheel.build", "html"])
-    nochange = _run([PY, "-m", "dualwheel.build", "html"])
-    forced = _run([PY, "-m", "dualwheel.build", "html", "--force"])
-    pdf = _run([PY, "-m", "dualwheel.build", "pdf"])
+    clean = timed_run([PY, "-m", "dualwheel.build", "html"])
+    nochange = timed_run([PY, "-m", "dualwheel.build", "html"])
+    forced = timed_run([PY, "-m", "dualwheel.build", "html", "--force"])
+    pdf = timed_run([PY, "-m", "dualwheel.build", "pdf"])
     _clean()
-    serial = _run([JB, "build", str(ROOT), "-W", "-n", "--keep-going"])
+    serial = timed_run([JB, "build", str(ROOT), "-W", "-n", "--keep-going"])
     return {
         "clean": clean,
         "nochange": nochange,
@@ -78,7 +67,7 @@ def main() -> int:
         )
     med = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
     # leave a complete build behind, as `make html` would
-    _run([PY, "-m", "dualwheel.build", "html"])
+    timed_run([PY, "-m", "dualwheel.build", "html"])
     print(
         f"median: clean {med['clean']:.1f} s, no-change {med['nochange']:.1f} s, pdf {med['pdf']:.1f} s, "
         f"serial {med['serial']:.1f} s, ratio {med['ratio']:.2f}"

@@ -18,14 +18,13 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
-from record import write_section
+from record import timed_run, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -34,28 +33,18 @@ sys.path.insert(0, str(ROOT))
 from dualwheel.build.bundle import BUNDLES, INSTRUCTOR_ZIP, STUDENT_ZIP, WORK  # noqa: E402
 
 
-def _run(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
-        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}")
-    return elapsed
-
-
 def _bundle() -> float:
-    return _run([PY, "-m", "dualwheel.build", "bundle", "--no-build"])
+    return timed_run([PY, "-m", "dualwheel.build", "bundle", "--no-build"])
 
 
 def one_round(tmp: Path) -> dict[str, float]:
     shutil.rmtree(WORK / "otter-cache", ignore_errors=True)
     cold = _bundle()
     warm = _bundle()
-    _run([str(Path(PY).with_name("casebook")), "release", "3", "--out", str(tmp)])
+    timed_run([str(Path(PY).with_name("casebook")), "release", "3", "--out", str(tmp)])
     master = tmp / "instructor" / "ch03" / "ch03-otter-master.ipynb"
     shutil.rmtree(tmp / "otter-cli", ignore_errors=True)
-    one = _run([str(Path(PY).with_name("otter")), "assign", str(master), str(tmp / "otter-cli")])
+    one = timed_run([str(Path(PY).with_name("otter")), "assign", str(master), str(tmp / "otter-cli")])
     return {"cold": cold, "warm": warm, "otter_cli": one}
 
 
@@ -89,7 +78,7 @@ def main() -> int:
     med = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
     tests = None
     if args.tests:
-        tests = _run([PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/book/test_bundles.py"])
+        tests = timed_run([PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/book/test_bundles.py"])
         print(f"tests/book/test_bundles.py: {tests:.1f} s")
     load_after = os.getloadavg()[0]
     table = sizes()
