@@ -253,12 +253,12 @@ def read_roster(path: Path) -> list[Student]:
                     f"{where}: {column} {values[column]!r} starts like a spreadsheet formula; "
                     "an id cannot start with = + - @"
                 )
-        if _key(submission) in by_submission:  # the same name in another Unicode form counts too
+        if submission in by_submission:
             problems.append(
-                f"{where}: submission {submission!r} is already on line {by_submission[_key(submission)]}"
+                f"{where}: submission {submission!r} is already on line {by_submission[submission]}"
             )
         else:
-            by_submission[_key(submission)] = line
+            by_submission[submission] = line
         if values["lms_id"] in by_id:
             problems.append(
                 f"{where}: lms_id {values['lms_id']!r} is already on line {by_id[values['lms_id']]}"
@@ -370,23 +370,38 @@ def build(
     pp = points_possible if points_possible is not None else max_points
     if pp <= 0:
         raise ExportError("the gradebook has no student, so give --points-possible")
-    # Names match in one Unicode form: a macOS file name arrives decomposed (NFD), a typed roster
-    # composed (NFC). Two gradebook rows that only differ in form are refused, never merged.
+    # A name matches its roster entry exactly; failing that, in one Unicode form (NFC), when that
+    # form names one roster entry only: a macOS file name arrives decomposed (NFD), a typed roster
+    # composed. Two gradebook rows that reach the same roster entry are refused, never merged.
     problems = []
-    by_name: dict[str, Graded] = {}
+    exact = {s.submission: s for s in roster}
+    composed: dict[str, list[Student]] = {}
+    for st in roster:
+        composed.setdefault(_key(st.submission), []).append(st)
+
+    def entry_for(name: str) -> Student | None:
+        if name in exact:
+            return exact[name]
+        found = composed.get(_key(name), [])
+        return found[0] if len(found) == 1 else None
+
+    by_name: dict[str, Graded] = {}  # roster submission -> its graded row
     for g in graded:
-        twin = by_name.get(_key(g.student))
-        if twin is not None:
+        st = entry_for(g.student)
+        if st is None:
+            continue
+        if st.submission in by_name:
+            twin = by_name[st.submission]
             problems.append(
-                f"gradebook lines {twin.row} and {g.row} name the same student in two Unicode forms "
-                f"({twin.student!r}, {g.student!r}): keep one submission and grade again"
+                f"gradebook lines {twin.row} and {g.row} both match roster student {st.submission!r} "
+                f"({twin.student!r}, {g.student!r}: two Unicode forms of one name): keep one submission "
+                "and grade again"
             )
-        by_name[_key(g.student)] = g
-    on_roster = {_key(s.submission) for s in roster}
-    unmatched = [g for g in graded if _key(g.student) not in on_roster]
-    pending = [g for g in graded if _key(g.student) in on_roster and g.total is None]
+        by_name[st.submission] = g
+    unmatched = [g for g in graded if entry_for(g.student) is None]
+    pending = [g for g in graded if entry_for(g.student) is not None and g.total is None]
     if unmatched and not skip_unmatched:
-        free = [s.submission for s in roster if _key(s.submission) not in by_name]
+        free = [s.submission for s in roster if s.submission not in by_name]
         lines = []
         for g in unmatched:
             near = difflib.get_close_matches(g.student, free, n=2, cutoff=0.6)
@@ -411,7 +426,7 @@ def build(
 
     lines: list[Line] = []
     for s in roster:
-        g = by_name.get(_key(s.submission))
+        g = by_name.get(s.submission)
         if g is None:
             score = "0" if zero_missing else ""
             detail = "on the roster, no submission in the gradebook: " + (
