@@ -282,6 +282,20 @@ def load(name: str) -> pd.DataFrame:
     return _load(data_dir(), name).copy()
 
 
+def row(name: str, key: str, what: str = "row") -> pd.Series:
+    """One row of a table, found by the table's key column (``key:`` in its metadata).
+
+    Raises KeyError naming the file and what was looked for ('data/rules.csv has no rule 'x'').
+    """
+    meta = table_meta(name)
+    if len(meta.key) != 1:
+        raise KeyError(f"data/{meta.file} has no single key column (key: {list(meta.key)})")
+    t = load(name).set_index(meta.key[0])
+    if key not in t.index:
+        raise KeyError(f"data/{meta.file} has no {what} {key!r}")
+    return t.loc[key]
+
+
 def validate_all() -> list[str]:
     """Load every table; return their names. Raises the first :class:`DataError`."""
     names = table_names()

@@ -18,21 +18,14 @@ def when(date: str, precision: str) -> str:
     return fmt.date_text(date, precision)
 
 
-def _row(table: str, key: str, rid: str) -> pd.Series:
-    rows = data.load(table).set_index(key)
-    if rid not in rows.index:
-        raise KeyError(f"data/{table}.csv has no row {rid!r}")
-    return rows.loc[rid]
-
-
 def event(rid: str) -> pd.Series:
     """One row of ``later_events.csv``."""
-    return _row("later_events", "event_id", rid)
+    return data.row("later_events", rid)
 
 
 def rule(rid: str) -> pd.Series:
     """One row of ``rules.csv``."""
-    return _row("rules", "rule_id", rid)
+    return data.row("rules", rid, "rule")
 
 
 def event_date(rid: str) -> str:

@@ -72,6 +72,15 @@ def _class_chapter(folder: Path) -> tuple[int | None, str]:
     return ranked[0][0], ""
 
 
+def _graded_chapter(gradebook: Path) -> int | None:
+    """The chapter the graded results beside ``gradebook`` (its ``results/`` folder) name, or None
+    (no results, an unreadable first result, or none named): what merge and export default to."""
+    results = gradebook.parent / "results"
+    first = next(iter(sorted(results.glob("*.json"))), None) if results.is_dir() else None
+    chapter = (batch.load_result(first) or {}).get("chapter") if first else None
+    return chapter if isinstance(chapter, int) else None
+
+
 def cmd_release(args: argparse.Namespace) -> int:
     try:
         banks = all_banks() if args.all or not args.chapters else [bank_for(c) for c in args.chapters]
@@ -159,11 +168,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from . import gradebook
 
     book: Path = args.gradebook
-    chapter = args.chapter
-    if chapter is None:
-        results = book.parent / "results"
-        first = next(iter(sorted(results.glob("*.json"))), None) if results.is_dir() else None
-        chapter = batch.load_result(first).get("chapter") if first else None  # type: ignore[union-attr]
+    chapter = args.chapter if args.chapter is not None else _graded_chapter(book)
     bank = _bank(chapter)
     out = args.out or book.with_name(f"{book.stem}-with-manual.csv")
     try:
@@ -220,10 +225,8 @@ def cmd_otter(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     assignment = args.assignment
     if assignment is None:  # the chapter, as `casebook merge` finds it: from the graded results
-        results = args.gradebook.parent / "results"
-        first = next(iter(sorted(results.glob("*.json"))), None) if results.is_dir() else None
-        chapter = (batch.load_result(first) or {}).get("chapter") if first else None
-        assignment = f"Chapter {chapter} exercises" if isinstance(chapter, int) else "Casebook exercises"
+        chapter = _graded_chapter(args.gradebook)
+        assignment = f"Chapter {chapter} exercises" if chapter is not None else "Casebook exercises"
     try:
         done, out, report = export.write_export(
             args.gradebook,

@@ -166,3 +166,11 @@ def test_source_line_reads_documents_in_order():
     assert text.count("Table 2") == 1
     with pytest.raises(KeyError, match="define it under 'sources'"):
         data.source_line("nope")
+
+
+def test_a_row_is_found_by_the_tables_key_and_a_missing_one_named():
+    from dualwheel import data
+
+    assert data.row("rules", "us_dm_china_end")["date"] == "2025-05-02"
+    with pytest.raises(KeyError, match="data/rules.csv has no rule 'nope'"):
+        data.row("rules", "nope", "rule")

@@ -69,10 +69,7 @@ def rule_figure(rule_id: str) -> float:
 
 def rule_date(rule_id: str) -> str:
     """The date (YYYY-MM-DD) of one row of ``data/rules.csv``."""
-    t = _rules()
-    if rule_id not in t.index:
-        raise KeyError(f"no rule {rule_id!r} in data/rules.csv")
-    return str(t.loc[rule_id, "date"])
+    return str(data.row("rules", rule_id, "rule")["date"])
 
 
 def rule_day(rule_id: str) -> str:

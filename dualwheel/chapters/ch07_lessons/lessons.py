@@ -128,10 +128,7 @@ def aidc_ebita_margin(year: int) -> float:
 
 def _evidence_figure(evidence_id: str) -> float:
     """The figure on one evidence row."""
-    ev = data.load("lesson_evidence").set_index("evidence_id")
-    if evidence_id not in ev.index:
-        raise KeyError(f"no evidence {evidence_id!r} in data/lesson_evidence.csv")
-    return float(ev.loc[evidence_id, "figure"])
+    return float(data.row("lesson_evidence", evidence_id, "evidence")["figure"])
 
 
 @check("lesson_entry_lazada")

@@ -23,10 +23,7 @@ def fine_cap(rule_id: str) -> float:
     Raises:
         KeyError: no such rule, or the rule is not a cap on turnover.
     """
-    t = data.load("rules").set_index("rule_id")
-    if rule_id not in t.index:
-        raise KeyError(f"no rule {rule_id!r} in data/rules.csv")
-    row = t.loc[rule_id]
+    row = data.row("rules", rule_id, "rule")
     if row["figure_unit"] != "pct_of_turnover":
         raise KeyError(f"rule {rule_id!r} is not a fine cap on turnover (unit {row['figure_unit']!r})")
     return float(row["figure"]) / 100
@@ -46,18 +43,12 @@ def gdpr_fixed_cap_eur_m() -> float:
 
 def rule_month(rule_id: str) -> str:
     """A rule's date as prose, e.g. 'May 2025', from the rules table."""
-    t = data.load("rules").set_index("rule_id")
-    if rule_id not in t.index:
-        raise KeyError(f"no rule {rule_id!r} in data/rules.csv")
-    return fmt.date_text(str(t.loc[rule_id, "date"])[:7], "month")
+    return fmt.date_text(str(data.row("rules", rule_id, "rule")["date"])[:7], "month")
 
 
 def evidence_year(evidence_id: str) -> int:
     """The year of one evidence row (its date starts with the year)."""
-    ev = data.load("lesson_evidence").set_index("evidence_id")
-    if evidence_id not in ev.index:
-        raise KeyError(f"no evidence {evidence_id!r} in data/lesson_evidence.csv")
-    return int(str(ev.loc[evidence_id, "date"])[:4])
+    return int(str(data.row("lesson_evidence", evidence_id, "evidence")["date"])[:4])
 
 
 #: The two caps the what-if offers, by the rule ids that carry them.
