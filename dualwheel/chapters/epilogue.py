@@ -13,11 +13,6 @@ import pandas as pd
 from .. import data, fmt
 
 
-def when(date: str, precision: str) -> str:
-    """A date as the prose writes it (see :func:`dualwheel.fmt.date_text`)."""
-    return fmt.date_text(date, precision)
-
-
 def event(rid: str) -> pd.Series:
     """One row of ``later_events.csv``."""
     return data.row("later_events", rid)
@@ -30,11 +25,11 @@ def rule(rid: str) -> pd.Series:
 
 def event_date(rid: str) -> str:
     row = event(rid)
-    return when(row["date"], row["precision"])
+    return fmt.date_text(row["date"], row["precision"])
 
 
 def rule_date(rid: str) -> str:
-    return when(rule(rid)["date"], "day")
+    return fmt.date_text(rule(rid)["date"], "day")
 
 
 #: The rows behind each section of the epilogue, for its source line.
@@ -80,7 +75,7 @@ def entry_modes() -> dict[str, str]:
         raise ValueError(
             f"events.csv no longer says Lazada and Trendyol were bought and Miravia built: {mode}"
         )
-    year = {name: when(ev.loc[rid, "date"], "year") for name, rid in rows.items()}
+    year = {name: fmt.date_text(ev.loc[rid, "date"], "year") for name, rid in rows.items()}
     return {
         "ep_mode_bought": f"bought (Lazada in {year['Lazada']}, Trendyol in {year['Trendyol']})",
         "ep_mode_built": f"built in-house and launched in {year['Miravia']}",

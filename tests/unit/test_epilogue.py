@@ -5,20 +5,20 @@ from pathlib import Path
 
 import pytest
 
-from dualwheel import data
+from dualwheel import data, fmt
 from dualwheel.chapters import epilogue as ep
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_dates_read_as_prose():
-    assert ep.when("2023-03-28", "day") == "28 March 2023"
-    assert ep.when("2023-07", "month") == "July 2023"
-    assert ep.when("2025", "year") == "2025"
+    assert fmt.date_text("2023-03-28", "day") == "28 March 2023"
+    assert fmt.date_text("2023-07", "month") == "July 2023"
+    assert fmt.date_text("2025", "year") == "2025"
     with pytest.raises(ValueError):
-        ep.when("2023-02-30", "day")
+        fmt.date_text("2023-02-30", "day")
     with pytest.raises(ValueError, match="precision"):
-        ep.when("2023-02-01", "week")
+        fmt.date_text("2023-02-01", "week")
 
 
 def test_facts_come_from_the_tables():
@@ -28,7 +28,7 @@ def test_facts_come_from_the_tables():
     assert facts["ep_price"] == events.loc["cainiao_withdrawn_price", "value"]
     assert facts["ep_cap_bn"] * 1000 == events.loc["cainiao_withdrawn_cap", "value"]
     assert facts["ep_us_threshold"] == rules.loc["us_dm_china_end", "figure"]
-    assert facts["ep_d_us_dm_all_end"] == ep.when(rules.loc["us_dm_all_end", "date"], "day")
+    assert facts["ep_d_us_dm_all_end"] == fmt.date_text(rules.loc["us_dm_all_end", "date"], "day")
     # each section's source line names the documents of its own rows
     doc = data.sources()[events.loc["cainiao_stake", "source"]]["document"]
     assert doc in facts["ep_src_cainiao"]
@@ -50,8 +50,6 @@ def test_the_prose_types_no_figure():
 
 
 def test_counts_read_as_words_up_to_ten():
-    from dualwheel import fmt
-
     assert (fmt.count_text(6), fmt.count_text(10), fmt.count_text(12), fmt.count_text(1500)) == (
         "six",
         "ten",
