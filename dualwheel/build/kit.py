@@ -24,6 +24,7 @@ same inputs give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -83,6 +84,7 @@ class KitError(RuntimeError):
     """A kit that cannot be made (a pin missing from requirements.lock, a bad bank)."""
 
 
+@functools.cache  # per process: a build asks once a page, and these inputs do not change meanwhile
 def requirements() -> str:
     """``requirements.txt`` of a kit: the runtime packages with requirements.lock's pins."""
     pins: dict[str, str] = {}
@@ -144,7 +146,8 @@ def _imports(path: Path, package: Path) -> set[Path]:
     return found
 
 
-def _package_files() -> list[Path]:
+@functools.cache
+def _package_files() -> tuple[Path, ...]:
     """The package as a page needs it: every module outside ``build/`` and ``grading/``, plus
     the grading modules they import (the question bank, its text and the number parser), and
     the chart style. The grader itself (sandbox, runner, batch...) stays home."""
@@ -165,10 +168,11 @@ def _package_files() -> list[Path]:
     grading_init = package / "grading" / "__init__.py"
     if any("grading" in p.relative_to(package).parts for p in wanted) and grading_init.exists():
         wanted.add(grading_init)
-    return sorted(wanted)
+    return tuple(sorted(wanted))
 
 
-def _data_files() -> list[Path]:
+@functools.cache
+def _data_files() -> tuple[Path, ...]:
     """``data/``: the metadata and the tables it names, nothing else that may lie in the folder."""
     from .. import data
 
@@ -178,7 +182,7 @@ def _data_files() -> list[Path]:
     missing = [f for f in files if not f.is_file()]
     if missing:
         raise KitError(f"data files named by the metadata are missing: {', '.join(map(str, missing))}")
-    return sorted(set(files))
+    return tuple(sorted(set(files)))
 
 
 def kit_files(source: Path, notebook: str, edition: str) -> dict[str, bytes]:
