@@ -106,9 +106,35 @@ def metadata() -> dict[str, Any]:
     return _metadata(data_dir())
 
 
+#: What a source without a URL may be (``kind:`` in metadata.yml). Every other source names the
+#: document itself by its URL. ``paper``: the case paper in shared/seeds, which has no URL;
+#: ``casebook``: the casebook's own work (its term list, its reading, its illustrative assumptions,
+#: its compilations), which no outside document states; ``unchecked``: the marker that no
+#: independent source was checked (only as a claim's check_source).
+SOURCE_KINDS = ("paper", "casebook", "unchecked")
+
+
 def sources() -> dict[str, dict[str, str]]:
-    """Source id -> {document, url, confidence}."""
+    """Source id -> {document, url, confidence[, kind]}."""
     return metadata()["sources"]
+
+
+def validate_sources() -> list[str]:
+    """Check every source's fields; return the ids. Raises :class:`DataError`.
+
+    A source has a document and a confidence; a ``kind`` must be one of :data:`SOURCE_KINDS`,
+    and a source of a kind (the paper, the casebook's own work) has no URL, since nothing
+    outside the casebook can be linked for it.
+    """
+    for sid, s in sources().items():
+        if not isinstance(s, dict) or not s.get("document") or s.get("confidence") not in ("high", "medium", "low"):
+            raise DataError("metadata.yml", "source-fields", f"source {sid!r} needs a document and a confidence")
+        kind = s.get("kind")
+        if kind is not None and kind not in SOURCE_KINDS:
+            raise DataError("metadata.yml", "source-kind", f"source {sid!r}: kind {kind!r} is not one of {SOURCE_KINDS}")
+        if kind is not None and s.get("url"):
+            raise DataError("metadata.yml", "source-kind", f"source {sid!r} is of kind {kind!r} and cannot have a URL")
+    return list(sources())
 
 
 def table_meta(name: str) -> TableMeta:
@@ -297,7 +323,8 @@ def row(name: str, key: str, what: str = "row") -> pd.Series:
 
 
 def validate_all() -> list[str]:
-    """Load every table; return their names. Raises the first :class:`DataError`."""
+    """Check every source, load every table; return the tables' names. Raises the first :class:`DataError`."""
+    validate_sources()
     names = table_names()
     for name in names:
         load(name)
