@@ -304,6 +304,19 @@ def test_link_context_rows_are_sourced_and_cover_both_aspects():
     assert dsa == pytest.approx(rules.loc["dsa_in_force", "figure"])
 
 
+def test_the_alipay_transfer_is_dated_before_the_2010_licensing_rules():
+    t = c2.link_context()
+    row = t[t["fact"].str.startswith("Alipay's ownership moved out")].iloc[0]
+    # approved July 2009 (Alibaba), transferred August 2010, public May 2011, settled 29 July 2011
+    for when in ("July 2009", "August 2010", "May 2011", "June 2010"):
+        assert when in row["fact"]
+    assert "29 July 2011" in row["note"]
+    assert row["as_of"] == "2009-2011"
+    sources = data.sources()
+    assert sources[row["source"]]["url"].startswith("https://www.sec.gov/")
+    assert sources["yahoo_10q_2011q2_alipay"]["url"].startswith("https://www.sec.gov/")
+
+
 # --------------------------------------------------------------------------- the built page (browser)
 PAGE = "book/ch02-dual-wheel.html"
 

@@ -38,8 +38,22 @@ THRESHOLD_INCLUSIVE: dict[str, bool] = {r: r.startswith("us") for r in RULES}
 #: The EU's €3 duty applies to parcels under €150; at or above it, the ordinary duty.
 EU_SMALL_PARCEL_LIMIT_ROW = "eu_vat_ioss"
 
+
+
+def landed_cost_input(input_id: str) -> float:
+    """One input of the landed-cost model from ``data/landed_cost_inputs.csv``: an illustrative
+    default (order value, duty rate, freights, handling) or a US entry fee."""
+    return float(data.row("landed_cost_inputs", input_id, "input")["value"])
+
+
+#: The defaults both what-ifs share, read once from data/landed_cost_inputs.csv (one source of
+#: truth: the same rule at the same settings gives the same total in either what-if).
+DEFAULTS: dict[str, float] = {
+    k: landed_cost_input(k) for k in ("order_value", "duty_rate", "parcel_freight", "bulk_freight", "handling_fee")
+}
+
 #: Illustrative default: bulk sea freight to a local warehouse, per unit (order currency).
-BULK_FREIGHT_PER_UNIT = 1.0
+BULK_FREIGHT_PER_UNIT = DEFAULTS["bulk_freight"]
 
 #: The rows of data/rules.csv the chapter shows (low-value imports, US and EU).
 LOW_VALUE_RULES = [
@@ -163,8 +177,8 @@ class LandedCost:
     order_value: float
     threshold: float
     duty_free_direct: bool
-    direct: dict[str, float]  # freight, duty
-    warehouse: dict[str, float]  # bulk freight, handling, duty
+    direct: dict[str, float]  # freight, duty, fee (US entry fee)
+    warehouse: dict[str, float]  # bulk freight, handling, duty, fee
 
     @property
     def direct_total(self) -> float:
@@ -186,6 +200,21 @@ class LandedCost:
         return abs(self.direct_total - self.warehouse_total)
 
 
+def _entry_fees(rule: str, order_value: float, direct_duty_free: bool) -> tuple[float, float]:
+    """US merchandise processing fees (direct parcel, warehouse unit) under a US rule.
+
+    The bulk import to a US warehouse is a formal entry: the ad valorem fee on each unit's value
+    (the per-entry minimum and maximum are spread over a container). A direct parcel pays nothing
+    under de minimis, and a flat informal-entry fee once de minimis is gone; postal items, whose
+    duty the carrier collects, are left without a fee. EU rules: no such fee."""
+    if not rule.startswith("us"):
+        return 0.0, 0.0
+    warehouse = order_value * landed_cost_input("us_mpf_formal_pct") / 100
+    kind = RULE_ROWS[rule][1]
+    direct = 0.0 if direct_duty_free or kind == "ad_valorem" else landed_cost_input("us_mpf_informal")
+    return direct, warehouse
+
+
 def landed_cost(
     order_value: float,
     rule: str,
@@ -197,17 +226,25 @@ def landed_cost(
     """Landed cost of one order (one item) shipped two ways under a low-value import rule.
 
     * **Direct parcel** from China: the order value, per-parcel freight, and the duty the rule
-      sets: none within a duty-free threshold (``us_800``, ``eu_150``), ``duty_rate`` % of the
-      value without one (``us_china_end``), 54% of the value for US postal items from China
+      sets: none within a duty-free threshold (``us_800``, ``eu_150``), ``duty_rate`` % without
+      one (``us_china_end``), 54% of the value for US postal items from China
       (``us_china_postal``, the ad valorem option; its USD 100-per-item alternative is dearer
       for any order under about USD 185), or €3 per item under €150 (``eu_3``).
     * **Local warehouse**: goods shipped in bulk ahead of the order (a commercial import, so
-      no low-value relief applies and duty is paid on the value at ``duty_rate``), bulk freight
-      per unit and a handling fee per order for storage, picking and local delivery.
+      no low-value relief applies and duty is paid at ``duty_rate``), bulk freight per unit and a
+      handling fee per order for storage, picking and local delivery.
 
-    Simplifications, all favouring the direct parcel: duty on the warehouse route is charged on
-    the full order value (a real importer declares a lower purchase price); VAT, which the EU
-    charges on both routes since July 2021, is left out; unsold stock costs nothing.
+    The duty base follows each customs territory: the EU charges ad valorem duty on the value
+    *including* freight to its border (CIF: goods plus the parcel's or the bulk freight), the US
+    on the goods' value alone. US entries also pay the merchandise processing fee
+    (:func:`_entry_fees`): the warehouse route's formal entry always, the direct parcel once de
+    minimis is gone (a flat informal-entry fee; none on postal items).
+
+    Simplifications: duty on the warehouse route is charged on the full order value (a real
+    importer declares its lower purchase price, which would favour the warehouse); VAT is left
+    out because the EU charges it on both routes since July 2021 (through IOSS on a parcel,
+    as import VAT on bulk stock), so it is close to neutral between them; unsold stock costs
+    nothing.
     """
     for name, v in (
         ("order value", order_value),
@@ -222,24 +259,35 @@ def landed_cost(
         raise ValueError(f"duty rate is a percentage of the value (0-100), got {duty_rate}")
     threshold, currency = rule_threshold(rule)
     row, kind = RULE_ROWS[rule]
-    duty = order_value * duty_rate / 100
+    cif = currency == "EUR"  # EU: duty on goods plus freight to the border; US: on the goods
+    parcel_base = order_value + (parcel_freight if cif else 0.0)
+    bulk_base = order_value + (bulk_freight if cif else 0.0)
+    duty_direct_ordinary = parcel_base * duty_rate / 100
     within = order_value <= threshold if THRESHOLD_INCLUSIVE[rule] else order_value < threshold
     if kind == "threshold":
-        direct_duty = 0.0 if within else duty
+        direct_duty = 0.0 if within else duty_direct_ordinary
     elif kind == "ad_valorem":
         direct_duty = order_value * rule_figure(row) / 100
     elif kind == "per_item":
-        direct_duty = rule_figure(row) if order_value < rule_figure(EU_SMALL_PARCEL_LIMIT_ROW) else duty
+        direct_duty = (
+            rule_figure(row) if order_value < rule_figure(EU_SMALL_PARCEL_LIMIT_ROW) else duty_direct_ordinary
+        )
     else:
-        direct_duty = duty
+        direct_duty = duty_direct_ordinary
+    fee_direct, fee_warehouse = _entry_fees(rule, order_value, direct_duty == 0)
     return LandedCost(
         rule=rule,
         currency=currency,
         order_value=order_value,
         threshold=threshold,
         duty_free_direct=direct_duty == 0,
-        direct={"freight": parcel_freight, "duty": direct_duty},
-        warehouse={"freight": bulk_freight, "handling": handling_fee, "duty": duty},
+        direct={"freight": parcel_freight, "duty": direct_duty, "fee": fee_direct},
+        warehouse={
+            "freight": bulk_freight,
+            "handling": handling_fee,
+            "duty": bulk_base * duty_rate / 100,
+            "fee": fee_warehouse,
+        },
     )
 
 
@@ -277,10 +325,11 @@ _SHORT_RULE = {
 }
 
 #: The page's two what-ifs: 5 rules x 3 order values x 4 duty rates = 60 grid points, and
-#: 3 x 3 x 3 = 27 for the costs (87 on the page, under the 120 a page may hold).
-#: Fixed settings of each what-if (illustrative).
-RULE_FIXED = {"parcel_freight": 6.0, "handling_fee": 4.0, "bulk_freight": BULK_FREIGHT_PER_UNIT}
-COST_FIXED = {"order_value": 50.0, "rule": "us_china_end", "duty_rate": 20.0}
+#: 3 x 4 x 3 = 36 for the costs (96 on the page, under the 120 a page may hold).
+#: Fixed settings of each what-if, both taken from :data:`DEFAULTS`, so the same rule at the
+#: defaults gives the same totals in either what-if.
+RULE_FIXED = {k: DEFAULTS[k] for k in ("parcel_freight", "handling_fee", "bulk_freight")}
+COST_FIXED = {"order_value": DEFAULTS["order_value"], "rule": "us_china_end", "duty_rate": DEFAULTS["duty_rate"]}
 
 
 def landed_cost_by_rule(order_value: float, rule: str, duty_rate: float) -> LandedCost:
@@ -311,11 +360,12 @@ def landed_cost_chart(r: LandedCost, values: dict) -> Figure:
     for i, (_, parts) in enumerate(channels):
         left = 0.0
         for part in ("freight", "handling", "duty"):
-            v = parts.get(part, 0.0)
+            v = parts.get(part, 0.0) + (parts.get("fee", 0.0) if part == "duty" else 0.0)
             if v > 0:
                 ax.barh(i, v, left=left, color=_PART_COLOURS[part], height=0.55)
                 if v >= 3:
-                    ax.text(left + v / 2, i, part, ha="center", va="center", fontsize=7, color="white")
+                    label = "duty + fees" if part == "duty" and parts.get("fee", 0.0) > 0 else part
+                    ax.text(left + v / 2, i, label, ha="center", va="center", fontsize=7, color="white")
             left += v
         ax.text(
             left + 0.8,

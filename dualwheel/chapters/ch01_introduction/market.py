@@ -102,7 +102,9 @@ def annual_series() -> pd.DataFrame:
     t = _cbec()
     years = t[(t["months"] == 12) & (t["vintage"] == "first")].copy()
     trade = data.load("goods_trade").set_index("calendar_year")["total_trn_yuan"]
-    later = t[(t["months"] == 12) & (t["vintage"] == "later")].set_index("calendar_year")["value_trn_yuan"]
+    # the latest figure that replaced or followed the first one (revised or later), per year
+    replaced = t[(t["months"] == 12) & (t["vintage"] != "first")].sort_values("released")
+    later = replaced.groupby("calendar_year")["value_trn_yuan"].last()
     rows = []
     for r in years.itertuples():
         y = int(r.calendar_year)
@@ -158,42 +160,88 @@ def half_unit(x: float) -> float:
     return 0.5 * 10**-decimals
 
 
-def growth_check() -> pd.DataFrame:
-    """For each year whose published growth rate has a published prior year, test whether the
-    rate fits the two published levels *within rounding*.
+def level_bounds(row: dict) -> tuple[float, float]:
+    """The range a published level may stand for, within rounding.
 
-    Each level may hide up to half a unit of its last decimal, and the rate (one decimal) up to
-    0.05 points. ``growth_min_pct``/``growth_max_pct`` bound the growth the two levels allow;
-    the rate fits when its own rounding interval overlaps those bounds. ``prior_implied`` (with
-    its bounds) is the prior level the rate implies: level / (1 + g)."""
-    s = annual_series().set_index("year")
+    The headline (2.1) stands for 2.05 to 2.15. When the same release also gives exports and
+    imports (1.53 and 0.5278), their sum is a second, often tighter, reading of the same level
+    (2.0528 to 2.0629): the true level lies where the two ranges overlap. Without the split,
+    only the headline's rounding counts."""
+    v = float(row["value_trn_yuan"])
+    lo, hi = v - half_unit(v), v + half_unit(v)
+    x, m = row.get("exports_trn_yuan"), row.get("imports_trn_yuan")
+    if x is not None and m is not None and not pd.isna(x) and not pd.isna(m):
+        slack = half_unit(float(x)) + half_unit(float(m))
+        lo, hi = max(lo, x + m - slack), min(hi, x + m + slack)
+        if lo > hi:
+            raise ValueError(f"exports + imports ({x + m:g}) do not round to the headline {v:g}")
+    return lo, hi
+
+
+def _annual_rows() -> pd.DataFrame:
+    t = _cbec()
+    return t[(t["months"] == 12) & (t["series"] == "full")].sort_values(["calendar_year", "released"])
+
+
+def growth_check() -> pd.DataFrame:
+    """For each published annual growth rate, test whether it fits the two levels it connects,
+    *within rounding*.
+
+    Each rate is set against the prior year's level as it stood when the rate was released (the
+    latest vintage published before it). Each level may hide up to half a unit of its last
+    decimal, or less when exports and imports pin it down (:func:`level_bounds`); the rate (one
+    decimal) up to 0.05 points. ``growth_min_pct``/``growth_max_pct`` bound the growth the two
+    levels allow; the rate fits when its own rounding interval overlaps those bounds.
+    ``prior_implied`` (with its bounds) is the prior level the rate implies: level / (1 + g)."""
+    rows_all = _annual_rows()
     rows = []
-    for y in s.index:
-        prev = y - 1
-        g = s.loc[y, "growth_pct"]
-        if prev not in s.index or pd.isna(g) or s.loc[prev, "series"] != "full":
+    for r in rows_all.itertuples():
+        if pd.isna(r.growth_pct):
             continue
-        level, prior = s.loc[y, "value_trn_yuan"], s.loc[prev, "value_trn_yuan"]
-        hl, hp, hg = half_unit(level), half_unit(prior), 0.05
-        lo = growth_between(prior + hp, level - hl)
-        hi = growth_between(prior - hp, level + hl)
+        before = rows_all[(rows_all["calendar_year"] == r.calendar_year - 1) & (rows_all["released"] < r.released)]
+        if before.empty:
+            continue
+        prior_row = before.iloc[-1].to_dict()
+        lo, hi = level_bounds(r._asdict())
+        plo, phi = level_bounds(prior_row)
+        level, prior = (lo + hi) / 2, (plo + phi) / 2
+        g, hg = float(r.growth_pct), 0.05
+        gmin, gmax = growth_between(phi, lo), growth_between(plo, hi)
         rows.append(
             {
-                "year": int(y),
-                "level": level,
-                "published_growth_pct": float(g),
-                "prior_published": prior,
+                "year": int(r.calendar_year),
+                "vintage": r.vintage,
+                "released": r.released,
+                "level": float(r.value_trn_yuan),
+                "level_min": lo,
+                "level_max": hi,
+                "published_growth_pct": g,
+                "prior_published": float(prior_row["value_trn_yuan"]),
+                "prior_vintage": prior_row["vintage"],
                 "growth_from_levels_pct": growth_between(prior, level),
-                "growth_min_pct": lo,
-                "growth_max_pct": hi,
-                "fits_within_rounding": bool(g + hg >= lo and g - hg <= hi),
+                "growth_min_pct": gmin,
+                "growth_max_pct": gmax,
+                "fits_within_rounding": bool(g + hg >= gmin and g - hg <= gmax),
                 "prior_implied": implied_previous(level, g),
-                "prior_implied_min": implied_previous(level - hl, g + hg),
-                "prior_implied_max": implied_previous(level + hl, g - hg),
+                "prior_implied_min": implied_previous(lo, g + hg),
+                "prior_implied_max": implied_previous(hi, g - hg),
                 "prior_gap_trn": implied_previous(level, g) - prior,
             }
         )
     return pd.DataFrame(rows)
+
+
+def implied_revised_level(year: int) -> float:
+    """The level for ``year`` implied by the growth rates customs published for the next year,
+    averaged over that year's vintages (trillion yuan): each is level / (1 + g).
+
+    Customs restated its 2021 base without republishing it as a headline; both 2022 vintages
+    (2.11 at +9.8% and 2.058 at +7.1%) point to about 1.92 trillion, not the 1.98 first given."""
+    g = growth_check()
+    sel = g[g["year"] == year + 1]
+    if sel.empty:
+        raise KeyError(f"no published growth rate for {year + 1} to imply a {year} level from")
+    return float(sel["prior_implied"].mean())
 
 
 def vintages() -> pd.DataFrame:
