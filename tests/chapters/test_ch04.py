@@ -40,7 +40,7 @@ def test_sri_lanka_and_nepal_stay_missing() -> None:
 
 def test_hofstede_file_is_the_full_official_release() -> None:
     raw = pd.read_csv(DATA / "hofstede.csv")
-    assert len(raw) == 110
+    assert len(raw) == 111  # with Dominican Rep, which a GitHub copy had dropped
     assert raw.set_index("code").loc["MAL", "pdi"] == 104  # the scale can exceed 100
     assert raw.set_index("code").loc["CHI", DIMS].tolist() == [80, 20, 66, 30, 87, 24]
 
@@ -266,7 +266,7 @@ def test_preset_table_is_built_from_the_presets() -> None:
 def test_mode_against_distance() -> None:
     t = c4.mode_distance()
     assert len(t) == 13 and t["Entry mode"].str.startswith("Acquisition").sum() == 11
-    assert c4.mean_ks_by_mode("acquisition") == pytest.approx(1.1758, abs=1e-3)
+    assert c4.mean_ks_by_mode("acquisition") == pytest.approx(1.1729, abs=1e-3)  # 1.1758 before the restored Dominican Rep row
     assert c4.mean_ks_by_mode("joint_venture") == pytest.approx(c4.kogut_singh("RUS"))
     assert c4.mean_ks_by_mode("own_launch") == pytest.approx(c4.kogut_singh("ESP"))
     assert t.index[-2:].tolist() == ["NPL", "LKA"]  # missing scores stay missing, last
