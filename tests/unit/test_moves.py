@@ -113,3 +113,23 @@ def assert_agrees(shown: pd.DataFrame, id_col: str, cols: dict[str, str]) -> Non
     for r in shown.to_dict("records"):
         for mine, theirs in cols.items():
             assert r[mine] == t.loc[r[id_col], theirs], (r[id_col], mine, r[mine], t.loc[r[id_col], theirs])
+
+
+def test_chapter_5_timeline_shows_every_move_as_the_table_has_it():
+    from dualwheel.chapters import ch05_evolution as c5
+
+    t = c5.events()
+    shown = t[t["is_move"]]
+    assert_agrees(shown, "event_id", {"date": "date", "investor": "investor", "kind": "kind"})
+    assert set(shown["event_id"]) == set(mv.timeline()["move_id"])  # the rule: every move
+    mode = mv.moves().set_index("move_id")["mode"]
+    for r in shown.itertuples(index=False):  # the chapter's mode column is the table's mode, renamed
+        assert r.entry_mode == c5.step_mode(r.kind, mode[r.event_id]), r.event_id
+
+
+def test_chapter_5_entry_steps_are_the_marketplace_rule():
+    from dualwheel.chapters import ch05_evolution as c5
+
+    steps = c5.entry_steps().rename(columns={"stake_after_pct": "stake_pct"})
+    assert_agrees(steps, "event_id", {"date": "date"})
+    assert list(steps["event_id"]) == list(mv.marketplace_steps()["move_id"])
