@@ -133,3 +133,41 @@ def test_chapter_5_entry_steps_are_the_marketplace_rule():
     steps = c5.entry_steps().rename(columns={"stake_after_pct": "stake_pct"})
     assert_agrees(steps, "event_id", {"date": "date"})
     assert list(steps["event_id"]) == list(mv.marketplace_steps()["move_id"])
+
+
+#: Chapter 7's evidence rows that are moves, and the move each one is.
+CH7_EVIDENCE_MOVES = {
+    "aliexpress_launch": "aliexpress",
+    "aliexpress_russia_first": "aliexpress_russia_focus",
+    "cloud_silicon_valley": "cloud_overseas",
+    "lazada_control": "lazada_control",
+    "lazada_83": "lazada_83",
+    "trendyol_majority": "trendyol",
+    "miravia_launch": "miravia",
+}
+
+
+def test_chapter_7_order_of_entry_is_the_first_moves_rule():
+    from dualwheel.chapters import ch07_lessons as c7
+
+    chron = c7.entry_chronology()
+    t = mv.moves().set_index("move_id")
+    assert_agrees(chron, "move_id", {"date": "date", "source": "source"})
+    for r in chron.itertuples(index=False):
+        assert r.mode == mv.MODE_LABELS[t.loc[r.move_id, "mode"]], r.move_id
+    assert list(chron["move_id"]) == list(mv.first_moves()["move_id"])  # nothing the rule admits is dropped
+    assert "daraz" in set(chron["move_id"])  # issue 21: Exhibit 7.3 dropped Daraz
+    assert not set(chron["move_id"]) & {"lazada_83", "lazada_2018"}  # a follow-on stake is not a move
+    assert "aliexpress_top_markets" not in set(chron["move_id"])  # an observation is not a move
+    assert c7.years_before_lazada() == t.loc["lazada_control", "year"] - t.loc["aliexpress", "year"]
+
+
+def test_chapter_7_evidence_rows_agree_with_the_moves():
+    ev = data.load("lesson_evidence").set_index("evidence_id")
+    t = mv.moves().set_index("move_id")
+    for evidence_id, move_id in CH7_EVIDENCE_MOVES.items():
+        assert ev.loc[evidence_id, "date"] == t.loc[move_id, "date"], evidence_id
+    assert ev.loc["lazada_control", "figure"] == t.loc["lazada_control", "stake_pct"]
+    assert ev.loc["lazada_83", "figure"] == t.loc["lazada_83", "stake_pct"]
+    assert ev.loc["trendyol_majority", "figure"] == t.loc["trendyol", "amount_usd_m"]
+    assert ev.loc["ant_ascend", "date"] == t.loc["ascend_money", "date"][:7]
