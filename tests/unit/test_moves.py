@@ -171,3 +171,45 @@ def test_chapter_7_evidence_rows_agree_with_the_moves():
     assert ev.loc["lazada_83", "figure"] == t.loc["lazada_83", "stake_pct"]
     assert ev.loc["trendyol_majority", "figure"] == t.loc["trendyol", "amount_usd_m"]
     assert ev.loc["ant_ascend", "date"] == t.loc["ascend_money", "date"][:7]
+
+
+#: entries.csv (Chapter 4's table until it switches to moves.csv) -> the same move in moves.csv.
+ENTRY_IDS = {
+    "alibaba_com_launch": "founding",
+    "aliexpress_launch": "aliexpress",
+    "aliexpress_russia_focus": "aliexpress_russia_focus",
+    "lazada_control": "lazada_control",
+    "ascend_money_stake": "ascend_money",
+    "lazada_83pct": "lazada_83",
+    "tokopedia_round": "tokopedia_round",
+    "lazada_2018": "lazada_2018",
+    "daraz_acquisition": "daraz",
+    "trendyol_majority": "trendyol",
+    "aliexpress_russia_jv": "aliexpress_russia_jv",
+    "miravia_launch": "miravia",
+    "korea_jv": "korea_jv",
+}
+#: entries.csv's mode -> moves.csv's (kind, mode); a stake increase is a follow-on of either mode.
+ENTRY_MODES = {
+    "export_platform": {("launch", "export_platform"), ("market_focus", "export_platform")},
+    "own_launch": {("entry", "organic")},
+    "acquisition": {("entry", "acquisition")},
+    "stake_increase": {("follow_on", "acquisition"), ("follow_on", "minority_stake")},
+    "minority_stake": {("minority_stake", "minority_stake")},
+    "joint_venture": {("entry", "joint_venture")},
+}
+
+
+def test_entries_csv_rows_are_moves_with_the_same_facts():
+    if not (data.data_dir() / "entries.csv").exists():
+        pytest.skip("entries.csv retired: Chapter 4 reads moves.csv")
+    e = raw("entries").set_index("entry_id")
+    t = raw("moves").set_index("move_id")
+    assert set(e.index) == set(ENTRY_IDS)  # every row of entries.csv is in moves.csv
+    for entry_id, move_id in ENTRY_IDS.items():
+        a, b = e.loc[entry_id], t.loc[move_id]
+        for col in ("date", "markets", "investor", "amount_usd_m"):
+            assert a[col] == b[col], (entry_id, col, a[col], b[col])
+        assert (b["kind"], b["mode"]) in ENTRY_MODES[a["mode"]], (entry_id, a["mode"], b["kind"], b["mode"])
+        if a["stake_pct"] and b["stake_pct"]:
+            assert float(a["stake_pct"]) == float(b["stake_pct"]), entry_id
