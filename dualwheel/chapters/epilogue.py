@@ -66,14 +66,14 @@ def section_sources(section: str) -> str:
 
 
 def entry_modes() -> dict[str, str]:
-    """How AIDC's three local marketplaces were entered, from Chapter 5's timeline (events.csv):
-    the decision point's wording, checked against the table rather than typed."""
-    ev = data.load("events").set_index("event_id")
+    """How AIDC's three local marketplaces were entered, from the book's record of moves
+    (moves.csv): the decision point's wording, checked against the table rather than typed."""
+    ev = data.load("moves").set_index("move_id")
     rows = {"Lazada": "lazada_control", "Trendyol": "trendyol", "Miravia": "miravia"}
-    mode = {name: ev.loc[rid, "entry_mode"] for name, rid in rows.items()}
+    mode = {name: ev.loc[rid, "mode"] for name, rid in rows.items()}
     if (mode["Lazada"], mode["Trendyol"], mode["Miravia"]) != ("acquisition", "acquisition", "organic"):
         raise ValueError(
-            f"events.csv no longer says Lazada and Trendyol were bought and Miravia built: {mode}"
+            f"moves.csv no longer says Lazada and Trendyol were bought and Miravia built: {mode}"
         )
     year = {name: fmt.date_text(ev.loc[rid, "date"], "year") for name, rid in rows.items()}
     return {

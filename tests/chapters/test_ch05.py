@@ -22,6 +22,14 @@ def csv(name: str) -> pd.DataFrame:
     return pd.read_csv(DATA / f"{name}.csv")
 
 
+def timeline_csv() -> pd.DataFrame:
+    """The chapter's timeline read straight from the two CSVs: every move and every other event."""
+    mv = csv("moves").rename(columns={"move_id": "event_id", "date_precision": "precision"})
+    mv["is_move"] = True
+    ev = csv("events").assign(is_move=False)
+    return pd.concat([ev, mv], ignore_index=True)
+
+
 def intl_total(year: int) -> int:
     """International revenue as the paper chains it, read from the CSVs without the module."""
     if year >= 2022:
@@ -47,25 +55,38 @@ def rate(start: float, end: float, n: int) -> float:
 
 def test_all_tables_validate_with_the_chapter_tables():
     names = data.validate_all()
-    assert {"events", "intl_revenue_early", "phase_profile", "paper_claims", "transfer_cases"} <= set(names)
+    assert {"events", "moves", "intl_revenue_early", "phase_profile", "paper_claims", "transfer_cases"} <= set(names)
     assert not (DATA / "evolution_claims.csv").exists()  # moved into paper_claims.csv
     assert not (DATA / "popmart_overseas_share.csv").exists()  # Pop Mart has one source: transfer_cases.csv
 
 
 def test_every_event_date_matches_its_precision():
     pattern = {"day": r"^\d{4}-\d{2}-\d{2}$", "month": r"^\d{4}-\d{2}$", "year": r"^\d{4}$"}
-    for row in csv("events").itertuples(index=False):
+    for row in timeline_csv().itertuples(index=False):
         assert re.match(pattern[row.precision], str(row.date)), (row.event_id, row.date)
 
 
 def test_the_issue_events_are_all_dated():
-    ids = set(csv("events")["event_id"])
+    ids = set(timeline_csv()["event_id"])
     wanted = {
         "hk_listing", "hk_delisting", "aliexpress", "cainiao", "nyse_ipo", "cloud_overseas", "lazada_control",
         "lazada_83", "lazada_2018", "ewtp_proposed", "ewtp_malaysia", "daraz", "trendyol", "six_groups",
         "cloud_spinoff_off", "cainiao_files", "cainiao_withdrawn",
     }  # fmt: skip
     assert wanted <= ids
+    # issue 21: the moves Chapter 5 left out are now on its timeline
+    assert {"tokopedia_round", "aliexpress_russia_jv", "korea_jv", "eleven_main_launch", "singpost_stake"} <= set(
+        c5.events()["event_id"]
+    )
+
+
+def test_events_csv_holds_no_move_and_the_timeline_holds_every_move():
+    ev, mv = csv("events"), csv("moves")
+    assert not set(ev["event_id"]) & set(mv["move_id"])
+    assert not set(ev["kind"]) & set(mv["kind"])  # events.csv keeps only events that are not moves
+    t = c5.events()
+    assert set(t.loc[t["is_move"], "event_id"]) == set(mv["move_id"])
+    assert len(t) == len(ev) + len(mv)
 
 
 def test_international_totals_are_retail_plus_wholesale():
@@ -75,7 +96,7 @@ def test_international_totals_are_retail_plus_wholesale():
 
 
 def test_phase_profile_cites_only_known_events_and_covers_every_cell():
-    ids = set(csv("events")["event_id"])
+    ids = set(timeline_csv()["event_id"])
     profile = csv("phase_profile")
     for evidence in profile["evidence"]:
         assert {e.strip() for e in evidence.split(";")} <= ids
@@ -119,40 +140,50 @@ def test_boundaries_must_be_three_increasing_years(bad):
 
 
 def test_event_counts_recompute_from_the_csv():
-    ev = csv("events")
-    year = ev["date"].astype(str).str[:4].astype(int)
+    t = timeline_csv()
+    year = t["date"].astype(str).str[:4].astype(int)
     phase = 1 + (year >= 2007).astype(int) + (year >= 2016).astype(int) + (year >= 2024).astype(int)
     counts = c5.event_counts()
-    assert counts["events"] == len(ev)
-    assert counts["in_paper"] == (ev["in_paper"] == "yes").sum()
-    assert counts["high_confidence"] == (ev["confidence"] == "high").sum()
+    assert counts["events"] == len(t) and counts["moves"] == t["is_move"].sum()
+    assert counts["named"] == t["in_paper"].isin(["named", "dated"]).sum() == 6
+    assert counts["dated"] == (t["in_paper"] == "dated").sum() == 4
+    named = set(t.loc[t["in_paper"] != "no", "event_id"])
+    assert named == {"founding", "aliexpress", "nyse_ipo", "lazada_control", "ascend_money", "five_day"}
+    assert counts["high_confidence"] == (t["confidence"] == "high").sum()
     assert counts["phase3"] == (phase == 3).sum()
-    bought = ev["entry_mode"] == "acquisition"
-    assert counts["phase3_entries"] == ((phase == 3) & bought & (ev["kind"] == "acquisition")).sum() == 3
-    assert counts["phase3_follow_ons"] == ((phase == 3) & bought & (ev["kind"] == "investment")).sum() == 3
-    assert counts["bought_before_phase3"] == ((phase < 3) & bought).sum() == 0
-    assert counts["in_paper"] == 2  # the paper names only the 1999 site and AliExpress
+    control = (t["kind"] == "entry") & (t["mode"] == "acquisition")
+    assert counts["phase3_entries"] == ((phase == 3) & control).sum() == 3
+    assert counts["phase3_follow_ons"] == ((phase == 3) & (t["kind"] == "follow_on")).sum() == 3
+    assert counts["phase3_jvs"] == ((phase == 3) & (t["mode"] == "joint_venture")).sum() == 3
+    bought = t["mode"].isin(["acquisition", "minority_stake"])
+    # issue 21: steps before 2016 were bought after all (Vendio, Auctiva; SingPost, Paytm, Snapdeal)
+    assert counts["bought_before_phase3"] == ((phase < 3) & bought).sum() == 7
+    assert counts["control_before_phase3"] == ((phase < 3) & (t["mode"] == "acquisition")).sum() == 2
 
 
 def test_entry_mode_table_counts_every_event_once():
     modes = c5.entry_modes_by_phase()
-    assert modes.loc["All dated events"].sum() == len(csv("events"))
+    assert modes.loc["All dated events"].sum() == len(timeline_csv())
     assert list(modes.columns) == [1, 2, 3, 4]
-    assert modes.loc["Bought: market entry", 3] == 3 and modes.loc["Bought: follow-on stake", 3] == 3
+    assert modes.loc["Bought: control", 3] == 3 and modes.loc["Bought: follow-on stake", 3] == 3
+    assert modes.loc["Bought: control", 2] == 2 and modes.loc["Joint venture", 3] == 3
 
 
 # ----------------------------------------------------------------------------- entry steps
 
 
-def test_entry_steps_read_amounts_and_stakes_from_events():
-    ev = csv("events").set_index("event_id")
+def test_entry_steps_read_amounts_and_stakes_from_moves():
+    mv = csv("moves").set_index("move_id")
     steps = c5.entry_steps().set_index("event_id")
-    assert list(steps.index) == ["lazada_control", "lazada_83", "lazada_2018", "daraz", "trendyol", "miravia"]
+    assert list(steps.index) == [
+        "eleven_main_launch", "eleven_main_sale", "snapdeal_round", "lazada_control", "lazada_83",
+        "tokopedia_round", "lazada_2018", "daraz", "trendyol", "aliexpress_russia_jv", "miravia", "korea_jv",
+    ]  # fmt: skip
     for e in steps.index:
-        assert steps.loc[e, "amount_usd_m"] == pytest.approx(ev.loc[e, "amount_usd_m"], nan_ok=True)
-        assert steps.loc[e, "stake_after_pct"] == pytest.approx(ev.loc[e, "stake_after_pct"], nan_ok=True)
-        if not pd.isna(ev.loc[e, "amount_usd_m"]):
-            assert isinstance(ev.loc[e, "amount_source"], str)  # every amount has its source
+        assert steps.loc[e, "amount_usd_m"] == pytest.approx(mv.loc[e, "amount_usd_m"], nan_ok=True)
+        assert steps.loc[e, "stake_after_pct"] == pytest.approx(mv.loc[e, "stake_pct"], nan_ok=True)
+        if not pd.isna(mv.loc[e, "amount_usd_m"]):
+            assert isinstance(mv.loc[e, "amount_source"], str)  # every amount has its source
     assert (steps.loc["lazada_control", "amount_usd_m"], steps.loc["lazada_83", "amount_usd_m"]) == (
         1000,
         1000,
@@ -160,20 +191,25 @@ def test_entry_steps_read_amounts_and_stakes_from_events():
     assert steps.loc["lazada_2018", "amount_usd_m"] == 2000 and steps.loc["trendyol", "amount_usd_m"] == 728
     assert pd.isna(steps.loc["daraz", "amount_usd_m"]) and steps.loc["daraz", "amount_note"] == "undisclosed"
     assert steps.loc["miravia", "step"] == "Build: first entry"
-    assert c5.markets_by_mode() == {"bought": 3, "built": 1}
+    assert steps.loc["eleven_main_sale", "step"].startswith("Exit")
+    assert c5.markets_by_mode() == {"bought": 3, "built": 2, "joint_venture": 2, "minority_stake": 2}
+    later = c5.first_entries_after(2018)
+    assert list(later["event_id"]) == ["aliexpress_russia_jv", "miravia", "korea_jv"]
 
 
 def test_committed_capital_and_implied_value():
-    ev = csv("events").set_index("event_id")
-    amounts = ev.loc[["lazada_control", "lazada_83", "lazada_2018", "daraz", "trendyol"], "amount_usd_m"]
-    assert c5.committed_usd_m() == pytest.approx(amounts.sum())
+    mv = csv("moves").set_index("move_id")
+    shown = c5.entry_steps()["event_id"]
+    assert c5.committed_usd_m() == pytest.approx(mv.loc[shown, "amount_usd_m"].sum())
     assert c5.committed_usd_m("lazada") == 4000
-    follow = ev.loc[["lazada_83", "lazada_2018"], "amount_usd_m"].sum()
+    follow = mv.loc[["lazada_83", "lazada_2018"], "amount_usd_m"].sum()
     assert c5.committed_usd_m(step="follow_on") == pytest.approx(follow)
+    first = mv.loc[["lazada_control", "tokopedia_round", "trendyol"], "amount_usd_m"].sum()
+    assert c5.committed_usd_m(step="first") == pytest.approx(first)
     assert c5.implied_value_usd_m("lazada_83", "lazada_control") == pytest.approx(
         100
-        * ev.loc["lazada_83", "amount_usd_m"]
-        / (ev.loc["lazada_83", "stake_after_pct"] - ev.loc["lazada_control", "stake_after_pct"])
+        * mv.loc["lazada_83", "amount_usd_m"]
+        / (mv.loc["lazada_83", "stake_pct"] - mv.loc["lazada_control", "stake_pct"])
     )
     with pytest.raises(ValueError, match="not disclosed"):
         c5.entry_value("daraz", "amount_usd_m")
@@ -181,6 +217,14 @@ def test_committed_capital_and_implied_value():
         c5.committed_usd_m("aliexpress")
     with pytest.raises(ValueError):
         c5.committed_usd_m(step="later")
+
+
+def test_purchases_before_2016_are_the_record_behind_the_2016_claim():
+    before = c5.purchases_before(2016)
+    assert list(before["move_id"]) == [
+        "vendio", "auctiva", "singpost_stake", "paytm_ant", "singpost_follow_on", "snapdeal_round", "paytm_alibaba",
+    ]  # fmt: skip
+    assert c5.year_first_purchase() == 2016
 
 
 # ----------------------------------------------------------------------------- revenue
@@ -204,7 +248,11 @@ def test_shares_of_group_revenue():
         100 * seg["aidc_total", 2024] / seg["consolidated", 2024]
     )
     assert round(r.loc[2024, "share_pct"], 1) == 10.9  # the paper's own figure for FY2024
-    assert pd.isna(r.loc[2021, "share_pct"])  # FY2021 group revenue was not found
+    # FY2021 group revenue comes from tech_investment.csv (issue 21: it was called "not found")
+    tech = csv("tech_investment").query("item == 'revenue' and fiscal_year == 2021")["value_rmb_m"].item()
+    assert r.loc[2021, "group_rmb_m"] == tech == 717289
+    assert r.loc[2021, "share_pct"] == pytest.approx(100 * intl_total(2021) / tech)
+    assert c5.group_revenue_sources() == list(csv("tech_investment").query("item == 'revenue' and fiscal_year == 2021")["source"])
 
 
 def test_seams():
@@ -317,7 +365,7 @@ def test_dated_claims_recompute_from_the_events():
     from dualwheel import claims
 
     rows = s5_claims()
-    ev = csv("events").set_index("event_id")
+    ev = timeline_csv().set_index("event_id")
     year = {e: int(str(d)[:4]) for e, d in ev["date"].items()}
     for claim, event in {
         "s5_intl_site_1999": "founding",
@@ -342,7 +390,7 @@ def test_section_five_claims_live_in_paper_claims_with_allowed_units():
 
 def test_the_2007_claim_has_no_matching_event():
     rows = s5_claims()
-    ev = csv("events")
+    ev = timeline_csv()
     in_2007 = ev[ev["date"].astype(str).str.startswith("2007")]
     assert list(in_2007["kind"]) == ["listing"]  # the one dated 2007 event is a listing
     assert rows.loc["s5_transaction_2007", "verdict"] == "unsourced"
@@ -379,14 +427,15 @@ def test_numeric_answers_recompute_from_the_csvs():
     assert bank["ch05-sc-share-fy2016"].answer == pytest.approx(
         100 * early["intl_total", 2016] / early["group_revenue", 2016]
     )
-    ev = csv("events").set_index("event_id")
+    mv = csv("moves").set_index("move_id")
     assert bank["ch05-q4-lazada-value"].answer == pytest.approx(
         100
-        * ev.loc["lazada_83", "amount_usd_m"]
-        / (ev.loc["lazada_83", "stake_after_pct"] - ev.loc["lazada_control", "stake_after_pct"])
+        * mv.loc["lazada_83", "amount_usd_m"]
+        / (mv.loc["lazada_83", "stake_pct"] - mv.loc["lazada_control", "stake_pct"])
     )
-    follow = ev.loc[["lazada_83", "lazada_2018"], "amount_usd_m"].sum()
-    assert bank["ch05-sc-entry-mode"].answer == pytest.approx(100 * follow / ev["amount_usd_m"].sum())
+    follow = mv.loc[["lazada_83", "lazada_2018"], "amount_usd_m"].sum()
+    shown = mv.loc[c5.entry_steps()["event_id"], "amount_usd_m"].sum()
+    assert bank["ch05-sc-entry-mode"].answer == pytest.approx(100 * follow / shown)
     graded = [q for q in bank.values() if q.graded]
     assert len(graded) >= 6 and len(bank) - len(graded) >= 4
 

@@ -45,6 +45,18 @@ def test_near_to_far_does_not_hold_because_a_western_move_came_before_southeast_
     assert claim("lesson_entry_sea_first")["verdict"] == "does_not_hold"
 
 
+def test_order_of_entry_counts_first_moves_only_and_keeps_daraz():
+    # issue 21: Exhibit 7.3 counted a 2017 observation and a follow-on stake as moves, and dropped Daraz
+    chron = c7.entry_chronology()
+    ids = list(chron["move_id"])
+    assert "daraz" in ids and "lazada_83" not in ids and "aliexpress_top_markets" not in ids
+    assert len(chron) == 18 and int(chron["southeast_asia"].sum()) == 3
+    first_sea = chron[chron["southeast_asia"]].iloc[0]
+    assert (first_sea["move_id"], first_sea["date"]) == ("singpost_stake", "2014-05-28")
+    assert int((chron["date"] < first_sea["date"]).sum()) == 5  # Alibaba.com, AliExpress, Vendio, Auctiva, Russia
+    assert set(c7.entry_chronology_sources()) <= set(data.sources())
+
+
 def test_lazada_stake_matches_the_claim_check():
     stake = c7.evidence("entry").set_index("evidence_id").loc["lazada_control", "figure"]
     assert stake == claim("lesson_entry_lazada")["checked_value"] == 51

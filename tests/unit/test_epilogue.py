@@ -60,8 +60,8 @@ def test_counts_read_as_words_up_to_ten():
 
 def test_the_decision_point_entry_modes_follow_the_timeline(monkeypatch):
     assert ep.entry_modes()["ep_mode_bought"].startswith("bought (Lazada in 2016")
-    events = data.load("events")
-    events.loc[events["event_id"] == "miravia", "entry_mode"] = "acquisition"
-    monkeypatch.setattr(data, "load", lambda name: events if name == "events" else data.load(name))
+    moves = data.load("moves")
+    moves.loc[moves["move_id"] == "miravia", "mode"] = "acquisition"
+    monkeypatch.setattr(data, "load", lambda name: moves if name == "moves" else data.load(name))
     with pytest.raises(ValueError, match="no longer says"):
         ep.entry_modes()

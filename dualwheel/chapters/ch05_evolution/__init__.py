@@ -1,8 +1,10 @@
 """Chapter 5, The evolution path (出海战略的演化路径): events, phases and phase growth.
 
 The paper cuts Alibaba's international history into four phases (1999-2006, 2007-2015,
-2016-2023, 2024 onward). This module rebuilds that history from ``data/events.csv`` and the
-revenue tables, and lets a reader move the boundaries to see how the story changes.
+2016-2023, 2024 onward). This module rebuilds that history from the book's record of moves
+(``data/moves.csv``, read through :mod:`dualwheel.moves`), the other dated events
+(``data/events.csv``) and the revenue tables, and lets a reader move the boundaries to see how
+the story changes.
 
 Two conventions hold throughout, because the paper mixes calendar and fiscal years:
 

@@ -20,15 +20,18 @@ from .revenue import FIRST_FY, LAST_FY, SERIES_SEAMS, Periodisation, intl_revenu
 PHASE_COLOURS = {1: "#f2f2f2", 2: "#e3eef8", 3: "#fdebd3", 4: "#e5f3e0"}
 PHASE_BAR_COLOURS = {1: "#bdbdbd", 2: "#9ecae1", 3: "#fdae6b", 4: "#a1d99b"}
 
-#: Timeline lanes: which units go on which row.
-LANES: dict[str, tuple[str, ...]] = {
-    "B2B (Alibaba.com)": ("alibaba_com",),
-    "Consumer marketplaces": ("aliexpress", "lazada", "daraz", "trendyol", "miravia"),
-    "Infrastructure": ("cloud", "cainiao", "alipay", "ewtp", "aidc"),
-    "Group / capital": ("group",),
+#: Marker of each way a step was taken (the rows of ENTRY_MODES).
+MODE_MARKERS = {
+    "organic": "o",
+    "acquisition": "s",
+    "minority_stake": "v",
+    "follow_on": ">",
+    "joint_venture": "X",
+    "exit": "x",
+    "alliance": "^",
+    "capital_market": "D",
+    "internal": "P",
 }
-
-MODE_MARKERS = {"organic": "o", "acquisition": "s", "alliance": "^", "capital_market": "D", "internal": "P"}
 
 
 LANE_COLOURS = {
@@ -40,17 +43,17 @@ LANE_COLOURS = {
 
 
 def timeline_chart(boundaries: Sequence[int] = PAPER_BOUNDARIES) -> Figure:
-    """Every dated event on its own line over the phase bands: colour = business, shape = entry mode."""
+    """Every dated event on its own line over the phase bands: colour = business, shape = entry
+    mode. Moves by Ant Financial alone carry '(Ant)' in their label (moves.csv)."""
     t = events(boundaries)
-    lane_of = {u: lane for lane, units in LANES.items() for u in units}
-    fig, ax = plt.subplots(figsize=(6.8, 6.2), dpi=100)
+    fig, ax = plt.subplots(figsize=(6.8, 9.0), dpi=100)
     starts = [1999, *boundaries]
     ends = [*boundaries, 2026]
     for i, (a, e) in enumerate(zip(starts, ends, strict=True), start=1):
         ax.axvspan(a, e, color=PHASE_COLOURS[i], zorder=0)
         ax.text((a + e) / 2, -1.6, PHASE_NAMES[i].replace(" (", "\n("), ha="center", va="bottom", fontsize=8)
     for rank, row in enumerate(t.itertuples(index=False)):
-        colour = LANE_COLOURS[lane_of[row.unit]]
+        colour = LANE_COLOURS[row.lane]
         ax.scatter(row.when, rank, marker=MODE_MARKERS[row.entry_mode], s=30, color=colour, zorder=3)
         right = row.when < 2017
         ax.text(

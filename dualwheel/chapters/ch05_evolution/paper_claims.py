@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ... import data
+import pandas as pd
+
+from ... import data, moves
 from ...claims import check
 from .events import events
 
@@ -23,30 +25,41 @@ S5_CLAIMS: tuple[str, ...] = (
 
 
 def event_year(event_id: str) -> int:
-    """The calendar year of one event in ``events.csv``; KeyError for an unknown id."""
+    """The calendar year of one event (events.csv or moves.csv); KeyError for an unknown id."""
     t = events().set_index("event_id")
     if event_id not in t.index:
-        raise KeyError(f"no event {event_id!r} in data/events.csv")
+        raise KeyError(f"no event {event_id!r} in data/events.csv or data/moves.csv")
     return int(t.loc[event_id, "year"])
 
 
 @check("s5_intl_site_1999")
 def year_intl_site() -> float:
-    """The year Alibaba (and Alibaba.com) was founded, from events.csv."""
+    """The year Alibaba (and Alibaba.com) was founded, from moves.csv."""
     return float(event_year("founding"))
 
 
 @check("s5_aliexpress_2010")
 def year_aliexpress() -> float:
-    """The year AliExpress launched, from events.csv."""
+    """The year AliExpress launched, from moves.csv."""
     return float(event_year("aliexpress"))
 
 
 @check("s5_acquisition_2016")
 def year_first_purchase() -> float:
-    """The year of the first market entry by purchase (Lazada), from events.csv."""
-    t = events()
-    return float(t.loc[t["kind"] == "acquisition", "year"].min())
+    """The year Alibaba first bought control of a local consumer marketplace abroad (Lazada),
+    from moves.csv. Earlier purchases were of US seller-tool firms (Vendio and Auctiva, 2010)
+    and minority stakes (SingPost 2014; Snapdeal and Paytm 2015): see :func:`purchases_before`."""
+    t = moves.marketplace_steps()
+    bought = (t["kind"] == "entry") & (t["mode"] == "acquisition")
+    return float(t.loc[bought, "year"].min())
+
+
+def purchases_before(year: int) -> pd.DataFrame:
+    """Every stake bought abroad before ``year`` (control, minority or follow-on, by Alibaba Group
+    or Ant Financial), from moves.csv: the record the 2016 claim has to be read against."""
+    t = moves.moves()
+    bought = t["mode"].isin(["acquisition", "minority_stake"]) & moves.abroad(t) & (t["year"] < year)
+    return t.loc[bought, ["move_id", "date", "vehicle", "region", "kind", "mode", "investor"]].reset_index(drop=True)
 
 
 @check("s5_ai_2024")

@@ -33,23 +33,34 @@ def seams() -> dict[str, float]:
 
 
 def event_counts(boundaries: Sequence[int] = PAPER_BOUNDARIES) -> dict[str, int]:
-    """How many events the table holds, how many the paper names, and counts per phase and mode.
+    """How many events the chapter holds (moves and other events), how many the paper names and
+    dates, and counts per phase and by how a step was taken.
 
-    ``phase3_entries``: market entries by purchase in phase 3 (kind 'acquisition');
-    ``phase3_follow_ons``: follow-on stakes (kind 'investment'); ``bought_before_phase3``:
-    bought stakes of any kind before phase 3."""
+    ``named``: events the paper names (with or without a date); ``dated``: those it also dates.
+    ``phase3_entries``: market entries by purchase of control in phase 3 (kind 'entry', mode
+    'acquisition'); ``phase3_follow_ons``: follow-on stakes; ``phase3_jvs``: joint ventures;
+    ``phase3_minority``: minority stakes. ``bought_before_phase3``: stakes of any size bought
+    before phase 3 (control, minority or follow-on, by Alibaba Group or Ant Financial);
+    ``control_before_phase3``: of which control bought outright."""
     t = events(boundaries)
     out = {
         "events": len(t),
-        "in_paper": int((t["in_paper"] == "yes").sum()),
+        "moves": int(t["is_move"].sum()),
+        "named": int(t["in_paper"].isin(["named", "dated"]).sum()),
+        "dated": int((t["in_paper"] == "dated").sum()),
         "high_confidence": int((t["confidence"] == "high").sum()),
         "first_year": int(t["year"].min()),
         "last_year": int(t["year"].max()),
     }
     for p in (1, 2, 3, 4):
         out[f"phase{p}"] = int((t["phase"] == p).sum())
-    bought = t["entry_mode"] == "acquisition"
-    out["phase3_entries"] = int(((t["phase"] == 3) & bought & (t["kind"] == "acquisition")).sum())
-    out["phase3_follow_ons"] = int(((t["phase"] == 3) & bought & (t["kind"] == "investment")).sum())
-    out["bought_before_phase3"] = int(((t["phase"] < 3) & bought).sum())
+    p3, before = t["phase"] == 3, t["phase"] < 3
+    mode = t["entry_mode"]
+    out["phase3_entries"] = int((p3 & (mode == "acquisition") & (t["kind"] == "entry")).sum())
+    out["phase3_follow_ons"] = int((p3 & (mode == "follow_on")).sum())
+    out["phase3_jvs"] = int((p3 & (mode == "joint_venture")).sum())
+    out["phase3_minority"] = int((p3 & (mode == "minority_stake")).sum())
+    bought = mode.isin(["acquisition", "minority_stake", "follow_on"])
+    out["bought_before_phase3"] = int((before & bought).sum())
+    out["control_before_phase3"] = int((before & (mode == "acquisition")).sum())
     return out

@@ -43,13 +43,25 @@ SWITCH_YEAR = 2022
 FIRST_FY, LAST_FY = 2014, 2024
 
 
+def group_revenue_sources() -> list[str]:
+    """Source ids of the group revenue taken from ``tech_investment.csv`` (FY2021: the one year
+    in FIRST_FY-LAST_FY that intl_revenue_early and segment_revenue lack)."""
+    years = set(data.load("intl_revenue_early").query("series == 'group_revenue'")["fiscal_year"])
+    years |= set(data.load("segment_revenue").query("line_id == 'consolidated'")["fiscal_year"])
+    tech = data.load("tech_investment")
+    rows = tech[(tech["item"] == "revenue") & ~tech["fiscal_year"].isin(years)]
+    rows = rows[rows["fiscal_year"].between(FIRST_FY, LAST_FY)]
+    return list(dict.fromkeys(rows["source"]))
+
+
 def intl_revenue() -> pd.DataFrame:
     """International commerce revenue FY2014-FY2024 on every basis we hold, and the group total.
 
     Columns: fiscal_year; ``old_rmb_m`` (20-F international commerce, FY2014-FY2023);
     ``new_rmb_m`` (AIDC on the FY2024 segments, FY2022-FY2024); ``chained_rmb_m`` (old up to
     FY2021, AIDC from FY2022, as the paper's Figure 2); ``basis`` of the chained value;
-    ``group_rmb_m`` (consolidated revenue; FY2021 was not found, so it is empty); and
+    ``group_rmb_m`` (consolidated revenue; FY2021 from ``tech_investment.csv``, see
+    :func:`group_revenue_sources`); and
     ``share_pct``, the chained value over group revenue.
     """
     early = data.load("intl_revenue_early")
@@ -65,6 +77,10 @@ def intl_revenue() -> pd.DataFrame:
     old = pd.concat([pick(early, "series", "intl_total"), pick(hist, "series", "intl_total", "old")])
     new = pick(seg, "line_id", "aidc_total")
     group = pd.concat([pick(early, "series", "group_revenue"), pick(seg, "line_id", "consolidated")])
+    tech = data.load("tech_investment")  # FY2021 group revenue, the one year the two tables lack
+    tech = tech[(tech["item"] == "revenue") & ~tech["fiscal_year"].isin(group.index)]
+    tech = tech[tech["fiscal_year"].between(FIRST_FY, LAST_FY)]
+    group = pd.concat([group, tech.set_index("fiscal_year")["value_rmb_m"].astype(int)]).sort_index()
     years = range(FIRST_FY, LAST_FY + 1)
     rows = []
     for y in years:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import data, segments
+from ... import data, moves, segments
 from ...claims import check
 from ...fmt import fy
 
@@ -160,40 +160,35 @@ def lazada_ceo_changes() -> pd.DataFrame:
 def entry_chronology() -> pd.DataFrame:
     """Alibaba's first moves abroad by date, to test 'Southeast Asia first'.
 
-    Each row says whether the move was into Southeast Asia, a Western market, or another.
+    The rule is :func:`dualwheel.moves.first_moves`: every first move by an Alibaba Group business
+    into a market abroad (a launch for buyers abroad, an entry bought, built or shared in a joint
+    venture, a minority stake, or a market focus). Follow-on stakes, exits, listings, moves by
+    Ant Financial alone and observations (such as a ranking of markets by spending) are not
+    counted. ``market`` is the region of the move; ``southeast_asia`` marks moves into it.
     """
-    ev = evidence("entry")
-    region = {
-        "aliexpress_launch": "Worldwide (cross-border selling)",
-        "aliexpress_russia_first": "Russia",
-        "aliexpress_top_markets": "Russia, United States, Spain",
-        "cloud_silicon_valley": "United States",
-        "lazada_control": "Southeast Asia",
-        "lazada_83": "Southeast Asia",
-        "trendyol_majority": "Turkey",
-        "miravia_launch": "Spain",
-    }
-    mode = {
-        "aliexpress_launch": "own cross-border platform",
-        "aliexpress_russia_first": "own cross-border platform",
-        "aliexpress_top_markets": "own cross-border platform",
-        "cloud_silicon_valley": "own data centre",
-        "lazada_control": "acquisition",
-        "lazada_83": "acquisition",
-        "trendyol_majority": "acquisition",
-        "miravia_launch": "new local marketplace",
-    }
-    t = ev[ev["evidence_id"].isin(region)].copy()
-    t["market"] = t["evidence_id"].map(region)
-    t["mode"] = t["evidence_id"].map(mode)
-    t["southeast_asia"] = t["market"] == "Southeast Asia"
-    return t[["date", "market", "mode", "evidence", "stance", "source"]].reset_index(drop=True)
+    f = moves.first_moves()
+    return pd.DataFrame(
+        {
+            "move_id": f["move_id"],
+            "date": f["date"],
+            "market": f["region"],
+            "markets": f["markets"].str.replace(";", ", "),
+            "business": f["vehicle"],
+            "mode": f["mode"].map(moves.MODE_LABELS),
+            "evidence": f["label"],
+            "southeast_asia": f["region"] == "Southeast Asia",
+            "source": f["source"],
+        }
+    )
+
+
+def entry_chronology_sources() -> list[str]:
+    """Source ids behind :func:`entry_chronology` (each move's own source)."""
+    return moves.sources(moves.first_moves())
 
 
 @check("lesson_entry_sea_first")
 def years_before_lazada() -> int:
-    """Whole years between AliExpress's launch and the Lazada stake: how late 'first' came."""
-    ch = entry_chronology()
-    first = int(ch["date"].str[:4].astype(int).min())
-    lazada = int(ch.loc[ch["market"] == "Southeast Asia", "date"].str[:4].astype(int).min())
-    return lazada - first
+    """Whole years between AliExpress's launch and the Lazada stake (both in moves.csv): how
+    late the paper's 'first' Southeast Asian step came."""
+    return int(moves.move("lazada_control")["year"]) - int(moves.move("aliexpress")["year"])
