@@ -25,19 +25,29 @@ INDICATOR_YEAR = 2016
 
 
 # ----------------------------------------------------------------------------- distances
+#: The rows of the Hofstede file the Kogut-Singh variances are taken over: countries and the
+#: three territories surveyed on their own (Hong Kong, Taiwan, Puerto Rico). Regional
+#: aggregates (Africa East, Africa West, Arab countries) and groups within a country the file
+#: also lists (Belgium French, Canada French, Germany East, ...) are left out: they would count
+#: the same people twice or stand for many countries at once.
+VARIANCE_LEVELS: tuple[str, ...] = ("country", "territory")
+
+
 def hofstede() -> pd.DataFrame:
     """The official Hofstede file (all rows), indexed by its country code."""
     return data.load("hofstede").set_index("code")
 
 
 def hofstede_variances(dims: tuple[str, ...] = DIMENSIONS) -> pd.Series:
-    """Variance of each dimension across every row of the official file that has a score.
+    """Variance of each dimension across the countries and territories of the official file.
 
     Kogut and Singh divide each squared difference by the dimension's variance so that no
     dimension dominates because of its spread. The variance is the sample variance (n - 1)
-    over all countries and regions in the file, not only the markets compared here.
+    over every country and territory in the file that has a score (VARIANCE_LEVELS), not only
+    the markets compared here; regional aggregates and sub-national groups are left out.
     """
-    return hofstede()[list(dims)].astype(float).var(ddof=1)
+    h = hofstede()
+    return h.loc[h["level"].isin(VARIANCE_LEVELS), list(dims)].astype(float).var(ddof=1)
 
 
 def kogut_singh(iso3: str, home: str = HOME, dims: tuple[str, ...] = DIMENSIONS) -> float:
