@@ -10,7 +10,7 @@ institutional theory). This package turns those explanations into something that
   the ranking it implies and the actual order of entry.
 
 The package is split by job: ``distances`` (Hofstede, Kogut-Singh, the market indicators),
-``entries`` (the dated moves and the chapter's rule for entry), ``ranking`` (the market table,
+``entry_rule`` (the dated moves and the chapter's rule for entry), ``ranking`` (the market table,
 the ranking model, the presets and the grid of weightings), ``charts`` (charts and the
 what-if's readout) and ``evidence`` (the paper's claims, mode against distance, the theory
 matrix). Every public name is re-exported here, so a page or a question bank writes
@@ -21,6 +21,6 @@ Every function is pure: tables in, frames or numbers out. Charts are built at th
 
 from .charts import *  # noqa: F403
 from .distances import *  # noqa: F403
-from .entries import *  # noqa: F403
+from .entry_rule import *  # noqa: F403
 from .evidence import *  # noqa: F403
 from .ranking import *  # noqa: F403

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import claims
-from .entries import ENTRY_CUTOFF_YEAR, ENTRY_MODES, MODE_LABELS, entries
+from .entry_rule import ENTRY_CUTOFF_YEAR, ENTRY_MODES, MODE_LABELS, entries
 from .ranking import SAMPLES, THEORY_PRESETS, market_table, preset_fits
 
 

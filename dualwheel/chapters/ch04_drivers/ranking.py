@@ -13,7 +13,7 @@ import pandas as pd
 
 from ... import data
 from .distances import HOME, INDICATOR_YEAR, indicators, kogut_singh
-from .entries import ENTRY_CUTOFF_YEAR, first_entries
+from .entry_rule import ENTRY_CUTOFF_YEAR, first_entries
 
 #: The four criteria the what-if weighs; each becomes a z-score with "more is better" sign.
 CRITERIA: tuple[str, ...] = ("size", "geo", "culture", "digital")
