@@ -5,15 +5,29 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import claims
-from .entry_rule import ENTRY_CUTOFF_YEAR, ENTRY_MODES, MODE_LABELS, entries
+from ... import moves as mv
+from .entry_rule import ENTRY_CUTOFF_YEAR, ENTRY_MODES, MODE_LABELS
 from .ranking import SAMPLES, THEORY_PRESETS, market_table, preset_fits
 
 
 # ----------------------------------------------------------------------------- claims
 def ascend_money() -> pd.Series:
-    """The Ascend Money row of the entries table (who invested, what stake)."""
-    e = entries().set_index("entry_id")
-    return e.loc["ascend_money_stake"]
+    """The Ascend Money row of data/moves.csv (who invested, what stake)."""
+    return mv.move("ascend_money")
+
+
+def payment_joint_ventures() -> pd.DataFrame:
+    """The payment joint ventures in Southeast Asia in data/moves.csv, with their investor.
+
+    The paper says Alibaba built local payments there "through joint ventures" (合资公司). The
+    ventures existed (TNG Digital in Malaysia, DANA in Indonesia, both 2017); the investor was
+    Ant Financial, an affiliate outside Alibaba Group. The paper is wrong about who, not whether.
+    """
+    t = mv.moves()
+    keep = (t["business"] == "payments") & (t["mode"] == "joint_venture") & (t["region"] == "Southeast Asia")
+    return t.loc[keep, ["move_id", "date", "year", "markets", "vehicle", "investor", "source"]].reset_index(
+        drop=True
+    )
 
 
 @claims.check("ascend_money_acquired")
@@ -60,8 +74,9 @@ def region_first_years() -> pd.Series:
 def theory_matrix() -> pd.DataFrame:
     """For each theory: what it predicts, what the dated evidence shows, the fit of its preset, a verdict.
 
-    The Spearman columns are computed (``preset_fits``); the words are this casebook's reading
-    of ``data/entries.csv`` and the market table, and are open to argument in class.
+    The Spearman columns are computed (``preset_fits``, the chapter's rule for entry); the words
+    are this casebook's reading of ``data/moves.csv`` and the market table, and are open to
+    argument in class.
     """
     fits = {s: preset_fits(s).set_index("theory")["rho"] for s in SAMPLES}
 
@@ -69,26 +84,28 @@ def theory_matrix() -> pd.DataFrame:
         return " / ".join(f"{fits[s][theory]:+.2f}" for s in SAMPLES)
 
     names = list(THEORY_PRESETS)
-    year = entries().set_index("entry_id")["year"]
+    year = mv.moves().set_index("move_id")["year"]
     rows = [
         {
             "Theory": "Uppsala model (乌普萨拉模型)",
             "Predicts": "Near markets (small psychic distance) first; light modes first, commitment rising with experience",
-            "What happened": "Local commitments ran Southeast Asia and then South Asia and Turkey (acquisitions) → Russia (joint venture) "
-            "→ Spain (own launch, Miravia); "
-            f"but AliExpress sold worldwide from {year['aliexpress_launch']} and chose Russia (a neighbour by border, but its buyers live far west) as its first "
-            f"focus market ({year['aliexpress_russia_focus']}), and nearby Korea was not entered by "
+            "What happened": f"The first local commitment was in the farthest large market: US firms bought in {year['vendio']} and "
+            f"Alibaba's own US marketplace, 11 Main, launched in {year['eleven_main_launch']} (sold in {year['eleven_main_sale']}). "
+            "Then Southeast Asia, South Asia and Turkey (acquisitions) → Russia (joint venture) → Spain (own launch, Miravia). "
+            f"AliExpress sold worldwide from {year['aliexpress']} and chose Russia (a neighbour by border, but its buyers live far west) "
+            f"as its first focus market ({year['aliexpress_russia_focus']}); nearby Korea was not entered by "
             f"{ENTRY_CUTOFF_YEAR} (a joint venture followed only in {year['korea_jv']})",
             "Fit ρ": rho(names[0]),
-            "Verdict": "Fits partly",
+            "Verdict": "Fits the mode sequence; the order of markets only weakly",
         },
         {
             "Theory": "OLI paradigm (国际生产折衷范式)",
             "Predicts": "Control abroad where ownership advantages meet large, ready markets and owning beats contracting",
-            "What happened": "Control was bought (Lazada, Daraz, Trendyol), which fits internalisation; "
-            f"but the largest, most online markets (US, France, Korea) had no local commitment by {ENTRY_CUTOFF_YEAR}",
+            "What happened": "Control was bought (Vendio, Auctiva, Lazada, Daraz, Trendyol), which fits internalisation. "
+            "On location the record is mixed: the largest, most online market (the US) came first, but the US "
+            f"business was sold within a year of 11 Main's launch, and France and Korea had no local commitment by {ENTRY_CUTOFF_YEAR}",
             "Fit ρ": rho(names[1]),
-            "Verdict": "Fits partly (mode), contradicts (location)",
+            "Verdict": "Fits partly (mode); location mixed",
         },
         {
             "Theory": "Blue Ocean strategy (蓝海战略)",
@@ -101,8 +118,9 @@ def theory_matrix() -> pd.DataFrame:
         {
             "Theory": "Institutional theory (制度理论)",
             "Predicts": "Modes and partners shaped by rules and legitimacy: local or state-linked partners where institutions are distant",
-            "What happened": "The only joint venture (Russia, 2019) paired Alibaba with a mobile operator, an internet group "
-            "and the state fund RDIF; payments in Southeast Asia went through an affiliate's minority stake",
+            "What happened": "Alibaba Group's only joint venture by 2022 (Russia, 2019) paired it with a mobile operator, an "
+            "internet group and the state fund RDIF; payments in Southeast Asia went through the affiliate Ant Financial: "
+            "a minority stake (Ascend Money) and joint ventures with local groups (TNG Digital, DANA)",
             "Fit ρ": "no preset",
             "Verdict": "Not tested here: no institutional-distance data (discussion question 4)",
         },

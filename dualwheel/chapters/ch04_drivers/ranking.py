@@ -13,7 +13,7 @@ import pandas as pd
 
 from ... import data
 from .distances import HOME, INDICATOR_YEAR, indicators, kogut_singh
-from .entry_rule import ENTRY_CUTOFF_YEAR, first_entries
+from .entry_rule import ENTRY_CUTOFF_YEAR, RULES, _check_rule, first_entries
 
 #: The four criteria the what-if weighs; each becomes a z-score with "more is better" sign.
 CRITERIA: tuple[str, ...] = ("size", "geo", "culture", "digital")
@@ -39,24 +39,26 @@ SAMPLES: dict[str, str] = {
 
 
 # ----------------------------------------------------------------------------- the market table
-def market_table(year: int = INDICATOR_YEAR) -> pd.DataFrame:
+def market_table(year: int = INDICATOR_YEAR, rule: str = "commitment") -> pd.DataFrame:
     """Every foreign market with its four distances, size, readiness and first entry.
 
     ``ks_index`` is NaN for markets without Hofstede scores; ``entry_year`` is NaN for markets
-    where Alibaba made no local commitment in ``data/entries.csv``. Returns a fresh copy.
+    not entered under ``rule`` (see RULES) by ENTRY_CUTOFF_YEAR. ``gdp_ppp_bn`` is a
+    reconstruction: UN population times World Bank GDP per person at PPP. Returns a fresh copy.
     """
-    return _market_table(year).copy()
+    _check_rule(rule)
+    return _market_table(year, rule).copy()
 
 
 @functools.cache
-def _market_table(year: int) -> pd.DataFrame:
+def _market_table(year: int, rule: str) -> pd.DataFrame:
     m = data.load("markets").set_index("iso3")
     m = m[m.index != HOME]
     ind = indicators(year)
     out = m[["country", "country_zh", "region"]].join(ind, how="left")
     out["gdp_ppp_bn"] = out["population"] * out["gdp_pc_ppp"] / 1e9
     out["ks_index"] = [kogut_singh(i) for i in out.index]
-    first = first_entries().set_index("iso3")
+    first = first_entries(rule).set_index("iso3")
     out = out.join(first[["start", "year", "vehicle", "mode"]].rename(columns={"year": "entry_year"}))
     return out.sort_values(["start", "dist_km"], na_position="last")
 
@@ -102,6 +104,7 @@ def rank_markets(
     digital: float,
     sample: str = "entered",
     year: int = INDICATOR_YEAR,
+    rule: str = "commitment",
 ) -> Ranking:
     """Score each market with the given weights and compare the ranking with the actual order.
 
@@ -119,7 +122,7 @@ def rank_markets(
     for name, w in weights.items():
         if not isinstance(w, int | float) or not math.isfinite(w):
             raise ValueError(f"weight {name!r} must be a finite number, not {w!r}")
-    m = market_table(year)
+    m = market_table(year, rule)
     if sample == "entered":
         m = m[m["start"].notna()]
     raw = pd.DataFrame(
@@ -161,11 +164,11 @@ def preset_table() -> pd.DataFrame:
     return frame
 
 
-def preset_fits(sample: str = "entered") -> pd.DataFrame:
+def preset_fits(sample: str = "entered", rule: str = "commitment") -> pd.DataFrame:
     """Each theory preset's weights and the Spearman correlation of its ranking with the actual order."""
     rows = []
     for theory, w in THEORY_PRESETS.items():
-        r = rank_markets(**w, sample=sample)
+        r = rank_markets(**w, sample=sample, rule=rule)
         rows.append({"theory": theory, **w, "rho": r.rho, "n": r.n})
     return pd.DataFrame(rows)
 
@@ -179,7 +182,7 @@ WEIGHT_GRID: dict[str, tuple[float, ...]] = {
 }
 
 
-def all_weightings(sample: str = "entered") -> pd.DataFrame:
+def all_weightings(sample: str = "entered", rule: str = "commitment") -> pd.DataFrame:
     """The Spearman correlation of every weighting on the what-if's grid (all-zero excluded).
 
     The point of the table is the spread: how many weightings fit the actual order well.
@@ -189,7 +192,7 @@ def all_weightings(sample: str = "entered") -> pd.DataFrame:
         w = dict(zip(WEIGHT_GRID, combo, strict=True))
         if not any(w.values()):
             continue
-        r = rank_markets(**w, sample=sample)
+        r = rank_markets(**w, sample=sample, rule=rule)
         rows.append({**w, "rho": r.rho, "n": r.n})
     return pd.DataFrame(rows)
 
@@ -205,3 +208,31 @@ def matching_preset(weights: Mapping[str, float]) -> str:
 def rank_model(size: float, geo: float, culture: float, digital: float) -> Ranking:
     """The what-if's model: :func:`rank_markets` over the markets Alibaba entered."""
     return rank_markets(size=size, geo=geo, culture=culture, digital=digital, sample="entered")
+
+
+#: The fit counted as good in the chapter's summary of the grid.
+GOOD_FIT = 0.3
+
+
+def rule_comparison() -> pd.DataFrame:
+    """The chapter's headline results under each rule for entry (RULES), over the markets entered:
+    markets and decisions, each preset's Spearman rho, the weightings on the grid with rho above
+    GOOD_FIT, and the best rho on the grid. The rule decides the answer; this table shows how."""
+    rows = []
+    for rule, label in RULES.items():
+        m = market_table(rule=rule).dropna(subset=["entry_year"])
+        fits = preset_fits("entered", rule).set_index("theory")["rho"]
+        grid = all_weightings("entered", rule)
+        rows.append(
+            {
+                "rule": rule,
+                "label": label,
+                "markets": len(m),
+                "decisions": m["start"].nunique(),
+                **{theory: fits[theory] for theory in THEORY_PRESETS},
+                "n_good": int((grid["rho"] > GOOD_FIT).sum()),
+                "n_weightings": len(grid),
+                "best": float(grid["rho"].max()),
+            }
+        )
+    return pd.DataFrame(rows).set_index("rule")
