@@ -216,6 +216,10 @@ def test_payment_joint_ventures_were_ants_not_alibaba_groups() -> None:
     assert sorted(jv.index) == ["dana_jv", "tng_digital"]
     assert (jv["investor"] == "Ant Financial").all() and set(jv["year"]) == {2017}
     assert set(jv["markets"]) == {"MYS", "IDN"}
+    # the paper's "joint ventures" were real but Ant's: none by Alibaba Group
+    claim = _claim("sea_payment_jv")
+    assert claims.recompute("sea_payment_jv") == 0 == claim["checked_value"]
+    assert claim["verdict"] == "does_not_hold" and "who, not whether" in claim["check"]
 
 
 def test_ascend_money_claim_does_not_hold() -> None:
@@ -235,7 +239,10 @@ def test_order_claims_recomputed() -> None:
     # ... and for sales: Russia was a focus market years before any Southeast Asian deal
     assert e.loc["aliexpress_russia_focus", "start"] < e.loc["lazada_control", "start"]
     assert _claim("order_consistency")["verdict"] == "does_not_hold"
-    # Chapter 7 owns section 7.1's claim; this chapter shows it and agrees with its verdict
+    # Chapter 7 owns section 7.1's claim; it is scored with this chapter's rule for entry
+    first = c4.first_entries().merge(c4.market_table()[["region"]], left_on="iso3", right_index=True)
+    gap = first.loc[first["region"] == "Southeast Asia", "year"].min() - first["year"].min()
+    assert claims.recompute("lesson_entry_sea_first") == gap == _claim("lesson_entry_sea_first")["checked_value"]
     assert _claim("lesson_entry_sea_first")["verdict"] == "does_not_hold"
 
 

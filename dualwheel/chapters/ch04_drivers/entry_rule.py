@@ -132,3 +132,14 @@ def entry_timeline() -> pd.DataFrame:
             "Entry?": [verdict(i) for i in range(len(e))],
         }
     )
+
+
+def timeline_sources() -> list[str]:
+    """The source ids behind the moves of :func:`entry_timeline`, first use first."""
+    return mv.sources(entries())
+
+
+def entry_sources(rule: str = "commitment") -> list[str]:
+    """The source ids behind each market's first entry under ``rule`` (for exhibits' source lines)."""
+    first = first_entries(rule).sort_values(["start", "move_id"])
+    return mv.sources(mv.moves().set_index("move_id").loc[list(dict.fromkeys(first["move_id"]))].reset_index())

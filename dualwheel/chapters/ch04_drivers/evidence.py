@@ -126,3 +126,10 @@ def theory_matrix() -> pd.DataFrame:
         },
     ]
     return pd.DataFrame(rows)
+
+
+@claims.check("sea_payment_jv")
+def payment_joint_ventures_by_group() -> int:
+    """The paper's 'joint ventures' for payments in Southeast Asia made by Alibaba Group itself:
+    none (both ventures on record, TNG Digital and DANA, were Ant Financial's)."""
+    return int((payment_joint_ventures()["investor"] == mv.GROUP).sum())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import data, segments
+from ... import data, moves, segments
 from ...claims import check
 from ...fmt import fy
 
@@ -190,10 +190,19 @@ def entry_chronology() -> pd.DataFrame:
     return t[["date", "market", "mode", "evidence", "stance", "source"]].reset_index(drop=True)
 
 
-@check("lesson_entry_sea_first")
 def years_before_lazada() -> int:
     """Whole years between AliExpress's launch and the Lazada stake: how late 'first' came."""
     ch = entry_chronology()
     first = int(ch["date"].str[:4].astype(int).min())
     lazada = int(ch.loc[ch["market"] == "Southeast Asia", "date"].str[:4].astype(int).min())
     return lazada - first
+
+
+@check("lesson_entry_sea_first")
+def years_first_commitment_before_sea() -> int:
+    """Whole years between Alibaba Group's first local commitment abroad and its first in
+    Southeast Asia, by the rule Chapter 4 tests theories with (``moves.first_local_commitments``
+    to the end of 2022, the paper's period): one rule of entry for the claim in both chapters."""
+    first = moves.first_local_commitments(2022)
+    sea = int(first.loc[first["region"] == "Southeast Asia", "year"].min())
+    return sea - int(first["year"].min())
