@@ -142,4 +142,6 @@ def timeline_sources() -> list[str]:
 def entry_sources(rule: str = "commitment") -> list[str]:
     """The source ids behind each market's first entry under ``rule`` (for exhibits' source lines)."""
     first = first_entries(rule).sort_values(["start", "move_id"])
-    return mv.sources(mv.moves().set_index("move_id").loc[list(dict.fromkeys(first["move_id"]))].reset_index())
+    return mv.sources(
+        mv.moves().set_index("move_id").loc[list(dict.fromkeys(first["move_id"]))].reset_index()
+    )

@@ -102,7 +102,7 @@ def theory_matrix() -> pd.DataFrame:
             "Theory": "OLI paradigm (国际生产折衷范式)",
             "Predicts": "Control abroad where ownership advantages meet large, ready markets and owning beats contracting",
             "What happened": "Control was bought (Vendio, Auctiva, Lazada, Daraz, Trendyol), which fits internalisation. "
-            "On location the record is mixed: the largest, most online market (the US) came first, but the US "
+            "On location the record is mixed: the largest market, and one of the most online (the US), came first, but the US "
             f"business was sold within a year of 11 Main's launch, and France and Korea had no local commitment by {ENTRY_CUTOFF_YEAR}",
             "Fit ρ": rho(names[1]),
             "Verdict": "Fits partly (mode); location mixed",
@@ -110,10 +110,11 @@ def theory_matrix() -> pd.DataFrame:
         {
             "Theory": "Blue Ocean strategy (蓝海战略)",
             "Predicts": "Large markets with untapped demand (few people online yet, few rivals) first",
-            "What happened": "Low-penetration South Asia came after better-connected Southeast Asia; "
-            "competition at entry is not in the data, so the theory's core claim is untested here",
+            "What happened": "The first local commitment went to a large, highly connected market (the US), and "
+            "low-penetration South Asia came after better-connected Southeast Asia; competition at entry is not in "
+            "the data, so the theory's core claim is untested here",
             "Fit ρ": rho(names[2]),
-            "Verdict": "Contradicts on this measure; core claim untested",
+            "Verdict": "No fit on this measure (ρ near zero); core claim untested",
         },
         {
             "Theory": "Institutional theory (制度理论)",
