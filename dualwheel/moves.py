@@ -131,3 +131,25 @@ def sources(t: pd.DataFrame) -> list[str]:
     """Source ids behind some moves (row, amount and stake sources), first use first."""
     ids = [s for col in ("source", "amount_source", "stake_source") for s in t[col] if isinstance(s, str) and s]
     return list(dict.fromkeys(ids))
+
+
+def exited_units(cutoff_year: int) -> set[str]:
+    """The businesses (``unit``) Alibaba Group had sold or closed by the end of ``cutoff_year``:
+    those with a move of kind ``exit`` dated in or before that year (e.g. 11 Main, sold in 2015)."""
+    t = moves()
+    return set(t.loc[(t["kind"] == "exit") & (t["year"] <= cutoff_year), "unit"])
+
+
+def entries_still_held(cutoff_year: int) -> pd.DataFrame:
+    """Chapter 4's alternative rule, shown beside :func:`entries_by_local_commitment` because the
+    rule decides the answer: the same local commitments by Alibaba Group to the end of
+    ``cutoff_year``, **less every business exited by then** (:func:`exited_units`). Under it the
+    United States drops out: Vendio, Auctiva and 11 Main all went to OpenSky in 2015."""
+    e = entries_by_local_commitment(cutoff_year)
+    return e[~e["unit"].isin(exited_units(cutoff_year))].reset_index(drop=True)
+
+
+def first_commitments_still_held(cutoff_year: int) -> pd.DataFrame:
+    """Each market's first local commitment under :func:`entries_still_held`."""
+    e = entries_still_held(cutoff_year)
+    return e.sort_values(["when", "move_id"]).groupby("iso3", as_index=False).first()

@@ -187,8 +187,17 @@ def entry_chronology_sources() -> list[str]:
     return moves.sources(moves.first_moves())
 
 
-@check("lesson_entry_sea_first")
 def years_before_lazada() -> int:
     """Whole years between AliExpress's launch and the Lazada stake (both in moves.csv): how
     late the paper's 'first' Southeast Asian step came."""
     return int(moves.move("lazada_control")["year"]) - int(moves.move("aliexpress")["year"])
+
+
+@check("lesson_entry_sea_first")
+def years_first_commitment_before_sea() -> int:
+    """Whole years between Alibaba Group's first local commitment abroad and its first in
+    Southeast Asia, by the rule Chapter 4 tests theories with (``moves.first_local_commitments``
+    to the end of 2022, the paper's period): one rule of entry for the claim in both chapters."""
+    first = moves.first_local_commitments(2022)
+    sea = int(first.loc[first["region"] == "Southeast Asia", "year"].min())
+    return sea - int(first["year"].min())
