@@ -680,6 +680,20 @@ def aidc_growth_fy2022_fy2024() -> float:
     return _growth_pct("aidc_total", 2022, 2024)
 
 
-@check("cainiao_cagr")
 def paper_cainiao_cagr() -> float:
+    """The paper's 34.8%, reproduced: FY2020 old basis to restated FY2024 over 5 periods."""
     return float(cainiao_cagr_variants()["cagr_pct"].iloc[0])
+
+
+#: The single-basis rate the claims table shows beside the paper's: the longest span of the
+#: paper's "2019-2024" that one basis covers (the old basis, FY2019 to FY2023).
+SINGLE_BASIS_CAGR = (2019, 2023, "old")
+
+
+@check("cainiao_cagr")
+def single_basis_cainiao_cagr() -> float:
+    """Cainiao's CAGR on one reporting basis over the correct number of years (the check)."""
+    start, end, basis = SINGLE_BASIS_CAGR
+    r = cainiao_cagr(start, end, basis, "span")
+    assert r.cagr_pct is not None, r.message
+    return r.cagr_pct
