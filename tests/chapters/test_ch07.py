@@ -4,6 +4,7 @@ recomputed from data/, the two what-if models' edge cases, and clear errors for 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -200,11 +201,60 @@ def test_group_turnover_and_dsa_only_for_platforms():
 
 
 def test_teaching_note_values_are_on_the_sliders():
-    # The teaching note quotes 5% a year and RMB 300 m for AIDC under the DSA: both are slider steps.
-    r = c7.compliance_scenario("AIDC FY2024, DSA 6%", probability=5, cost=300)
-    assert r.comply_pays and 100 * r.break_even == pytest.approx(
-        300 / (0.06 * segments.value("aidc_total", 2024)) * 100
-    )
+    # The teaching note quotes the opening position and the next step for AIDC under the DSA.
+    start = c7.COMPLIANCE_DEFAULTS
+    probs = c7.slider_values(c7.PROBABILITY_STEPS)
+    assert start["probability"] in probs and start["probability"] + c7.PROBABILITY_STEPS[2] in probs
+    assert start["fine_share"] in c7.slider_values(c7.FINE_SHARE_STEPS)
+    assert start["cost"] in c7.slider_values(c7.COST_STEPS)
+    r = c7.compliance_scenario(start["scenario"], start["probability"], start["cost"], start["fine_share"])
+    assert 100 * r.break_even == pytest.approx(300 / (0.06 * segments.value("aidc_total", 2024)) * 100)
+    assert not r.comply_pays  # 3.5% < 4.9%: fines alone cost less at the opening position
+    nxt = c7.compliance_scenario(start["scenario"], start["probability"] + 3, start["cost"], start["fine_share"])
+    assert nxt.comply_pays  # 6.5% > 4.9%
+    low_share = c7.compliance_scenario(start["scenario"], start["probability"], start["cost"], 20)
+    assert 100 * low_share.break_even > c7.PROBABILITY_STEPS[1]  # "outside the slider's range"
+
+
+def test_compliance_frames_include_both_answers_for_each_firm():
+    # issue 21 item 6: the old grid (5-15% a year) said "comply" for Alibaba and "don't" for Pop Mart
+    # in every frame; the sliders must be able to change the answer for every firm.
+    calls = c7.compliance_calls()
+    assert len(calls) <= 100
+    assert c7.PROBABILITY_STEPS[0] == 0.5 and c7.PROBABILITY_STEPS[1] >= 9.5
+    assert set(calls["firm"]) == {"Pop Mart", "Alibaba AIDC", "Alibaba Group"}
+    for firm, answers in calls.groupby("firm")["comply"]:
+        assert set(answers) == {True, False}, firm
+    for scenario, answers in calls.groupby("scenario")["comply"]:
+        assert set(answers) == {True, False}, scenario
+    # AIDC's break-even at the cap (4.9%) lies inside the chance slider's range, not below it
+    aidc = calls[(calls["scenario"] == "AIDC FY2024, DSA 6%") & (calls["fine_share"] == 100) & (calls["cost"] == 300)]
+    assert c7.PROBABILITY_STEPS[0] < aidc["break_even_pct"].iloc[0] < c7.PROBABILITY_STEPS[1]
+
+
+def test_fine_share_scales_the_fine_and_the_break_even():
+    full = c7.compliance_model("Alibaba AIDC, FY2024", "DSA (6%)", probability=3.5, cost=300)
+    half = c7.compliance_model("Alibaba AIDC, FY2024", "DSA (6%)", probability=3.5, cost=300, fine_share=50)
+    assert half.max_fine_m == full.max_fine_m  # the legal maximum does not move
+    assert half.fine_m == pytest.approx(full.fine_m / 2)
+    assert half.expected_fine_m == pytest.approx(full.expected_fine_m / 2)
+    assert half.break_even == pytest.approx(2 * full.break_even)
+    assert c7.break_even_probability(300, full.turnover_m, 0.06, 0.5) == pytest.approx(half.break_even)
+    none = c7.compliance_model("Alibaba AIDC, FY2024", "DSA (6%)", probability=3.5, cost=300, fine_share=0)
+    assert none.break_even == float("inf") and not none.comply_pays
+    with pytest.raises(ValueError, match="share of the cap"):
+        c7.compliance_model("Alibaba AIDC, FY2024", "DSA (6%)", probability=3.5, cost=300, fine_share=120)
+    with pytest.raises(ValueError, match="fine share"):
+        c7.break_even_probability(300, full.turnover_m, 0.06, 0)
+
+
+def test_upper_and_lower_bound_are_stated_the_same_way_in_body_and_teaching_note():
+    text = (Path(__file__).parents[2] / "book" / "ch07-lessons.md").read_text(encoding="utf-8")
+    body, note = text.split("(ch07-instructors)=")
+    assert "most that fines alone can cost" in body and "**lower bound**" in body
+    assert "lower bound" in note and "upper bounds on the" in note
+    assert "floor for the case for compliance." not in note  # the old, contradicting wording
+    assert "upper bound on the turnover chosen" not in body
 
 
 def test_compliance_model_edges():
@@ -359,18 +409,30 @@ CH7 = "book/ch07-lessons"
 def test_ch07_compliance_whatif_moves_offline(html_dir, offline_page):
     page, box = open_whatif(offline_page, html_dir / f"{CH7}.html", 0, count=2)
     src0, text0 = visible_frame(page, 0)
-    assert "RMB 6,156 m" in text0 and "4.9% a year" in text0 and "comply" in text0  # AIDC, DSA, 5%, 300
-    assert "upper bound on this turnover" in text0
+    assert "RMB 6,156 m" in text0 and "4.9% a year" in text0  # AIDC, DSA, 3.5%, at the cap, 300
+    assert "fines alone cost less" in text0 and "Maximum fine (cap × turnover)" in text0
+    handles = box.locator(".noUi-handle")
+    handles.nth(0).focus()
+    page.keyboard.press("ArrowRight")  # chance 3.5% -> 6.5%: above AIDC's break-even
+    page.wait_for_timeout(300)
+    src_up, text_up = visible_frame(page, 0)
+    assert src_up != src0 and "comply: cheaper than the expected fine" in text_up
+    page.keyboard.press("ArrowLeft")  # back to 3.5%
+    page.wait_for_timeout(300)
     box.locator("button", has_text="Pop Mart 2024, GDPR 4%").click()
     page.wait_for_timeout(300)
     src1, text1 = visible_frame(page, 0)
     assert src1 != src0 and "RMB 522 m" in text1 and "57.5% a year" in text1
-    handles = box.locator(".noUi-handle")
     handles.nth(0).focus()
-    page.keyboard.press("ArrowRight")  # chance 5% -> 10%
+    page.keyboard.press("ArrowRight")  # chance 3.5% -> 6.5%
     page.wait_for_timeout(300)
     src2, text2 = visible_frame(page, 0)
-    assert "RMB 52 m" in text2 and src2 != src1
+    assert "RMB 34 m" in text2 and src2 != src1
+    handles.nth(1).focus()
+    page.keyboard.press("ArrowLeft")  # fine at 100% -> 60% of the cap
+    page.wait_for_timeout(300)
+    src_share, text_share = visible_frame(page, 0)
+    assert "RMB 313 m (60% of the cap)" in text_share and src_share != src2
     box.locator("button", has_text="Group FY2024, DSA 6%").click()
     page.wait_for_timeout(300)
     src3, text3 = visible_frame(page, 0)
