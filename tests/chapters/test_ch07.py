@@ -324,9 +324,17 @@ def test_anker_regions_add_up_to_the_whole():
 
 def test_three_firms_compare_the_share_abroad():
     t = c7.three_firms().set_index("firm")
-    assert t.loc["Alibaba (AIDC)", "abroad_pct"] == pytest.approx(100 * segments.share("aidc_total", 2024))
     assert t.loc["Anker", "abroad_pct"] == pytest.approx(100 - 3.91)
-    assert t["abroad_pct"].is_monotonic_increasing  # Alibaba < Pop Mart < Anker
+    assert t.loc["Pop Mart", "abroad_pct"] < t.loc["Anker", "abroad_pct"]
+    # issue 21: AIDC's share of group revenue is a segment share, not a geographic one, so
+    # Alibaba gets no share abroad in the exhibit; the cell says why, with the segment figure
+    assert math.isnan(t.loc["Alibaba", "abroad_pct"])
+    cell = t.loc["Alibaba", "latest"]
+    assert cell.startswith("not found") and "not a share abroad" in cell
+    assert f"{100 * segments.share('aidc_total', 2024):.1f}%" in cell
+    text = (Path(__file__).parents[2] / "book" / "ch07-lessons.md").read_text(encoding="utf-8")
+    assert "beside Alibaba and Anker" not in text and "Three Chinese firms abroad" not in text
+    assert "measures a segment, not where customers are" in text
 
 
 def test_transfer_value_names_what_is_missing():
