@@ -137,7 +137,12 @@ def test_verdicts_agree_between_lessons_and_claims():
     assert claim("lesson_entry_lazada")["verdict"] == "holds_with_caveat"
     assert les["entry"] == "partly_contradicted"
     assert les["technology"] == les["compliance"] == "untested"
-    assert c7.verdict_counts() == {"holds_with_caveat": 1, "partly_contradicted": 1, "unsourced": 1, "untested": 2}
+    assert c7.verdict_counts() == {
+        "holds_with_caveat": 1,
+        "partly_contradicted": 1,
+        "unsourced": 1,
+        "untested": 2,
+    }
 
 
 def test_chapter_links_point_only_to_chapters_that_show_the_fact():
@@ -210,7 +215,9 @@ def test_teaching_note_values_are_on_the_sliders():
     r = c7.compliance_scenario(start["scenario"], start["probability"], start["cost"], start["fine_share"])
     assert 100 * r.break_even == pytest.approx(300 / (0.06 * segments.value("aidc_total", 2024)) * 100)
     assert not r.comply_pays  # 3.5% < 4.9%: fines alone cost less at the opening position
-    nxt = c7.compliance_scenario(start["scenario"], start["probability"] + 3, start["cost"], start["fine_share"])
+    nxt = c7.compliance_scenario(
+        start["scenario"], start["probability"] + 3, start["cost"], start["fine_share"]
+    )
     assert nxt.comply_pays  # 6.5% > 4.9%
     low_share = c7.compliance_scenario(start["scenario"], start["probability"], start["cost"], 20)
     assert 100 * low_share.break_even > c7.PROBABILITY_STEPS[1]  # "outside the slider's range"
@@ -228,7 +235,9 @@ def test_compliance_frames_include_both_answers_for_each_firm():
     for scenario, answers in calls.groupby("scenario")["comply"]:
         assert set(answers) == {True, False}, scenario
     # AIDC's break-even at the cap (4.9%) lies inside the chance slider's range, not below it
-    aidc = calls[(calls["scenario"] == "AIDC FY2024, DSA 6%") & (calls["fine_share"] == 100) & (calls["cost"] == 300)]
+    aidc = calls[
+        (calls["scenario"] == "AIDC FY2024, DSA 6%") & (calls["fine_share"] == 100) & (calls["cost"] == 300)
+    ]
     assert c7.PROBABILITY_STEPS[0] < aidc["break_even_pct"].iloc[0] < c7.PROBABILITY_STEPS[1]
 
 

@@ -104,5 +104,10 @@ def test_the_epilogue_cites_documents_not_homepages():
         path = re.sub(r"^https?://[^/]+", "", url)
         assert path.strip("/"), (sid, url)  # not a bare domain
         assert "ReportDate=" not in url, (sid, url)  # not a research index page
-    for gone in ("reuters_timeline_2023", "cainiao_ipo_withdrawn_2024", "china_ecommerce_group_2025", "phillip_fy2025"):
+    for gone in (
+        "reuters_timeline_2023",
+        "cainiao_ipo_withdrawn_2024",
+        "china_ecommerce_group_2025",
+        "phillip_fy2025",
+    ):
         assert gone not in used

@@ -15,9 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 import matplotlib.pyplot as plt
+import pandas as pd
 from matplotlib.figure import Figure
 
 from ... import segments, style
@@ -66,7 +65,9 @@ class ComplianceRisk:
         return self.expected_fine_m >= self.cost_m
 
 
-def break_even_probability(cost_m: float, turnover_m: float, cap_share: float, fine_share: float = 1.0) -> float:
+def break_even_probability(
+    cost_m: float, turnover_m: float, cap_share: float, fine_share: float = 1.0
+) -> float:
     """Yearly chance of a fine that makes compliance spending break even.
 
     ``fine_share`` is the fine as a fraction of the cap (1.0: a fine at the cap).
@@ -129,10 +130,14 @@ def compliance_model(
         raise ValueError(f"compliance cost must not be negative; got {cost}")
     if CAPS[cap] == "dsa_in_force" and firm not in PLATFORMS:
         raise ValueError(f"the DSA's cap applies to online platforms; {firm} is not one")
-    return ComplianceRisk(turnovers[firm], fine_cap(CAPS[cap]), probability / 100, float(cost), fine_share / 100)
+    return ComplianceRisk(
+        turnovers[firm], fine_cap(CAPS[cap]), probability / 100, float(cost), fine_share / 100
+    )
 
 
-def compliance_scenario(scenario: str, probability: float, cost: float, fine_share: float = 100) -> ComplianceRisk:
+def compliance_scenario(
+    scenario: str, probability: float, cost: float, fine_share: float = 100
+) -> ComplianceRisk:
     """What-if model over :data:`SCENARIOS` (a turnover and a cap chosen together).
 
     Raises:
@@ -150,7 +155,12 @@ PROBABILITY_STEPS = (0.5, 9.5, 3.0)  # % a year
 FINE_SHARE_STEPS = (20.0, 100.0, 40.0)  # % of the cap
 COST_STEPS = (30.0, 300.0, 270.0)  # RMB million a year
 #: The what-if's opening position: AIDC under the DSA, a fine at the cap, RMB 300 m a year.
-COMPLIANCE_DEFAULTS = {"scenario": "AIDC FY2024, DSA 6%", "probability": 3.5, "fine_share": 100.0, "cost": 300.0}
+COMPLIANCE_DEFAULTS = {
+    "scenario": "AIDC FY2024, DSA 6%",
+    "probability": 3.5,
+    "fine_share": 100.0,
+    "cost": 300.0,
+}
 
 
 def slider_values(steps: tuple[float, float, float]) -> list[float]:
@@ -164,7 +174,10 @@ def compliance_calls() -> pd.DataFrame:
     """Every frame of the what-if: scenario, slider values, firm, break-even and the call."""
     rows = []
     for scenario, p, share, cost in itertools.product(
-        SCENARIOS, slider_values(PROBABILITY_STEPS), slider_values(FINE_SHARE_STEPS), slider_values(COST_STEPS)
+        SCENARIOS,
+        slider_values(PROBABILITY_STEPS),
+        slider_values(FINE_SHARE_STEPS),
+        slider_values(COST_STEPS),
     ):
         r = compliance_scenario(scenario, p, cost, share)
         rows.append(
