@@ -135,7 +135,7 @@ def test_reconciliation_is_computed_not_copied(monkeypatch):
     real = seg.segment_wide()
     broken = real.copy()
     broken.loc["elimination", 2023] -= 1
-    monkeypatch.setattr(c6, "segment_wide", lambda: broken)
+    monkeypatch.setattr(c6.structure, "segment_wide", lambda: broken)  # where reconciliation() looks it up
     rec = c6.reconciliation()
     assert rec.loc[rec["kind"] == "check", 2023].item() == -1
 
