@@ -1,9 +1,11 @@
 """The paper's quantitative claims, recomputed from ``data/``.
 
 ``paper_claims.csv`` holds what the paper says and the verdict of checking it. A claim that
-the tables can reproduce has a check: a function in its chapter's module (``dualwheel.chapters``,
+the tables can test has a check: a function in its chapter's module (``dualwheel.chapters``,
 chosen by the claim's ``section``) registered with :func:`check`. Chapters show the paper's
-value and the recomputed one side by side; the tests assert that the recomputed numbers support
+value and the recomputed one side by side; a figure that is only context for a claim (a stake, a
+margin, a cap) is not registered as its check, so the Check column shows "—" and the note gives
+the figure; the tests assert that the recomputed numbers support
 the recorded verdicts. Question banks reach the same functions (see ``dualwheel.figures``).
 """
 
@@ -40,7 +42,12 @@ VERDICT_LABELS = {
     "outdated": "Outdated",
     "unsourced": "Unsourced",
     "not_checked": "Not checked",
+    "untested": "Untested",
 }
+
+#: Verdicts whose Check column stays empty ("—"): nobody could source the figure, or no figure
+#: in data/ tests the claim (a number shown beside it would read as a test it is not).
+NO_CHECK_VALUE = frozenset({"unsourced", "untested"})
 
 
 def claim(claim_id: str) -> dict:
@@ -72,8 +79,8 @@ def claims_table(claim_ids: Sequence[str]) -> pd.DataFrame:
         r = t.loc[cid]
         again = recompute(cid)
         checked = again if again is not None else r["checked_value"]
-        if r["verdict"] == "unsourced":
-            checked = None  # a figure nobody could source has no check value, only the note
+        if r["verdict"] in NO_CHECK_VALUE:
+            checked = None  # no figure that tests the claim: the note says why
         rows.append(
             {
                 "The paper says": r["claim"]

@@ -34,7 +34,13 @@ def rule_date(rid: str) -> str:
 
 #: The rows behind each section of the epilogue, for its source line.
 SECTION_EVENTS = {
-    "groups": ["six_groups", "cloud_spinoff_plan", "cloud_spinoff_dropped", "china_ecommerce_group"],
+    "groups": [
+        "six_groups",
+        "cloud_spinoff_plan",
+        "cloud_spinoff_dropped",
+        "ecommerce_group_merger",
+        "china_ecommerce_group",
+    ],
     "cainiao": ["cainiao_files", "cainiao_withdrawn_price", "cainiao_stake"],
     "rules": ["eu_duty_relief_end"],
 }
@@ -53,6 +59,29 @@ SECTION_RULES = {
 
 #: Documents a section cites beyond its rows' own sources.
 SECTION_EXTRA = {"groups": ["sec_20f_fy2026_segments"]}
+
+
+def later_result(metric: str, fiscal_year: int, period: str = "FY") -> float:
+    """One figure of ``later_results.csv`` (RMB million).
+
+    Raises:
+        KeyError: no such metric, period and year.
+    """
+    t = data.load("later_results").set_index(["metric", "period", "fiscal_year"])["value_rmb_m"]
+    key = (metric, period, fiscal_year)
+    if key not in t.index:
+        raise KeyError(f"later_results.csv has no {metric} for {period} {fiscal_year}")
+    return float(t.loc[key])
+
+
+def aidc_one_basis() -> pd.DataFrame:
+    """AIDC's revenue and adjusted EBITA, FY2024-FY2026, from the FY2026 20-F's segment table:
+    one basis for all three years, so year-on-year comparisons inside it are like with like."""
+    t = data.load("later_results")
+    t = t[(t["period"] == "FY") & (t["basis"] == "fy2026_20f_recast") & t["metric"].str.startswith("aidc_")]
+    wide = t.pivot(index="fiscal_year", columns="metric", values="value_rmb_m").sort_index()
+    wide["margin_pct"] = 100 * wide["aidc_adj_ebita"] / wide["aidc_revenue"]
+    return wide
 
 
 def section_sources(section: str) -> str:
@@ -100,6 +129,7 @@ def facts() -> dict[str, object]:
         "six_groups",
         "cloud_spinoff_plan",
         "cloud_spinoff_dropped",
+        "ecommerce_group_merger",
         "china_ecommerce_group",
         "cainiao_files",
         "cainiao_withdrawn_price",

@@ -4,6 +4,7 @@ recomputed from data/, the two what-if models' edge cases, and clear errors for 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -57,9 +58,12 @@ def test_order_of_entry_counts_first_moves_only_and_keeps_daraz():
     assert set(c7.entry_chronology_sources()) <= set(data.sources())
 
 
-def test_lazada_stake_matches_the_claim_check():
+def test_lazada_stake_is_context_not_the_claim_check():
     stake = c7.evidence("entry").set_index("evidence_id").loc["lazada_control", "figure"]
-    assert stake == claim("lesson_entry_lazada")["checked_value"] == 51
+    assert stake == c7.lazada_stake_2016() == 51
+    # a stake shows access was bought, not how fast or how well: no check value (issue 21, item 5)
+    assert math.isnan(claim("lesson_entry_lazada")["checked_value"])
+    assert "51%" in claim("lesson_entry_lazada")["check"]
 
 
 def test_lazada_had_four_chief_executives_three_from_alibaba_china():
@@ -78,14 +82,16 @@ def test_aidc_margin_recomputed_from_ebita_and_segment_revenue():
     assert (ebita < 0).all()  # a loss in every year: the caveat on the technology lesson
     margin = 100 * c7.aidc_ebita_margin(2024)
     assert margin == pytest.approx(-8035 / segments.value("aidc_total", 2024) * 100)
-    assert round(margin, 1) == claim("lesson_tech_competitiveness")["checked_value"]
+    assert round(margin, 1) == round(c7.aidc_ebita_margin_fy2024(), 1) == -7.8
+    assert math.isnan(claim("lesson_tech_competitiveness")["checked_value"])  # context, not a test
     with pytest.raises(KeyError, match="FY2021"):
         c7.aidc_ebita_margin(2021)
 
 
-def test_payment_partner_stake_matches_the_claim_check():
+def test_payment_partner_stake_is_context_not_the_claim_check():
     stake = c7.evidence("ecosystem").set_index("evidence_id").loc["ant_ascend", "figure"]
-    assert stake == claim("lesson_ecosystem_payments")["checked_value"] == 20
+    assert stake == c7.ant_ascend_stake() == 20
+    assert math.isnan(claim("lesson_ecosystem_payments")["checked_value"])
 
 
 @pytest.mark.parametrize(
@@ -97,8 +103,20 @@ def test_payment_partner_stake_matches_the_claim_check():
         "lesson_ecosystem_payments",
     ],
 )
-def test_registered_checks_reproduce_the_recorded_check_values(claim_id):
-    assert round(claims.recompute(claim_id), 1) == claim(claim_id)["checked_value"]
+def test_context_figures_are_not_shown_as_checks(claim_id):
+    # 51%, -7.8%, 6% and 20% do not test these claims: no registered check, "—" in the Check column
+    assert claims.recompute(claim_id) is None
+    assert math.isnan(claim(claim_id)["checked_value"])
+    assert claims.claims_table([claim_id]).loc[0, "Check"] == "—"
+
+
+def test_untested_is_a_verdict_the_claims_machinery_knows():
+    for claim_id in ("lesson_tech_competitiveness", "lesson_compliance_gdpr", "s5_ai_2024"):
+        assert claim(claim_id)["verdict"] == "untested"
+    t = claims.claims_table(["lesson_tech_competitiveness", "lesson_compliance_gdpr", "s5_ai_2024"])
+    assert list(t["Verdict"]) == ["Untested"] * 3
+    assert list(t["Check"]) == ["—"] * 3  # s5_ai_2024 keeps its dated 2024 but shows no check
+    assert claims.VERDICT_LABELS["untested"] == c7.VERDICT_LABELS["untested"] == "Untested"
 
 
 def test_qualitative_claims_have_no_recomputation():
@@ -130,7 +148,13 @@ def test_verdicts_agree_between_lessons_and_claims():
     assert claim("lesson_entry_sea_first")["verdict"] == "does_not_hold"
     assert claim("lesson_entry_lazada")["verdict"] == "holds_with_caveat"
     assert les["entry"] == "partly_contradicted"
-    assert c7.verdict_counts() == {"holds_with_caveat": 3, "partly_contradicted": 1, "unsourced": 1}
+    assert les["technology"] == les["compliance"] == "untested"
+    assert c7.verdict_counts() == {
+        "holds_with_caveat": 1,
+        "partly_contradicted": 1,
+        "unsourced": 1,
+        "untested": 2,
+    }
 
 
 def test_chapter_links_point_only_to_chapters_that_show_the_fact():
@@ -153,7 +177,8 @@ def test_rules_are_dated_in_order_with_sourced_caps():
     assert r.iloc[0]["rule_id"] == "gdpr_applies" and r.iloc[0]["date"] == "2018-05-25"
     assert c7.fine_cap("gdpr_applies") == 0.04
     assert c7.fine_cap("dsa_in_force") == 0.06
-    assert 100 * c7.fine_cap("dsa_in_force") == claim("lesson_compliance_gdpr")["checked_value"]
+    assert 100 * c7.fine_cap("dsa_in_force") == c7.dsa_cap_pct() == 6
+    assert math.isnan(claim("lesson_compliance_gdpr")["checked_value"])  # a cap is not a test
     dm = r.set_index("rule_id")
     assert dm.loc["us_dm_china_end", "date"] == "2025-05-02"
     assert dm.loc["us_dm_all_end", "date"] == "2025-08-29"
@@ -193,11 +218,64 @@ def test_group_turnover_and_dsa_only_for_platforms():
 
 
 def test_teaching_note_values_are_on_the_sliders():
-    # The teaching note quotes 5% a year and RMB 300 m for AIDC under the DSA: both are slider steps.
-    r = c7.compliance_scenario("AIDC FY2024, DSA 6%", probability=5, cost=300)
-    assert r.comply_pays and 100 * r.break_even == pytest.approx(
-        300 / (0.06 * segments.value("aidc_total", 2024)) * 100
+    # The teaching note quotes the opening position and the next step for AIDC under the DSA.
+    start = c7.COMPLIANCE_DEFAULTS
+    probs = c7.slider_values(c7.PROBABILITY_STEPS)
+    assert start["probability"] in probs and start["probability"] + c7.PROBABILITY_STEPS[2] in probs
+    assert start["fine_share"] in c7.slider_values(c7.FINE_SHARE_STEPS)
+    assert start["cost"] in c7.slider_values(c7.COST_STEPS)
+    r = c7.compliance_scenario(start["scenario"], start["probability"], start["cost"], start["fine_share"])
+    assert 100 * r.break_even == pytest.approx(300 / (0.06 * segments.value("aidc_total", 2024)) * 100)
+    assert not r.comply_pays  # 3.5% < 4.9%: fines alone cost less at the opening position
+    nxt = c7.compliance_scenario(
+        start["scenario"], start["probability"] + 3, start["cost"], start["fine_share"]
     )
+    assert nxt.comply_pays  # 6.5% > 4.9%
+    low_share = c7.compliance_scenario(start["scenario"], start["probability"], start["cost"], 20)
+    assert 100 * low_share.break_even > c7.PROBABILITY_STEPS[1]  # "outside the slider's range"
+
+
+def test_compliance_frames_include_both_answers_for_each_firm():
+    # issue 21 item 6: the old grid (5-15% a year) said "comply" for Alibaba and "don't" for Pop Mart
+    # in every frame; the sliders must be able to change the answer for every firm.
+    calls = c7.compliance_calls()
+    assert len(calls) <= 100
+    assert c7.PROBABILITY_STEPS[0] == 0.5 and c7.PROBABILITY_STEPS[1] >= 9.5
+    assert set(calls["firm"]) == {"Pop Mart", "Alibaba AIDC", "Alibaba Group"}
+    for firm, answers in calls.groupby("firm")["comply"]:
+        assert set(answers) == {True, False}, firm
+    for scenario, answers in calls.groupby("scenario")["comply"]:
+        assert set(answers) == {True, False}, scenario
+    # AIDC's break-even at the cap (4.9%) lies inside the chance slider's range, not below it
+    aidc = calls[
+        (calls["scenario"] == "AIDC FY2024, DSA 6%") & (calls["fine_share"] == 100) & (calls["cost"] == 300)
+    ]
+    assert c7.PROBABILITY_STEPS[0] < aidc["break_even_pct"].iloc[0] < c7.PROBABILITY_STEPS[1]
+
+
+def test_fine_share_scales_the_fine_and_the_break_even():
+    full = c7.compliance_model("Alibaba AIDC, FY2024", "DSA (6%)", probability=3.5, cost=300)
+    half = c7.compliance_model("Alibaba AIDC, FY2024", "DSA (6%)", probability=3.5, cost=300, fine_share=50)
+    assert half.max_fine_m == full.max_fine_m  # the legal maximum does not move
+    assert half.fine_m == pytest.approx(full.fine_m / 2)
+    assert half.expected_fine_m == pytest.approx(full.expected_fine_m / 2)
+    assert half.break_even == pytest.approx(2 * full.break_even)
+    assert c7.break_even_probability(300, full.turnover_m, 0.06, 0.5) == pytest.approx(half.break_even)
+    none = c7.compliance_model("Alibaba AIDC, FY2024", "DSA (6%)", probability=3.5, cost=300, fine_share=0)
+    assert none.break_even == float("inf") and not none.comply_pays
+    with pytest.raises(ValueError, match="share of the cap"):
+        c7.compliance_model("Alibaba AIDC, FY2024", "DSA (6%)", probability=3.5, cost=300, fine_share=120)
+    with pytest.raises(ValueError, match="fine share"):
+        c7.break_even_probability(300, full.turnover_m, 0.06, 0)
+
+
+def test_upper_and_lower_bound_are_stated_the_same_way_in_body_and_teaching_note():
+    text = (Path(__file__).parents[2] / "book" / "ch07-lessons.md").read_text(encoding="utf-8")
+    body, note = text.split("(ch07-instructors)=")
+    assert "most that fines alone can cost" in body and "**lower bound**" in body
+    assert "lower bound" in note and "upper bounds on the" in note
+    assert "floor for the case for compliance." not in note  # the old, contradicting wording
+    assert "upper bound on the turnover chosen" not in body
 
 
 def test_compliance_model_edges():
@@ -267,9 +345,17 @@ def test_anker_regions_add_up_to_the_whole():
 
 def test_three_firms_compare_the_share_abroad():
     t = c7.three_firms().set_index("firm")
-    assert t.loc["Alibaba (AIDC)", "abroad_pct"] == pytest.approx(100 * segments.share("aidc_total", 2024))
     assert t.loc["Anker", "abroad_pct"] == pytest.approx(100 - 3.91)
-    assert t["abroad_pct"].is_monotonic_increasing  # Alibaba < Pop Mart < Anker
+    assert t.loc["Pop Mart", "abroad_pct"] < t.loc["Anker", "abroad_pct"]
+    # issue 21: AIDC's share of group revenue is a segment share, not a geographic one, so
+    # Alibaba gets no share abroad in the exhibit; the cell says why, with the segment figure
+    assert math.isnan(t.loc["Alibaba", "abroad_pct"])
+    cell = t.loc["Alibaba", "latest"]
+    assert cell.startswith("not found") and "not a share abroad" in cell
+    assert f"{100 * segments.share('aidc_total', 2024):.1f}%" in cell
+    text = (Path(__file__).parents[2] / "book" / "ch07-lessons.md").read_text(encoding="utf-8")
+    assert "beside Alibaba and Anker" not in text and "Three Chinese firms abroad" not in text
+    assert "measures a segment, not where customers are" in text
 
 
 def test_transfer_value_names_what_is_missing():
@@ -352,22 +438,35 @@ CH7 = "book/ch07-lessons"
 def test_ch07_compliance_whatif_moves_offline(html_dir, offline_page):
     page, box = open_whatif(offline_page, html_dir / f"{CH7}.html", 0, count=2)
     src0, text0 = visible_frame(page, 0)
-    assert "RMB 6,156 m" in text0 and "4.9% a year" in text0 and "comply" in text0  # AIDC, DSA, 5%, 300
-    assert "upper bound on this turnover" in text0
+    assert "RMB 6,156 m" in text0 and "4.9% a year" in text0  # AIDC, DSA, 3.5%, at the cap, 300
+    assert "fines alone cost less" in text0 and "Maximum fine (cap × turnover)" in text0
+    handles = box.locator(".noUi-handle")
+    handles.nth(0).focus()
+    page.keyboard.press("ArrowRight")  # chance 3.5% -> 6.5%: above AIDC's break-even
+    page.wait_for_timeout(300)
+    src_up, text_up = visible_frame(page, 0)
+    assert src_up != src0 and "comply: cheaper than the expected fine" in text_up
+    page.keyboard.press("ArrowLeft")  # back to 3.5%
+    page.wait_for_timeout(300)
     box.locator("button", has_text="Pop Mart 2024, GDPR 4%").click()
     page.wait_for_timeout(300)
     src1, text1 = visible_frame(page, 0)
     assert src1 != src0 and "RMB 522 m" in text1 and "57.5% a year" in text1
-    handles = box.locator(".noUi-handle")
     handles.nth(0).focus()
-    page.keyboard.press("ArrowRight")  # chance 5% -> 10%
+    page.keyboard.press("ArrowRight")  # chance 3.5% -> 6.5%
     page.wait_for_timeout(300)
     src2, text2 = visible_frame(page, 0)
-    assert "RMB 52 m" in text2 and src2 != src1
+    assert "RMB 34 m" in text2 and src2 != src1
+    handles.nth(1).focus()
+    page.keyboard.press("ArrowLeft")  # fine at 100% -> 60% of the cap
+    page.wait_for_timeout(300)
+    src_share, text_share = visible_frame(page, 0)
+    assert "RMB 313 m (60% of the cap)" in text_share and src_share != src2
     box.locator("button", has_text="Group FY2024, DSA 6%").click()
     page.wait_for_timeout(300)
     src3, text3 = visible_frame(page, 0)
-    assert "RMB 56,470 m" in text3 and "0.5% a year" in text3  # the group's turnover (ILVA)
+    # the group's turnover (ILVA), the fine still at 60% of the cap: 300 / (0.6 x 56,470) = 0.9%
+    assert "RMB 56,470 m" in text3 and "0.9% a year" in text3 and "comply: cheaper" in text3
     assert box.locator("button", has_text="Pop Mart 2024, DSA").count() == 0  # no DSA cap for a non-platform
     assert offline_page.problems() == []
 

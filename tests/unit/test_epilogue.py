@@ -65,3 +65,49 @@ def test_the_decision_point_entry_modes_follow_the_timeline(monkeypatch):
     monkeypatch.setattr(data, "load", lambda name: moves if name == "moves" else data.load(name))
     with pytest.raises(ValueError, match="no longer says"):
         ep.entry_modes()
+
+
+def test_aidc_results_are_read_from_one_table_on_one_basis():
+    # issue 21: the FY2026 20-F's segment table gives FY2024-FY2026 on one basis, and its FY2024
+    # figures equal the FY2024 20-F's that Chapter 6 uses, so FY2024 -> FY2025 is like with like
+    from dualwheel import segments
+
+    t = ep.aidc_one_basis()
+    assert list(t.index) == [2024, 2025, 2026]
+    assert list(t["aidc_revenue"]) == [102598, 132300, 144170]
+    assert list(t["aidc_adj_ebita"]) == [-8035, -15137, -2051]
+    assert t.loc[2024, "aidc_revenue"] == segments.value("aidc_total", 2024)
+    assert t.loc[2024, "aidc_adj_ebita"] == segments.ebita("aidc_total", 2024)
+    sources = set(data.load("later_results").query("basis == 'fy2026_20f_recast'")["source"])
+    assert sources == {"sec_20f_fy2026_segments"}
+    text = (ROOT / "book" / "epilogue.md").read_text(encoding="utf-8")
+    assert "on one basis" in text and "different annual reports" not in text
+    assert "ep_aidc_26_bn" in text and "ep_aidc_loss_26_bn" in text
+
+
+def test_the_merger_is_dated_as_chapter_five_dates_it():
+    merger = ep.event("ecommerce_group_merger")
+    assert merger["date"] == "2024-11-21" and "Jiang Fan" in merger["event"]
+    assert merger["source"] == "epi_scmp_ecommerce_group_2024"
+    events = data.load("events").set_index("event_id")
+    if "ecommerce_group" in events.index:  # Chapter 5's timeline holds the same step
+        assert str(events.loc["ecommerce_group", "date"]) == merger["date"]
+    assert "ep_d_ecommerce_group_merger" in ep.facts()
+
+
+def test_the_epilogue_cites_documents_not_homepages():
+    used = set(data.load("later_events")["source"]) | set(data.load("later_results")["source"])
+    used |= set(ep.SECTION_EXTRA["groups"])
+    docs = data.sources()
+    for sid in used:
+        url = docs[sid]["url"]
+        path = re.sub(r"^https?://[^/]+", "", url)
+        assert path.strip("/"), (sid, url)  # not a bare domain
+        assert "ReportDate=" not in url, (sid, url)  # not a research index page
+    for gone in (
+        "reuters_timeline_2023",
+        "cainiao_ipo_withdrawn_2024",
+        "china_ecommerce_group_2025",
+        "phillip_fy2025",
+    ):
+        assert gone not in used

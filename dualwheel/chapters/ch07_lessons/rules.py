@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import data, fmt
-from ...claims import check
 
 # --------------------------------------------------------------------------- rules
 
@@ -29,9 +28,11 @@ def fine_cap(rule_id: str) -> float:
     return float(row["figure"]) / 100
 
 
-@check("lesson_compliance_gdpr")
 def dsa_cap_pct() -> float:
-    """The DSA's cap on fines for very large platforms, percent of worldwide turnover."""
+    """The DSA's cap on fines for very large platforms, percent of worldwide turnover.
+
+    Context for ``lesson_compliance_gdpr`` (verdict "untested"), not its check: a cap is
+    neither the cost nor the benefit the lesson is about."""
     return 100 * fine_cap("dsa_in_force")
 
 
