@@ -8,6 +8,8 @@ public, so nothing after the decision date can reach the page (``tests/unit/test
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -168,3 +170,37 @@ def facts() -> dict[str, object]:
         "dec_dsa_cap": value("dsa_fine_cap"),
         "dec_d_tiktok": public_day("tiktok_us_launch"),
     }
+
+
+#: The course map on the instructors' page: sessions, the pages read before each, what happens.
+SESSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("The decision and its context", ("decision", "ch01-introduction")),
+    ("The dual-wheel argument", ("ch02-dual-wheel",)),
+    ("The company and its numbers", ("ch03-company-overview",)),
+    ("Why Alibaba went abroad", ("ch04-drivers",)),
+    ("How the strategy evolved", ("ch05-evolution",)),
+    ("What the strategy delivered", ("ch06-results",)),
+    ("Lessons, and the memo drafted", ("ch07-lessons",)),
+    ("The decision class", ("decision",)),
+)
+
+
+def student_words(page: str, book: Path | None = None) -> int:
+    """Words a student reads on one page: the text before its "For instructors" label, without
+    code cells, directives' option lines or glue roles (a glued figure counts as one word)."""
+    from ..build.sphinxext import _before_instructors
+
+    book = book or Path(__file__).resolve().parents[2] / "book"
+    text = (book / f"{page}.md").read_text(encoding="utf-8")
+    text = text.split("---", 2)[2] if text.startswith("---") else text
+    text = _before_instructors(text) or text
+    text = re.sub(r"```\{code-cell\}.*?```", " ", text, flags=re.S)
+    text = re.sub(r"^:[a-z-]+:.*$", " ", text, flags=re.M)
+    text = re.sub(r"\{glue:(text|md)\}`[^`]+`", "N", text)
+    return len(re.findall(r"[\w\u4e00-\u9fff][\w\u4e00-\u9fff'’.,%-]*", text))
+
+
+def reading_load(book: Path | None = None) -> list[int]:
+    """Words to read before each session of :data:`SESSIONS` (the decision class re-reads the
+    opener)."""
+    return [sum(student_words(p, book) for p in pages) for _, pages in SESSIONS]
