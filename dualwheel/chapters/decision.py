@@ -33,8 +33,14 @@ CRITERIA = {
     "control": "Control",
 }
 
-UNIT_TEXT = {"rmb_m": "RMB {:,.0f} m", "rmb_bn": "RMB {:,.2f} bn", "usd_m": "USD {:,.0f} m",
-             "usd": "USD {:,.0f}", "eur": "EUR {:,.0f}", "pct": "{:,.0f}%"}
+UNIT_TEXT = {
+    "rmb_m": "RMB {:,.0f} m",
+    "rmb_bn": "RMB {:,.2f} bn",
+    "usd_m": "USD {:,.0f} m",
+    "usd": "USD {:,.0f}",
+    "eur": "EUR {:,.0f}",
+    "pct": "{:,.0f}%",
+}
 
 
 def table() -> pd.DataFrame:
@@ -113,8 +119,14 @@ def annual_chart() -> Figure:
     ):
         ax.bar(x, ys, color=colour, width=0.6, label=title)
         for i, y in zip(x, ys, strict=True):
-            ax.text(i, y, f"{y:,.1f}".replace("-", fmt.MINUS), ha="center",
-                    va="bottom" if y >= 0 else "top", fontsize=9)
+            ax.text(
+                i,
+                y,
+                f"{y:,.1f}".replace("-", fmt.MINUS),
+                ha="center",
+                va="bottom" if y >= 0 else "top",
+                fontsize=9,
+            )
         ax.set_xticks(list(x), list(ANNUAL))
         ax.set_title(title)
         ax.axhline(0, color="#444444", lw=0.8)

@@ -65,7 +65,9 @@ def test_every_glued_name_comes_from_the_table():
     facts = dec.facts()
     assert glued and glued <= set(facts), sorted(glued - set(facts))
     t = data.load("decision").set_index("fact_id")["value"]
-    assert facts["dec_rev_growth_fy2024"] == pytest.approx(100 * (t["aidc_rev_fy2024"] / t["aidc_rev_fy2023"] - 1))
+    assert facts["dec_rev_growth_fy2024"] == pytest.approx(
+        100 * (t["aidc_rev_fy2024"] / t["aidc_rev_fy2023"] - 1)
+    )
     assert facts["dec_loss_q4"] == -t["aidc_ebita_q4_fy2024"]
     assert facts["dec_us_threshold"] == t["us_de_minimis"]
 
@@ -74,7 +76,9 @@ def test_the_prose_types_no_figure():
     prose = re.sub(r"```.*?```", "", student_part().split("---", 2)[2], flags=re.S)
     prose = re.sub(r"\{glue:(text|md)\}`[^`]+`", "", prose)
     prose = re.sub(r"^\s*\d+\. ", "", prose, flags=re.M)  # numbered lists
-    prose = re.sub(r"\bFY20\d\d\b|Chapters? \d( and \d)?|Exhibit D\.\d|data/\S+|\d+(st|nd|rd|th)\b", "", prose)
+    prose = re.sub(
+        r"\bFY20\d\d\b|Chapters? \d( and \d)?|Exhibit D\.\d|data/\S+|\d+(st|nd|rd|th)\b", "", prose
+    )
     assert re.findall(r"\d", prose) == []
 
 
@@ -112,17 +116,31 @@ def test_the_student_edition_cuts_the_decision_teaching_note():
         assert marker in text and marker not in before, marker
     cells = [
         {"cell_type": "markdown", "metadata": {}, "source": "# The decision\n\nText."},
-        {"cell_type": "markdown", "metadata": {}, "source": "More.\n\n(decision-instructors)=\n## For instructors\n\nNote."},
+        {
+            "cell_type": "markdown",
+            "metadata": {},
+            "source": "More.\n\n(decision-instructors)=\n## For instructors\n\nNote.",
+        },
         {"cell_type": "code", "metadata": {}, "source": "x = 1", "outputs": []},
     ]
-    nb = json.loads(_student_notebook(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})))
+    nb = json.loads(
+        _student_notebook(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    )
     flat = json.dumps(nb)
     assert "For instructors" not in flat and "x = 1" not in flat and "More." in flat
 
 
 def test_the_teaching_note_has_what_an_80_minute_decision_class_needs():
     note = PAGE.read_text(encoding="utf-8").split("(decision-instructors)=", 1)[1]
-    for part in ("80 minutes", "cold call", "Vote", "Pivot question", "Board plan", "Scripted close", "B-case reveal"):
+    for part in (
+        "80 minutes",
+        "cold call",
+        "Vote",
+        "Pivot question",
+        "Board plan",
+        "Scripted close",
+        "B-case reveal",
+    ):
         assert part.lower() in note.lower(), part
     minutes = re.findall(r"^\| (\d+)–(\d+) \|", note, flags=re.M)
     assert minutes[0][0] == "0" and minutes[-1][1] == "80"
