@@ -28,9 +28,10 @@ from .whatif import WhatIf, figure_png
 
 @dataclass
 class Exhibits:
-    """The exhibit counter of one chapter."""
+    """The exhibit counter of one chapter. ``chapter`` is the chapter's number, or a letter for
+    a page outside the numbered chapters (the decision opener's exhibits read "Exhibit D.1")."""
 
-    chapter: int
+    chapter: int | str
     count: int = 0
     captions: list[str] = field(default_factory=list)
 
