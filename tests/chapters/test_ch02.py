@@ -274,7 +274,7 @@ def test_bank_meets_the_chapter_minimums():
 def test_numeric_answers_recompute_from_data():
     bank = bank_for(2)
     assert bank.get("ch02-q1-capex-per-yuan").answer == pytest.approx(85_972 / 57_151)
-    assert bank.get("ch02-q2-payment-gain").answer == pytest.approx(10_000 * 0.0258 * 0.20 * 0.73 * 0.5)
+    assert bank.get("ch02-q2-payment-gain").answer == pytest.approx(10_000 * 0.0258 * 0.15 * 0.73 * 0.5)
     assert bank.get("ch02-sc-intensity").answer == pytest.approx(100 * 52_256 / 941_168)
     d = {k: c2.slider_default(k) / 100 for k in c2.FUNNEL_PARAMS}
     expected = 10_000 * d["conversion_pct"] * d["payment_pct"] * (d["on_time_pct"] + 0.20) * d["repeat_pct"]

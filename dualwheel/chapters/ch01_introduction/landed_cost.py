@@ -100,15 +100,15 @@ def low_value_parcels(measure_id: str) -> float:
 
 
 def exposure_chart() -> Figure:
-    """Low-value parcels that used the US and EU reliefs in 2024 (billions), with the share
-    of the EU's parcels sent from China."""
+    """Low-value parcels that used the US (FY2023) and EU (2024) reliefs (billions), with the
+    share of the EU's parcels sent from China."""
     t = data.load("low_value_parcels").set_index("measure_id")
-    us, eu = t.loc["us_de_minimis_2024", "value"], t.loc["eu_low_value_2024", "value"]
+    us, eu = t.loc["us_de_minimis_fy2023", "value"], t.loc["eu_low_value_2024", "value"]
     china = t.loc["eu_low_value_china_share_2024", "value"]
     fig, ax = plt.subplots(figsize=(7.0, 2.4))
     ax.barh([0, 1], [us, eu], color=[style.COLOURS["aidc_total"], style.COLOURS["cloud"]], height=0.55)
     ax.barh(1, eu * china / 100, color=style.COLOURS["highlight"], height=0.55, alpha=0.6)
-    ax.text(us + 0.05, 0, f"{us:.2f} bn shipments (origin not split)", va="center", fontsize=8)
+    ax.text(us + 0.05, 0, f"about {us:.1f} bn shipments, FY2023 (origin not split)", va="center", fontsize=8)
     ax.text(eu + 0.05, 1, f"{eu:.1f} bn parcels, {china:.0f}% from China (shaded)", va="center", fontsize=8)
     ax.set_yticks([0, 1], ["US de minimis\nshipments", "EU parcels\nunder EUR 150"])
     ax.invert_yaxis()
