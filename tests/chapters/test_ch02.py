@@ -307,14 +307,18 @@ def test_link_context_rows_are_sourced_and_cover_both_aspects():
 def test_the_alipay_transfer_is_dated_before_the_2010_licensing_rules():
     t = c2.link_context()
     row = t[t["fact"].str.startswith("Alipay's ownership moved out")].iloc[0]
-    # approved July 2009 (Alibaba), transferred August 2010, public May 2011, settled 29 July 2011
+    # July 2009 is Alibaba's account, August 2010 Yahoo's; public May 2011, settled 29 July 2011
     for when in ("July 2009", "August 2010", "May 2011", "June 2010"):
         assert when in row["fact"]
+    assert "by Alibaba's account" in row["fact"] and "by Yahoo's account" in row["fact"]
     assert "29 July 2011" in row["note"]
     assert row["as_of"] == "2009-2011"
+    # the dates come from the dated article that reports both accounts; the filings are on EDGAR
     sources = data.sources()
-    assert sources[row["source"]]["url"].startswith("https://www.sec.gov/")
-    assert sources["yahoo_10q_2011q2_alipay"]["url"].startswith("https://www.sec.gov/")
+    assert row["source"] == "digitaltrends_2011_alipay"
+    for sid in ("sec_424b4_2014_alipay", "yahoo_10q_2011q2_alipay"):
+        assert sid in row["note"]
+        assert sources[sid]["url"].startswith("https://www.sec.gov/")
 
 
 # --------------------------------------------------------------------------- the built page (browser)
