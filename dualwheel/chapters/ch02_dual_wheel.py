@@ -54,7 +54,7 @@ IMPROVEMENT_POINTS = 5.0
 #: Slider grids of the two what-ifs (min, max, step, default). Few steps each: every grid point
 #: is a precomputed frame in the static page (at most 60 a what-if, 120 a page).
 #: Funnel anchors (data/funnel_benchmarks.csv): conversion 1.7-2.6% in 2023; card acceptance
-#: "90%+" but international authorisation 70% or less for 41% of firms; about 73% of US
+#: "90%+" (lower across borders, but no dated source with a figure was found); about 73% of US
 #: orders on time. No source gives the repeat rate after a good delivery: that range is
 #: illustrative, set above the 28.2% all-customer average.
 SLIDERS: dict[str, dict[str, float]] = {

@@ -218,7 +218,8 @@ def test_three_sizes_ratios():
     assert c1.implied_yuan_per_dollar() == pytest.approx(9000 / 1300)
     assert r["customs_usd_bn"] == pytest.approx(1060 / (9000 / 1300))
     assert r["customs_over_unctad"] < 0.5
-    assert c1.market_size_share("industry_2015_yuan") == 19.5
+    # the 2015 "transaction scale" (4.8 trillion, 19.5%) was read only on a content farm: not shown
+    assert "industry_2015_yuan" not in set(data.load("market_sizes")["measure_id"])
     with pytest.raises(KeyError, match="claims no share"):
         c1.market_size_share("customs_2018")
 
@@ -404,9 +405,10 @@ def test_both_what_ifs_share_one_set_of_defaults_and_agree():
 def test_every_platform_has_a_rule_exposure_cell():
     m = c1.business_model_matrix()
     assert m["Rule exposure (dated rules)"].notna().all()
-    assert c1.low_value_parcels("us_de_minimis_2024") == 1.36
+    # CBP's own FY2023 fact sheet (the FY2024 1.36 billion had only a homepage as its source)
+    assert c1.low_value_parcels("us_de_minimis_fy2023") == 1.0
     periods = data.load("low_value_parcels").set_index("measure_id")["period"]
-    assert "fiscal year 2024" in periods["us_de_minimis_2024"] and "Oct 2023" in periods["us_de_minimis_2024"]
+    assert "fiscal year 2023" in periods["us_de_minimis_fy2023"] and "Oct 2022" in periods["us_de_minimis_fy2023"]
     assert periods["eu_low_value_2024"] == "Calendar year 2024"
     assert c1.low_value_parcels("eu_low_value_2024") == 4.6
     assert c1.low_value_parcels("eu_low_value_china_share_2024") == 91
@@ -465,7 +467,7 @@ def test_the_landed_cost_what_if_flips_offline_when_the_rule_changes(html_dir, o
 
     src0, text0 = shown()
     assert "Cheaper: direct parcel, by USD 9.17" in text0
-    box.locator("button", has_text="formal entry").first.click()
+    box.locator("button", has_text="entry with duty").first.click()
     page.wait_for_timeout(300)
     src1, text1 = shown()
     assert "Cheaper: local warehouse, by USD 3.45" in text1
@@ -475,3 +477,35 @@ def test_the_landed_cost_what_if_flips_offline_when_the_rule_changes(html_dir, o
     _, text2 = shown()
     assert "Cheaper: direct parcel, by EUR 6.20" in text2  # a small flat duty does not flip it
     assert offline_page.problems() == []
+
+
+def test_exhibit_1_3_brackets_a_level_its_split_pins_tighter_than_its_rounding():
+    gc = c1.growth_check()
+    labels = [c1.level_label(v, lo, hi) for v, lo, hi in zip(gc["level"], gc["level_min"], gc["level_max"])]
+    # the June 2023 "2.1" is exports 1.53 + imports 0.5278; the January 2.11 = 1.55 + 0.56 adds nothing
+    assert labels == ["1.98", "2.11", "2.1 (2.0578)", "2.38", "2.63"]
+    # the page counts the fits over every row of the exhibit (2 of 5), not only first vintages
+    assert (int(gc["fits_within_rounding"].sum()), len(gc)) == (2, 5)
+
+
+def test_a_parcel_that_lost_de_minimis_pays_the_entry_fee_even_at_zero_duty():
+    # us_china_end at 0% duty: no duty, but the parcel is not under de minimis, so it is entered
+    # (type 11 or 01) and pays the flat informal-entry fee; under us_800 it pays neither
+    fee = c1.landed_cost_input("us_mpf_informal")
+    r = c1.landed_cost(50, "us_china_end", 0, 6, 4)
+    assert r.direct["duty"] == 0 and r.direct["fee"] == pytest.approx(fee)
+    r800 = c1.landed_cost(50, "us_800", 0, 6, 4)
+    assert r800.direct["duty"] == 0 and r800.direct["fee"] == 0
+    # above the threshold the USD 800 rule charges duty and the fee
+    big = c1.landed_cost(900, "us_800", 20, 6, 4)
+    assert big.direct["fee"] == pytest.approx(fee)
+
+
+def test_the_landed_cost_readout_shows_duty_and_entry_fees_on_both_routes():
+    r = c1.landed_cost(50, "us_china_end", 20, 6, 4)
+    s = c1.landed_cost_summary(r, {})
+    fee = c1.landed_cost_input("us_mpf_informal")
+    assert f"duty 10.00, entry fee {fee:.2f}" in s["Direct parcel"]
+    assert f"entry fee {50 * c1.landed_cost_input('us_mpf_formal_pct') / 100:.2f}" in s["Local warehouse"]
+    assert "entry fee 0.17" in s["Local warehouse"]
+    assert "duty-free" in c1.landed_cost_summary(c1.landed_cost(50, "us_800", 20, 6, 4), {})["Direct parcel"]

@@ -274,7 +274,7 @@ def test_bank_meets_the_chapter_minimums():
 def test_numeric_answers_recompute_from_data():
     bank = bank_for(2)
     assert bank.get("ch02-q1-capex-per-yuan").answer == pytest.approx(85_972 / 57_151)
-    assert bank.get("ch02-q2-payment-gain").answer == pytest.approx(10_000 * 0.0258 * 0.20 * 0.73 * 0.5)
+    assert bank.get("ch02-q2-payment-gain").answer == pytest.approx(10_000 * 0.0258 * 0.15 * 0.73 * 0.5)
     assert bank.get("ch02-sc-intensity").answer == pytest.approx(100 * 52_256 / 941_168)
     d = {k: c2.slider_default(k) / 100 for k in c2.FUNNEL_PARAMS}
     expected = 10_000 * d["conversion_pct"] * d["payment_pct"] * (d["on_time_pct"] + 0.20) * d["repeat_pct"]
@@ -307,14 +307,18 @@ def test_link_context_rows_are_sourced_and_cover_both_aspects():
 def test_the_alipay_transfer_is_dated_before_the_2010_licensing_rules():
     t = c2.link_context()
     row = t[t["fact"].str.startswith("Alipay's ownership moved out")].iloc[0]
-    # approved July 2009 (Alibaba), transferred August 2010, public May 2011, settled 29 July 2011
+    # July 2009 is Alibaba's account, August 2010 Yahoo's; public May 2011, settled 29 July 2011
     for when in ("July 2009", "August 2010", "May 2011", "June 2010"):
         assert when in row["fact"]
+    assert "by Alibaba's account" in row["fact"] and "by Yahoo's account" in row["fact"]
     assert "29 July 2011" in row["note"]
     assert row["as_of"] == "2009-2011"
+    # the dates come from the dated article that reports both accounts; the filings are on EDGAR
     sources = data.sources()
-    assert sources[row["source"]]["url"].startswith("https://www.sec.gov/")
-    assert sources["yahoo_10q_2011q2_alipay"]["url"].startswith("https://www.sec.gov/")
+    assert row["source"] == "digitaltrends_2011_alipay"
+    for sid in ("sec_424b4_2014_alipay", "yahoo_10q_2011q2_alipay"):
+        assert sid in row["note"]
+        assert sources[sid]["url"].startswith("https://www.sec.gov/")
 
 
 # --------------------------------------------------------------------------- the built page (browser)

@@ -37,7 +37,23 @@ MIRROR_HOSTS = (
     "rxzine.com",  # content farm restating a WSJ report
     "github.com",  # a personal repository is a transcription, not the filing
     "githubusercontent.com",
+    "fast-edgar.com",  # re-hosted EDGAR filings (archive.fast-edgar.com): the filing is on sec.gov
+    "netvigator.com",  # a Hong Kong ISP's customer hosts (*.static.netvigator.com), not a publisher
 )
+
+#: A host that is an IP address, or an ISP's reverse-DNS name built from one
+#: (105.47.198.203.static.netvigator.com, 1-2-3-4.example.net): a server, not a publisher's site.
+RAW_HOST = re.compile(
+    r"^\d{1,3}(\.\d{1,3}){3}$"  # a bare IPv4 address
+    r"|^\[?[0-9a-f:]+:[0-9a-f:]*\]?$"  # a bare IPv6 address
+    r"|(^|\.)\d{1,3}([.-]\d{1,3}){3}\.",  # an address written into a reverse-DNS name
+    re.I,
+)
+
+#: Hosts accepted although they are not sec.gov: the issuer's own investor-relations viewer of
+#: its SEC filings (otp.investis.com/clients/us/alibaba/SEC/...) shows the filing itself, page
+#: by page, as Alibaba publishes it. A sec.gov URL is preferred where one was found.
+ISSUER_FILING_VIEWERS = ("otp.investis.com",)
 
 #: Paths that name a listing, not a document: the site's front page, an index script, a
 #: section or category front, or a date folder.
@@ -50,7 +66,7 @@ INDEX_PATHS = (
 )
 
 #: Query parameters that select a listing rather than one document.
-INDEX_QUERY = re.compile(r"(^|&)(catid|cat|category|page|tag)=", re.I)
+INDEX_QUERY = re.compile(r"(^|&)(catid|cat|category|page|tag|reportdate)=", re.I)
 
 
 def _host(url: str) -> str:
@@ -60,6 +76,8 @@ def _host(url: str) -> str:
 def is_mirror(url: str) -> bool:
     """True when the URL's host is, or is under, a known mirror / spam / content-farm host."""
     host = _host(url)
+    if RAW_HOST.search(host):
+        return True
     return any(host == h or host.endswith("." + h) for h in MIRROR_HOSTS)
 
 
@@ -102,6 +120,7 @@ def _cited_sources() -> dict[str, list[str]]:
         "https://jierqitrade.com/index.php?catid=22",
         "https://example.com/category/payments/",
         "https://example.com/?page=2",
+        "https://www.poems.com.hk/en-us/research-and-analysis/research-report/?ReportDate=20220414",
     ],
 )
 def test_bare_domains_and_index_pages_are_caught(url):
@@ -116,6 +135,8 @@ def test_bare_domains_and_index_pages_are_caught(url):
         "https://news.cgtn.com/news/2021-01-15/China-s-foreign-trade-2020-abc/index.html",
         "https://www.globaltimes.cn/page/202101/1212876.shtml",
         "https://equalocean.com/news/2024011320441",
+        "https://otp.investis.com/clients/us/alibaba/SEC/sec-show.aspx?Type=page&FilingId=12879202-1080704-1085896&CIK=0001577552&Index=16000",
+        "http://english.scio.gov.cn/pressroom/2023-01/20/content_85069805.htm",
     ],
 )
 def test_document_urls_pass(url):
@@ -131,6 +152,9 @@ def test_document_urls_pass(url):
         "https://futuretechnol.articls.com/21638-x",
         "https://marketing-site-f2tmuig6e-baymard.vercel.app/lists/cart-abandonment-rate",
         "https://github.com/linroger/FinanceCompendium",
+        "http://105.47.198.203.static.netvigator.com/docDetail.jsp?channel=5695&id=100495127",
+        "http://203.198.47.105/docDetail.jsp?id=1",
+        "https://archive.fast-edgar.com/20260520/AN2L462EZW2RNZZ2222N2ZYO4RTFZZ22D282/R66.htm",
     ],
 )
 def test_mirror_hosts_are_caught(url):

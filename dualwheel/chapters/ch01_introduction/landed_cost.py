@@ -17,7 +17,7 @@ from ... import data, fmt, style
 #: (``data/rules.csv``) its figures come from; the value is the label the reader sees.
 RULES: dict[str, str] = {
     "us_800": "US: USD 800 de minimis (goods from China, to 1 May 2025)",
-    "us_china_end": "US, goods from China, formal entry (from 2 May 2025)",
+    "us_china_end": "US, goods from China, entry with duty (from 2 May 2025)",
     "us_china_postal": "US, goods from China, by post: 54% of value (from 14 May 2025)",
     "eu_150": "EU: duty relief under EUR 150 (to 30 Jun 2026)",
     "eu_3": "EU: EUR 3 per item under EUR 150 (from 1 Jul 2026)",
@@ -100,15 +100,15 @@ def low_value_parcels(measure_id: str) -> float:
 
 
 def exposure_chart() -> Figure:
-    """Low-value parcels that used the US and EU reliefs in 2024 (billions), with the share
-    of the EU's parcels sent from China."""
+    """Low-value parcels that used the US (FY2023) and EU (2024) reliefs (billions), with the
+    share of the EU's parcels sent from China."""
     t = data.load("low_value_parcels").set_index("measure_id")
-    us, eu = t.loc["us_de_minimis_2024", "value"], t.loc["eu_low_value_2024", "value"]
+    us, eu = t.loc["us_de_minimis_fy2023", "value"], t.loc["eu_low_value_2024", "value"]
     china = t.loc["eu_low_value_china_share_2024", "value"]
     fig, ax = plt.subplots(figsize=(7.0, 2.4))
     ax.barh([0, 1], [us, eu], color=[style.COLOURS["aidc_total"], style.COLOURS["cloud"]], height=0.55)
     ax.barh(1, eu * china / 100, color=style.COLOURS["highlight"], height=0.55, alpha=0.6)
-    ax.text(us + 0.05, 0, f"{us:.2f} bn shipments (origin not split)", va="center", fontsize=8)
+    ax.text(us + 0.05, 0, f"about {us:.1f} bn shipments, FY2023 (origin not split)", va="center", fontsize=8)
     ax.text(eu + 0.05, 1, f"{eu:.1f} bn parcels, {china:.0f}% from China (shaded)", va="center", fontsize=8)
     ax.set_yticks([0, 1], ["US de minimis\nshipments", "EU parcels\nunder EUR 150"])
     ax.invert_yaxis()
@@ -200,18 +200,19 @@ class LandedCost:
         return abs(self.direct_total - self.warehouse_total)
 
 
-def _entry_fees(rule: str, order_value: float, direct_duty_free: bool) -> tuple[float, float]:
+def _entry_fees(rule: str, order_value: float, de_minimis_applies: bool) -> tuple[float, float]:
     """US merchandise processing fees (direct parcel, warehouse unit) under a US rule.
 
     The bulk import to a US warehouse is a formal entry: the ad valorem fee on each unit's value
     (the per-entry minimum and maximum are spread over a container). A direct parcel pays nothing
-    under de minimis, and a flat informal-entry fee once de minimis is gone; postal items, whose
-    duty the carrier collects, are left without a fee. EU rules: no such fee."""
+    under de minimis, and a flat informal-entry fee (the US FY2025 fee) whenever de minimis does not
+    apply, even at a 0% duty rate; postal items, whose duty the carrier collects, are left
+    without a fee. EU rules: no such fee."""
     if not rule.startswith("us"):
         return 0.0, 0.0
     warehouse = order_value * landed_cost_input("us_mpf_formal_pct") / 100
     kind = RULE_ROWS[rule][1]
-    direct = 0.0 if direct_duty_free or kind == "ad_valorem" else landed_cost_input("us_mpf_informal")
+    direct = 0.0 if de_minimis_applies or kind == "ad_valorem" else landed_cost_input("us_mpf_informal")
     return direct, warehouse
 
 
@@ -274,7 +275,7 @@ def landed_cost(
         )
     else:
         direct_duty = duty_direct_ordinary
-    fee_direct, fee_warehouse = _entry_fees(rule, order_value, direct_duty == 0)
+    fee_direct, fee_warehouse = _entry_fees(rule, order_value, de_minimis_applies=kind == "threshold" and within)
     return LandedCost(
         rule=rule,
         currency=currency,
@@ -308,17 +309,22 @@ def landed_cost_summary(r: LandedCost, values: dict) -> dict[str, str]:
     else:
         name = "direct parcel" if r.cheaper == "direct" else "local warehouse"
         verdict = f"{name}, by {money(r.saving, r.currency)} per order"
+    direct = "duty-free" if r.duty_free_direct else f"duty {r.direct['duty']:,.2f}"
+    if r.direct["fee"]:
+        direct += f", entry fee {r.direct['fee']:,.2f}"
+    warehouse = f"duty {r.warehouse['duty']:,.2f}"
+    if r.warehouse["fee"]:
+        warehouse += f", entry fee {r.warehouse['fee']:,.2f}"
     return {
         "Cheaper": verdict,
-        "Direct parcel": money(r.direct_total, r.currency)
-        + (" (duty-free)" if r.duty_free_direct else f" (duty {money(r.direct['duty'], r.currency)})"),
-        "Local warehouse": money(r.warehouse_total, r.currency),
+        "Direct parcel": f"{money(r.direct_total, r.currency)} ({direct})",
+        "Local warehouse": f"{money(r.warehouse_total, r.currency)} ({warehouse})",
     }
 
 
 _SHORT_RULE = {
     "us_800": "US, USD 800 de minimis",
-    "us_china_end": "US, China, formal entry",
+    "us_china_end": "US, China, entry with duty",
     "us_china_postal": "US, China, postal 54%",
     "eu_150": "EU, relief under EUR 150",
     "eu_3": "EU, EUR 3 per item",

@@ -178,6 +178,14 @@ def level_bounds(row: dict) -> tuple[float, float]:
     return lo, hi
 
 
+def level_label(level: float, lo: float, hi: float) -> str:
+    """A published level as shown, with the level its exports and imports pin it to in brackets
+    when that is tighter than the headline's own rounding (2.1 -> "2.1 (2.0578)")."""
+    if hi - lo < 2 * half_unit(level) - 1e-12:
+        return f"{level:g} ({(lo + hi) / 2:.4f})"
+    return f"{level:g}"
+
+
 def _annual_rows() -> pd.DataFrame:
     t = _cbec()
     return t[(t["months"] == 12) & (t["series"] == "full")].sort_values(["calendar_year", "released"])
