@@ -15,12 +15,3 @@ def test_the_dependency_hash_changes_with_the_package(tmp_path):
     before = dependency_hash(tmp_path)
     (tmp_path / "dualwheel" / "m.py").write_text("x = 2\n")
     assert dependency_hash(tmp_path) != before
-
-
-def test_the_build_package_does_not_re_execute_the_chapters(tmp_path):
-    for folder in ("dualwheel/build", "data", "exercises"):
-        (tmp_path / folder).mkdir(parents=True)
-    (tmp_path / "dualwheel" / "build" / "m.py").write_text("x = 1\n")
-    before = dependency_hash(tmp_path)
-    (tmp_path / "dualwheel" / "build" / "m.py").write_text("x = 2\n")
-    assert dependency_hash(tmp_path) == before
