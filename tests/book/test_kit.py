@@ -17,15 +17,18 @@ import yaml
 
 from dualwheel.build import ROOT, STUDENT_HTML, notebooks
 from dualwheel.build import kit as kitmod
+from dualwheel.build.editions import STUDENT
 from dualwheel.grading.questions import all_banks
 
 pytestmark = pytest.mark.built
 
 
 def _kits(html: Path) -> list[Path]:
-    """Every executable page's kit, after checking each carries today's code and data."""
+    """Every executable page's kit, after checking each carries today's code and data (the
+    student edition's pages: no B-case)."""
     kits = sorted((html / "_kits").glob("*.zip"))
-    assert [k.stem for k in kits] == sorted(p.stem for p in notebooks())
+    pages = STUDENT.files() if html == STUDENT_HTML else None
+    assert [k.stem for k in kits] == sorted(p.stem for p in notebooks(pages=pages))
     expected = {
         p.relative_to(ROOT).as_posix(): p.read_bytes() for p in kitmod._package_files() + kitmod._data_files()
     }

@@ -38,8 +38,7 @@ def _book(tmp_path: Path) -> Path:
     src = tmp_path / "src"
     src.mkdir()
     (src / "conf.py").write_text(
-        "extensions = ['myst_parser', 'dualwheel.build.sphinxext']\n"
-        "root_doc = 'index'\n",
+        "extensions = ['myst_parser', 'dualwheel.build.sphinxext']\nroot_doc = 'index'\n",
         encoding="utf-8",
     )
     # a glob, as the generated tables of contents list only the edition's pages

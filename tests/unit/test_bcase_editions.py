@@ -61,7 +61,10 @@ def test_the_generated_tocs_and_configs_say_what_each_edition_holds():
 
 def test_the_bcase_option_is_documented():
     done = subprocess.run(
-        [sys.executable, "-m", "dualwheel.build", "student", "--help"], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "dualwheel.build", "student", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert done.returncode == 0 and "--with-bcase" in done.stdout and "B-case" in done.stdout
     make = (ROOT / "Makefile").read_text(encoding="utf-8")
