@@ -395,6 +395,7 @@ def instructor_entries(book: Path, found: Mapping[int, Mapping[str, Path]]) -> d
         chapters=chapters,
         commands=grading_commands(),
         student_zip=STUDENT_ZIP,
+        after_class_zip=AFTER_CLASS_ZIP,
     )
     entries["index.html"] = page.encode("utf-8")
     return entries

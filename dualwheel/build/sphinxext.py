@@ -200,12 +200,16 @@ def _unlink_left_out(app: Any, doctree: Any, docname: str) -> None:  # see _left
         if ref.get("refdomain") == "doc" or reftype == "doc":
             doc = (
                 target if ref.get("refdomain") == "doc" else docname_join(docname, target.removesuffix(".md"))
-            )
-            hit = doc.lstrip("/") in docs
+            ).lstrip("/")
         else:
-            hit = target.lower().lstrip("#") in labels
-        if hit:
-            text = ref.astext() if ref.get("refexplicit") else "a page not in this edition"
+            doc = labels.get(target.lower().lstrip("#"), "")
+        if doc in docs:
+            if ref.get("refexplicit"):
+                text = ref.astext()
+            elif doc in app.config.casebook_bcase_pages:  # its title would give the B-case away
+                text = "the after-class case"
+            else:
+                text = "a page not in this edition"
             ref.replace_self(nodes.inline(text, text, classes=["casebook-left-out"]))
 
 
