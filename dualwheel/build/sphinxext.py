@@ -7,6 +7,11 @@ executed chapter is written next to the page sources, and the theme's download m
 up. It comes from the build's execution cache, with its glued numbers filled in and a first
 cell that says how to run it (:func:`dualwheel.build.lab.download_notebook`): MyST-NB's own copy
 in ``_build/jupyter_execute`` has no outputs when the chapters were executed into the cache.
+
+It also keeps the B-case (what happened after the decision date) out of an edition built without
+it (:mod:`dualwheel.build.editions`): references to pages the edition leaves out become plain
+text, ``{bcase}`...``` words and ``bcase-only`` blocks go, and what an earlier build wrote for a
+left-out page is deleted.
 """
 
 from __future__ import annotations
@@ -143,7 +148,9 @@ def _without_bcase(app: Any, doctree: Any) -> None:
             node.parent.remove(node)
 
 
-def _bcase_role(name, rawtext, text, lineno, inliner, options=None, content=None):  # noqa: ANN001
+def _bcase_role(
+    name: str, rawtext: str, text: str, lineno: int, inliner: Any, options: Any = None, content: Any = None
+) -> tuple[list[Any], list[Any]]:
     """``{bcase}`text``` or ``{bcase}`text <label>```: words (or a link) that show only in an
     edition with the B-case, e.g. "(the B-case follows this up)"; gone from the student
     edition before the decision class."""
@@ -183,7 +190,7 @@ def _left_out_targets(app: Any) -> tuple[set[str], dict[str, str]]:
     return cached
 
 
-def _unlink_left_out(app: Any, doctree: Any, docname: str) -> None:  # see _left_out_transform
+def _unlink_left_out(app: Any, doctree: Any, docname: str) -> None:
     """A reference to a page this edition leaves out (``{ref}``, ``{doc}``, a Markdown link)
     becomes its plain text, so the strict build does not fail on it and no link breaks: e.g. a
     chapter that links to the B-case, in the student edition before the decision class. Runs
