@@ -47,7 +47,13 @@ def _offer_ipynb(app: Any, pagename: str, templatename: str, context: dict, doct
     from .kit import write_kit  # and the kit that runs on its own: notebook, data, helper code
 
     kit = Path(app.outdir) / KITS / f"{source.stem}.zip"
-    write_kit(source, target.read_text(encoding="utf-8"), app.config.casebook_edition, kit)
+    write_kit(
+        source,
+        target.read_text(encoding="utf-8"),
+        app.config.casebook_edition,
+        kit,
+        app.config.casebook_bcase,
+    )
     context["kit_source"] = kit.name
 
 

@@ -29,9 +29,8 @@ def _kits(html: Path) -> list[Path]:
     kits = sorted((html / "_kits").glob("*.zip"))
     pages = STUDENT.files() if html == STUDENT_HTML else None
     assert [k.stem for k in kits] == sorted(p.stem for p in notebooks(pages=pages))
-    expected = {
-        p.relative_to(ROOT).as_posix(): p.read_bytes() for p in kitmod._package_files() + kitmod._data_files()
-    }
+    package = kitmod._package_files(kitmod.bcase_modules() if pages else ())  # the B-case's stay home
+    expected = {p.relative_to(ROOT).as_posix(): p.read_bytes() for p in package + kitmod._data_files()}
     for kit in kits:
         with zipfile.ZipFile(kit) as zf:
             inside = {n.split("/", 1)[1]: n for n in zf.namelist()}

@@ -111,3 +111,18 @@ def test_the_build_package_does_not_re_execute_the_chapters(tmp_path):
     assert dependency_hash(tmp_path) == before
     (tmp_path / "dualwheel" / "m.py").write_text("y = 2\n")  # the rest of the package still counts
     assert dependency_hash(tmp_path) != before
+
+
+def test_a_kit_without_the_bcase_leaves_its_module_home():
+    from dualwheel.build import kit
+
+    modules = kit.bcase_modules()
+    assert modules == tuple(sorted(p.stem.replace("-", "_") for p in ed.bcase_files()))
+    every, student = set(kit._package_files()), set(kit._package_files(modules))
+    gone = {p.relative_to(ROOT).as_posix() for p in every - student}
+    assert gone == {
+        f"dualwheel/chapters/{m}.py" for m in modules if (ROOT / "dualwheel/chapters" / f"{m}.py").exists()
+    }
+    assert gone, "the B-case's module should stay out of a student kit"
+    # nothing a student page runs needs it: no module that goes imports it
+    assert all(not (kit._imports(p, ROOT / "dualwheel") & (every - student)) for p in student)
