@@ -151,8 +151,10 @@ def _needs_run(cache, uri: str) -> bool:
 #: Everything a build reads. If none of it changed since the last successful build, the output
 #: is up to date and the build is skipped, as make would.
 INPUTS = ("book", "_assets", "dualwheel", "data", "exercises", "_config.yml", "_toc.yml", "requirements.lock")
-#: The inputs Sphinx copies without noticing that they changed.
+#: The inputs Sphinx copies without noticing that they changed; and the build's own code, whose
+#: Sphinx extension writes every page's downloads (notebook, kit) but is no input Sphinx watches.
 ASSETS = ("_assets",)
+BUILD_CODE = ("dualwheel/build",)
 
 
 def inputs_hash(root: Path = ROOT, names: tuple[str, ...] = INPUTS) -> str:
@@ -238,10 +240,18 @@ def _build(
         return 1
     # hashed after execution, which touches the chapters it re-ran (so Sphinx re-reads them);
     # an edit made while Sphinx runs still triggers the next build
-    seen = {"inputs": inputs_hash(), "assets": inputs_hash(names=ASSETS)}
+    seen = {
+        "inputs": inputs_hash(),
+        "assets": inputs_hash(names=ASSETS),
+        "build": inputs_hash(names=BUILD_CODE),
+    }
     # Sphinx writes nothing, static files included, when no page changed: a new stylesheet or
     # script alone needs every page written again
-    everything = ["--all"] if seen["assets"] != _stamped(name).get("assets") else []
+    # ... and so does a change to the build's code (a page's kit is written with the page)
+    before = _stamped(name)
+    everything = (
+        ["--all"] if seen["assets"] != before.get("assets") or seen["build"] != before.get("build") else []
+    )
     code = jupyter_book(builder or name, [*(extra or []), *everything], env=env)
     if code == 0 and output.exists():
         _stamp(name).write_text(json.dumps(seen))
