@@ -140,6 +140,15 @@ def executed(path: Path) -> dict[str, Any]:
     return json.loads(json.dumps(merged))
 
 
+def lab_pages(edition: str = "student", with_bcase: bool = False) -> list[Path]:
+    """The chapters ``make lab`` writes: the edition's notebooks in ``book/``; the student
+    edition's leave the B-case out unless ``with_bcase``."""
+    from .editions import STUDENT, STUDENT_WITH_BCASE
+
+    pages = None if edition == "instructor" else (STUDENT_WITH_BCASE if with_bcase else STUDENT).files()
+    return [p for p in notebooks(pages=pages) if p.parent == ROOT / "book"]
+
+
 def write_lab(edition: str = "student", run: bool = True, with_bcase: bool = False) -> Path:
     """Write every chapter's Lab notebook to ``_build/lab/<edition>``; return that folder.
 
@@ -147,7 +156,6 @@ def write_lab(edition: str = "student", run: bool = True, with_bcase: bool = Fal
     student edition leaves the B-case out (its notebook is deleted if an earlier run wrote it)
     unless ``with_bcase``, after the decision class.
     """
-    from .editions import STUDENT, STUDENT_WITH_BCASE
 
     if run and execute():
         raise LabError("a chapter failed to execute (see above)")
@@ -157,10 +165,7 @@ def write_lab(edition: str = "student", run: bool = True, with_bcase: bool = Fal
     if not data.exists() and not data.is_symlink():
         os.symlink(os.path.relpath(ROOT / "data", LAB), data)
     written = set()
-    pages = None if edition == "instructor" else (STUDENT_WITH_BCASE if with_bcase else STUDENT).files()
-    for path in notebooks(pages=pages):
-        if path.parent != ROOT / "book":
-            continue
+    for path in lab_pages(edition, with_bcase):
         nb = nbformat.from_dict(lab_notebook(executed(path), edition, where=path.name))
         nbformat.validate(nb)
         target = folder / f"{path.stem}.ipynb"

@@ -152,27 +152,18 @@ def test_the_student_pdf_holds_none_of_the_bcase(bcase):
         assert title not in text["student"], f"the student PDF prints {title!r}"
 
 
-def test_make_labs_student_notebooks_hold_none_of_the_bcase_unless_asked(bcase):
-    from dualwheel.build.lab import write_lab
+def test_make_labs_student_notebooks_hold_none_of_the_bcase(bcase):
+    from dualwheel.build.lab import lab_pages, write_lab
 
-    def bcase_in(folder: Path) -> list[str]:
-        found = [p.name for p in folder.glob("*.ipynb") if p.stem in bcase["stems"]]
-        for path in folder.glob("*.ipynb"):
-            text = _flat(path.read_text(encoding="utf-8"))
-            found += [f"{path.name}: {t!r}" for t in bcase["titles"] if t in text]
-        return found
-
-    try:
-        folder = write_lab("student", run=False, with_bcase=True)  # after class: the B-case is there
-        assert sorted(bcase_in(folder)) != [] and {f"{s}.ipynb" for s in bcase["stems"]} <= {
-            p.name for p in folder.glob("*.ipynb")
-        }
-    finally:
-        folder = write_lab("student", run=False)  # the default, as make lab writes it
-    assert bcase_in(folder) == []
-    assert sorted(p.stem for p in folder.glob("*.ipynb")) == sorted(
-        p.stem for p in notebooks(pages=STUDENT.files()) if p.parent == ROOT / "book"
-    )
+    folder = write_lab("student", run=False)  # as make lab writes it (it deletes a stale B-case)
+    assert sorted(p.stem for p in folder.glob("*.ipynb")) == sorted(p.stem for p in lab_pages("student"))
+    assert not [p for p in folder.glob("*.ipynb") if p.stem in bcase["stems"]]
+    for path in folder.glob("*.ipynb"):
+        text = _flat(path.read_text(encoding="utf-8"))
+        assert not [t for t in bcase["titles"] if t in text], path.name
+    # make lab BCASE=1 and the instructor's make lab have it
+    for pages in (lab_pages("student", with_bcase=True), lab_pages("instructor")):
+        assert set(bcase["stems"]) <= {p.stem for p in pages}
 
 
 # ------------------------------------------------------------------ the bundles

@@ -71,15 +71,6 @@ STUDENT = {
 }
 
 
-def test_with_the_bcase_every_reference_links_and_the_bcase_words_show(tmp_path):
-    out, warnings = _build(_book(tmp_path), tmp_path / "out")
-    assert "WARNING" not in warnings, warnings
-    page = (out / "chapter.html").read_text(encoding="utf-8")
-    assert page.count('href="bcase.html') >= 4
-    assert "(the B-case follows this up)" in page and "ONLY_AFTER_CLASS" in page
-    assert "BCASE_SECRET_TEXT" in (out / "bcase.html").read_text(encoding="utf-8")
-
-
 def test_without_the_bcase_references_become_text_with_no_warning(tmp_path):
     out, warnings = _build(_book(tmp_path), tmp_path / "out", **STUDENT)
     assert "WARNING" not in warnings, warnings  # the strict build would fail on any
@@ -95,15 +86,22 @@ def test_without_the_bcase_references_become_text_with_no_warning(tmp_path):
     assert "bcase" not in (out / "searchindex.js").read_text(encoding="utf-8")
 
 
-def test_a_rebuild_without_the_bcase_deletes_what_an_earlier_build_wrote(tmp_path):
+def test_with_the_bcase_it_all_links_and_a_rebuild_without_it_deletes_its_outputs(tmp_path):
     src = _book(tmp_path)
-    out, _ = _build(src, tmp_path / "out")
-    assert (out / "bcase.html").exists() and (out / "_sources" / "bcase.md.txt").exists()
+    out, warnings = _build(src, tmp_path / "out")  # the instructor edition, or after class
+    assert "WARNING" not in warnings, warnings
+    page = (out / "chapter.html").read_text(encoding="utf-8")
+    assert page.count('href="bcase.html') >= 4
+    assert "(the B-case follows this up)" in page and "ONLY_AFTER_CLASS" in page
+    assert "BCASE_SECRET_TEXT" in (out / "bcase.html").read_text(encoding="utf-8")
+    assert (out / "_sources" / "bcase.md.txt").exists()
     (out / "_kits").mkdir()
     (out / "_kits" / "bcase.zip").write_bytes(b"an old kit")
+    # the same folder built again as the student edition: what was written for the B-case goes
     out, warnings = _build(src, tmp_path / "out", **STUDENT)
     assert "WARNING" not in warnings, warnings
     assert not (out / "bcase.html").exists()
     assert not list((out / "_sources").glob("bcase.*")) and not (out / "_kits" / "bcase.zip").exists()
     assert "BCASE_SECRET_TEXT" not in (out / "searchindex.js").read_text(encoding="utf-8")
+    assert "bcase.html" not in (out / "chapter.html").read_text(encoding="utf-8")
     assert (out / "chapter.html").exists()  # and the rest stays
