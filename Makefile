@@ -4,6 +4,10 @@ PY := .venv/bin/python
 SETUP := .venv/.installed
 
 .PHONY: help setup python html pdf student bundle test unit lab clean lint bench exercises
+
+# BCASE=1 adds the B-case ("After the case") to the student edition (make student) and to the
+# student notebooks (make lab), to release it after the decision class.
+WITH_BCASE := $(if $(filter 1 yes true,$(BCASE)),--with-bcase)
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
@@ -19,19 +23,20 @@ html: setup      ## build the HTML book strictly (parallel execution) -> _build/
 pdf: setup       ## both PDFs with xelatex: instructor -> _build/latex/, student -> _build/student/_build/latex/
 	@$(PY) -m dualwheel.build pdf
 
-student: setup   ## student edition: no instructor notes or solutions -> _build/student/_build/html
-	@$(PY) -m dualwheel.build student
+student: setup   ## student edition, no instructor notes, solutions or B-case -> _build/student/_build/html (BCASE=1: with the B-case)
+	@$(PY) -m dualwheel.build student $(WITH_BCASE)
 
-bundle: setup    ## offline course bundles (student and instructor zips, open index.html) -> _build/bundles
+bundle: setup    ## offline course bundles (student, instructor and after-class zips, open index.html) -> _build/bundles
 	@$(PY) -m dualwheel.build bundle
 
 exercises: setup ## student releases, solutions and otter masters of every chapter -> _build/exercises
 	@.venv/bin/casebook release --all
 
-test: setup      ## build HTML, PDF, the student edition and the bundles, then run every test (browser, PDF, grading, unit)
+test: setup      ## build HTML, PDF, the student and after-class editions and the bundles, then run every test (browser, PDF, grading, unit)
 	@$(PY) -m dualwheel.build html
 	@$(PY) -m dualwheel.build pdf
 	@$(PY) -m dualwheel.build student
+	@$(PY) -m dualwheel.build after-class
 	@$(PY) -m dualwheel.build bundle --no-build
 	@$(PY) -m pytest -q --durations=12
 
@@ -48,7 +53,7 @@ LAB_DIR := _build/lab/$(EDITION)
 LAB_ARGS := --ServerApp.root_dir=$(CURDIR)/$(LAB_DIR) --LabApp.app_settings_dir=$(CURDIR)/scripts/lab-settings \
 	--LabApp.default_url=/lab/tree/ch03-company-overview.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: python      ## the chapters as notebooks in JupyterLab, numbers in the prose (EDITION=instructor for the instructor's)
-	@$(PY) -m dualwheel.build lab --edition $(EDITION)
+	@$(PY) -m dualwheel.build lab --edition $(EDITION) $(WITH_BCASE)
 	@.venv/bin/jupyter lab $(LAB_ARGS)
 
 bench: setup     ## measure build and grading times (BENCHMARKS.md)

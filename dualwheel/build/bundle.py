@@ -7,6 +7,11 @@
     ``book/``        the student edition (``_build/student/_build/html``)
     ``exercises/``   each chapter's release: the notebook without answers, public checks, data
 
+``alibaba-dual-wheel-casebook-after-class.zip``
+    ``index.html``   start here, after the decision class: what the B-case is, how to open it
+    ``book/``        the B-case alone, student edition (``_build/after-class/_build/html``),
+                     with its notebook and its kit in the page's download menu
+
 ``alibaba-dual-wheel-casebook-instructor.zip``
     ``index.html``   the guide to the grading tool (``casebook``)
     ``book/``        the instructor edition (``_build/html``)
@@ -26,7 +31,9 @@ skips otter. A cold build runs otter in this process: otter starts once for all 
 (about 3 s) instead of once per chapter (about 5 s each from the command line).
 
 Before the student zip is written, every text file in it is searched for instructor material
-(solutions, teaching notes, model answers, autograders); the build stops if any is found.
+(solutions, teaching notes, model answers, autograders) and for the B-case (its pages' titles
+and file names); the build stops if any is found. The after-class zip is searched for
+instructor material too.
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from . import ROOT, STUDENT_HTML, toc_files
+from .editions import AFTER_CLASS, bcase_files, bcase_title
 
 INSTRUCTOR_HTML = ROOT / "_build" / "html"
 BUNDLES = ROOT / "_build" / "bundles"
@@ -52,6 +60,7 @@ WORK = BUNDLES / ".work"  # exercise releases and the otter cache
 PAGES = Path(__file__).with_name("bundle_pages")
 STUDENT_ZIP = "alibaba-dual-wheel-casebook-student.zip"
 INSTRUCTOR_ZIP = "alibaba-dual-wheel-casebook-instructor.zip"
+AFTER_CLASS_ZIP = "alibaba-dual-wheel-casebook-after-class.zip"
 
 #: Every entry's timestamp: the earliest a zip can hold, so the bytes do not depend on the clock.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -186,6 +195,38 @@ def instructor_leaks(entries: Mapping[str, Source]) -> list[str]:
     for name, source in sorted(entries.items()):
         if Path(name).suffix.lower() in TEXT | {".zip"} or INSTRUCTOR_NAMES.search(name):
             search(name, source if isinstance(source, bytes) else source.read_bytes())
+    return problems
+
+
+def bcase_markers() -> tuple[list[str], list[str]]:
+    """What only the B-case holds: its pages' titles (as text) and its pages' file names
+    (``epilogue.html``, ``epilogue.ipynb``, ``epilogue.zip`` ...)."""
+    pages = bcase_files()
+    titles = [_flat(bcase_title(p)) for p in pages]
+    names = [p.stem for p in pages]
+    return titles, names
+
+
+def bcase_leaks(entries: Mapping[str, Source]) -> list[str]:
+    """Where in ``entries`` the B-case is: one line per problem, naming the file."""
+    titles, stems = bcase_markers()
+    problems = []
+
+    def search(name: str, data: bytes) -> None:
+        base = name.rsplit("/", 1)[-1]
+        if any(base.startswith(f"{stem}.") for stem in stems):
+            problems.append(f"{name}: a B-case file")
+        if Path(name).suffix.lower() == ".zip":
+            with zipfile.ZipFile(io.BytesIO(data)) as inner:
+                for member in inner.namelist():
+                    search(f"{name}/{member}", inner.read(member))
+            return
+        if Path(name).suffix.lower() in TEXT:
+            text = _flat(html.unescape(data.decode("utf-8", errors="replace")))
+            problems.extend(f"{name}: contains {t!r}" for t in titles if t in text)
+
+    for name, source in sorted(entries.items()):
+        search(name, source if isinstance(source, bytes) else source.read_bytes())
     return problems
 
 
@@ -354,9 +395,45 @@ def instructor_entries(book: Path, found: Mapping[int, Mapping[str, Path]]) -> d
         chapters=chapters,
         commands=grading_commands(),
         student_zip=STUDENT_ZIP,
+        after_class_zip=AFTER_CLASS_ZIP,
     )
     entries["index.html"] = page.encode("utf-8")
     return entries
+
+
+def after_class_entries(book: Path) -> dict[str, Source]:
+    """The after-class bundle: the B-case's own small book and a start-here page."""
+    entries: dict[str, Source] = dict(tree(book, "book"))
+    pages = []
+    for source in bcase_files():
+        rel = source.relative_to(ROOT).with_suffix("").as_posix()
+        if not (book / f"{rel}.html").exists():
+            raise BundleError(
+                f"the after-class edition has no {rel}.html: rebuild it (python -m dualwheel.build after-class)"
+            )
+        notebook, kit = book / "_sources" / f"{rel}.ipynb", book / "_kits" / f"{source.stem}.zip"
+        pages.append(
+            {
+                "href": f"book/{rel}.html",
+                "title": page_title(book / f"{rel}.html"),
+                "notebook": f"book/_sources/{rel}.ipynb" if notebook.exists() else "",
+                "kit": f"book/_kits/{source.stem}.zip" if kit.exists() else "",
+            }
+        )
+    page = (
+        _environment()
+        .get_template("after-class.html")
+        .render(title=_book_title_of(book), pages=pages, student_zip=STUDENT_ZIP)
+    )
+    entries["index.html"] = page.encode("utf-8")
+    return entries
+
+
+def _book_title_of(book: Path) -> str:
+    """The book's name, from its configuration (the after-class book's first page is the B-case)."""
+    import yaml
+
+    return str(yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"])
 
 
 def build_bundles(
@@ -365,42 +442,56 @@ def build_bundles(
     instructor_book: Path = INSTRUCTOR_HTML,
     work: Path = WORK,
     say: Progress = print,
+    after_class_book: Path = AFTER_CLASS.html,
 ) -> dict[str, Path]:
-    """Write both bundles into ``out``; return {"student": zip, "instructor": zip}.
+    """Write the bundles into ``out``; return {"student": zip, "instructor": zip, "after-class":
+    zip} (the last only when ``_toc.yml`` has a B-case).
 
     ``work`` holds the exercise releases (written again each time) and the otter cache."""
-    for name, book, make in (
-        ("student", student_book, "make student"),
-        ("instructor", instructor_book, "make html"),
-    ):
+    books = [("student", student_book, "make student"), ("instructor", instructor_book, "make html")]
+    if bcase_files():
+        books.append(("after-class", after_class_book, "python -m dualwheel.build after-class"))
+    for name, book, make in books:
         if not (book / "index.html").exists():
             raise BundleError(f"the {name} edition is missing ({book / 'index.html'}): run `{make}` first")
     start = time.perf_counter()
     found = exercises(work, say)
     student = student_entries(student_book, found)
-    leaks = instructor_leaks(student)
-    if leaks:
-        shown = "\n  ".join(leaks[:20])
-        raise BundleError(f"instructor material in the student bundle ({len(leaks)} problems):\n  {shown}")
-    written = {}
-    for name, entries, filename in (
+    bundles = [
         ("student", student, STUDENT_ZIP),
         ("instructor", instructor_entries(instructor_book, found), INSTRUCTOR_ZIP),
-    ):
+    ]
+    if bcase_files():
+        bundles.append(("after-class", after_class_entries(after_class_book), AFTER_CLASS_ZIP))
+    for name, entries, _filename in bundles:  # what students get holds no instructor material
+        leaks = instructor_leaks(entries) if name != "instructor" else []
+        if leaks:
+            shown = "\n  ".join(leaks[:20])
+            raise BundleError(f"instructor material in the {name} bundle ({len(leaks)} problems):\n  {shown}")
+    leaks = bcase_leaks(student)
+    if leaks:
+        shown = "\n  ".join(leaks[:20])
+        raise BundleError(
+            f"the B-case in the student bundle ({len(leaks)} problems; build the student edition "
+            f"without --with-bcase):\n  {shown}"
+        )
+    written = {}
+    for name, entries, filename in bundles:
         size = write_zip(entries, out / filename)
         written[name] = out / filename
-        say(f"bundle: {name:10} {out / filename}  ({len(entries)} files, {size / 1e6:.1f} MB)")
+        say(f"bundle: {name:11} {out / filename}  ({len(entries)} files, {size / 1e6:.1f} MB)")
     say(f"bundle: done in {time.perf_counter() - start:.1f} s")
     return written
 
 
 def main(out: Path = BUNDLES, build_books: bool = True) -> int:
-    """``python -m dualwheel.build bundle``: build the editions that are out of date, then both
+    """``python -m dualwheel.build bundle``: build the editions that are out of date, then the
     bundles. Returns the exit status."""
-    from . import build_html, build_student
+    from . import build_after_class, build_html, build_student
 
     if build_books:
-        for step in (build_html, build_student):
+        steps = [build_html, build_student] + ([build_after_class] if bcase_files() else [])
+        for step in steps:
             code = step()
             if code:
                 return code

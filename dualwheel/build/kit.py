@@ -146,17 +146,33 @@ def _imports(path: Path, package: Path) -> set[Path]:
     return found
 
 
+def bcase_modules() -> tuple[str, ...]:
+    """The chapter modules of the B-case's pages (``dualwheel/chapters/epilogue.py`` for
+    ``book/epilogue.md``): a kit of an edition without the B-case leaves them out."""
+    from .editions import bcase_files
+
+    return tuple(sorted(p.stem.replace("-", "_") for p in bcase_files()))
+
+
 @functools.cache
-def _package_files() -> tuple[Path, ...]:
+def _package_files(without: tuple[str, ...] = ()) -> tuple[Path, ...]:
     """The package as a page needs it: every module outside ``build/`` and ``grading/``, plus
     the grading modules they import (the question bank, its text and the number parser), and
-    the chart style. The grader itself (sandbox, runner, batch...) stays home."""
+    the chart style. The grader itself (sandbox, runner, batch...) stays home. The chapter
+    modules named in ``without`` (the B-case's, :func:`bcase_modules`) stay home too, unless
+    a module that goes imports them."""
     package = ROOT / "dualwheel"
+
+    def left_out(p: Path) -> bool:
+        parts = p.relative_to(package).parts
+        return len(parts) >= 2 and parts[0] == "chapters" and Path(parts[1]).stem in without
+
     wanted = {
         p
         for p in package.rglob("*.py")
         if not SKIP_PARTS & set(p.relative_to(package).parts)
         and "grading" not in p.relative_to(package).parts
+        and not left_out(p)
     }
     todo = list(wanted)
     while todo:
@@ -185,8 +201,9 @@ def _data_files() -> tuple[Path, ...]:
     return tuple(sorted(set(files)))
 
 
-def kit_files(source: Path, notebook: str, edition: str) -> dict[str, bytes]:
-    """Every file of a chapter's kit, by its path inside the zip (``stem/...``)."""
+def kit_files(source: Path, notebook: str, edition: str, bcase: bool = True) -> dict[str, bytes]:
+    """Every file of a chapter's kit, by its path inside the zip (``stem/...``); without the
+    B-case's modules when the edition leaves the B-case out (``bcase=False``)."""
     stem = source.stem
     number = re.match(r"ch(\d+)", stem)  # a chapter also takes its question bank
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -212,16 +229,16 @@ def kit_files(source: Path, notebook: str, edition: str) -> dict[str, bytes]:
         if edition == "student":
             text = student_bank(text, str(bank.relative_to(ROOT)))
         files[bank.relative_to(ROOT).as_posix()] = text.encode()
-    for path in _package_files():
+    for path in _package_files(() if bcase else bcase_modules()):
         files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
     return {f"{stem}/{name}": data for name, data in sorted(files.items())}
 
 
-def write_kit(source: Path, notebook: str, edition: str, target: Path) -> Path:
+def write_kit(source: Path, notebook: str, edition: str, target: Path, bcase: bool = True) -> Path:
     """Write a chapter's kit to ``target`` (a .zip), only if its bytes changed."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in kit_files(source, notebook, edition).items():
+        for name, data in kit_files(source, notebook, edition, bcase).items():
             info = zipfile.ZipInfo(name, date_time=EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

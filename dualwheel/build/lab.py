@@ -9,10 +9,12 @@ Markdown renderer shows such roles raw. So ``make lab`` opens notebooks written 
 * MyST admonitions as block quotes with a bold title, and ``(label)=`` targets dropped;
 * the plumbing and exhibit code folded (``remove-cell`` / ``hide-input`` cells start collapsed);
 * in the student edition (the default), cut at the "For instructors" section and without cells
-  tagged ``instructor-only``, exactly like the student book's downloads.
+  tagged ``instructor-only``, exactly like the student book's downloads, and without the B-case
+  (``--with-bcase`` adds it, after the decision class).
 
     python -m dualwheel.build lab                      # _build/lab/student/*.ipynb
     python -m dualwheel.build lab --edition instructor # _build/lab/instructor/*.ipynb
+    python -m dualwheel.build lab --with-bcase         # the student notebooks and the B-case
 
 The notebooks sit two folders below the repository, beside a ``data`` link to ``data/``, so the
 chapters' own ``pd.read_csv("../data/...")`` lines work when a reader runs them.
@@ -138,11 +140,23 @@ def executed(path: Path) -> dict[str, Any]:
     return json.loads(json.dumps(merged))
 
 
-def write_lab(edition: str = "student", run: bool = True) -> Path:
+def lab_pages(edition: str = "student", with_bcase: bool = False) -> list[Path]:
+    """The chapters ``make lab`` writes: the edition's notebooks in ``book/``; the student
+    edition's leave the B-case out unless ``with_bcase``."""
+    from .editions import STUDENT, STUDENT_WITH_BCASE
+
+    pages = None if edition == "instructor" else (STUDENT_WITH_BCASE if with_bcase else STUDENT).files()
+    return [p for p in notebooks(pages=pages) if p.parent == ROOT / "book"]
+
+
+def write_lab(edition: str = "student", run: bool = True, with_bcase: bool = False) -> Path:
     """Write every chapter's Lab notebook to ``_build/lab/<edition>``; return that folder.
 
-    ``run`` first executes the chapters that changed (in parallel, into the build's cache).
+    ``run`` first executes the chapters that changed (in parallel, into the build's cache). The
+    student edition leaves the B-case out (its notebook is deleted if an earlier run wrote it)
+    unless ``with_bcase``, after the decision class.
     """
+
     if run and execute():
         raise LabError("a chapter failed to execute (see above)")
     folder = LAB / edition
@@ -151,9 +165,7 @@ def write_lab(edition: str = "student", run: bool = True) -> Path:
     if not data.exists() and not data.is_symlink():
         os.symlink(os.path.relpath(ROOT / "data", LAB), data)
     written = set()
-    for path in notebooks():
-        if path.parent != ROOT / "book":
-            continue
+    for path in lab_pages(edition, with_bcase):
         nb = nbformat.from_dict(lab_notebook(executed(path), edition, where=path.name))
         nbformat.validate(nb)
         target = folder / f"{path.stem}.ipynb"

@@ -7,6 +7,11 @@ executed chapter is written next to the page sources, and the theme's download m
 up. It comes from the build's execution cache, with its glued numbers filled in and a first
 cell that says how to run it (:func:`dualwheel.build.lab.download_notebook`): MyST-NB's own copy
 in ``_build/jupyter_execute`` has no outputs when the chapters were executed into the cache.
+
+It also keeps the B-case (what happened after the decision date) out of an edition built without
+it (:mod:`dualwheel.build.editions`): references to pages the edition leaves out become plain
+text, ``{bcase}`...``` words and ``bcase-only`` blocks go, and what an earlier build wrote for a
+left-out page is deleted.
 """
 
 from __future__ import annotations
@@ -42,7 +47,13 @@ def _offer_ipynb(app: Any, pagename: str, templatename: str, context: dict, doct
     from .kit import write_kit  # and the kit that runs on its own: notebook, data, helper code
 
     kit = Path(app.outdir) / KITS / f"{source.stem}.zip"
-    write_kit(source, target.read_text(encoding="utf-8"), app.config.casebook_edition, kit)
+    write_kit(
+        source,
+        target.read_text(encoding="utf-8"),
+        app.config.casebook_edition,
+        kit,
+        app.config.casebook_bcase,
+    )
     context["kit_source"] = kit.name
 
 
@@ -127,6 +138,149 @@ def _student_notebook(text: str) -> str:
     return json.dumps(nb, ensure_ascii=False, indent=1)
 
 
+BCASE_CLASSES = {"bcase-only", "tag_bcase-only"}
+
+
+def _without_bcase(app: Any, doctree: Any) -> None:
+    """In an edition without the B-case (``casebook_bcase = False``: the student edition before
+    the decision class), drop blocks marked ``bcase-only`` (an admonition's class, a cell's tag):
+    text that points to what happened next."""
+    if app.config.casebook_bcase:
+        return
+    from docutils import nodes
+
+    for node in list(doctree.findall(nodes.Element)):
+        if BCASE_CLASSES & set(node.get("classes", [])) and node.parent is not None:
+            node.parent.remove(node)
+
+
+def _bcase_role(
+    name: str, rawtext: str, text: str, lineno: int, inliner: Any, options: Any = None, content: Any = None
+) -> tuple[list[Any], list[Any]]:
+    """``{bcase}`text``` or ``{bcase}`text <label>```: words (or a link) that show only in an
+    edition with the B-case, e.g. "(the B-case follows this up)"; gone from the student
+    edition before the decision class."""
+    from docutils import nodes
+    from sphinx import addnodes
+    from sphinx.util.nodes import split_explicit_title
+
+    if not inliner.document.settings.env.config.casebook_bcase:
+        return [], []
+    explicit, title, target = split_explicit_title(text)
+    if not explicit:
+        return [nodes.inline(rawtext, title, classes=["bcase"])], []
+    ref = addnodes.pending_xref(
+        rawtext, refdomain="std", reftype="ref", reftarget=target.lower(), refexplicit=True, refwarn=True
+    )
+    ref += nodes.inline(title, title, classes=["xref", "std", "std-ref"])
+    return [ref], []
+
+
+LABEL_LINE = re.compile(r"^\(([\w.:-]+)\)=[ \t]*$", re.M)
+
+
+def _left_out_targets(app: Any) -> tuple[set[str], dict[str, str]]:
+    """The pages this edition leaves out (``casebook_left_out``), and every label they define
+    (label -> page), read from their sources."""
+    cached = getattr(app, "_casebook_left_out", None)
+    if cached is None:
+        labels = {}
+        for doc in app.config.casebook_left_out:
+            for suffix in (".md", ".ipynb", ".rst"):
+                path = Path(app.srcdir) / f"{doc}{suffix}"
+                if path.exists():
+                    for label in LABEL_LINE.findall(path.read_text(encoding="utf-8")):
+                        labels[label.lower()] = doc
+                    break
+        cached = app._casebook_left_out = (set(app.config.casebook_left_out), labels)
+    return cached
+
+
+def _unlink_left_out(app: Any, doctree: Any, docname: str) -> None:
+    """A reference to a page this edition leaves out (``{ref}``, ``{doc}``, a Markdown link)
+    becomes its plain text, so the strict build does not fail on it and no link breaks: e.g. a
+    chapter that links to the B-case, in the student edition before the decision class. Runs
+    before MyST's and Sphinx's own resolvers (which would warn)."""
+    from docutils import nodes
+    from sphinx import addnodes
+    from sphinx.util import docname_join
+
+    docs, labels = _left_out_targets(app)
+    if not docs:
+        return
+    for ref in list(doctree.findall(addnodes.pending_xref)):
+        target, reftype = str(ref.get("reftarget", "")), ref.get("reftype")
+        if ref.get("refdomain") == "doc" or reftype == "doc":
+            doc = (
+                target if ref.get("refdomain") == "doc" else docname_join(docname, target.removesuffix(".md"))
+            ).lstrip("/")
+        else:
+            doc = labels.get(target.lower().lstrip("#"), "")
+        if doc in docs:
+            if ref.get("refexplicit"):
+                text = ref.astext()
+            elif doc in app.config.casebook_bcase_pages:  # its title would give the B-case away
+                text = "the after-class case"
+            else:
+                text = "a page not in this edition"
+            ref.replace_self(nodes.inline(text, text, classes=["casebook-left-out"]))
+
+
+def _left_out_transform() -> type:
+    """:func:`_unlink_left_out` as a post-transform that runs before MyST's reference resolver
+    (priority 9) and Sphinx's (10)."""
+    from sphinx.transforms.post_transforms import SphinxPostTransform
+
+    class UnlinkLeftOut(SphinxPostTransform):
+        default_priority = 5
+
+        def run(self, **kwargs: Any) -> None:
+            _unlink_left_out(self.app, self.document, self.env.docname)
+
+    return UnlinkLeftOut
+
+
+def _remove_left_out_outputs(app: Any, exception: Exception | None) -> None:
+    """Delete what an earlier build of this output folder wrote for a page the edition now
+    leaves out (Sphinx never deletes a page's HTML): its page, its downloads, its kit and the
+    charts only it showed. The search index is rebuilt from the pages read, so it loses them."""
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    for doc in app.config.casebook_left_out:
+        stem = doc.rsplit("/", 1)[-1]
+        for path in [out / f"{doc}.html", *(out / "_sources").glob(f"{doc}.*"), out / KITS / f"{stem}.zip"]:
+            path.unlink(missing_ok=True)
+        for image in _chart_names(app, doc):
+            for path in (out / "_images").glob(f"{image}.*"):
+                path.unlink()
+
+
+def _chart_names(app: Any, doc: str) -> list[str]:
+    """The file names (SHA-256 of the bytes, as MyST-NB names them) of a page's chart outputs,
+    from its executed copy in the build's cache (none when it has none)."""
+    import base64
+    import hashlib
+
+    source = Path(app.srcdir) / f"{doc}.md"
+    if not source.exists():
+        return []
+    from .lab import LabError, executed
+
+    try:
+        nb = executed(source)
+    except LabError:
+        return []
+    names = []
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            for mime, data in output.get("data", {}).items():
+                if mime.startswith("image/") and mime != "image/svg+xml" and isinstance(data, str | list):
+                    raw = base64.b64decode("".join(data) if isinstance(data, list) else data)
+                    names.append(hashlib.sha256(raw).hexdigest())
+    return names
+
+
 def _student_edition(app: Any, doctree: Any) -> None:
     """In the student edition (Sphinx config value ``casebook_edition = "student"``), drop everything marked for
     instructors: the "For instructors" section (label ``chNN-instructors``), admonitions with
@@ -209,7 +363,16 @@ def _image_alt_text(app: Any, doctree: Any) -> None:
 
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("casebook_edition", "instructor", "env", types=[str])
+    # set by dualwheel.build.editions: the B-case's pages, whether this edition shows them, and
+    # the book's pages this edition leaves out
+    app.add_config_value("casebook_bcase", True, "env", types=[bool])
+    app.add_config_value("casebook_bcase_pages", [], "env", types=[list])
+    app.add_config_value("casebook_left_out", [], "env", types=[list])
+    app.add_role("bcase", _bcase_role)
     app.connect("config-inited", _check_edition)
+    app.connect("doctree-read", _without_bcase, priority=400)
+    app.add_post_transform(_left_out_transform())
+    app.connect("build-finished", _remove_left_out_outputs)
     # before Sphinx's own collectors (priority 500), so the page's table of contents loses the
     # instructors' section too
     app.connect("doctree-read", _student_edition, priority=400)

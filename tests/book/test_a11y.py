@@ -22,6 +22,7 @@ from browser import (
 )
 
 from dualwheel.build import toc_files
+from dualwheel.build.editions import STUDENT
 
 pytestmark = pytest.mark.built
 
@@ -29,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 STUDENT_HTML = ROOT / "_build" / "student" / "_build" / "html"
 CH3 = "book/ch03-company-overview"
 CH6 = "book/ch06-results"
-#: The instructors' front matter is left out of the student edition's table of contents.
-INSTRUCTOR_ONLY = {"book/instructors"}
+#: The instructors' front matter and the B-case are left out of the student edition.
+INSTRUCTOR_ONLY = set(STUDENT.left_out())
 #: How a chart's alt text starts: its kind ("Bar chart:", "Bar and line chart:", "Diagram:" ...).
 KIND = re.compile(r"^((Bar|Line|Scatter)( and (bar|line|scatter|table))* chart|Diagram|Table): ")
 PAGES = [p.relative_to(ROOT).with_suffix("").as_posix() for p in toc_files()] + ["search", "genindex"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from dualwheel.build import STUDENT_HTML, notebooks
+from dualwheel.build.editions import STUDENT
 from dualwheel.grading.questions import all_banks
 
 pytestmark = pytest.mark.built
@@ -51,7 +52,8 @@ def test_student_edition_has_no_instructor_material(student_dir):
     assert len(pages) >= 9
     downloads = list((student_dir / "_sources").rglob("*.ipynb"))
     sources = list((student_dir / "_sources").rglob("*.md"))  # the .md download
-    assert len(downloads) == len(notebooks())  # every executable chapter still downloads
+    # every executable page of the student edition still downloads (the B-case is not one of them)
+    assert len(downloads) == len(notebooks(pages=STUDENT.files()))
     corpus = "\n".join(p.read_text(encoding="utf-8") for p in pages + downloads + sources)
     corpus += (student_dir / "searchindex.js").read_text(encoding="utf-8")
     flat = " ".join(corpus.split())

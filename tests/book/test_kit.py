@@ -17,18 +17,20 @@ import yaml
 
 from dualwheel.build import ROOT, STUDENT_HTML, notebooks
 from dualwheel.build import kit as kitmod
+from dualwheel.build.editions import STUDENT
 from dualwheel.grading.questions import all_banks
 
 pytestmark = pytest.mark.built
 
 
 def _kits(html: Path) -> list[Path]:
-    """Every executable page's kit, after checking each carries today's code and data."""
+    """Every executable page's kit, after checking each carries today's code and data (the
+    student edition's pages: no B-case)."""
     kits = sorted((html / "_kits").glob("*.zip"))
-    assert [k.stem for k in kits] == sorted(p.stem for p in notebooks())
-    expected = {
-        p.relative_to(ROOT).as_posix(): p.read_bytes() for p in kitmod._package_files() + kitmod._data_files()
-    }
+    pages = STUDENT.files() if html == STUDENT_HTML else None
+    assert [k.stem for k in kits] == sorted(p.stem for p in notebooks(pages=pages))
+    package = kitmod._package_files(kitmod.bcase_modules() if pages else ())  # the B-case's stay home
+    expected = {p.relative_to(ROOT).as_posix(): p.read_bytes() for p in package + kitmod._data_files()}
     for kit in kits:
         with zipfile.ZipFile(kit) as zf:
             inside = {n.split("/", 1)[1]: n for n in zf.namelist()}
