@@ -94,7 +94,7 @@ def theory_matrix() -> pd.DataFrame:
             "Then Southeast Asia, South Asia and Turkey (acquisitions) → Russia (joint venture) → Spain (own launch, Miravia). "
             f"AliExpress sold worldwide from {year['aliexpress']} and chose Russia (a neighbour by border, but its buyers live far west) "
             f"as its first focus market ({year['aliexpress_russia_focus']}); nearby Korea was not entered by "
-            f"{ENTRY_CUTOFF_YEAR} (a joint venture followed only in {year['korea_jv']})",
+            f"{ENTRY_CUTOFF_YEAR}",
             "Fit ρ": rho(names[0]),
             "Verdict": "Fits the mode sequence; the order of markets only weakly",
         },
