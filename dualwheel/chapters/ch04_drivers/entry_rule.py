@@ -84,7 +84,8 @@ def entries() -> pd.DataFrame:
     return t.reset_index(drop=True)
 
 
-def _commerce(e: pd.DataFrame) -> pd.DataFrame:
+def commerce_only(e: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``e`` (moves) in a commerce business that can be an entry (ENTRY_BUSINESSES)."""
     return e[e["business"].isin(ENTRY_BUSINESSES)]
 
 
@@ -96,7 +97,7 @@ def counted_moves(rule: str = "commitment") -> set[str]:
         if rule == "commitment"
         else mv.entries_still_held(ENTRY_CUTOFF_YEAR)
     )
-    return set(_commerce(e)["move_id"])
+    return set(commerce_only(e)["move_id"])
 
 
 def counts_as_entry(frame: pd.DataFrame, rule: str = "commitment") -> pd.Series:
@@ -112,7 +113,7 @@ def first_entries(rule: str = "commitment") -> pd.DataFrame:
         if rule == "commitment"
         else mv.entries_still_held(ENTRY_CUTOFF_YEAR)
     )
-    first = _commerce(e).sort_values(["when", "move_id"]).groupby("iso3", as_index=False).first()
+    first = commerce_only(e).sort_values(["when", "move_id"]).groupby("iso3", as_index=False).first()
     first = first.assign(start=first["date"].map(_parse_date))
     return first[["iso3", "start", "year", "vehicle", "mode", "stake_pct", "move_id", "unit"]]
 
