@@ -63,8 +63,8 @@ class Chapter:
     def whatif(self, what: WhatIf, sources: Sequence[str], note: str = "") -> None:
         self.exhibits.whatif(what, sources=sources, note=note)
 
-    def claims(self, claim_ids: Sequence[str], title: str) -> None:
-        self.exhibits.claims(claim_ids, title)
+    def claims(self, claim_ids: Sequence[str], title: str, sources: Sequence[str] = ()) -> None:
+        self.exhibits.claims(claim_ids, title, sources)
 
     # ---- questions
     def selfcheck(self, qid: str) -> None:

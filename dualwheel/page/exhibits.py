@@ -68,8 +68,9 @@ class Exhibits:
         what.show()
         display_markdown(self._source(sources, note or what.note))
 
-    def claims(self, claim_ids: Sequence[str], title: str) -> None:
-        """Show the paper's claims next to their checks (from ``paper_claims.csv``)."""
+    def claims(self, claim_ids: Sequence[str], title: str, sources: Sequence[str] = ()) -> None:
+        """Show the paper's claims next to their checks (from ``paper_claims.csv``); ``sources``
+        adds source ids a check also rests on (a row holds one check source)."""
         from ..claims import claims_table
 
         frame = claims_table(claim_ids)
@@ -77,7 +78,8 @@ class Exhibits:
         for cid in claim_ids:
             row = data.load("paper_claims").set_index("claim_id").loc[cid]
             ids += [row["source"], row["check_source"]]
-        self.table(frame, title, sources=[i for i in ids if i != "none"])
+        ids += list(sources)
+        self.table(frame, title, sources=list(dict.fromkeys(i for i in ids if i != "none")))
 
 
 def glue_values(**values: object) -> None:

@@ -117,13 +117,39 @@ def test_the_held_rule_drops_the_us_because_11_main_was_sold() -> None:
         c4.market_table(rule="sales")
 
 
-def test_korea_joint_venture_is_recorded_but_after_the_cutoff() -> None:
+def test_moves_public_after_the_decision_date_stay_out_of_the_chapter() -> None:
+    # the Korean joint venture is in the record of moves, but it was announced on 26 December
+    # 2024, after the decision date: the chapter (Exhibit 4.1, the rule, the tests) never sees it
+    from dualwheel import moves as mv
+    from dualwheel.chapters.decision import DECISION_DATE
+
+    kor = mv.move("korea_jv")
+    assert kor["announced"] == "2024-12-26" and pd.Timestamp(kor["announced"]) > pd.Timestamp(DECISION_DATE)
+    e = c4.entries()
+    assert "korea_jv" not in set(e["move_id"]) and c4.public_by_cutoff(e).all()
+    assert kor["vehicle"] not in set(c4.entry_timeline()["Vehicle"])
+    assert len(c4.entry_timeline()) == len(e) == 25
+    # every later move is left out, and every earlier one kept
+    every = mv.moves()
+    every = every[mv.abroad(every)]
+    assert set(every["move_id"]) - set(e["move_id"]) == {"korea_jv"}
+    # what the chapter says of Korea instead: the plan public on the decision date's side
+    plan = c4.korea_plan()
+    assert plan["value"] == 1100 and plan["public"] <= str(DECISION_DATE) and plan["public_text"] == "14 March 2024"
+
+
+def test_entry_is_a_commerce_business_serving_shoppers_or_sellers() -> None:
     e = c4.entries().set_index("move_id")
-    kor = e.loc["korea_jv"]
-    assert kor["markets"] == "KOR" and kor["mode"] == "joint_venture" and kor["stake_pct"] == 50
-    assert kor["announced"] == "2024-12-26" and kor["year"] > c4.ENTRY_CUTOFF_YEAR == 2022
-    assert not c4.counts_as_entry(e.loc[["korea_jv"]].reset_index()).any()
-    assert c4.entry_timeline().set_index("Vehicle").loc[kor["vehicle"], "Entry?"] == "after cut-off"
+    counted = c4.counted_moves()
+    # the US entry is dated from Vendio, which sold tools to online sellers: a commerce business
+    assert e.loc["vendio", "business"] == "merchant_services" and "vendio" in counted
+    # cloud data centres are launches in another line of business, never entries
+    cloud = set(e.index[e["business"] == "cloud"])
+    assert cloud and not cloud & counted
+    assert set(e.loc[list(counted), "business"]) <= set(c4.ENTRY_BUSINESSES)
+    # a technology purchase (kind entry, by Alibaba Group) would not count: the rule filters it out
+    tech = e.loc[["vendio"]].reset_index().assign(move_id="tech", business="technology")
+    assert c4.commerce_only(tech).empty
 
 
 def test_entered_markets_come_from_six_decisions() -> None:

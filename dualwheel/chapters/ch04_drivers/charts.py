@@ -29,7 +29,7 @@ def _entry_colour(year: float) -> str:
 
 
 def distance_chart(measure: str = "dist_km") -> Figure:
-    """Distance from China against market size (GDP, PPP, 2016), one labelled point per market.
+    """Distance from China against market size (GDP, PPP (reconstructed), 2016), one labelled point per market.
 
     ``measure`` is ``dist_km`` (geographic) or ``ks_index`` (cultural). Markets without the
     measure are listed under the chart rather than placed at a guessed position.
@@ -53,7 +53,7 @@ def distance_chart(measure: str = "dist_km") -> Figure:
             color=colour,
         )
     ax.set_yscale("log")
-    ax.set_ylabel("GDP 2016, PPP (billion intl. dollars, log scale)")
+    ax.set_ylabel("GDP 2016, PPP (reconstructed; bn intl. dollars, log)")
     label = (
         "Distance from China (km, CEPII)"
         if measure == "dist_km"

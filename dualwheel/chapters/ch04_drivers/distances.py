@@ -20,7 +20,7 @@ DIMENSION_LABELS: dict[str, str] = {
 }
 HOME = "CHN"
 
-#: The year the market indicators are read for: Alibaba's first equity entry abroad (Lazada).
+#: The year the market indicators are read for: 2016, the year of the Lazada purchase.
 INDICATOR_YEAR = 2016
 
 

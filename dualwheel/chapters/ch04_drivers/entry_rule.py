@@ -12,16 +12,27 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import moves as mv
+from ..decision import DECISION_DATE
 
 #: Modes that can be an entry under the chapter's rule (an ``entry`` move in data/moves.csv):
 #: control bought, a platform built in-house, or a joint venture.
 ENTRY_MODES: tuple[str, ...] = ("acquisition", "joint_venture", "organic")
 ENTRY_INVESTOR = mv.GROUP
 
-#: The test's cut-off: entries to the end of this year count (the paper's own period ends in
-#: 2022 with Miravia). Later moves stay in data/moves.csv but are not in the ranking test, e.g.
-#: the Korean joint venture with Shinsegae (announced December 2024, approved in 2025).
+#: The businesses an entry can be in: commerce businesses serving shoppers (marketplaces) or
+#: sellers (merchant services, business-to-business trade). Purchases made for a technology
+#: (a code-scanning firm, a data-processing firm) and cloud data centres are not market entries:
+#: they buy a capability or serve firms in another line of business, and the four theories
+#: the chapter tests are about where a firm goes to sell.
+ENTRY_BUSINESSES: tuple[str, ...] = ("consumer_marketplace", "merchant_services", "b2b")
+
+#: The test's cut-off: entries to the end of this year count (the period the case paper covers
+#: ends in 2022 with Miravia).
 ENTRY_CUTOFF_YEAR = 2022
+
+#: The knowledge cut-off of the chapter (the decision date, book/decision.md): a move made
+#: public after it (announced or, without an announcement date, dated later) is not shown.
+KNOWN_BY = pd.Timestamp(DECISION_DATE)
 
 #: The two rules for entry the chapter compares. ``commitment`` is the chapter's rule; ``held``
 #: is the same rule less the businesses Alibaba had sold by the cut-off.
@@ -56,13 +67,26 @@ def _parse_date(text: str) -> pd.Timestamp:
     return pd.Timestamp(year=year, month=month, day=day)
 
 
+def public_by_cutoff(t: pd.DataFrame) -> pd.Series:
+    """True for moves public by the decision date (KNOWN_BY): announced by then or, without
+    an announcement date, dated by then (a date of a month or a year counts from its first day)."""
+    when = t["announced"].where(t["announced"].notna() & (t["announced"] != ""), t["date"])
+    return when.map(_parse_date) <= KNOWN_BY
+
+
 def entries() -> pd.DataFrame:
-    """Every move abroad in data/moves.csv (listings and moves inside China left out), in date
-    order, with a sortable ``start`` date (the first day of the period the date names)."""
+    """Every move abroad in data/moves.csv that was public by the decision date (listings, moves
+    inside China and later moves left out), in date order, with a sortable ``start`` date (the
+    first day of the period the date names)."""
     t = mv.moves()
-    t = t[mv.abroad(t)].copy()
+    t = t[mv.abroad(t) & public_by_cutoff(t)].copy()
     t["start"] = t["date"].map(_parse_date)
     return t.reset_index(drop=True)
+
+
+def commerce_only(e: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``e`` (moves) in a commerce business that can be an entry (ENTRY_BUSINESSES)."""
+    return e[e["business"].isin(ENTRY_BUSINESSES)]
 
 
 def counted_moves(rule: str = "commitment") -> set[str]:
@@ -73,7 +97,7 @@ def counted_moves(rule: str = "commitment") -> set[str]:
         if rule == "commitment"
         else mv.entries_still_held(ENTRY_CUTOFF_YEAR)
     )
-    return set(e["move_id"])
+    return set(commerce_only(e)["move_id"])
 
 
 def counts_as_entry(frame: pd.DataFrame, rule: str = "commitment") -> pd.Series:
@@ -84,11 +108,12 @@ def counts_as_entry(frame: pd.DataFrame, rule: str = "commitment") -> pd.Series:
 def first_entries(rule: str = "commitment") -> pd.DataFrame:
     """Each market's first entry under ``rule``: date, year, vehicle and mode (one row per market)."""
     _check_rule(rule)
-    first = (
-        mv.first_local_commitments(ENTRY_CUTOFF_YEAR)
+    e = (
+        mv.entries_by_local_commitment(ENTRY_CUTOFF_YEAR)
         if rule == "commitment"
-        else mv.first_commitments_still_held(ENTRY_CUTOFF_YEAR)
+        else mv.entries_still_held(ENTRY_CUTOFF_YEAR)
     )
+    first = commerce_only(e).sort_values(["when", "move_id"]).groupby("iso3", as_index=False).first()
     first = first.assign(start=first["date"].map(_parse_date))
     return first[["iso3", "start", "year", "vehicle", "mode", "stake_pct", "move_id", "unit"]]
 
@@ -98,20 +123,24 @@ def entry_timeline() -> pd.DataFrame:
     amount, and whether the move counts as entry.
 
     'Entry?' reads "yes" under the chapter's rule, "yes, sold YYYY" when the business was sold
-    by the cut-off (so the ``held`` rule drops it), "after cut-off" for a later entry, and "no"
-    otherwise. Markets are ISO codes so the table fits a printed page; each row's confidence
+    by the cut-off (so the ``held`` rule drops it), "after 2022" for a later entry made public by the
+    decision date (none so far), and "no" otherwise. Moves made public after the decision date
+    are not in the table at all. Markets are ISO codes so the table fits a printed page; each row's confidence
     stays in data/moves.csv.
     """
     e = entries()
     counted = counts_as_entry(e)
-    late = (e["kind"] == "entry") & e["has_group"] & (e["year"] > ENTRY_CUTOFF_YEAR)
+    late = (
+        (e["kind"] == "entry") & e["has_group"] & e["business"].isin(ENTRY_BUSINESSES)
+        & (e["year"] > ENTRY_CUTOFF_YEAR)
+    )
     sold = e[(e["kind"] == "exit") & (e["year"] <= ENTRY_CUTOFF_YEAR)].groupby("unit")["year"].min()
 
     def verdict(i: int) -> str:
         if counted.iloc[i]:
             unit = e["unit"].iloc[i]
             return f"yes, sold {int(sold[unit])}" if unit in sold.index else "yes"
-        return "after cut-off" if late.iloc[i] else "no"
+        return f"after {ENTRY_CUTOFF_YEAR}" if late.iloc[i] else "no"
 
     return pd.DataFrame(
         {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import claims
+from ... import claims, data, fmt
 from ... import moves as mv
 from .entry_rule import ENTRY_CUTOFF_YEAR, ENTRY_MODES, MODE_LABELS
 from .ranking import SAMPLES, THEORY_PRESETS, market_table, preset_fits
@@ -28,6 +28,15 @@ def payment_joint_ventures() -> pd.DataFrame:
     return t.loc[keep, ["move_id", "date", "year", "markets", "vehicle", "investor", "source"]].reset_index(
         drop=True
     )
+
+
+def korea_plan() -> pd.Series:
+    """Alibaba's plan for Korea as public at the decision date: the ``korea_plan`` row of
+    data/decision.csv (value in USD m, the day it became public, its source), with
+    ``public_text``, that day in words."""
+    row = data.load("decision").set_index("fact_id").loc["korea_plan"].copy()
+    row["public_text"] = fmt.date_text(str(row["public"]), "day")
+    return row
 
 
 @claims.check("ascend_money_acquired")
@@ -94,7 +103,7 @@ def theory_matrix() -> pd.DataFrame:
             "Then Southeast Asia, South Asia and Turkey (acquisitions) → Russia (joint venture) → Spain (own launch, Miravia). "
             f"AliExpress sold worldwide from {year['aliexpress']} and chose Russia (a neighbour by border, but its buyers live far west) "
             f"as its first focus market ({year['aliexpress_russia_focus']}); nearby Korea was not entered by "
-            f"{ENTRY_CUTOFF_YEAR} (a joint venture followed only in {year['korea_jv']})",
+            f"{ENTRY_CUTOFF_YEAR} (an investment plan for it was announced only on {korea_plan()['public_text']})",
             "Fit ρ": rho(names[0]),
             "Verdict": "Fits the mode sequence; the order of markets only weakly",
         },

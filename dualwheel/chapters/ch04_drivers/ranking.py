@@ -18,7 +18,7 @@ from .entry_rule import ENTRY_CUTOFF_YEAR, RULES, _check_rule, first_entries
 #: The four criteria the what-if weighs; each becomes a z-score with "more is better" sign.
 CRITERIA: tuple[str, ...] = ("size", "geo", "culture", "digital")
 CRITERIA_LABELS: dict[str, str] = {
-    "size": "Market size (GDP, PPP)",
+    "size": "Market size (GDP, PPP (reconstructed))",
     "geo": "Geographic closeness",
     "culture": "Cultural closeness",
     "digital": "Digital readiness",
