@@ -5,7 +5,7 @@ filters it. Each rule is one function here, with the rule in its docstring, so a
 ``tests/unit/test_moves.py``) can check that a chapter shows exactly what its rule admits:
 
 * :func:`entries_by_local_commitment` (Chapter 4): a local commitment by Alibaba Group itself;
-* :func:`timeline` (Chapter 5): every move, whoever made it;
+* :func:`timeline` (Chapter 5): every recorded move, whoever made it;
 * :func:`first_moves` (Chapter 7): each business's first move into a market abroad;
 * :func:`marketplace_steps` (Chapter 5's entry steps): every step into a foreign consumer
   marketplace, first entries and follow-ons alike.
@@ -13,6 +13,16 @@ filters it. Each rule is one function here, with the rule in its docstring, so a
 A move is a launch for buyers abroad, an entry (bought, built or a joint venture), a minority
 stake, a follow-on stake, an exit, a market focus, or a listing. Other dated events (alliances,
 infrastructure, reorganisations, AI tools) stay in ``data/events.csv``.
+
+**Inclusion rule: the table is not a census.** It holds the moves into the businesses the
+chapters study (consumer marketplaces, B2B and merchant tools, payments, logistics, cloud) that a
+chapter counts or discusses, and the group's listings. Known moves left out: Alibaba Group's
+minority stakes in ShopRunner and Fanatics (2013), Alibaba Cloud's Dubai joint venture with Meraas
+and its Singapore data centre (2015), and Ant Financial's stakes in Mynt and Kakao Pay and its
+purchase of helloPay from Lazada (2017). Counts from this table are counts of the moves recorded.
+
+:func:`known_by` keeps the moves public by a date (Chapter 5 shows nothing public after the
+decision date of 30 June 2024; later moves are for the after-class B-case).
 """
 
 from __future__ import annotations
@@ -78,10 +88,27 @@ def by_market(t: pd.DataFrame) -> pd.DataFrame:
     return out.explode("iso3").reset_index(drop=True)
 
 
-def timeline() -> pd.DataFrame:
-    """Chapter 5's rule: **every** move in the table, whoever made it (Alibaba Group or its
-    affiliate Ant Financial, named in ``investor``), of every kind, in date order."""
-    return moves()
+def public_date(t: pd.DataFrame) -> pd.Series:
+    """When each move became public: its ``announced`` date where given, else its ``date``."""
+    ann = t["announced"].fillna("").astype(str)
+    return ann.where(ann != "", t["date"].astype(str))
+
+
+def known_by(t: pd.DataFrame, cutoff: str) -> pd.DataFrame:
+    """The moves of ``t`` public on or before ``cutoff`` ('YYYY-MM-DD'). A date of month or year
+    precision is compared at its own precision ('2024-06' and '2024' count as public by
+    '2024-06-30')."""
+    pub = public_date(t)
+    keep = [d <= cutoff[: len(d)] for d in pub]
+    return t[keep].reset_index(drop=True)
+
+
+def timeline(cutoff: str | None = None) -> pd.DataFrame:
+    """Chapter 5's rule: **every** move recorded in the table, whoever made it (Alibaba Group or its
+    affiliate Ant Financial, named in ``investor``), of every kind, in date order; with
+    ``cutoff``, only those public by then (:func:`known_by`)."""
+    t = moves()
+    return t if cutoff is None else known_by(t, cutoff)
 
 
 def entries_by_local_commitment(cutoff_year: int | None = None) -> pd.DataFrame:
@@ -116,12 +143,13 @@ def first_moves() -> pd.DataFrame:
     return t[keep].reset_index(drop=True)
 
 
-def marketplace_steps() -> pd.DataFrame:
+def marketplace_steps(cutoff: str | None = None) -> pd.DataFrame:
     """Chapter 5's entry steps: every move by Alibaba Group into a **local consumer marketplace
     abroad** (business ``consumer_marketplace``, markets not GLOBAL): its entry or minority
     stake, the follow-on stakes and an exit. AliExpress, sold from China to the whole world,
-    is an export platform and not a local marketplace."""
-    t = moves()
+    is an export platform and not a local marketplace. With ``cutoff``, only the steps public
+    by then (:func:`known_by`)."""
+    t = moves() if cutoff is None else known_by(moves(), cutoff)
     local = (t["business"] == "consumer_marketplace") & (t["markets"] != "GLOBAL")
     steps = ("entry", "minority_stake", "follow_on", "exit")
     return t[local & t["has_group"] & t["kind"].isin(steps)].reset_index(drop=True)

@@ -121,7 +121,7 @@ def test_chapter_5_timeline_shows_every_move_as_the_table_has_it():
     t = c5.events()
     shown = t[t["is_move"]]
     assert_agrees(shown, "event_id", {"date": "date", "investor": "investor", "kind": "kind"})
-    assert set(shown["event_id"]) == set(mv.timeline()["move_id"])  # the rule: every move
+    assert set(shown["event_id"]) == set(mv.timeline(c5.CUTOFF)["move_id"])  # the rule: every move public by the cut-off
     mode = mv.moves().set_index("move_id")["mode"]
     for r in shown.itertuples(index=False):  # the chapter's mode column is the table's mode, renamed
         assert r.entry_mode == c5.step_mode(r.kind, mode[r.event_id]), r.event_id
@@ -132,7 +132,7 @@ def test_chapter_5_entry_steps_are_the_marketplace_rule():
 
     steps = c5.entry_steps().rename(columns={"stake_after_pct": "stake_pct"})
     assert_agrees(steps, "event_id", {"date": "date"})
-    assert list(steps["event_id"]) == list(mv.marketplace_steps()["move_id"])
+    assert list(steps["event_id"]) == list(mv.marketplace_steps(c5.CUTOFF)["move_id"])
 
 
 #: Chapter 7's evidence rows that are moves, and the move each one is.

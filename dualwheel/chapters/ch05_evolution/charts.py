@@ -48,7 +48,7 @@ def timeline_chart(boundaries: Sequence[int] = PAPER_BOUNDARIES) -> Figure:
     t = events(boundaries)
     fig, ax = plt.subplots(figsize=(6.8, 9.0), dpi=100)
     starts = [1999, *boundaries]
-    ends = [*boundaries, 2026]
+    ends = [*boundaries, 2025.5]
     for i, (a, e) in enumerate(zip(starts, ends, strict=True), start=1):
         ax.axvspan(a, e, color=PHASE_COLOURS[i], zorder=0)
         ax.text((a + e) / 2, -1.6, PHASE_NAMES[i].replace(" (", "\n("), ha="center", va="bottom", fontsize=8)
@@ -69,15 +69,18 @@ def timeline_chart(boundaries: Sequence[int] = PAPER_BOUNDARIES) -> Figure:
     ax.set_ylim(len(t) - 0.4, -1.8)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
-    ax.set_xlim(1998.5, 2026)
-    ax.set_xticks(range(2000, 2026, 4))
+    decision = 2024.5  # 30 June 2024: nothing later is on the chart (events() stops at CUTOFF)
+    ax.axvline(decision, color="#333333", lw=0.8, ls="--", zorder=2)
+    ax.text(decision + 0.1, len(t) - 1, "decision date\n30 June 2024", fontsize=7, ha="left", va="bottom")
+    ax.set_xlim(1998.5, 2025.5)
+    ax.set_xticks(range(2000, 2025, 4))
     shapes = [
         plt.Line2D([], [], ls="", marker=m, color="#333333", label=ENTRY_MODES[k])
         for k, m in MODE_MARKERS.items()
     ]
     lanes = [plt.Line2D([], [], ls="", marker="o", color=c, label=k) for k, c in LANE_COLOURS.items()]
     ax.legend(handles=lanes + shapes, loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=3, fontsize=7.5)
-    ax.set_title("Dated events and the paper's four phases", fontsize=10, pad=30)
+    ax.set_title("Dated events to June 2024 and the study's four phases", fontsize=10, pad=30)
     return fig
 
 
@@ -144,7 +147,7 @@ def revenue_chart() -> Figure:
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = bx.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7.5)
-    ax.set_title("International revenue across the paper's phases", fontsize=10, pad=18)
+    ax.set_title("International revenue across the study's phases", fontsize=10, pad=18)
     return fig
 
 

@@ -13,6 +13,28 @@ from .phases import PAPER_BOUNDARIES, PHASE_NAMES, phase_of
 
 # ----------------------------------------------------------------------------- events
 
+#: The decision date of the case (book/decision.md): the chapter shows only what was public by
+#: then; later moves and events belong to the after-class B-case (book/epilogue.md).
+CUTOFF = "2024-06-30"
+
+
+def after_cutoff_events() -> pd.DataFrame:
+    """The moves and events of the two tables made public after :data:`CUTOFF` (for the B-case):
+    event_id, date (announcement where it differs), label and source."""
+    m = moves.moves()
+    m = m[~m["move_id"].isin(moves.known_by(m, CUTOFF)["move_id"])]
+    ev = data.load("events")
+    ev = ev[[not (d <= CUTOFF[: len(d)]) for d in ev["date"]]]
+    out = pd.concat(
+        [
+            pd.DataFrame({"event_id": m["move_id"], "date": moves.public_date(m), "label": m["label"],
+                          "source": m["source"]}),
+            ev[["event_id", "date", "label", "source"]],
+        ],
+        ignore_index=True,
+    )
+    return out.sort_values(["date", "event_id"]).reset_index(drop=True)
+
 
 def _decimal_year(date: str) -> float:
     """'2016-04-12' -> 2016.28; '2016-04' -> mid-April; '2016' -> mid-year (for plotting)."""
@@ -72,7 +94,7 @@ def step_mode(kind: str, mode: str) -> str:
 def _moves_as_events() -> pd.DataFrame:
     """The moves of ``data/moves.csv`` (Chapter 5's rule: :func:`dualwheel.moves.timeline`,
     every move) in the columns of the events table."""
-    m = moves.timeline()
+    m = moves.timeline(CUTOFF)
     ant_only = m["investor"] == "Ant Financial"
     return pd.DataFrame(
         {
@@ -96,10 +118,11 @@ def _moves_as_events() -> pd.DataFrame:
 
 
 def events(boundaries: Sequence[int] = PAPER_BOUNDARIES) -> pd.DataFrame:
-    """Every dated event of the chapter, sorted by date, with its calendar year, a plotting
+    """Every dated event of the chapter public by :data:`CUTOFF`, sorted by date, with its calendar year, a plotting
     position (``when``) and its phase: all the moves of ``data/moves.csv`` (``is_move``) and the
     other events of ``data/events.csv`` (alliances, infrastructure, reorganisations, AI tools)."""
     ev = data.load("events")
+    ev = ev[[d <= CUTOFF[: len(d)] for d in ev["date"]]]
     ev = ev.assign(
         lane=ev["unit"].map(LANE_OF_UNIT), investor="Alibaba Group", ant_only=False, is_move=False
     )
@@ -132,7 +155,7 @@ def entry_modes_by_phase(boundaries: Sequence[int] = PAPER_BOUNDARIES) -> pd.Dat
 
 def entry_units() -> tuple[str, ...]:
     """The foreign consumer marketplaces of :func:`entry_steps`, in order of their first step."""
-    return tuple(dict.fromkeys(moves.marketplace_steps()["unit"]))
+    return tuple(dict.fromkeys(moves.marketplace_steps(CUTOFF)["unit"]))
 
 
 #: What a step is called in the entry table, by the mode of a first step.
@@ -155,7 +178,7 @@ def entry_steps() -> pd.DataFrame:
     ``amount_usd_m`` and ``stake_after_pct`` are numbers, empty (NaN) when the source gives none;
     ``amount_note`` says which (undisclosed, built in-house). Sources are the row's own.
     """
-    t = moves.marketplace_steps()
+    t = moves.marketplace_steps(CUTOFF)
     t["step"] = [_step(k, m) for k, m in zip(t["kind"], t["mode"], strict=True)]
 
     def why_empty(row: Any) -> str:
@@ -285,13 +308,14 @@ def phase_profile() -> pd.DataFrame:
     known = set(events()["event_id"])
     cells = {}
     for row in t.itertuples(index=False):
-        ids = [e.strip() for e in row.evidence.split(";") if e.strip()]
+        ids = [e.strip() for e in (row.evidence if isinstance(row.evidence, str) else "").split(";") if e.strip()]
         missing = [e for e in ids if e not in known]
         if missing:
             raise KeyError(
                 f"phase_profile.csv (phase {row.phase}, {row.dimension}) cites unknown event(s) {missing}"
             )
-        cells[(row.dimension, row.phase)] = f"{row.summary} [{'; '.join(event_label(e) for e in ids)}]"
+        cited = f" [{'; '.join(event_label(e) for e in ids)}]" if ids else ""
+        cells[(row.dimension, row.phase)] = f"{row.summary}{cited}"
     dims = ["customer", "model", "entry_mode", "infrastructure"]
     frame = pd.DataFrame(
         {PHASE_NAMES[p]: [cells.get((d, p), "") for d in dims] for p in (1, 2, 3, 4)},
@@ -306,5 +330,5 @@ def phase_profile_sources() -> list[str]:
     ev = events().set_index("event_id")
     ids = list(t["source"])
     for evidence in t["evidence"]:
-        ids += [ev.loc[e.strip(), "source"] for e in evidence.split(";") if e.strip()]
+        ids += [ev.loc[e.strip(), "source"] for e in (evidence if isinstance(evidence, str) else "").split(";") if e.strip()]
     return list(dict.fromkeys(ids))
