@@ -8,6 +8,25 @@ from ... import data, moves, segments
 from ...claims import check
 from ...fmt import fy
 
+#: The decision date (book/decision.md): the student page shows only what was public by then.
+CUTOFF = "2024-06-30"
+
+
+def public_by_cutoff(date: object) -> bool:
+    """Whether a row dated ``date`` was public on or before :data:`CUTOFF`.
+
+    ISO dates (``2016-04``, ``2016-04-12``, ``2022``) compare as text; ``FYyyyy`` (a fiscal year
+    to 31 March, reported in May) counts if ``yyyy`` <= 2024; ``H1 yyyy`` (half-year reports come
+    out in August) counts only for a year before 2024. An empty date (an absence) counts."""
+    if not isinstance(date, str) or not date:
+        return True
+    if date.startswith("FY"):
+        return int(date[2:6]) <= int(CUTOFF[:4])
+    if date.startswith("H1 "):
+        return int(date[3:7]) < int(CUTOFF[:4])
+    return date[: len(CUTOFF)] <= CUTOFF
+
+
 #: The five lessons in the paper's order, with their Chinese names.
 LESSON_ORDER = ["entry", "technology", "localisation", "compliance", "ecosystem"]
 
@@ -41,13 +60,18 @@ def lessons() -> pd.DataFrame:
     return t
 
 
-def evidence(lesson_id: str | None = None) -> pd.DataFrame:
+def evidence(lesson_id: str | None = None, after_cutoff: bool = False) -> pd.DataFrame:
     """Dated evidence rows, for one lesson or all, in the paper's lesson order then by date.
+
+    By default only rows public by :data:`CUTOFF` (the student page); ``after_cutoff=True``
+    gives the rows made public later instead (the B-case, ``book/epilogue.md``).
 
     Raises:
         KeyError: ``lesson_id`` is not one of the five lessons.
     """
     t = data.load("lesson_evidence")
+    known = t["date"].map(public_by_cutoff)
+    t = t[~known] if after_cutoff else t[known]
     if lesson_id is not None:
         if lesson_id not in LESSON_ORDER:
             raise KeyError(f"no lesson {lesson_id!r}; choose one of {', '.join(LESSON_ORDER)}")
@@ -173,6 +197,7 @@ def entry_chronology() -> pd.DataFrame:
     counted. ``market`` is the region of the move; ``southeast_asia`` marks moves into it.
     """
     f = moves.first_moves()
+    f = f[f["date"].astype(str).map(public_by_cutoff)]
     return pd.DataFrame(
         {
             "move_id": f["move_id"],
@@ -190,7 +215,8 @@ def entry_chronology() -> pd.DataFrame:
 
 def entry_chronology_sources() -> list[str]:
     """Source ids behind :func:`entry_chronology` (each move's own source)."""
-    return moves.sources(moves.first_moves())
+    f = moves.first_moves()
+    return moves.sources(f[f["date"].astype(str).map(public_by_cutoff)])
 
 
 def years_before_lazada() -> int:
