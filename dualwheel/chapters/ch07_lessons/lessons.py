@@ -80,6 +80,13 @@ def evidence(lesson_id: str | None = None, after_cutoff: bool = False) -> pd.Dat
     return t.sort_values(["_o", "_d"]).drop(columns=["_o", "_d"]).reset_index(drop=True)
 
 
+def evidence_sources(after_cutoff: bool = False) -> list[str]:
+    """Source ids behind :func:`evidence` (the lesson rows' own source first), in order of use."""
+    ids = ["c7_paper_s7", "c7_sec_20f_fy2024_r111"] if not after_cutoff else []
+    ids += [s for s in evidence(after_cutoff=after_cutoff)["source"] if s != "c7_not_found"]
+    return list(dict.fromkeys(ids))
+
+
 def _bullet_list(rows: pd.DataFrame) -> str:
     """Evidence rows as short dated phrases joined by semicolons (one table cell)."""
     parts = []
@@ -115,14 +122,14 @@ def evidence_matrix() -> pd.DataFrame:
             against = f"AIDC adjusted EBITA, RMB million: {years} ([Chapter 2](ch02-dual-wheel)); " + against
         name = f"**{les.order}. {les.lesson}**"
         for aspect, text in (
-            ("The paper's claim", f"({les.lesson_zh}) {les.paper_claim}"),
+            ("The claim", f"({les.lesson_zh}) {les.paper_claim}"),
             ("Evidence for", _bullet_list(mine[mine["stance"] == "for"])),
             ("Evidence against", against),
             ("Verdict", les.verdict_label),
         ):
             rows.append(
                 {
-                    "Lesson": name if aspect == "The paper's claim" else "",
+                    "Lesson": name if aspect == "The claim" else "",
                     "Claim, evidence and verdict": f"**{aspect}:** {text}",
                 }
             )
