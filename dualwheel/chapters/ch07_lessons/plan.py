@@ -132,7 +132,9 @@ def plan_model(firm: str, market: str, budget: str, threshold: float = ESTABLISH
     parcels = direct_parcels(firm)
     rl = market_rules(market)
     entry = None if share is None else share < threshold
-    local = None if share is None else (share >= threshold and home < HOME_MINORITY)
+    # "established and home under HOME_MINORITY": false whenever home is the majority, even
+    # when the market's own share was not found (the conjunction fails on its second half)
+    local = False if home >= HOME_MINORITY else (None if share is None else share >= threshold)
     if rl.empty:
         comply = None
     else:
