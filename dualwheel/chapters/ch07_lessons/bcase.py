@@ -27,6 +27,7 @@ def bcase_facts() -> dict[str, object]:
         ep7_eu_fee=later.loc["eu_handling_fee_proposal", "figure"],
         ep7_eu_fee_wh=later.loc["eu_handling_fee_warehouse", "figure"],
         ep7_eu_duty=later.loc["eu_3eur_duty_applies", "figure"],
+        ep7_eu_limit=float(data.row("rules", "eu_vat_ioss", "rule")["figure"]),
         ep7_alipayplus_m=ev.loc["alipayplus_merchants", "figure"],
         ep7_d_alipayplus=fmt.date_text(str(ev.loc["alipayplus_merchants", "date"]), "month"),
         ep7_pm_out_bn=pm_out,
