@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from browser import open_whatif, visible_frame
 
-from dualwheel import claims, data, segments
+from dualwheel import claims, data, moves, segments
 from dualwheel.chapters import ch07_lessons as c7
 from dualwheel.grading import questions
 
@@ -33,7 +33,7 @@ def test_the_five_lessons_are_in_the_papers_order_with_evidence_both_ways():
     assert len(matrix) == 5 * 4
     detail = matrix["Claim, evidence and verdict"]
     labels = detail.str.extract(r"^\*\*(.+?):\*\*")[0]
-    assert list(labels.iloc[:4]) == ["The paper's claim", "Evidence for", "Evidence against", "Verdict"]
+    assert list(labels.iloc[:4]) == ["The claim", "Evidence for", "Evidence against", "Verdict"]
     assert not detail.str.endswith("—").any()
 
 
@@ -51,7 +51,11 @@ def test_order_of_entry_counts_first_moves_only_and_keeps_daraz():
     chron = c7.entry_chronology()
     ids = list(chron["move_id"])
     assert "daraz" in ids and "lazada_83" not in ids and "aliexpress_top_markets" not in ids
-    assert len(chron) == 18 and int(chron["southeast_asia"].sum()) == 3
+    # the cut-off (decision date 30 June 2024): the Korea JV (cleared September 2025) is B-case
+    assert "korea_jv" not in ids and (chron["date"] <= c7.CUTOFF).all()
+    known = moves.first_moves()
+    assert len(chron) == int(known["date"].astype(str).map(c7.public_by_cutoff).sum())
+    assert int(chron["southeast_asia"].sum()) == 3
     first_sea = chron[chron["southeast_asia"]].iloc[0]
     assert (first_sea["move_id"], first_sea["date"]) == ("singpost_stake", "2014-05-28")
     assert int((chron["date"] < first_sea["date"]).sum()) == 5  # Alibaba.com, AliExpress, Vendio, Auctiva, Russia
@@ -160,7 +164,20 @@ def test_verdicts_agree_between_lessons_and_claims():
 def test_chapter_links_point_only_to_chapters_that_show_the_fact():
     ev = c7.evidence().set_index("evidence_id")["chapter"].fillna("")
     assert set(ev[ev != ""]) <= {"ch02-dual-wheel", "ch05-evolution"}
-    assert ev["lazada_ceo_li"] == "" and ev["us_de_minimis_china"] == "" and ev["ant_ascend"] == ""
+    assert ev["lazada_ceo_li"] == "" and ev["ant_ascend"] == ""
+
+
+def test_student_evidence_stops_at_the_decision_date():
+    # rows public after 30 June 2024 move to the B-case; none is lost
+    before, after = c7.evidence(), c7.evidence(after_cutoff=True)
+    assert len(before) + len(after) == len(data.load("lesson_evidence"))
+    assert {"aidc_first_profit", "aliexpress_preliminary_breach", "us_de_minimis_china",
+            "alipayplus_merchants", "anker_amazon"} == set(after["evidence_id"])
+    assert c7.public_by_cutoff("FY2024") and not c7.public_by_cutoff("H1 2024")
+    assert c7.public_by_cutoff("H1 2023") and c7.public_by_cutoff("2024-06-30")
+    assert not c7.public_by_cutoff("2024-07") and c7.public_by_cutoff("")
+    matrix = " ".join(c7.evidence_matrix()["Claim, evidence and verdict"])
+    assert "2025" not in matrix and "Amazon" not in matrix
 
 
 def test_unknown_lesson_is_named_in_the_error():
@@ -180,8 +197,16 @@ def test_rules_are_dated_in_order_with_sourced_caps():
     assert 100 * c7.fine_cap("dsa_in_force") == c7.dsa_cap_pct() == 6
     assert math.isnan(claim("lesson_compliance_gdpr")["checked_value"])  # a cap is not a test
     dm = r.set_index("rule_id")
-    assert dm.loc["us_dm_china_end", "date"] == "2025-05-02"
-    assert dm.loc["us_dm_all_end", "date"] == "2025-08-29"
+    # at the decision date the parcel rules were proposals: a US bill and an EU proposal
+    assert dm.loc["us_hr7979_proposal", "date"] == "2024-04-15"
+    assert dm.loc["eu_customs_reform_proposal", "date"] == "2023-05-17"
+    assert (r["when"] <= "2024-06-30").all()
+    later = c7.rules(after_cutoff=True).set_index("rule_id")
+    assert later.loc["us_dm_china_end", "date"] == "2025-05-02"
+    assert later.loc["us_dm_all_end", "date"] == "2025-08-29"
+    assert later.loc["eu_3eur_duty_adopted", "date"] == "2026-02-12"  # Thursday 12 February, per the release
+    assert len(r) + len(later) == len(data.load("rules"))
+    assert "c7_ec_aliexpress_2025" not in c7.rule_sources()
 
 
 def test_fine_cap_refuses_rules_that_are_not_turnover_caps():
@@ -200,8 +225,8 @@ def test_compliance_model_prices_the_risk():
     assert r.expected_fine_m == pytest.approx(0.05 * r.max_fine_m)
     assert r.break_even == pytest.approx(300 / r.max_fine_m)
     assert r.comply_pays == (r.expected_fine_m >= 300)
-    pm = c7.compliance_model("Pop Mart, 2024", "GDPR (4%)", probability=5, cost=300)
-    assert pm.max_fine_m == pytest.approx(0.04 * 13_040)
+    pm = c7.compliance_model("Pop Mart, 2023", "GDPR (4%)", probability=5, cost=300)
+    assert pm.max_fine_m == pytest.approx(0.04 * 6_300)  # 2023: the last full year public at the date
     assert not pm.comply_pays  # the chapter's point: compliance is not worth any price
     assert c7.gdpr_fixed_cap_eur_m() / c7.fine_cap("gdpr_applies") == 500
 
@@ -211,7 +236,7 @@ def test_group_turnover_and_dsa_only_for_platforms():
     assert group.turnover_m == segments.value("consolidated", 2024)  # ILVA: the undertaking's turnover
     assert group.max_fine_m > c7.compliance_model("Alibaba AIDC, FY2024", "GDPR (4%)", 5, 300).max_fine_m
     with pytest.raises(ValueError, match="online platforms"):
-        c7.compliance_model("Pop Mart, 2024", "DSA (6%)", probability=5, cost=100)
+        c7.compliance_model("Pop Mart, 2023", "DSA (6%)", probability=5, cost=100)
     assert all(c7.SCENARIOS[k][0] in c7.PLATFORMS for k in c7.SCENARIOS if "DSA" in k)
     with pytest.raises(KeyError, match="unknown scenario"):
         c7.compliance_scenario("Temu, DSA", 5, 100)
@@ -279,9 +304,9 @@ def test_upper_and_lower_bound_are_stated_the_same_way_in_body_and_teaching_note
 
 
 def test_compliance_model_edges():
-    zero = c7.compliance_model("Pop Mart, 2024", "GDPR (4%)", probability=0, cost=100)
+    zero = c7.compliance_model("Pop Mart, 2023", "GDPR (4%)", probability=0, cost=100)
     assert zero.expected_fine_m == 0 and not zero.comply_pays
-    free = c7.compliance_model("Pop Mart, 2024", "GDPR (4%)", probability=0, cost=0)
+    free = c7.compliance_model("Pop Mart, 2023", "GDPR (4%)", probability=0, cost=0)
     assert free.comply_pays and free.break_even == 0  # a free programme always pays
     at_break_even = c7.compliance_model(
         "Alibaba AIDC, FY2024",
@@ -296,13 +321,13 @@ def test_compliance_model_edges():
     ("kwargs", "error", "message"),
     [
         ({"firm": "Temu", "cap": "DSA (6%)", "probability": 5, "cost": 100}, KeyError, "unknown firm"),
-        ({"firm": "Pop Mart, 2024", "cap": "CCPA", "probability": 5, "cost": 100}, KeyError, "unknown cap"),
+        ({"firm": "Pop Mart, 2023", "cap": "CCPA", "probability": 5, "cost": 100}, KeyError, "unknown cap"),
         (
-            {"firm": "Pop Mart, 2024", "cap": "DSA (6%)", "probability": 120, "cost": 100},
+            {"firm": "Pop Mart, 2023", "cap": "DSA (6%)", "probability": 120, "cost": 100},
             ValueError,
             "0 to 100",
         ),
-        ({"firm": "Pop Mart, 2024", "cap": "DSA (6%)", "probability": 5, "cost": -1}, ValueError, "negative"),
+        ({"firm": "Pop Mart, 2023", "cap": "DSA (6%)", "probability": 5, "cost": -1}, ValueError, "negative"),
     ],
 )
 def test_compliance_model_bad_input(kwargs, error, message):
@@ -323,8 +348,10 @@ def test_break_even_probability_bad_input():
 def test_pop_mart_share_outside_the_mainland():
     s = c7.pop_mart_outside_share().set_index("year")
     assert s.loc[2021, "share_pct"] == 4.09 and s.loc[2021, "how"] == "reported"
-    assert s.loc[2024, "share_pct"] == pytest.approx(100 * 5.07 / 13.04)
+    assert 2024 not in s.index  # 2024 results (March 2025) are after the decision date
     assert s.loc[2023, "share_pct"] == pytest.approx(16.92, abs=0.05)  # computed matches the reported 16.92%
+    b = c7.pop_mart_outside_share(2024).set_index("year")  # the B-case's view
+    assert b.loc[2024, "share_pct"] == pytest.approx(100 * 5.07 / 13.04)
     regions = sum(
         c7.transfer_value("Pop Mart", k, "2024")
         for k in (
@@ -345,7 +372,8 @@ def test_anker_regions_add_up_to_the_whole():
 
 def test_three_firms_compare_the_share_abroad():
     t = c7.three_firms().set_index("firm")
-    assert t.loc["Anker", "abroad_pct"] == pytest.approx(100 - 3.91)
+    assert t.loc["Anker", "abroad_pct"] == 96.17 and t.loc["Anker", "latest"] == "96.2% (H1 2023)"
+    assert t.loc["Pop Mart", "latest"] == "16.9% (2023)"
     assert t.loc["Pop Mart", "abroad_pct"] < t.loc["Anker", "abroad_pct"]
     # issue 21: AIDC's share of group revenue is a segment share, not a geographic one, so
     # Alibaba gets no share abroad in the exhibit; the cell says why, with the segment figure
@@ -367,30 +395,31 @@ def test_transfer_value_names_what_is_missing():
 
 
 def test_plan_model_tests_are_stated_and_use_the_firms_data():
+    # at the decision date the real firms' splits by market and channel were not found: open
     p = c7.plan_model("Anker", "United States", "must rent them")
-    assert p.binding == ["3. Localisation", "5. Ecosystem"]  # Amazon takes over half of sales
     t = p.table.set_index("lesson")
-    assert "52.3% (Amazon" in t.loc["5. Ecosystem", "figure"]
-    assert t.loc["4. Compliance", "binds first"] == "open"  # direct parcels: not found
-    sea = c7.plan_model("Anker", "Southeast Asia", "can build own logistics and payments")
-    assert sea.binding == [] and sea.table.loc[0, "binds first"] == "open"  # not split out: open
+    assert p.binding == [] and set(t["binds first"]) == {"open"}
+    assert t.loc["5. Ecosystem", "figure"] == "largest channel: not found"
+    assert c7.channel_dependence("Anker") == (None, "not found in a source public by 30 June 2024")
+    assert "home 3.8% (H1 2023)" in t.loc["3. Localisation", "figure"]
     pm = c7.plan_model("Pop Mart", "United States", "must rent them")
-    assert "1. Gradual entry" in pm.binding  # North America is about 5.5% of revenue
-    assert pm.table.set_index("lesson").loc["3. Localisation", "binds first"] == "no"  # home is 61%
-    assert c7.plan_model("Pop Mart", "United States", "must rent them", threshold=5).binding == []
+    # home is 83% of revenue, so "established and home a minority" fails without the market's share
+    assert pm.table.set_index("lesson").loc["3. Localisation", "binds first"] == "no"
+    assert pm.table.set_index("lesson").loc["1. Gradual entry", "binds first"] == "open"
     mid = c7.plan_model(c7.FIRMS[2], "Europe", "must rent them")
     assert "assumption" in mid.table.loc[0, "figure"]
-    assert mid.table.loc[3, "binds first"] == "yes"  # posts parcels into the EU's new parcel duty
-    # entry and localisation are not complements: both can be "no" for the same market
-    flags = pm.table.set_index("lesson")["binds first"]
-    europe = c7.plan_model("Pop Mart", "Europe", "must rent them").table
-    assert "Europe, Australia and other" in europe.loc[0, "figure"]
-    assert flags["2. Technology"] == "open"
+    assert mid.table.loc[3, "binds first"] == "yes"  # posts parcels where the EU reform is proposed
+    assert "1 proposal(s)" in mid.table.loc[3, "figure"]
+    # the threshold slider moves the described exporter's answer
+    flags = {th: c7.plan_model(c7.FIRMS[2], m, "must rent them", threshold=th).binding
+             for m in c7.MARKETS for th in (5, 10, 15)}
+    assert len({tuple(v) for v in flags.values()}) > 1
+    assert pm.table.set_index("lesson")["binds first"]["2. Technology"] == "open"
 
 
 def test_home_market_strength_comes_from_the_data():
-    assert c7.home_share("Pop Mart")[0] == pytest.approx(100 * (13.04 - 5.07) / 13.04)
-    assert c7.home_share("Anker") == (3.91, "H1 2024")
+    assert c7.home_share("Pop Mart") == (pytest.approx(100 * (6.30 - 1.066) / 6.30), "2023")
+    assert c7.home_share("Anker") == (pytest.approx(100 - 96.17), "H1 2023")
     assert c7.home_share(c7.FIRMS[2])[1] == "assumption"
     with pytest.raises(KeyError, match="unknown firm"):
         c7.home_share("Temu")
@@ -418,11 +447,12 @@ def test_numeric_answers_match_the_data():
     assert q2 == pytest.approx(
         100
         * c7.break_even_probability(250, segments.value("consolidated", 2024), c7.fine_cap("gdpr_applies"))
-    )  # ILVA: the group's turnover, not AIDC's segment revenue
+    )  # the prompt puts the cap on the group's turnover, not AIDC's segment revenue
     assert 250 not in [100, 300]  # not readable off the what-if's cost slider
     q6 = bank["ch07-q6-pop-mart-multiple"]
-    computed = c7.transfer_value("Pop Mart", "revenue_outside_mainland", "2024") / c7.pop_mart_outside_2022()
-    assert abs(q6.answer - computed) <= q6.tolerance
+    computed = c7.pop_mart_outside_2022() / (c7.transfer_value("Pop Mart", "share_outside_mainland", "2022") / 100)
+    assert abs(q6.answer - computed) <= q6.tolerance and round(computed, 1) == 4.5
+    assert "2024" not in " ".join(q6.prompt.split())  # no figure from after the decision date
     assert len(bank) >= 10
     assert sum("self_check" in q.uses for q in bank.values()) >= 4
     assert sum("graded" in q.uses for q in bank.values()) >= 6
@@ -448,26 +478,26 @@ def test_ch07_compliance_whatif_moves_offline(html_dir, offline_page):
     assert src_up != src0 and "comply: cheaper than the expected fine" in text_up
     page.keyboard.press("ArrowLeft")  # back to 3.5%
     page.wait_for_timeout(300)
-    box.locator("button", has_text="Pop Mart 2024, GDPR 4%").click()
+    box.locator("button", has_text="Pop Mart 2023, GDPR 4%").click()
     page.wait_for_timeout(300)
     src1, text1 = visible_frame(page, 0)
-    assert src1 != src0 and "RMB 522 m" in text1 and "57.5% a year" in text1
+    assert src1 != src0 and "RMB 252 m" in text1 and "above 100%: never" in text1
     handles.nth(0).focus()
     page.keyboard.press("ArrowRight")  # chance 3.5% -> 6.5%
     page.wait_for_timeout(300)
     src2, text2 = visible_frame(page, 0)
-    assert "RMB 34 m" in text2 and src2 != src1
+    assert "RMB 16 m" in text2 and src2 != src1
     handles.nth(1).focus()
     page.keyboard.press("ArrowLeft")  # fine at 100% -> 60% of the cap
     page.wait_for_timeout(300)
     src_share, text_share = visible_frame(page, 0)
-    assert "RMB 313 m (60% of the cap)" in text_share and src_share != src2
+    assert "RMB 151 m (60% of the cap)" in text_share and src_share != src2
     box.locator("button", has_text="Group FY2024, DSA 6%").click()
     page.wait_for_timeout(300)
     src3, text3 = visible_frame(page, 0)
-    # the group's turnover (ILVA), the fine still at 60% of the cap: 300 / (0.6 x 56,470) = 0.9%
+    # the group's turnover, the fine still at 60% of the cap: 300 / (0.6 x 56,470) = 0.9%
     assert "RMB 56,470 m" in text3 and "0.9% a year" in text3 and "comply: cheaper" in text3
-    assert box.locator("button", has_text="Pop Mart 2024, DSA").count() == 0  # no DSA cap for a non-platform
+    assert box.locator("button", has_text="Pop Mart 2023, DSA").count() == 0  # no DSA cap for a non-platform
     assert offline_page.problems() == []
 
 
@@ -475,11 +505,13 @@ def test_ch07_compliance_whatif_moves_offline(html_dir, offline_page):
 def test_ch07_plan_whatif_follows_the_firm_offline(html_dir, offline_page):
     page, box = open_whatif(offline_page, html_dir / f"{CH7}.html", 1)
     src0, text0 = visible_frame(page, 1)
-    assert "Binds first: Gradual entry" in text0  # Pop Mart, United States, renting
-    assert "Technology, Compliance, Ecosystem" in text0  # open: no figure found
-    assert "61.1% of revenue (2024)" in text0  # home-market strength from data/
-    box.locator("button", has_text="Anker").click()
+    assert "assumption" in text0  # the described exporter opens the what-if, United States, renting
+    box.locator("button", has_text="Pop Mart").click()
     page.wait_for_timeout(300)
     src1, text1 = visible_frame(page, 1)
-    assert src1 != src0 and "Localisation, Ecosystem" in text1
+    assert src1 != src0 and "83.1% of revenue (2023)" in text1  # home-market strength from data/
+    box.locator("button", has_text="Anker").click()
+    page.wait_for_timeout(300)
+    src2, text2 = visible_frame(page, 1)
+    assert src2 != src1 and "3.8% of revenue (H1 2023)" in text2
     assert offline_page.problems() == []

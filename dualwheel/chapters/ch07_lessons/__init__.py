@@ -25,5 +25,6 @@ from .lessons import *  # noqa: F403
 from .plan import *  # noqa: F403
 from .rules import *  # noqa: F403
 from .transfer import *  # noqa: F403
+from .bcase import bcase_facts  # noqa: F401  (the B-case, book/epilogue.md)
 
 style.apply()

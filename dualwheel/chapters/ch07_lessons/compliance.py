@@ -88,10 +88,10 @@ def firm_turnovers() -> dict[str, float]:
     """Worldwide turnover options for the what-if, RMB million, each from data/.
 
     AIDC is a segment; Alibaba Group's consolidated revenue is the turnover of the whole
-    undertaking, which the CJEU (C-383/23 ILVA, 2025) holds is the base of GDPR's cap.
+    undertaking. Pop Mart's is its 2023 revenue, the last full year public at the decision date.
     """
     return {
-        "Pop Mart, 2024": 1000 * transfer_value("Pop Mart", "revenue", "2024"),
+        "Pop Mart, 2023": 1000 * transfer_value("Pop Mart", "revenue", "2023"),
         "Alibaba AIDC, FY2024": float(segments.value("aidc_total", 2024)),
         "Alibaba Group, FY2024": float(segments.value("consolidated", 2024)),
     }
@@ -99,7 +99,7 @@ def firm_turnovers() -> dict[str, float]:
 
 #: The what-if's scenarios: a turnover and a cap. The DSA's cap is offered only for platforms.
 SCENARIOS = {
-    "Pop Mart 2024, GDPR 4%": ("Pop Mart, 2024", "GDPR (4%)"),
+    "Pop Mart 2023, GDPR 4%": ("Pop Mart, 2023", "GDPR (4%)"),
     "AIDC FY2024, DSA 6%": ("Alibaba AIDC, FY2024", "DSA (6%)"),
     "Group FY2024, GDPR 4%": ("Alibaba Group, FY2024", "GDPR (4%)"),
     "Group FY2024, DSA 6%": ("Alibaba Group, FY2024", "DSA (6%)"),
@@ -153,7 +153,7 @@ def compliance_scenario(
 #: The chance starts at 0.5% a year: no fine on an Alibaba unit under GDPR or the DSA was found.
 PROBABILITY_STEPS = (0.5, 9.5, 3.0)  # % a year
 FINE_SHARE_STEPS = (20.0, 100.0, 40.0)  # % of the cap
-COST_STEPS = (30.0, 300.0, 270.0)  # RMB million a year
+COST_STEPS = (20.0, 300.0, 280.0)  # RMB million a year (20 lets Pop Mart's 2023 turnover flip the call)
 #: The what-if's opening position: AIDC under the DSA, a fine at the cap, RMB 300 m a year.
 COMPLIANCE_DEFAULTS = {
     "scenario": "AIDC FY2024, DSA 6%",

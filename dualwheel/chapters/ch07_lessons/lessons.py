@@ -8,6 +8,25 @@ from ... import data, moves, segments
 from ...claims import check
 from ...fmt import fy
 
+#: The decision date (book/decision.md): the student page shows only what was public by then.
+CUTOFF = "2024-06-30"
+
+
+def public_by_cutoff(date: object) -> bool:
+    """Whether a row dated ``date`` was public on or before :data:`CUTOFF`.
+
+    ISO dates (``2016-04``, ``2016-04-12``, ``2022``) compare as text; ``FYyyyy`` (a fiscal year
+    to 31 March, reported in May) counts if ``yyyy`` <= 2024; ``H1 yyyy`` (half-year reports come
+    out in August) counts only for a year before 2024. An empty date (an absence) counts."""
+    if not isinstance(date, str) or not date:
+        return True
+    if date.startswith("FY"):
+        return int(date[2:6]) <= int(CUTOFF[:4])
+    if date.startswith("H1 "):
+        return int(date[3:7]) < int(CUTOFF[:4])
+    return date[: len(CUTOFF)] <= CUTOFF
+
+
 #: The five lessons in the paper's order, with their Chinese names.
 LESSON_ORDER = ["entry", "technology", "localisation", "compliance", "ecosystem"]
 
@@ -41,19 +60,31 @@ def lessons() -> pd.DataFrame:
     return t
 
 
-def evidence(lesson_id: str | None = None) -> pd.DataFrame:
+def evidence(lesson_id: str | None = None, after_cutoff: bool = False) -> pd.DataFrame:
     """Dated evidence rows, for one lesson or all, in the paper's lesson order then by date.
+
+    By default only rows public by :data:`CUTOFF` (the student page); ``after_cutoff=True``
+    gives the rows made public later instead (the B-case, ``book/epilogue.md``).
 
     Raises:
         KeyError: ``lesson_id`` is not one of the five lessons.
     """
     t = data.load("lesson_evidence")
+    known = t["date"].map(public_by_cutoff)
+    t = t[~known] if after_cutoff else t[known]
     if lesson_id is not None:
         if lesson_id not in LESSON_ORDER:
             raise KeyError(f"no lesson {lesson_id!r}; choose one of {', '.join(LESSON_ORDER)}")
         t = t[t["lesson_id"] == lesson_id]
     t = t.assign(_o=t["lesson_id"].map(LESSON_ORDER.index), _d=t["date"].fillna("9999"))
     return t.sort_values(["_o", "_d"]).drop(columns=["_o", "_d"]).reset_index(drop=True)
+
+
+def evidence_sources(after_cutoff: bool = False) -> list[str]:
+    """Source ids behind :func:`evidence` (the lesson rows' own source first), in order of use."""
+    ids = ["c7_paper_s7", "c7_sec_20f_fy2024_r111"] if not after_cutoff else []
+    ids += [s for s in evidence(after_cutoff=after_cutoff)["source"] if s != "c7_not_found"]
+    return list(dict.fromkeys(ids))
 
 
 def _bullet_list(rows: pd.DataFrame) -> str:
@@ -91,14 +122,14 @@ def evidence_matrix() -> pd.DataFrame:
             against = f"AIDC adjusted EBITA, RMB million: {years} ([Chapter 2](ch02-dual-wheel)); " + against
         name = f"**{les.order}. {les.lesson}**"
         for aspect, text in (
-            ("The paper's claim", f"({les.lesson_zh}) {les.paper_claim}"),
+            ("The claim", f"({les.lesson_zh}) {les.paper_claim}"),
             ("Evidence for", _bullet_list(mine[mine["stance"] == "for"])),
             ("Evidence against", against),
             ("Verdict", les.verdict_label),
         ):
             rows.append(
                 {
-                    "Lesson": name if aspect == "The paper's claim" else "",
+                    "Lesson": name if aspect == "The claim" else "",
                     "Claim, evidence and verdict": f"**{aspect}:** {text}",
                 }
             )
@@ -173,6 +204,7 @@ def entry_chronology() -> pd.DataFrame:
     counted. ``market`` is the region of the move; ``southeast_asia`` marks moves into it.
     """
     f = moves.first_moves()
+    f = f[f["date"].astype(str).map(public_by_cutoff)]
     return pd.DataFrame(
         {
             "move_id": f["move_id"],
@@ -190,7 +222,8 @@ def entry_chronology() -> pd.DataFrame:
 
 def entry_chronology_sources() -> list[str]:
     """Source ids behind :func:`entry_chronology` (each move's own source)."""
-    return moves.sources(moves.first_moves())
+    f = moves.first_moves()
+    return moves.sources(f[f["date"].astype(str).map(public_by_cutoff)])
 
 
 def years_before_lazada() -> int:

@@ -9,11 +9,23 @@ from ... import data, fmt
 # --------------------------------------------------------------------------- rules
 
 
-def rules() -> pd.DataFrame:
-    """The dated rules table, oldest first, with a proper date column."""
+def rules(after_cutoff: bool = False) -> pd.DataFrame:
+    """The dated rules table, oldest first, with a proper date column.
+
+    By default the rules dated on or before the decision date (``lessons.CUTOFF``), the
+    student page's timeline; ``after_cutoff=True`` gives the later ones (the B-case)."""
+    from .lessons import CUTOFF
+
     t = data.load("rules")
     t["when"] = pd.to_datetime(t["date"], format="%Y-%m-%d")
+    known = t["when"] <= pd.Timestamp(CUTOFF)
+    t = t[~known] if after_cutoff else t[known]
     return t.sort_values("when").reset_index(drop=True)
+
+
+def rule_sources(after_cutoff: bool = False) -> list[str]:
+    """The source ids behind :func:`rules`, in order of first use."""
+    return list(dict.fromkeys(rules(after_cutoff)["source"]))
 
 
 def fine_cap(rule_id: str) -> float:

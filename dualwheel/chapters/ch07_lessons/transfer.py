@@ -25,11 +25,20 @@ def transfer_value(firm: str, indicator: str, period: str) -> float:
     return float(hit["value"].iloc[0])
 
 
-def pop_mart_outside_share() -> pd.DataFrame:
-    """Pop Mart's revenue outside mainland China as a share of revenue, 2021-2024.
+#: The last calendar year of Pop Mart's results public by the decision date (30 June 2024):
+#: its 2023 annual results came out in March 2024; its 2024 results (March 2025) are B-case.
+POP_MART_LAST_YEAR = 2023
 
-    2021 and 2022 are shares as reported (2022 rounded by the source); 2023 and 2024 are
-    computed here from revenue figures, so the two kinds are labelled.
+#: Anker's latest figures public by the decision date: its H1 2023 report (August 2023). Its
+#: H1 2024 report (30 August 2024) is after the date and appears only in the B-case.
+ANKER_PERIOD = "H1 2023"
+
+
+def pop_mart_outside_share(last_year: int = POP_MART_LAST_YEAR) -> pd.DataFrame:
+    """Pop Mart's revenue outside mainland China as a share of revenue, 2021 to ``last_year``.
+
+    2021 and 2022 are shares as reported (2022 rounded by the source); 2023 (and 2024, for the
+    B-case) are computed here from revenue figures, so the two kinds are labelled.
     """
     rows = []
     for year in ("2021", "2022"):
@@ -40,7 +49,7 @@ def pop_mart_outside_share() -> pd.DataFrame:
                 "how": "reported",
             }
         )
-    for year in ("2023", "2024"):
+    for year in [str(y) for y in range(2023, last_year + 1)]:
         outside = transfer_value("Pop Mart", "revenue_outside_mainland", year)
         total = transfer_value("Pop Mart", "revenue", year)
         rows.append({"year": int(year), "share_pct": 100 * outside / total, "how": "computed"})
@@ -54,8 +63,13 @@ def pop_mart_outside_2022() -> float:
     )
 
 
+def anker_abroad_share() -> float:
+    """Anker's share of revenue outside mainland China (percent) in :data:`ANKER_PERIOD`."""
+    return transfer_value("Anker", "share_outside_mainland", ANKER_PERIOD)
+
+
 def anker_regions() -> pd.DataFrame:
-    """Anker's H1 2024 revenue by region (percent), largest first."""
+    """Anker's H1 2024 revenue by region (percent), largest first (B-case: after the date)."""
     t = data.load("transfer_cases")
     t = t[(t["firm"] == "Anker") & t["indicator"].str.startswith("region_")]
     t = t.assign(region=t["indicator"].str.removeprefix("region_").str.replace("_", " "))
@@ -85,24 +99,26 @@ def three_firms() -> pd.DataFrame:
     sales to other Alibaba units), so putting it in this column would compare unlike things.
     """
     pm = pop_mart_outside_share().set_index("year")["share_pct"]
-    anker_abroad = 100 - transfer_value("Anker", "region_mainland_china", "H1 2024")
+    last = POP_MART_LAST_YEAR
+    anker_abroad = anker_abroad_share()
     aidc_share = 100 * segments.share("aidc_total", 2024)
     return pd.DataFrame(
         [
             {
                 "firm": "Pop Mart",
                 "early": f"{pm[2021]:.1f}% (2021)",
-                "latest": f"{pm[2024]:.1f}% (2024)",
-                "abroad_pct": pm[2024],
+                "latest": f"{pm[last]:.1f}% ({last})",
+                "abroad_pct": pm[last],
                 "how it went abroad": "own stores and online sales abroad; no marketplace of its own",
             },
             {
                 "firm": "Anker",
                 "early": "not found",
-                "latest": f"{anker_abroad:.1f}% (H1 2024)",
+                "latest": f"{anker_abroad:.1f}% ({ANKER_PERIOD})",
                 "abroad_pct": anker_abroad,
                 "how it went abroad": (
-                    f"brand sold through others' marketplaces: {transfer_value('Anker', 'amazon_share', 'H1 2024'):.1f}% of sales via Amazon"
+                    "brand sold through others' marketplaces and its own sites; the share through Amazon "
+                    "was not found in a source public by the decision date"
                 ),
             },
             {
@@ -117,7 +133,8 @@ def three_firms() -> pd.DataFrame:
 
 
 def transfer_chart() -> Figure:
-    """Share of revenue earned outside mainland China: Pop Mart's path and Anker's level.
+    """Share of revenue earned outside mainland China: Pop Mart's path and Anker's level, as
+    public at the decision date.
 
     Alibaba is left off: no geographic share was found, and AIDC's segment share is not one."""
     pm = pop_mart_outside_share()
@@ -138,12 +155,12 @@ def transfer_chart() -> Figure:
             ha="center",
             fontsize=8,
         )
-    anker = 100 - transfer_value("Anker", "region_mainland_china", "H1 2024")
+    anker = anker_abroad_share()
     ax.axhline(anker, color=style.COLOURS["cloud"], ls="--", lw=1.2)
     ax.text(
         2021.0,
         anker - 7,
-        f"Anker: outside mainland China, H1 2024: {anker:.1f}%",
+        f"Anker: outside mainland China, {ANKER_PERIOD}: {anker:.1f}%",
         fontsize=8,
         color=style.COLOURS["cloud"],
     )
