@@ -488,7 +488,9 @@ def test_the_landed_cost_what_if_flips_offline_when_the_rule_changes(html_dir, o
 
 def test_exhibit_1_3_brackets_a_level_its_split_pins_tighter_than_its_rounding():
     gc = c1.growth_check(known_by=None)
-    labels = [c1.level_label(v, lo, hi) for v, lo, hi in zip(gc["level"], gc["level_min"], gc["level_max"])]
+    labels = [
+        c1.level_label(v, lo, hi) for v, lo, hi in zip(gc["level"], gc["level_min"], gc["level_max"], strict=True)
+    ]
     # the June 2023 "2.1" is exports 1.53 + imports 0.5278; the January 2.11 = 1.55 + 0.56 adds nothing
     assert labels == ["1.98", "2.11", "2.1 (2.0578)", "2.38", "2.63"]
     # without the cut-off: 2 fits of 5; the page, at the decision date, counts 1 of 4

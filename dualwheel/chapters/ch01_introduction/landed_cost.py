@@ -209,7 +209,6 @@ def _entry_fees(rule: str, order_value: float, de_minimis_applies: bool) -> tupl
     if not rule.startswith("us"):
         return 0.0, 0.0
     warehouse = order_value * landed_cost_input("us_mpf_formal_pct") / 100
-    kind = RULE_ROWS[rule][1]
     direct = 0.0 if de_minimis_applies else landed_cost_input("us_mpf_informal")
     return direct, warehouse
 
