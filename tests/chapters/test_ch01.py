@@ -103,7 +103,9 @@ def test_the_rivals_claim_does_not_hold_because_each_rival_runs_two_models():
 
 
 def test_growth_check_allows_for_rounding_and_the_2021_and_2022_rates_fail():
-    g = c1.growth_check()
+    # at the decision date (30 June 2024) the 2024 rate was not yet published
+    assert list(c1.growth_check()["year"]) == [2021, 2022, 2022, 2023]
+    g = c1.growth_check(known_by=None)
     keys = list(zip(g["year"], g["vintage"], strict=True))
     # 2020 has no published 2019 on this series; 2022 has two vintages
     assert keys == [(2021, "first"), (2022, "first"), (2022, "revised"), (2023, "first"), (2024, "first")]
@@ -212,7 +214,11 @@ def test_unknown_periods_and_bad_growth_inputs_say_what_is_wrong():
 
 
 def test_three_sizes_ratios():
-    r = c1.size_ratios()
+    # at the decision date customs' first full-series year is 2020 (2018 came out in August 2024)
+    assert c1.first_full_year() == 2020
+    assert c1.size_ratios()["industry_over_customs"] == pytest.approx(9.0 / 1.69)
+    assert list(c1.three_sizes()["measure_id"])[0] == "customs_2020"
+    r = c1.size_ratios(known_by=None)
     assert r["industry_over_customs"] == pytest.approx(9.0 / 1.06)
     assert r["industry_over_unctad"] == pytest.approx(1300 / 404)
     assert c1.implied_yuan_per_dollar() == pytest.approx(9000 / 1300)
@@ -241,7 +247,8 @@ def test_business_model_matrix_is_complete_and_marked():
 
 
 def test_pdd_2023_is_the_sum_of_its_quarters_and_growth_matches_the_release():
-    r = c1.rival_revenue().set_index("period")
+    assert "2024" not in set(c1.rival_revenue()["period"])  # results of March 2025: B-case
+    r = c1.rival_revenue(known_by=None).set_index("period")
     assert r.loc["2023", "revenue_rmb_m"] == pytest.approx(37637.1 + 52280.7 + 68840.4 + 88881.0)
     assert r.loc["2024", "growth_pct"] == pytest.approx(r.loc["2024", "growth_pct_reported"], abs=0.1)
     assert r.loc["2022", "growth_pct_reported"] == pytest.approx(38.97)
@@ -249,7 +256,8 @@ def test_pdd_2023_is_the_sum_of_its_quarters_and_growth_matches_the_release():
 
 def test_aidc_rows_match_the_segment_table_and_fiscal_months():
     assert c1.aidc_matches_segment_table()
-    r = c1.rival_revenue().set_index("period")
+    assert "FY2025" not in set(c1.rival_revenue()["period"])  # the B-case's
+    r = c1.rival_revenue(known_by=None).set_index("period")
     assert r.loc["FY2024", "growth_pct"] == pytest.approx(100 * (102598 / 70506 - 1))
     assert r.loc["FY2025", "growth_pct"] == pytest.approx(100 * (132300 / 102598 - 1))
     assert (r.loc[r["company"] == "AIDC", "months_in_label_year"] == 3).all()
@@ -260,8 +268,8 @@ def test_aidc_rows_match_the_segment_table_and_fiscal_months():
 # ----------------------------------------------------------------------------- landed cost
 
 
-MPF = 0.3464 / 100  # US merchandise processing fee on a formal entry, FY2025
-MPF_INFORMAL = 2.62
+MPF = 0.3464 / 100  # US merchandise processing fee on a formal entry, FY2024 (in force on 30 June 2024)
+MPF_INFORMAL = 2.53
 
 
 def test_the_rule_change_flips_the_cheaper_channel_at_the_defaults():
@@ -287,8 +295,8 @@ def test_eu_duty_is_charged_on_goods_plus_freight():
     assert us.direct["duty"] == us.warehouse["duty"] == pytest.approx(20)  # US: goods only
 
 
-def test_postal_items_pay_no_entry_fee_and_de_minimis_parcels_neither():
-    assert c1.landed_cost(50, "us_china_postal", 20, 6, 4).direct["fee"] == 0
+def test_de_minimis_parcels_pay_no_entry_fee_and_eu_parcels_none():
+    assert c1.landed_cost(50, "eu_no_relief", 20, 6, 4).direct["fee"] == 0
     assert c1.landed_cost(50, "us_800", 20, 6, 4).direct["fee"] == 0
     assert c1.landed_cost(900, "us_800", 20, 6, 4).direct["fee"] == pytest.approx(MPF_INFORMAL)
 
@@ -309,7 +317,7 @@ def test_without_a_threshold_freight_handling_and_fees_separate_the_routes():
 
 
 def test_a_tie_is_reported_as_a_tie():
-    r = c1.landed_cost(100, "eu_3", 0, 4, 6, bulk_freight=1)  # 100 + 4 + 3 against 100 + 1 + 6
+    r = c1.landed_cost(100, "eu_no_relief", 0, 4, 1, bulk_freight=3)  # 100 + 4 against 100 + 3 + 1
     assert r.cheaper == "tie" and r.saving == 0
     assert c1.landed_cost_summary(r, {})["Cheaper"].startswith("neither")
 
@@ -350,27 +358,26 @@ def test_the_what_if_grid_is_small_and_every_point_renders():
     assert us.axes[0].get_title() == r"Order \$50.00: US, USD 800 de minimis"
 
 
-def test_rule_thresholds_come_from_the_rules_table():
+def test_rule_thresholds_come_from_the_inputs_table_and_the_rules_are_those_of_the_date():
     assert c1.rule_threshold("us_800") == (800.0, "USD")
     assert c1.rule_threshold("eu_150") == (150.0, "EUR")
     assert c1.rule_threshold("us_china_end") == (0.0, "USD")
-    assert c1.rule_charge("eu_handling_fee_proposal") == 2.0
-    assert c1.rule_charge("eu_handling_fee_warehouse") == 0.5
-    assert c1.rule_charge("eu_3eur_duty_applies") == 3.0
-    assert len(c1.rule_table()) == len(c1.LOW_VALUE_RULES)
-    assert c1.rule_day("us_dm_china_end") == "2 May 2025"
+    assert c1.rule_threshold("eu_no_relief") == (0.0, "EUR")
+    t = c1.rule_table()
+    assert len(t) == len(c1.LOW_VALUE_RULES) + len(c1.DECISION_RULES)
+    assert (t["Date"] <= "2024-06-30").all()  # nothing after the decision date
+    assert set(t["Status"]) == {"in force", "bill (proposal)", "proposal"}
+    assert {"us_china_postal", "eu_3"}.isdisjoint(c1.RULES)  # 2025-26 rules: B-case only
+    assert c1.rule_day("us_dm_china_end") == "2 May 2025"  # still readable for the B-case
     with pytest.raises(KeyError, match="no per-item"):
         c1.rule_charge("us_dm_china_end")
 
 
-def test_the_new_rules_price_the_direct_parcel():
-    postal = c1.landed_cost(50, "us_china_postal", 20, 6, 4)
-    assert postal.direct["duty"] == pytest.approx(0.54 * 50)  # 54% of value, whatever the slider
-    eu3 = c1.landed_cost(50, "eu_3", 20, 6, 4)
-    # the warehouse's bulk import pays 20% on goods plus bulk freight (CIF)
-    assert eu3.direct["duty"] == 3.0 and eu3.warehouse["duty"] == pytest.approx(0.2 * (50 + c1.BULK_FREIGHT_PER_UNIT))
-    # not under 150: the ordinary duty on goods plus parcel freight
-    assert c1.landed_cost(150, "eu_3", 20, 6, 4).direct["duty"] == pytest.approx(0.2 * 156)
+def test_the_eu_scenario_prices_the_direct_parcel_on_cif():
+    r = c1.landed_cost(50, "eu_no_relief", 20, 6, 4)
+    assert r.direct["duty"] == pytest.approx(0.2 * 56)
+    assert r.warehouse["duty"] == pytest.approx(0.2 * (50 + c1.BULK_FREIGHT_PER_UNIT))
+    assert c1.landed_cost(50, "eu_150", 20, 6, 4).duty_free_direct
     r = c1.landed_cost(50, "us_china_end", 20, 6, 4, bulk_freight=2.5)
     assert r.warehouse["freight"] == 2.5
     with pytest.raises(ValueError, match="bulk freight"):
@@ -378,7 +385,7 @@ def test_the_new_rules_price_the_direct_parcel():
 
 
 def test_the_page_what_ifs_stay_within_the_frame_budget():
-    assert len(c1.RULES) * 3 * 4 <= 60  # rule x order value x duty rate
+    assert len(c1.RULES) * 3 * 4 <= 48  # rule x order value x duty rate
     assert 3 * 3 * 3 <= 60  # parcel freight x bulk freight x handling fee
     for rule in c1.RULES:
         for v in (50, 125, 200):
@@ -467,25 +474,29 @@ def test_the_landed_cost_what_if_flips_offline_when_the_rule_changes(html_dir, o
 
     src0, text0 = shown()
     assert "Cheaper: direct parcel, by USD 9.17" in text0
-    box.locator("button", has_text="entry with duty").first.click()
+    box.locator("button", has_text="no de minimis").first.click()
     page.wait_for_timeout(300)
     src1, text1 = shown()
-    assert "Cheaper: local warehouse, by USD 3.45" in text1
+    assert "Cheaper: local warehouse, by USD 3.36" in text1
     assert src1 != src0
-    box.locator("button", has_text="EUR 3 per item").first.click()
+    box.locator("button", has_text="relief abolished").first.click()
     page.wait_for_timeout(300)
     _, text2 = shown()
-    assert "Cheaper: direct parcel, by EUR 6.20" in text2  # a small flat duty does not flip it
+    assert "Cheaper: local warehouse, by EUR 2.00" in text2  # the EU scenario flips it too
     assert offline_page.problems() == []
 
 
 def test_exhibit_1_3_brackets_a_level_its_split_pins_tighter_than_its_rounding():
-    gc = c1.growth_check()
-    labels = [c1.level_label(v, lo, hi) for v, lo, hi in zip(gc["level"], gc["level_min"], gc["level_max"])]
+    gc = c1.growth_check(known_by=None)
+    labels = [
+        c1.level_label(v, lo, hi) for v, lo, hi in zip(gc["level"], gc["level_min"], gc["level_max"], strict=True)
+    ]
     # the June 2023 "2.1" is exports 1.53 + imports 0.5278; the January 2.11 = 1.55 + 0.56 adds nothing
     assert labels == ["1.98", "2.11", "2.1 (2.0578)", "2.38", "2.63"]
-    # the page counts the fits over every row of the exhibit (2 of 5), not only first vintages
+    # without the cut-off: 2 fits of 5; the page, at the decision date, counts 1 of 4
     assert (int(gc["fits_within_rounding"].sum()), len(gc)) == (2, 5)
+    page = c1.growth_check()
+    assert (int(page["fits_within_rounding"].sum()), len(page)) == (1, 4)
 
 
 def test_a_parcel_that_lost_de_minimis_pays_the_entry_fee_even_at_zero_duty():

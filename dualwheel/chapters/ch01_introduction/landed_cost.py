@@ -13,36 +13,33 @@ from ... import data, fmt, style
 
 # --------------------------------------------------------------------------- what-if: landed cost
 
-#: The rules the what-if offers. Each key names the row(s) of Chapter 7's dated rules table
-#: (``data/rules.csv``) its figures come from; the value is the label the reader sees.
+#: The rules the what-if offers, as they stood on the decision date (30 June 2024): the two
+#: reliefs in force and two PROPOSALS under debate, explored as a manager's scenarios ("if the
+#: US ended de minimis for parcels from China ..."), not as enacted rules. Their thresholds are
+#: rows of ``data/landed_cost_inputs.csv``.
 RULES: dict[str, str] = {
-    "us_800": "US: USD 800 de minimis (goods from China, to 1 May 2025)",
-    "us_china_end": "US, goods from China, entry with duty (from 2 May 2025)",
-    "us_china_postal": "US, goods from China, by post: 54% of value (from 14 May 2025)",
-    "eu_150": "EU: duty relief under EUR 150 (to 30 Jun 2026)",
-    "eu_3": "EU: EUR 3 per item under EUR 150 (from 1 Jul 2026)",
+    "us_800": "US: USD 800 de minimis (in force at the date)",
+    "us_china_end": "US scenario: no de minimis for goods from China (as H.R. 7979 proposes)",
+    "eu_150": "EU: customs-duty relief under EUR 150 (in force at the date)",
+    "eu_no_relief": "EU scenario: the EUR 150 relief abolished (Commission proposal, May 2023)",
 }
 
-#: rule -> (rules.csv row holding its figure, what the figure is for the model)
+#: rule -> (landed_cost_inputs.csv row holding its threshold, what the model does with it)
 RULE_ROWS: dict[str, tuple[str, str]] = {
-    "us_800": ("us_dm_china_end", "threshold"),
-    "us_china_end": ("us_dm_china_end", "no_threshold"),
-    "us_china_postal": ("us_postal_54", "ad_valorem"),
-    "eu_150": ("eu_vat_ioss", "threshold"),
-    "eu_3": ("eu_3eur_duty_applies", "per_item"),
+    "us_800": ("us_de_minimis_threshold", "threshold"),
+    "us_china_end": ("us_de_minimis_threshold", "no_threshold"),
+    "eu_150": ("eu_duty_relief_threshold", "threshold"),
+    "eu_no_relief": ("eu_duty_relief_threshold", "no_threshold"),
 }
 
 #: Is an order worth exactly the threshold duty-free? US: "up to $800" (yes). EU: "under €150" (no).
 THRESHOLD_INCLUSIVE: dict[str, bool] = {r: r.startswith("us") for r in RULES}
 
-#: The EU's €3 duty applies to parcels under €150; at or above it, the ordinary duty.
-EU_SMALL_PARCEL_LIMIT_ROW = "eu_vat_ioss"
-
-
 
 def landed_cost_input(input_id: str) -> float:
     """One input of the landed-cost model from ``data/landed_cost_inputs.csv``: an illustrative
-    default (order value, duty rate, freights, handling) or a US entry fee."""
+    default (order value, duty rate, freights, handling), a threshold in force at the decision
+    date, or a US entry fee."""
     return float(data.row("landed_cost_inputs", input_id, "input")["value"])
 
 
@@ -55,18 +52,12 @@ DEFAULTS: dict[str, float] = {
 #: Illustrative default: bulk sea freight to a local warehouse, per unit (order currency).
 BULK_FREIGHT_PER_UNIT = DEFAULTS["bulk_freight"]
 
-#: The rows of data/rules.csv the chapter shows (low-value imports, US and EU).
-LOW_VALUE_RULES = [
-    "eu_vat_ioss",
-    "us_dm_china_paused",
-    "us_dm_china_end",
-    "us_postal_54",
-    "eu_handling_fee_proposal",
-    "eu_handling_fee_warehouse",
-    "us_dm_all_end",
-    "eu_3eur_duty_adopted",
-    "eu_3eur_duty_applies",
-]
+#: The rows of data/rules.csv the chapter shows: rules in force at the decision date.
+LOW_VALUE_RULES = ["eu_vat_ioss"]
+
+#: The rows of data/decision.csv (the opener's table) the chapter shows: the US threshold and
+#: the two proposals under debate at the date.
+DECISION_RULES = ["us_de_minimis", "us_hr7979", "eu_150_proposal"]
 
 
 def _rules() -> pd.DataFrame:
@@ -99,23 +90,25 @@ def low_value_parcels(measure_id: str) -> float:
     return float(t.loc[measure_id, "value"])
 
 
-def exposure_chart() -> Figure:
-    """Low-value parcels that used the US (FY2023) and EU (2024) reliefs (billions), with the
-    share of the EU's parcels sent from China."""
-    t = data.load("low_value_parcels").set_index("measure_id")
-    us, eu = t.loc["us_de_minimis_fy2023", "value"], t.loc["eu_low_value_2024", "value"]
-    china = t.loc["eu_low_value_china_share_2024", "value"]
-    fig, ax = plt.subplots(figsize=(7.0, 2.4))
-    ax.barh([0, 1], [us, eu], color=[style.COLOURS["aidc_total"], style.COLOURS["cloud"]], height=0.55)
-    ax.barh(1, eu * china / 100, color=style.COLOURS["highlight"], height=0.55, alpha=0.6)
-    ax.text(us + 0.05, 0, f"about {us:.1f} bn shipments, FY2023 (origin not split)", va="center", fontsize=8)
-    ax.text(eu + 0.05, 1, f"{eu:.1f} bn parcels, {china:.0f}% from China (shaded)", va="center", fontsize=8)
-    ax.set_yticks([0, 1], ["US de minimis\nshipments", "EU parcels\nunder EUR 150"])
-    ax.invert_yaxis()
-    ax.set_xlim(0, 8)
-    ax.set_xlabel("Billions in 2024")
-    ax.set_title("What rode on the low-value reliefs in 2024")
-    return fig
+def exposure_table() -> pd.DataFrame:
+    """The low-value counts public by the decision date (``low_value_parcels.csv`` rows whose
+    source is not after the cut-off): the US de minimis count for federal FY2023. The EU's
+    count for 2024 (published in 2025) belongs to the B-case."""
+    t = data.load("low_value_parcels")
+    t = t[t["measure_id"].isin(EXPOSURE_SHOWN)]
+    unit = {"billion_shipments": "billion shipments", "billion_parcels": "billion parcels", "percent": "%"}
+    return pd.DataFrame(
+        {
+            "Where": t["jurisdiction"],
+            "What is counted": t["measure"],
+            "Period": t["period"],
+            "Count": [f"about {v:g} {unit[u]}" for v, u in zip(t["value"], t["unit"], strict=True)],
+        }
+    ).reset_index(drop=True)
+
+
+#: The low_value_parcels rows public by the decision date (the chapter shows only these).
+EXPOSURE_SHOWN = ["us_de_minimis_fy2023"]
 
 
 def rule_threshold(rule: str) -> tuple[float, str]:
@@ -124,7 +117,7 @@ def rule_threshold(rule: str) -> tuple[float, str]:
         raise ValueError(f"unknown rule {rule!r}; choose one of {', '.join(RULES)}")
     row, kind = RULE_ROWS[rule]
     currency = "USD" if rule.startswith("us") else "EUR"
-    return (rule_figure(row) if kind == "threshold" else 0.0), currency
+    return (landed_cost_input(row) if kind == "threshold" else 0.0), currency
 
 
 def rule_charge(rule_id: str) -> float:
@@ -136,33 +129,39 @@ def rule_charge(rule_id: str) -> float:
 
 
 def rule_table() -> pd.DataFrame:
-    """The low-value import rules from ``data/rules.csv``, formatted for the page."""
-    t = _rules().loc[LOW_VALUE_RULES].reset_index().sort_values("date", kind="stable")
-    units = {
-        "usd_threshold": "USD {:,.0f} threshold",
-        "eur_threshold": "EUR {:,.0f} threshold",
-        "eur_per_item": "EUR {:,.2f} per item",
-        "eur_per_parcel": "EUR {:,.2f} per parcel",
-        "pct_of_value": "{:,.0f}% of value",
-    }
-    figure = [
-        "" if pd.isna(x) else units.get(u, "{:g}").format(x).replace(".00 ", " ")
-        for x, u in zip(t["figure"], t["figure_unit"], strict=True)
-    ]
-    return pd.DataFrame(
+    """The low-value import rules and proposals as they stood on the decision date: the row of
+    ``data/rules.csv`` in force (the EU's 2021 VAT package) and the opener's rows of
+    ``data/decision.csv`` (the US threshold, H.R. 7979, the EU customs reform proposal)."""
+    r = _rules().loc[LOW_VALUE_RULES].reset_index()
+    d = data.load("decision").set_index("fact_id").loc[DECISION_RULES].reset_index()
+    status = {"us_de_minimis": "in force", "us_hr7979": "bill (proposal)", "eu_150_proposal": "proposal"}
+    unit = {"usd": "USD {:,.0f}", "eur": "EUR {:,.0f}"}
+    rows = [
         {
-            "Date": t["date"],
-            "Where": t["jurisdiction"],
-            "What happened": t["event"],
-            "Figure": figure,
-            "Who it hits": t["hits"],
+            "Date": x.date,
+            "Where": x.jurisdiction,
+            "What": x.event,
+            "Figure": f"EUR {x.figure:,.0f} threshold",
+            "Status": "in force",
         }
-    ).reset_index(drop=True)
+        for x in r.itertuples()
+    ] + [
+        {
+            "Date": x.public,
+            "Where": "US" if x.fact_id.startswith("us") else "EU",
+            "What": x.fact,
+            "Figure": "" if pd.isna(x.value) else unit[x.unit].format(x.value) + " threshold",
+            "Status": status[x.fact_id],
+        }
+        for x in d.itertuples()
+    ]
+    return pd.DataFrame(rows).sort_values("Date", kind="stable").reset_index(drop=True)
 
 
 def rule_sources() -> list[str]:
     """The source ids of the rows :func:`rule_table` shows."""
-    return list(dict.fromkeys(_rules().loc[LOW_VALUE_RULES, "source"]))
+    d = data.load("decision").set_index("fact_id")
+    return list(dict.fromkeys([*_rules().loc[LOW_VALUE_RULES, "source"], *d.loc[DECISION_RULES, "source"]]))
 
 
 _SYMBOL = {"USD": "$", "EUR": "€"}
@@ -205,14 +204,12 @@ def _entry_fees(rule: str, order_value: float, de_minimis_applies: bool) -> tupl
 
     The bulk import to a US warehouse is a formal entry: the ad valorem fee on each unit's value
     (the per-entry minimum and maximum are spread over a container). A direct parcel pays nothing
-    under de minimis, and a flat informal-entry fee (the US FY2025 fee) whenever de minimis does not
-    apply, even at a 0% duty rate; postal items, whose duty the carrier collects, are left
-    without a fee. EU rules: no such fee."""
+    under de minimis, and a flat informal-entry fee (the US FY2024 fee, in force at the decision
+    date) whenever de minimis does not apply, even at a 0% duty rate. EU rules: no such fee."""
     if not rule.startswith("us"):
         return 0.0, 0.0
     warehouse = order_value * landed_cost_input("us_mpf_formal_pct") / 100
-    kind = RULE_ROWS[rule][1]
-    direct = 0.0 if de_minimis_applies or kind == "ad_valorem" else landed_cost_input("us_mpf_informal")
+    direct = 0.0 if de_minimis_applies else landed_cost_input("us_mpf_informal")
     return direct, warehouse
 
 
@@ -227,10 +224,10 @@ def landed_cost(
     """Landed cost of one order (one item) shipped two ways under a low-value import rule.
 
     * **Direct parcel** from China: the order value, per-parcel freight, and the duty the rule
-      sets: none within a duty-free threshold (``us_800``, ``eu_150``), ``duty_rate`` % without
-      one (``us_china_end``), 54% of the value for US postal items from China
-      (``us_china_postal``, the ad valorem option; its USD 100-per-item alternative is dearer
-      for any order under about USD 185), or €3 per item under €150 (``eu_3``).
+      sets: none within a duty-free threshold in force at the decision date (``us_800``,
+      ``eu_150``), ``duty_rate`` % in a scenario without one (``us_china_end``: the US ends de
+      minimis for goods from China, as H.R. 7979 proposed; ``eu_no_relief``: the EU abolishes
+      the EUR 150 relief, as the Commission proposed in May 2023).
     * **Local warehouse**: goods shipped in bulk ahead of the order (a commercial import, so
       no low-value relief applies and duty is paid at ``duty_rate``), bulk freight per unit and a
       handling fee per order for storage, picking and local delivery.
@@ -239,7 +236,7 @@ def landed_cost(
     *including* freight to its border (CIF: goods plus the parcel's or the bulk freight), the US
     on the goods' value alone. US entries also pay the merchandise processing fee
     (:func:`_entry_fees`): the warehouse route's formal entry always, the direct parcel once de
-    minimis is gone (a flat informal-entry fee; none on postal items).
+    minimis is gone (a flat informal-entry fee, at its FY2024 level).
 
     Simplifications: duty on the warehouse route is charged on the full order value (a real
     importer declares its lower purchase price, which would favour the warehouse); VAT is left
@@ -259,22 +256,13 @@ def landed_cost(
     if duty_rate > 100:
         raise ValueError(f"duty rate is a percentage of the value (0-100), got {duty_rate}")
     threshold, currency = rule_threshold(rule)
-    row, kind = RULE_ROWS[rule]
+    kind = RULE_ROWS[rule][1]
     cif = currency == "EUR"  # EU: duty on goods plus freight to the border; US: on the goods
     parcel_base = order_value + (parcel_freight if cif else 0.0)
     bulk_base = order_value + (bulk_freight if cif else 0.0)
     duty_direct_ordinary = parcel_base * duty_rate / 100
     within = order_value <= threshold if THRESHOLD_INCLUSIVE[rule] else order_value < threshold
-    if kind == "threshold":
-        direct_duty = 0.0 if within else duty_direct_ordinary
-    elif kind == "ad_valorem":
-        direct_duty = order_value * rule_figure(row) / 100
-    elif kind == "per_item":
-        direct_duty = (
-            rule_figure(row) if order_value < rule_figure(EU_SMALL_PARCEL_LIMIT_ROW) else duty_direct_ordinary
-        )
-    else:
-        direct_duty = duty_direct_ordinary
+    direct_duty = 0.0 if kind == "threshold" and within else duty_direct_ordinary
     fee_direct, fee_warehouse = _entry_fees(rule, order_value, de_minimis_applies=kind == "threshold" and within)
     return LandedCost(
         rule=rule,
@@ -324,14 +312,13 @@ def landed_cost_summary(r: LandedCost, values: dict) -> dict[str, str]:
 
 _SHORT_RULE = {
     "us_800": "US, USD 800 de minimis",
-    "us_china_end": "US, China, entry with duty",
-    "us_china_postal": "US, China, postal 54%",
+    "us_china_end": "US scenario: no de minimis (China)",
     "eu_150": "EU, relief under EUR 150",
-    "eu_3": "EU, EUR 3 per item",
+    "eu_no_relief": "EU scenario: relief abolished",
 }
 
-#: The page's two what-ifs: 5 rules x 3 order values x 4 duty rates = 60 grid points, and
-#: 3 x 4 x 3 = 36 for the costs (96 on the page, under the 120 a page may hold).
+#: The page's two what-ifs: 4 rules x 3 order values x 4 duty rates = 48 grid points, and
+#: 3 x 4 x 3 = 36 for the costs (84 on the page, under the 120 a page may hold).
 #: Fixed settings of each what-if, both taken from :data:`DEFAULTS`, so the same rule at the
 #: defaults gives the same totals in either what-if.
 RULE_FIXED = {k: DEFAULTS[k] for k in ("parcel_freight", "handling_fee", "bulk_freight")}
@@ -345,8 +332,8 @@ def landed_cost_by_rule(order_value: float, rule: str, duty_rate: float) -> Land
 
 
 def landed_cost_by_costs(parcel_freight: float, bulk_freight: float, handling_fee: float) -> LandedCost:
-    """What-if 2: with no threshold (goods from China after 2 May 2025), which freight and fee
-    levels still let the direct parcel win? The rule and the order stay at :data:`COST_FIXED`."""
+    """What-if 2: in the scenario with no threshold (the US ends de minimis for goods from
+    China), which freight and fee levels still let the direct parcel win? The rule and the order stay at :data:`COST_FIXED`."""
     return landed_cost(
         parcel_freight=parcel_freight, bulk_freight=bulk_freight, handling_fee=handling_fee, **COST_FIXED
     )

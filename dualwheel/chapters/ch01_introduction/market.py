@@ -15,6 +15,15 @@ from ... import data, style
 #: series of goods cleared through the customs e-commerce platform only.
 FULL_SERIES_FROM = 2018
 
+#: The decision date (the knowledge cut-off, see book/decision.md). The chapter's exhibits show
+#: only figures released by then; later vintages stay in data/ for the B-case (book/epilogue.md).
+KNOWN_BY = "2024-06-30"
+
+
+def known(released: str, known_by: str | None = KNOWN_BY) -> bool:
+    """Was a figure released (YYYY-MM or YYYY-MM-DD) by ``known_by``? ``None``: no cut-off."""
+    return known_by is None or str(released) <= known_by[: len(str(released))]
+
 
 def _cbec() -> pd.DataFrame:
     return data.load("cbec_customs")
@@ -96,10 +105,12 @@ def growth_between(start: float, end: float) -> float:
     return 100 * (end / start - 1)
 
 
-def annual_series() -> pd.DataFrame:
+def annual_series(known_by: str | None = KNOWN_BY) -> pd.DataFrame:
     """One row per calendar year of the customs series as first published, with the share of
-    goods trade (computed, and as reported by customs where it reported one)."""
+    goods trade (computed, and as reported by customs where it reported one). Only figures
+    released by ``known_by`` (the decision date; ``None`` for every vintage)."""
     t = _cbec()
+    t = t[[known(r, known_by) for r in t["released"]]]
     years = t[(t["months"] == 12) & (t["vintage"] == "first")].copy()
     trade = data.load("goods_trade").set_index("calendar_year")["total_trn_yuan"]
     # the latest figure that replaced or followed the first one (revised or later), per year
@@ -186,12 +197,13 @@ def level_label(level: float, lo: float, hi: float) -> str:
     return f"{level:g}"
 
 
-def _annual_rows() -> pd.DataFrame:
+def _annual_rows(known_by: str | None = KNOWN_BY) -> pd.DataFrame:
     t = _cbec()
+    t = t[[known(r, known_by) for r in t["released"]]]
     return t[(t["months"] == 12) & (t["series"] == "full")].sort_values(["calendar_year", "released"])
 
 
-def growth_check() -> pd.DataFrame:
+def growth_check(known_by: str | None = KNOWN_BY) -> pd.DataFrame:
     """For each published annual growth rate, test whether it fits the two levels it connects,
     *within rounding*.
 
@@ -200,8 +212,9 @@ def growth_check() -> pd.DataFrame:
     decimal, or less when exports and imports pin it down (:func:`level_bounds`); the rate (one
     decimal) up to 0.05 points. ``growth_min_pct``/``growth_max_pct`` bound the growth the two
     levels allow; the rate fits when its own rounding interval overlaps those bounds.
-    ``prior_implied`` (with its bounds) is the prior level the rate implies: level / (1 + g)."""
-    rows_all = _annual_rows()
+    ``prior_implied`` (with its bounds) is the prior level the rate implies: level / (1 + g).
+    Only figures released by ``known_by`` (the decision date; ``None`` for every vintage)."""
+    rows_all = _annual_rows(known_by)
     rows = []
     for r in rows_all.itertuples():
         if pd.isna(r.growth_pct):
@@ -285,39 +298,65 @@ def implied_yuan_per_dollar() -> float:
     return 1000 * market_size("industry_2018_yuan") / market_size("industry_2018_usd")
 
 
-def size_ratios() -> dict[str, float]:
-    """How far apart the three 2018 measures are.
+def first_full_year(known_by: str | None = KNOWN_BY) -> int:
+    """The first year of the full customs series published by ``known_by``: 2020 at the
+    decision date (customs gave its 2018 level only in August 2024, looking back)."""
+    s = annual_series(known_by)
+    return int(s.loc[s["series"] == "full", "year"].min())
 
-    * industry transaction scale ÷ customs value (both yuan, both China);
-    * industry transaction scale ÷ UNCTAD's global cross-border B2C (both US dollars);
-    * customs value in dollars (at the implied rate) ÷ UNCTAD's global B2C.
+
+def size_ratios(known_by: str | None = KNOWN_BY) -> dict[str, float]:
+    """How far apart the measures are.
+
+    * industry transaction scale (2018 forecast) ÷ the customs value of the first full-series
+      year published by ``known_by`` (2020 at the decision date; 2018 without a cut-off), both
+      yuan, both China: the customs year is later, so the ratio understates the gap;
+    * industry transaction scale ÷ UNCTAD's global cross-border B2C (both 2018, US dollars);
+    * the customs value in dollars at the implied rate, and its ratio to UNCTAD's global B2C.
     """
-    customs_usd_bn = 1000 * market_size("customs_2018") / implied_yuan_per_dollar()
+    customs = market_size("customs_2018") if known_by is None else cbec_value(first_full_year(known_by))
+    customs_usd_bn = 1000 * customs / implied_yuan_per_dollar()
     return {
-        "industry_over_customs": market_size("industry_2018_yuan") / market_size("customs_2018"),
+        "industry_over_customs": market_size("industry_2018_yuan") / customs,
         "industry_over_unctad": market_size("industry_2018_usd") / market_size("unctad_2018"),
         "customs_usd_bn": customs_usd_bn,
         "customs_over_unctad": customs_usd_bn / market_size("unctad_2018"),
     }
 
 
-def three_sizes() -> pd.DataFrame:
-    """The three measures side by side (2018), each with its unit, definition and confidence."""
+def three_sizes(known_by: str | None = KNOWN_BY) -> pd.DataFrame:
+    """The three measures side by side, each with its unit, definition and confidence: the 2018
+    industry forecast and UNCTAD estimate, and the customs value. Without a cut-off the customs
+    row is 2018 (published in 2024); at the decision date it is the first full-series year then
+    published (2020), built from ``cbec_customs.csv``."""
     t = data.load("market_sizes")
-    keep = t[t["measure_id"].isin(["customs_2018", "industry_2018_yuan", "industry_2018_usd", "unctad_2018"])]
-    return keep.reset_index(drop=True)
+    keep = ["industry_2018_yuan", "industry_2018_usd", "unctad_2018"]
+    if known_by is None:
+        return t[t["measure_id"].isin(["customs_2018", *keep])].reset_index(drop=True)
+    year = first_full_year(known_by)
+    row = cbec_row(year)
+    customs = t[t["measure_id"] == "customs_2018"].iloc[0].to_dict()
+    customs.update(
+        measure_id=f"customs_{year}",
+        calendar_year=year,
+        value=float(row["value_trn_yuan"]),
+        confidence=row["confidence"],
+        source=row["source"],
+    )
+    return pd.concat([pd.DataFrame([customs]), t[t["measure_id"].isin(keep)]], ignore_index=True)
 
 
 # --------------------------------------------------------------------------- charts
 
 
-def cbec_chart() -> Figure:
-    """Cross-border e-commerce value (bars) and its share of goods trade (line), 2018-2024,
-    with the later figure for 2024 and the missing 2019 marked."""
-    s = annual_series()
+def cbec_chart(known_by: str | None = KNOWN_BY) -> Figure:
+    """Cross-border e-commerce value (bars) and its share of goods trade (line), from the first
+    full-series year published by ``known_by`` to the last, with a figure that replaced or
+    followed a bar marked, and a missing year marked."""
+    s = annual_series(known_by)
     s = s[s["series"] == "full"]
     fig, ax = plt.subplots(figsize=(7.0, 3.6))
-    years = list(range(FULL_SERIES_FROM, int(s["year"].max()) + 1))
+    years = list(range(int(s["year"].min()), int(s["year"].max()) + 1))
     by_year = s.set_index("year")
     for y in years:
         if y not in by_year.index:
@@ -342,12 +381,12 @@ def cbec_chart() -> Figure:
             ax.text(
                 y + 0.34,
                 row["later_trn_yuan"],
-                f"later\n≈{row['later_trn_yuan']:.1f}",
+                f"revised\n{row['later_trn_yuan']:.2g}",
                 fontsize=7,
                 va="center",
             )
     ax.set_ylabel("Trillion yuan (万亿元)")
-    ax.set_ylim(0, 3.3)
+    ax.set_ylim(0, 3.0)
     ax.set_xticks(years, [str(y) + ("\nprelim." if y == years[-1] else "") for y in years], fontsize=8)
     bx = ax.twinx()
     shares = by_year["share_pct"].dropna()

@@ -61,11 +61,18 @@ def _months_in_year(start: date, end: date, year: int) -> int:
     return months
 
 
-def rival_revenue() -> pd.DataFrame:
+#: The decision date (the knowledge cut-off): periods that ended later, whose results came out
+#: after it (PDD 2024, AIDC FY2025), belong to the B-case.
+KNOWN_BY = "2024-06-30"
+
+
+def rival_revenue(known_by: str | None = KNOWN_BY) -> pd.DataFrame:
     """PDD (calendar years) and AIDC (fiscal years) revenue, with growth computed from the
     levels and, for each period, how many of its months fall in the calendar year of its
-    label."""
+    label. Only periods ended by ``known_by`` (the decision date; ``None`` for all)."""
     t = data.load("rival_revenue").copy()
+    if known_by is not None:
+        t = t[t["period_end"] <= known_by]
     t["start"] = pd.to_datetime(t["period_start"]).dt.date
     t["end"] = pd.to_datetime(t["period_end"]).dt.date
     t["growth_pct"] = np.nan
@@ -93,19 +100,20 @@ def months_in_calendar_year(company: str, period: str, year: int) -> int:
 
 
 def aidc_matches_segment_table() -> bool:
-    """True when the AIDC rows of ``rival_revenue`` equal the segment table (paper Table 2)."""
+    """True when the AIDC rows of ``rival_revenue`` from the FY2024 20-F equal the segment
+    table (FY2022-FY2024, the FY2024 segment basis)."""
     t = data.load("rival_revenue")
-    a = t[(t["company"] == "AIDC") & (t["source"] == "paper_table2")]
+    a = t[(t["company"] == "AIDC") & (t["source"] == "dec_sec_20f_fy2024")]
     return all(
         int(v) == segments.value("aidc_total", int(p.removeprefix("FY")))
         for p, v in zip(a["period"], a["revenue_rmb_m"], strict=True)
     )
 
 
-def revenue_chart() -> Figure:
+def revenue_chart(known_by: str | None = KNOWN_BY) -> Figure:
     """Year-on-year revenue growth of PDD (calendar years) and AIDC (fiscal years), each bar
     placed at the middle of the period it covers, so the three-quarter offset shows."""
-    t = rival_revenue().dropna(subset=["growth_pct"])
+    t = rival_revenue(known_by).dropna(subset=["growth_pct"])
     fig, ax = plt.subplots(figsize=(7.0, 3.4))
     colours = {"PDD": "#6a3d9a", "AIDC": style.COLOURS["aidc_total"]}
     for company, part in t.groupby("company", sort=False):
@@ -116,8 +124,8 @@ def revenue_chart() -> Figure:
             ax.text(x, r.growth_pct + 2, f"{r.period}\n{r.growth_pct:.0f}%", ha="center", fontsize=7)
     ax.set_ylabel("Revenue growth, year on year (%)")
     ax.set_ylim(0, 110)
-    ax.set_xlim(2022.2, 2025.4)
-    ax.set_xticks([2023, 2024, 2025], ["1 Jan 2023", "1 Jan 2024", "1 Jan 2025"], fontsize=8)
+    ax.set_xlim(2022.2, 2024.6)
+    ax.set_xticks([2023, 2024], ["1 Jan 2023", "1 Jan 2024"], fontsize=8)
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours.values()]
     ax.legend(
         handles, ["PDD (calendar years)", "AIDC (fiscal years to 31 March)"], loc="upper right", fontsize=8
