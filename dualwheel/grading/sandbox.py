@@ -46,17 +46,21 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import signal
+import site
 import subprocess
 import sys
 import threading
 import time
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import limits as table
 from .submission import PACKAGE_DIR, GradingError
 
 #: The unprivileged user student code runs as when the grader is root (``nobody``).
@@ -65,19 +69,21 @@ SANDBOX_UID = SANDBOX_GID = 65534
 
 @dataclass(frozen=True)
 class Limits:
-    timeout: float = 30.0  # seconds of wall-clock time per submission
-    memory_mb: int = 2048  # memory of the notebook and all its children together
-    processes: int = 64  # processes and threads of the notebook, all together
-    output_bytes: int = 1_000_000  # raw output before the run is stopped
-    print_chars: int = 65_536  # printed text kept; the rest is dropped silently
-    tmp_mb: int = 64  # private /tmp
+    """One run's limits; the defaults and their documentation are in :mod:`dualwheel.grading.limits`."""
+
+    timeout: float = table.TIMEOUT  # seconds of wall-clock time per submission
+    memory_mb: int = table.MEMORY_MB  # memory of the notebook and all its children together
+    processes: int = table.PROCESSES  # processes and threads of the notebook, all together
+    output_bytes: int = table.OUTPUT_BYTES  # raw output before the run is stopped
+    print_chars: int = table.PRINT_CHARS  # printed text kept; the rest is dropped (the message says so)
+    tmp_mb: int = table.TMP_MB  # private /tmp and the notebook's folder, each
 
     def job(self, dedicated_user: bool) -> dict[str, int]:
         out = {
             "memory_bytes": self.memory_mb * 2**20,
             "cpu_seconds": int(self.timeout) + 5,
             "file_bytes": self.tmp_mb * 2**20,
-            "open_files": 256,
+            "open_files": table.OPEN_FILES,
         }
         if dedicated_user and _cgroup_kind() is None:
             out["processes"] = self.processes  # fallback: counted per user, so only for `nobody`
@@ -161,6 +167,56 @@ def limit_mode() -> str:
     return "memory and process limits: per process only (no cgroup could be created here)"
 
 
+#: A run's cgroup is named ``casebook-<grader pid>-<random>``: after a grader is killed (SIGKILL
+#: leaves no time to clean up), the next one removes the groups whose grader is gone.
+GROUP_PREFIX = "casebook-"
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (one of another user counts: it is not ours to clean)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def owner_pid(name: str, prefix: str) -> int | None:
+    """The grader pid in a name ``<prefix><pid>-...``, or None when the name is not one of ours."""
+    if not name.startswith(prefix):
+        return None
+    head = name[len(prefix) :].split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def clean_stale_groups() -> list[str]:
+    """Remove the cgroups left by graders that were killed (their pid is gone); return their names."""
+    parents = _parents()
+    removed: list[str] = []
+    if parents is None:
+        return removed
+    kind = "v2" if parents["memory"] == parents["pids"] else "v1"
+    stale: dict[str, dict[str, Path]] = {}
+    for controller, parent in parents.items():
+        try:
+            names = os.listdir(parent)
+        except OSError:
+            continue
+        for name in names:
+            pid = owner_pid(name, GROUP_PREFIX)
+            old_style = pid is None and re.fullmatch(r"casebook-[0-9a-f]{12}", name)  # an older grader's
+            if (pid is not None and pid != os.getpid() and not pid_alive(pid)) or old_style:
+                stale.setdefault(name, {})[controller] = parent / name
+    for name, dirs in stale.items():
+        group = RunGroup(kind, {c: dirs.get(c, next(iter(dirs.values()))) for c in ("memory", "pids")})
+        group.remove()
+        if not any(d.exists() for d in dirs.values()):
+            removed.append(name)
+    return removed
+
+
 class RunGroup:
     """One run's cgroup(s): a memory cap and a process cap for a whole process tree."""
 
@@ -173,7 +229,7 @@ class RunGroup:
         parents = _parents()
         if parents is None:
             return None
-        name = f"casebook-{uuid.uuid4().hex[:12]}"
+        name = f"{GROUP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}"
         kind = "v2" if parents["memory"] == parents["pids"] else "v1"
         dirs = {c: p / name for c, p in parents.items()}
         made: list[Path] = []
@@ -261,32 +317,131 @@ def _bwrap() -> str:
     return bwrap
 
 
-def sandbox_args(support: Path, limits: Limits, notebook_dir: str = "/tmp/work") -> list[str]:
-    """bubblewrap's options (passed through a pipe, never on its command line)."""
+#: The neutral layout student code sees: no path of the host appears in it.
+NOTEBOOK_DIR = "/submission"  # the notebook's folder: the chapter's public files, writable
+GRADER_DIR = "/grader"  # holds the dualwheel package (the runner and the scoring rules)
+PYTHON_DIR = "/python"  # the Python installation, when it is not part of the system (/usr)
+VENV_DIR = "/venv"  # the virtual environment's packages
+SYSTEM = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")
+#: The few files of /etc a notebook may need; /etc/passwd and /etc/group are made up (below).
+ETC = (
+    "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "fonts", "nsswitch.conf",
+    "mime.types", "matplotlibrc", "alternatives",
+)  # fmt: skip
+
+
+def _under_system(path: str) -> bool:
+    return any(path == root or path.startswith(root + "/") for root in SYSTEM)
+
+
+@lru_cache(maxsize=1)
+def _python_layout() -> tuple[list[tuple[str, str]], str, list[str]]:
+    """(host -> sandbox binds, the interpreter's sandbox path, site folders) for this Python."""
+    binds: list[tuple[str, str]] = []
+    base = os.path.realpath(sys.base_prefix)
+    real = os.path.realpath(sys.executable)
+    if _under_system(base) and _under_system(real):
+        python = real
+    else:
+        binds.append((base, PYTHON_DIR))
+        python = (
+            PYTHON_DIR + real[len(base) :] if real.startswith(base + "/") else PYTHON_DIR + "/bin/python3"
+        )
+    sites: list[str] = []
+    if sys.prefix != sys.base_prefix:  # a virtual environment: its packages, without its bin/ or config
+        for n, folder in enumerate(dict.fromkeys(site.getsitepackages([sys.prefix]))):
+            if Path(folder).is_dir():
+                target = f"{VENV_DIR}/site-packages" + (f"-{n}" if n else "")
+                binds.append((folder, target))
+                sites.append(target)
+    return binds, python, sites
+
+
+@lru_cache(maxsize=1)
+def _hidden_files() -> list[str]:
+    """Sandbox paths of package-manager files that name host paths (an editable install's path
+    hook, ``direct_url.json``): each is replaced by an empty file."""
+    markers = [str(PACKAGE_DIR.parent), sys.prefix, os.path.realpath(sys.prefix)]
+    hidden = []
+    binds, _, _ = _python_layout()
+    for host, target in binds:
+        if not target.startswith(VENV_DIR):
+            continue
+        try:
+            names = os.listdir(host)
+        except OSError:
+            continue
+        candidates = [n for n in names if n.endswith((".pth", ".egg-link")) or n.startswith("__editable__")]
+        candidates += [f"{n}/direct_url.json" for n in names if n.endswith(".dist-info")]
+        for name in candidates:
+            try:
+                with open(os.path.join(host, name), "rb") as f:
+                    text = f.read(1_000_000).decode("utf-8", "replace")
+            except OSError:
+                continue
+            if any(m in text for m in markers):
+                hidden.append(f"{target}/{name}")
+    return hidden
+
+
+def _etc_files(user: tuple[int, int]) -> dict[str, bytes]:
+    """A made-up /etc/passwd and /etc/group: root, the sandbox user and nobody, nothing of the host."""
+    uid, gid = user
+    users = {0: ("root", 0, "/root"), 65534: ("nobody", 65534, "/nonexistent"), uid: ("student", gid, "/tmp")}
+    groups = {0: "root", 65534: "nogroup", gid: "student"}
+    passwd = "".join(
+        f"{name}:x:{u}:{g}:{name}:{home}:/usr/sbin/nologin\n" for u, (name, g, home) in sorted(users.items())
+    )
+    group = "".join(f"{name}:x:{g}:\n" for g, name in sorted(groups.items()))
+    return {"/etc/passwd": passwd.encode(), "/etc/group": group.encode()}
+
+
+@lru_cache(maxsize=1)
+def _can_disable_userns() -> bool:
+    try:
+        done = subprocess.run([_bwrap(), "--help"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "--disable-userns" in done.stdout + done.stderr
+
+
+def sandbox_args(
+    support: Path, limits: Limits, notebook_dir: str = NOTEBOOK_DIR, data_fds: dict[str, int] | None = None
+) -> list[str]:
+    """bubblewrap's options (passed through a pipe, never on its command line).
+
+    ``data_fds`` maps the made-up files (``/etc/passwd``...) to the pipes bubblewrap reads them
+    from; without it they are left out (for a look at the options)."""
     if os.geteuid() == 0:
         # privileged mode, no user namespace: the runner then becomes `nobody` for real
         args = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     else:
-        args = ["--unshare-all"]
-    args += ["--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev"]
-    # the private /tmp first: mounts are applied in order, so a checkout (and its .venv) that
-    # lives under /tmp is bound on top of it rather than hidden by it
+        args = ["--unshare-all"] + (["--disable-userns"] if _can_disable_userns() else [])
+    # no /proc: nothing to read of other processes, of the mounts' host paths (mountinfo) or of
+    # the command lines; Python, IPython and the scientific stack do not need it
+    args += ["--die-with-parent", "--new-session", "--hostname", "sandbox", "--dev", "/dev"]
     args += ["--perms", "1777", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp"]
-    args += ["--perms", "0777", "--dir", notebook_dir]
-    roots = {"/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", sys.prefix, sys.base_prefix, str(PACKAGE_DIR)}
-    made: set[str] = {"/", "/tmp", notebook_dir}
-    for root in sorted(roots):
+    args += ["--perms", "0777", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", notebook_dir]
+    for root in SYSTEM:
         if Path(root).exists():
-            for parent in reversed(Path(root).parents):  # readable by the sandbox user (else 0700)
-                if str(parent) not in made:
-                    made.add(str(parent))
-                    args += ["--perms", "0755", "--dir", str(parent)]
             args += ["--ro-bind", root, root]
+    for name in ETC:
+        if Path("/etc", name).exists():
+            args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    for target, fd in (data_fds or {}).items():
+        args += ["--perms", "0644", "--ro-bind-data", str(fd), target]
+    binds, _, _ = _python_layout()
+    for host, target in binds:
+        args += ["--ro-bind", host, target]
+    args += ["--ro-bind", str(PACKAGE_DIR), f"{GRADER_DIR}/{PACKAGE_DIR.name}"]
+    for target in _hidden_files():
+        args += ["--ro-bind", "/dev/null", target]
     for item in sorted(support.iterdir()):
         args += ["--ro-bind", str(item), f"{notebook_dir}/{item.name}"]
     args += ["--chdir", notebook_dir, "--clearenv"]
     env = {
         "HOME": "/tmp",
+        "USER": "student",
         "MPLBACKEND": "Agg",
         "MPLCONFIGDIR": "/tmp/mpl",
         "OPENBLAS_NUM_THREADS": "1",
@@ -294,17 +449,27 @@ def sandbox_args(support: Path, limits: Limits, notebook_dir: str = "/tmp/work")
         "PYTHONDONTWRITEBYTECODE": "1",
         "PATH": "/usr/bin:/bin",
     }
+    if any(target == PYTHON_DIR for _, target in binds):
+        env["LD_LIBRARY_PATH"] = f"{PYTHON_DIR}/lib"  # a Python built with a shared libpython
     for key, value in env.items():
         args += ["--setenv", key, value]
     return args
 
 
-RUNNER = ["-I", "-B", "-m", "dualwheel.grading.runner"]
+def runner_command() -> list[str]:
+    """The sandboxed interpreter's command: only neutral paths (it is what ``ps`` would show)."""
+    _, python, sites = _python_layout()
+    boot = (
+        f"import sys, site; sys.path.insert(0, {GRADER_DIR!r}); "
+        + "".join(f"site.addsitedir({s!r}); " for s in sites)
+        + "import runpy; runpy.run_module('dualwheel.grading.runner', run_name='__main__')"
+    )
+    return [python, "-I", "-B", "-c", boot]
 
 
 def sandbox_command(support: Path, limits: Limits, args_fd: int = 3) -> list[str]:
     """bubblewrap's command line: its options come from ``args_fd``; only the runner shows."""
-    return [_bwrap(), "--args", str(args_fd), "--", sys.executable, *RUNNER]
+    return [_bwrap(), "--args", str(args_fd), "--", *runner_command()]
 
 
 @dataclass
@@ -319,6 +484,8 @@ class RunOutcome:
     stderr: str = ""
     notes: list[str] | None = None  # answers that could not be read, magics not supported...
     out_of_memory: bool = False  # the kernel stopped a process of this run for memory
+    ended: list[str] | None = None  # threads and exit handlers ended after the last cell
+    unsealed: str | None = None  # why user namespaces could not be forbidden (None: they were)
 
 
 def _drain(stream: io.BufferedReader, cap: int, kept: bytearray, over: threading.Event) -> None:
@@ -352,7 +519,14 @@ def run_cells(cells: list[dict[str, Any]], names: list[str], support: Path, limi
         with _SPAWN_LOCK:
             read_end, write_end = os.pipe()
             args_read, args_write = os.pipe()
-            payload = b"".join(a.encode() + b"\0" for a in sandbox_args(support, limits))
+            data_fds = {}  # the made-up /etc files: small, so each pipe holds its whole text
+            user = (SANDBOX_UID, SANDBOX_GID) if dedicated else (os.getuid(), os.getgid())
+            for target, text in _etc_files(user).items():
+                r, w = os.pipe()
+                os.write(w, text)
+                os.close(w)
+                data_fds[target] = r
+            payload = b"".join(a.encode() + b"\0" for a in sandbox_args(support, limits, data_fds=data_fds))
             job["channel_fd"] = write_end
             if group is not None:
                 join_fds = [os.open(f, os.O_WRONLY | os.O_CLOEXEC) for f in group.procs_files()]
@@ -362,13 +536,15 @@ def run_cells(cells: list[dict[str, Any]], names: list[str], support: Path, limi
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                pass_fds=(write_end, args_read),
+                pass_fds=(write_end, args_read, *data_fds.values()),
                 start_new_session=True,
                 env={},  # bubblewrap's own environment is what /proc/1/environ shows
                 preexec_fn=_join(join_fds) if join_fds else None,  # noqa: PLW1509 - only os.write
             )
             os.close(write_end)
             os.close(args_read)
+            for fd in data_fds.values():
+                os.close(fd)
             for fd in join_fds:
                 os.close(fd)
             join_fds = []
@@ -435,6 +611,8 @@ def _collect(
     errors: list[dict[str, Any]] = []
     notes: list[str] = []
     finished, truncated, last_cell = False, False, None
+    ended: list[str] = []
+    unsealed: str | None = None
     for line in bytes(msg_kept).splitlines():
         try:
             msg = json.loads(line)
@@ -451,6 +629,8 @@ def _collect(
             errors = msg.get("errors") if isinstance(msg.get("errors"), list) else []
             notes = [str(n) for n in msg.get("notes", []) if isinstance(n, str)][:20]
             truncated = bool(msg.get("truncated"))
+            ended = [str(n) for n in msg.get("ended") or [] if isinstance(n, str)][:5]
+            unsealed = str(msg["sealed"])[:200] if msg.get("sealed") else None
     if overflow.is_set() and not stopped:
         stopped = "output_limit"
     if not finished and not stopped:
@@ -465,6 +645,8 @@ def _collect(
         seconds=seconds,
         stderr=bytes(err_kept[-2000:]).decode("utf-8", "replace"),
         notes=notes,
+        ended=ended,
+        unsealed=unsealed,
     )
 
 
