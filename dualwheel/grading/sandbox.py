@@ -374,6 +374,9 @@ def _hidden_files() -> list[str]:
         candidates = [n for n in names if n.endswith((".pth", ".egg-link")) or n.startswith("__editable__")]
         candidates += [f"{n}/direct_url.json" for n in names if n.endswith(".dist-info")]
         for name in candidates:
+            if name.startswith("__editable__"):  # an editable install's hook: it points at the checkout
+                hidden.append(f"{target}/{name}")
+                continue
             try:
                 with open(os.path.join(host, name), "rb") as f:
                     text = f.read(1_000_000).decode("utf-8", "replace")
@@ -410,8 +413,9 @@ def sandbox_args(
 ) -> list[str]:
     """bubblewrap's options (passed through a pipe, never on its command line).
 
-    ``data_fds`` maps the made-up files (``/etc/passwd``...) to the pipes bubblewrap reads them
-    from; without it they are left out (for a look at the options)."""
+    ``data_fds`` maps the made-up files (``/etc/passwd``, and an empty file over each of
+    :func:`_hidden_files`) to the pipes bubblewrap reads them from; without it they are left out
+    (for a look at the options)."""
     if os.geteuid() == 0:
         # privileged mode, no user namespace: the runner then becomes `nobody` for real
         args = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
@@ -425,17 +429,17 @@ def sandbox_args(
     for root in SYSTEM:
         if Path(root).exists():
             args += ["--ro-bind", root, root]
+    for folder in ("/etc", GRADER_DIR, VENV_DIR, PYTHON_DIR):  # readable by the sandbox user (else 0700)
+        args += ["--perms", "0755", "--dir", folder]
     for name in ETC:
         if Path("/etc", name).exists():
             args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
-    for target, fd in (data_fds or {}).items():
-        args += ["--perms", "0644", "--ro-bind-data", str(fd), target]
     binds, _, _ = _python_layout()
     for host, target in binds:
         args += ["--ro-bind", host, target]
     args += ["--ro-bind", str(PACKAGE_DIR), f"{GRADER_DIR}/{PACKAGE_DIR.name}"]
-    for target in _hidden_files():
-        args += ["--ro-bind", "/dev/null", target]
+    for target, fd in (data_fds or {}).items():  # after the binds they replace files of
+        args += ["--perms", "0644", "--ro-bind-data", str(fd), target]
     for item in sorted(support.iterdir()):
         args += ["--ro-bind", str(item), f"{notebook_dir}/{item.name}"]
     args += ["--chdir", notebook_dir, "--clearenv"]
@@ -521,7 +525,8 @@ def run_cells(cells: list[dict[str, Any]], names: list[str], support: Path, limi
             args_read, args_write = os.pipe()
             data_fds = {}  # the made-up /etc files: small, so each pipe holds its whole text
             user = (SANDBOX_UID, SANDBOX_GID) if dedicated else (os.getuid(), os.getgid())
-            for target, text in _etc_files(user).items():
+            made = {**_etc_files(user), **{target: b"" for target in _hidden_files()}}
+            for target, text in made.items():
                 r, w = os.pipe()
                 os.write(w, text)
                 os.close(w)
