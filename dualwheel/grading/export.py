@@ -75,7 +75,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import atomic_write, scrub, visible
+from .files import atomic_write, redact, visible
 from .gradebook import safe_cell
 from .roster import (  # noqa: F401 - re-exported: the export's inputs and their errors
     FORMULA_START,
@@ -435,9 +435,9 @@ def write_export(
 def _refuse_redaction(text: str) -> None:
     """:func:`atomic_write` redacts the values of the grader's environment variables; in an
     export that would silently turn an id into ``[redacted]``, so say which variable instead."""
-    if scrub(text) == text:
+    if redact(text) == text:
         return
-    names = sorted(k for k, v in os.environ.items() if v and scrub(v) != v and v in text)
+    names = sorted(k for k, v in os.environ.items() if v and redact(v) != v and v in text)
     raise ExportError(
         "a roster or gradebook value equals the value of the environment variable(s) "
         f"{', '.join(names)}, which the grader never writes to a file; export from a shell "

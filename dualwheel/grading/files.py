@@ -104,6 +104,12 @@ def visible(text: str, *, one_line: bool = False) -> str:
     return _BREAKS.sub(" ", text) if one_line else text
 
 
+def redact(text: str) -> str:
+    """``text`` with the grader's secrets replaced by ``[redacted]`` (and nothing else changed)."""
+    pattern = _pattern(frozenset(os.environ.items()))
+    return pattern.sub(REDACTED, text) if pattern is not None else text
+
+
 def scrub(data: Any) -> Any:
     """``data`` (text, or lists and dictionaries of it) with the grader's secrets redacted and
     every string made :func:`visible`."""
