@@ -140,7 +140,7 @@ def temp_folder(job: str) -> tempfile.TemporaryDirectory[str]:
 
 def clean_stale_temp(root: Path | None = None) -> list[Path]:
     """Remove the temporary folders of graders that were killed (their pid is gone)."""
-    from .sandbox import pid_alive
+    from .cgroups import pid_alive
 
     root = Path(root or tempfile.gettempdir())
     removed = []

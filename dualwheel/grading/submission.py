@@ -353,12 +353,13 @@ def find_submissions(folder: Path) -> list[Entry]:
     for name in sorted(os.listdir(folder)):
         if name in JUNK:
             continue
-        try:
-            mode = os.lstat(folder / name).st_mode
-        except OSError:
-            continue
         shown = shown_name(name)  # what the gradebook shows; ``name`` is what is opened
         student = _student_of(shown)
+        try:
+            mode = os.lstat(folder / name).st_mode
+        except OSError as exc:  # gone, or unreadable: still a row, with the reason
+            entries.append(Entry(student, shown, problem=f"{shown} could not be read ({exc.strerror})"))
+            continue
         if stat.S_ISLNK(mode):
             entries.append(Entry(student, shown, problem=f"{shown} {LINK}"))
         elif stat.S_ISDIR(mode) and _is_notebook_name(name):
