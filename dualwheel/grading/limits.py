@@ -93,7 +93,11 @@ MAX_ZIP_MEMBERS = VALUE["archive entries"]
 def named(key: str, value: float | None = None) -> str:
     """The limit as a message names it: ``the limit is 10,000 cells (limit 'cells')``."""
     limit = BY_KEY[key]
-    shown = f"{value:,g} {limit.unit}" if value is not None else limit.shown
+    if value is None:
+        shown = limit.shown
+    else:
+        number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+        shown = f"{number} {limit.unit}"
     option = f", {limit.option}" if limit.option else ""
     return f"the limit is {shown} (limit '{key}'{option})"
 

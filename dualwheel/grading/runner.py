@@ -1,8 +1,9 @@
 """Run one submission's code cells and report its answers. This is the *child* process.
 
-The grader starts ``python -I -B -m dualwheel.grading.runner`` inside a bubblewrap sandbox (no
-network, read-only system, only the chapter's public files, no answer key) with limits on
-time, memory, processes and output. It reads a JSON job on stdin::
+The grader starts this module (``/python/bin/python3.X -I -B -c <boot>``, which runs it as
+``__main__`` from ``/grader``) inside a bubblewrap sandbox (no network, read-only system, only
+the chapter's public files, no answer key) with limits on time, memory, processes and output.
+It reads a JSON job on stdin::
 
     {"cells": [{"index": 3, "source": "q1 = 12.3"}, ...], "vars": ["q1", ...],
      "print_cap": 65536, "user": [65534, 65534], "limits": {...}, "channel_fd": 4}
@@ -30,7 +31,14 @@ It writes JSON lines to the file descriptor named by ``channel_fd``:
   own: one that cannot be (an integer of 5,000 digits, an object whose methods raise)
   becomes ``{"__type__": ..., "__error__": ...}``, which scores 0 with a message, and costs
   no other answer;
-* ``{"event": "done", "errors": [...], "notes": [...], "truncated": bool}`` at the end.
+* ``{"event": "done", "errors": [...], "notes": [...], "truncated": bool, "ended": [...]}`` at
+  the end. Then the process ends at once (``os._exit``): threads the notebook left running and
+  exit handlers it registered would otherwise keep a finished notebook alive until the time
+  limit; ``ended`` says what was left (the gradebook message repeats it), as closing a Jupyter
+  kernel would end it.
+
+Before any student code, the runner drops root (when it has it) and forbids new user
+namespaces (:func:`no_user_namespaces`, a seccomp filter).
 
 Nothing here decides a score: the parent scores the answers outside the sandbox, so
 redefining checks or patching this module changes nothing but the student's own run.

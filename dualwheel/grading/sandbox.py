@@ -3,27 +3,37 @@
 What the sandbox gives student code, and why:
 
 * **Nothing of the grader's environment or command line.** bubblewrap is started from an
-  *empty* environment (``env={}``), not just with ``--clearenv``: with ``--unshare-pid`` its
-  own init process is PID 1 in the sandbox, and ``/proc/1/environ`` shows the environment
-  bubblewrap itself was started with. Its mount list is passed through a pipe
-  (``--args FD``), so ``/proc/1/cmdline`` reads ``bwrap --args N -- python -I -B -m
-  dualwheel.grading.runner``, not the list of host folders. The child gets a fixed, short
-  environment (``HOME=/tmp``, ``PATH=/usr/bin:/bin``, thread counts, the Matplotlib backend).
+  *empty* environment (``env={}``), not just with ``--clearenv``, and its mount list is
+  passed through a pipe (``--args FD``). There is no ``/proc`` in the sandbox at all, so no
+  process's environment, command line or mount list (``/proc/self/mountinfo`` would name the
+  host folder behind each bind mount) can be read. The child gets a fixed, short environment
+  (``HOME=/tmp``, ``PATH=/usr/bin:/bin``, thread counts, the Matplotlib backend).
 * **An unprivileged user.** When the grader runs as root, bubblewrap runs in its privileged
   mode (no user namespace) and the runner switches to ``nobody`` (uid and gid 65534, no
-  supplementary groups) before it reads the job, so student code can read neither
-  ``/etc/shadow`` nor ``/proc/1/*`` of the root-owned init. A user namespace with ``--uid``
-  would *not* do: its uid maps back to root outside, and root-owned files stay readable.
-  When the grader is not root, bubblewrap's user namespace keeps the grader's own uid.
-* **Only what a notebook needs**, read-only: the system (``/usr``, ``/lib``, ``/etc``), the
-  Python installation and its packages, the dualwheel package, and the chapter's *public*
-  files (checks, scoring rules, data) in ``/tmp/work``. No answer key, no other submission,
-  no instructor folder, no network. ``/tmp`` is a private, size-capped tmpfs.
-  What is *not* hidden: the Python installation and the dualwheel package are mounted at the
-  paths they have on the host (a virtual environment and an editable install only work
-  there), so ``sys.executable``, ``/proc/1/cmdline`` (the runner's own command) and
-  ``/proc/self/mountinfo`` (the source of each read-only mount) show where they are
-  installed. Those are paths, not secrets; nothing else of the host is named.
+  supplementary groups) before it reads the job. A user namespace with ``--uid`` would *not*
+  do: its uid maps back to root outside, and root-owned files stay readable. When the grader
+  is not root, bubblewrap's user namespace keeps the grader's own uid.
+* **No new user namespace.** The runner installs a seccomp filter before any student code
+  (:func:`dualwheel.grading.runner.no_user_namespaces`): ``unshare`` and ``clone`` with
+  ``CLONE_NEWUSER`` fail, so student code cannot become "root" of a namespace of its own and
+  remount what it sees. Where bubblewrap has its own user namespace, ``--disable-userns`` is
+  added as well (when this bubblewrap supports it: tried once).
+* **A neutral layout, and only what a notebook needs**, read-only: the notebook's folder
+  ``/submission`` (the chapter's *public* files: checks, scoring rules, data; writable and
+  size-capped), the dualwheel package at ``/grader/dualwheel``, the virtual environment's
+  packages at ``/venv/site-packages`` (an editable install's hook and ``direct_url.json``,
+  which name the checkout, are replaced by empty files), the Python installation at
+  ``/python`` (when it is not the system's), the system (``/usr``, ``/lib``, ``/bin``...), and
+  a few files of ``/etc`` (the linker's cache, fonts, time zone) with a made-up
+  ``/etc/passwd`` and ``/etc/group``. The interpreter is started as
+  ``/python/bin/python3.X -I -B -c <boot>`` (:func:`runner_command`), so ``sys.executable``,
+  ``sys.path``, every module's ``__file__`` and every traceback name only these paths. No answer
+  key, no other submission, no instructor folder, no network; ``/tmp`` is a private,
+  size-capped tmpfs; the host name is ``sandbox``. What student code can still see: the
+  system's programs and libraries, and the *contents* of the Python installation and its
+  packages, which may hold the paths they were built or installed at (``sysconfig``'s build
+  settings, a ``.pyc`` compiled in place). Those are file contents of the installation, not
+  secrets; nothing else of the host is named.
 * **One memory limit and one process limit for the notebook and all its children.** Where
   the grader may create cgroups (cgroup v2 with the memory and pids controllers delegated,
   or cgroup v1 ``memory`` and ``pids`` hierarchies, as on this project's machines and in
