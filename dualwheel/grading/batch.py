@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -14,11 +13,11 @@ from typing import Any
 from urllib.parse import quote
 
 from . import release
-from .files import atomic_write, scrub
+from .files import atomic_write, clean_stale_temp, scrub, temp_folder
 from .grade import bank_fingerprint, grade_one, score_answers, sha256
 from .gradebook import gradebook_csv, write_manual_template
 from .questions import Bank
-from .sandbox import Limits, stop_all
+from .sandbox import Limits, clean_stale_groups, stop_all
 from .submission import Entry, GradingError, NotebookFileError, find_submissions, read_entry
 
 
@@ -27,11 +26,11 @@ def result_path(out: Path, student: str) -> Path:
     name percent-encoded (``sam lee`` -> ``sam%20lee.json``, ``sam_lee`` -> ``sam_lee.json``), so
     it can be read back with :func:`urllib.parse.unquote`; a very long name is cut and ends with
     a hash of the whole name (the result file holds the name in full)."""
-    safe = quote(student, safe="-_")
+    safe = quote(student, safe="-_", errors="surrogateescape")
     if safe.startswith("."):
         safe = "%2E" + safe[1:]
     if len(safe) > 180:
-        safe = safe[:150] + "~" + hashlib.sha256(student.encode()).hexdigest()[:20]
+        safe = safe[:150] + "~" + hashlib.sha256(student.encode("utf-8", "surrogateescape")).hexdigest()[:20]
     return out / "results" / f"{safe}.json"
 
 
@@ -67,6 +66,8 @@ def grade_folder(
     folder, out = Path(folder), Path(out)
     if not folder.is_dir():
         raise GradingError(f"{folder} is not a folder of submissions")
+    clean_stale_groups()  # left by a grader that was killed (SIGKILL): its pid is gone
+    clean_stale_temp()
     entries = find_submissions(folder)
     fingerprint = bank_fingerprint(bank)
     results: dict[str, dict[str, Any]] = {}
@@ -75,8 +76,8 @@ def grade_folder(
         previous = load_result(result_path(out, entry.student)) if resume else None
         if (
             previous
-            and previous.get("student") == entry.student
-            and previous.get("file") == entry.source
+            and previous.get("student") == scrub(entry.student)
+            and previous.get("file") == scrub(entry.source)
             and previous.get("bank") == fingerprint
             and previous.get("sha256")
             and previous.get("sha256") == _checksum(folder, entry)
@@ -86,7 +87,7 @@ def grade_folder(
             todo.append(entry)
     skipped = len(results)
     interrupted = False
-    with tempfile.TemporaryDirectory(prefix="casebook-grade-") as tmp:
+    with temp_folder("grade") as tmp:
         support = Path(tmp) / "public"
         release.write_support(bank, support)
         bar = _progress(len(todo), progress, f"Grading ch{bank.chapter:02d}")
@@ -112,19 +113,11 @@ def grade_folder(
                     try:
                         result = fut.result()
                     except Exception as exc:  # noqa: BLE001 - one submission must not stop the batch
-                        result = scrub(
-                            {
-                                "student": student,
-                                "status": "crashed",
-                                "questions": score_answers(bank, {}),
-                                "message": f"grader error: {type(exc).__name__}: {exc}",
-                                "auto_total": 0.0,
-                                "max_points": bank.total_points,
-                                "bank": fingerprint,
-                                "sha256": "",
-                            }
-                        )
-                    atomic_write(result_path(out, student), json.dumps(result, indent=1, ensure_ascii=False))
+                        result = _grader_error(bank, student, fingerprint, exc)
+                    try:
+                        _save(out, student, result)
+                    except (OSError, ValueError) as exc:  # its result file cannot be written
+                        result = _grader_error(bank, student, fingerprint, exc, "its result file: ")
                     results[student] = result
                     if on_result:
                         on_result(result)
@@ -152,6 +145,29 @@ def grade_folder(
         gradebook=gradebook,
         manual_template=template,
     )
+
+
+def _grader_error(
+    bank: Bank, student: str, fingerprint: str, exc: BaseException, where: str = ""
+) -> dict[str, Any]:
+    """The row of a submission the grader itself failed on: ``crashed``, with the reason."""
+    return scrub(
+        {
+            "student": student,
+            "status": "crashed",
+            "questions": score_answers(bank, {}),
+            "message": f"grader error: {where}{type(exc).__name__}: {exc}",
+            "auto_total": 0.0,
+            "manual_pending": [q.var for q in bank.graded_questions if q.manual],
+            "max_points": bank.total_points,
+            "bank": fingerprint,
+            "sha256": "",
+        }
+    )
+
+
+def _save(out: Path, student: str, result: dict[str, Any]) -> None:
+    atomic_write(result_path(out, student), json.dumps(scrub(result), indent=1, ensure_ascii=False))
 
 
 def _checksum(folder: Path, entry: Entry) -> str:

@@ -18,12 +18,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 from . import batch, export, grade, release, sandbox, submission
-from .files import scrub
+from . import limits as table
+from .files import clean_stale_temp, scrub, temp_folder, visible
 from .questions import Bank, BankError, all_banks, bank_for
+
+
+def _shown(path: Path) -> str:
+    """A path for the terminal: its escapes, control characters and undecodable bytes shown escaped."""
+    return visible(submission.shown_name(str(path)))
 
 
 def _bank(chapter: int | None) -> Bank:
@@ -99,17 +104,18 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     path: Path = args.notebook
     if not path.is_file():
-        print(f"error: {path} is not a file", file=sys.stderr)
+        print(f"error: {_shown(path)} is not a file", file=sys.stderr)
         return 1
     chapter = args.chapter
     if chapter is None:
         chapter = _chapter_of(_read(path.parent, submission.Entry(path.stem, path.name, parts=(path.name,))))
     bank = _bank(chapter)
     limits = sandbox.Limits(timeout=args.timeout, memory_mb=args.memory)
-    with tempfile.TemporaryDirectory(prefix="casebook-check-") as tmp:
+    clean_stale_temp()
+    with temp_folder("check") as tmp:
         support = Path(tmp)
         release.write_support(bank, support)
-        result = grade.grade_one(path, path.stem, bank, support, limits)
+        result = grade.grade_one(path, submission.shown_name(path.stem), bank, support, limits)
     for line in grade.iter_feedback(result, bank):
         print(scrub(line))
     return 0
@@ -118,7 +124,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_grade(args: argparse.Namespace) -> int:
     folder: Path = args.folder
     if not folder.is_dir():
-        print(f"error: {folder} is not a folder", file=sys.stderr)
+        print(f"error: {_shown(folder)} is not a folder", file=sys.stderr)
         return 1
     chapter = args.chapter
     if chapter is None:
@@ -151,10 +157,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     for status in submission.STATUSES:
         if status in counts:
             print(f"  {status:20} {counts[status]}")
-    print(f"gradebook:          {report.gradebook}")
+    print(f"gradebook:          {_shown(report.gradebook)}")
     if any(q.manual for q in bank.graded_questions):
-        print(f"rubric scores:      {report.manual_template}  (fill 'points', then `casebook merge`)")
-    print(f"one result each:    {out / 'results'}/")
+        print(f"rubric scores:      {_shown(report.manual_template)}  (fill 'points', then `casebook merge`)")
+    print(f"one result each:    {_shown(out / 'results')}/")
     if report.interrupted:
         print(
             "interrupted: finished results are saved; run the same command again to grade the rest",
@@ -276,6 +282,8 @@ def parser() -> argparse.ArgumentParser:
         "check",
         help="grade one notebook and print the student's feedback",
         description="Grade one submission in the sandbox and print what the student would see.",
+        epilog=table.help_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("notebook", type=Path, help="a filled-in exercise notebook (.ipynb)")
     p.add_argument("--chapter", type=int, help="chapter number (default: read from the notebook)")
@@ -287,6 +295,8 @@ def parser() -> argparse.ArgumentParser:
         help="grade a folder of submissions into a gradebook",
         description="Grade every .ipynb in FOLDER (or FOLDER/<student>/*.ipynb), each in its "
         "own sandboxed process. Results are saved as each finishes; run again to resume.",
+        epilog=table.help_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "folder", type=Path, help="folder of submissions; the file (or sub-folder) name is the student"

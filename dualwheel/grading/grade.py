@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from . import limits as table
 from .files import scrub
 from .questions import Bank, Question, check
 from .sandbox import Limits, RunOutcome, run_cells
@@ -78,38 +79,65 @@ def score_answers(bank: Bank, answers: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _status(parsed: Parsed, outcome: RunOutcome) -> tuple[str, str]:
+def _status(parsed: Parsed, outcome: RunOutcome, limits: Limits) -> tuple[str, str]:
     """The submission's status and a one-line explanation for the gradebook."""
+    status, message = _status_only(parsed, outcome, limits)
+    if outcome.ended:
+        ended = (
+            "every cell ran; then the grader ended what the notebook left behind ("
+            + " and ".join(outcome.ended)
+            + "), as closing a Jupyter kernel does"
+        )
+        message = "; ".join(m for m in (message, ended) if m)
+    return status, message
+
+
+def _status_only(parsed: Parsed, outcome: RunOutcome, limits: Limits) -> tuple[str, str]:
     notes = list(parsed.notes) + list(outcome.notes or [])
     where = f" (in cell {outcome.last_cell})" if outcome.last_cell else ""
     if outcome.stopped == "timeout":
-        return "timeout", "; ".join([f"stopped after the time limit{where}"] + notes)
+        return "timeout", "; ".join(
+            [f"stopped at the time limit{where}: {table.named('time', limits.timeout)}"] + notes
+        )
     if outcome.stopped == "output_limit":
-        return "output_limit", "; ".join([f"stopped: printed more than the output cap{where}"] + notes)
+        text = f"stopped: wrote more output than allowed{where}: {table.named('output', limits.output_bytes)}"
+        return "output_limit", "; ".join([text] + notes)
     if outcome.stopped == "memory_limit":
-        text = f"stopped: the notebook and its processes used more than the memory limit{where}"
+        text = (
+            "stopped: the notebook and its processes used more memory than allowed"
+            f"{where}: {table.named('memory', limits.memory_mb)}"
+        )
         return "memory_limit", "; ".join([text] + notes)
     if outcome.stopped == "crashed":
         return "crashed", "; ".join([f"the Python process ended abnormally{where}"] + notes)
     memory = [e for e in outcome.errors if e.get("type") == "MemoryError"]
     if memory:
-        return "memory_limit", "; ".join([f"ran out of memory in cell {memory[0].get('index')}"] + notes)
+        text = (
+            f"ran out of memory in cell {memory[0].get('index')}: {table.named('memory', limits.memory_mb)}"
+        )
+        return "memory_limit", "; ".join([text] + notes)
     if outcome.out_of_memory:
         return "memory_limit", "; ".join(
-            ["a process of the notebook was stopped at the memory limit"] + notes
+            [
+                f"a process of the notebook was stopped at the memory limit: {table.named('memory', limits.memory_mb)}"
+            ]
+            + notes
         )
+    cut = (
+        [f"printed output was long and was cut: {table.named('printed text', limits.print_chars)}"]
+        if outcome.printed_truncated
+        else []
+    )
     if outcome.errors:
         first = outcome.errors[0]
         text = (
             f"{len(outcome.errors)} cell(s) raised an error, first in cell {first.get('index')}: "
             f"{first.get('type')}: {first.get('message')}"[:400]
         )
-        return "graded_with_errors", "; ".join([text] + notes)
+        return "graded_with_errors", "; ".join([text] + notes + cut)
     if notes:
-        return "changed_notebook", "; ".join(notes)
-    if outcome.printed_truncated:
-        return "graded", "printed output was long and was cut"
-    return "graded", ""
+        return "changed_notebook", "; ".join(notes + cut)
+    return "graded", "; ".join(cut)
 
 
 # ------------------------------------------------------------------ one submission
@@ -118,8 +146,9 @@ def sha256(raw: bytes) -> str:
 
 
 #: Raised whenever grading changes what a result holds, so that resuming a batch never keeps a
-#: result made by an older grader (2: the sealed sandbox, IPython execution, scrubbed outputs).
-GRADER_REVISION = 2
+#: result made by an older grader (2: the sealed sandbox, IPython execution, scrubbed outputs;
+#: 3: escaped names and text, limits named, lingering threads ended).
+GRADER_REVISION = 3
 
 
 def bank_fingerprint(bank: Bank) -> str:
@@ -186,7 +215,7 @@ def grade_one(
             questions=_not_graded(bank, "Not graded: the notebook could not be read (see the status)."),
         )
     outcome = run_cells(parsed.cells, [q.var for q in bank.graded_questions], support, limits)
-    status, message = _status(parsed, outcome)
+    status, message = _status(parsed, outcome, limits)
     review += parsed.review
     result["run_status"] = status
     if review:

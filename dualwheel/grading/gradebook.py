@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .files import atomic_write
+from .files import atomic_write, visible
 from .questions import Bank, Question
 
 # ------------------------------------------------------------------ gradebook and manual scores
@@ -34,7 +34,7 @@ def _fmt(x: float | None) -> str:
 def gradebook_rows(bank: Bank, results: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
     rows = []
     for student, r in results.items():
-        row = {"student": safe_cell(student)}
+        row = {"student": safe_cell(visible(student, one_line=True))}
         manual_total = 0.0
         pending = False
         for item in r.get("questions", []):
@@ -53,7 +53,7 @@ def gradebook_rows(bank: Bank, results: dict[str, dict[str, Any]]) -> list[dict[
             status=r.get("status", ""),
             message=(r.get("message") or "") + ("; rubric answers need manual grading" if pending else ""),
         )
-        row["message"] = safe_cell(row["message"].lstrip("; "))
+        row["message"] = safe_cell(visible(row["message"], one_line=True).lstrip("; "))
         rows.append(row)
     return rows
 
@@ -74,11 +74,11 @@ def manual_row(student: str, q: Question, answer: Any) -> dict[str, str]:
     """The manual-score sheet's row for one student's answer to one rubric question, with
     ``points`` blank: the one place its cells are made (the sheet and ``casebook review``)."""
     return {
-        "student": safe_cell(student),
+        "student": safe_cell(visible(student, one_line=True)),
         "question": q.var,
         "points": "",
         "max_points": _fmt(q.points),
-        "answer": safe_cell(str(answer or "")),
+        "answer": safe_cell(visible(str(answer or ""))),
         "criteria": " | ".join(f"{c['points']:g}: {c['text']}" for c in q.criteria),
     }
 
@@ -101,7 +101,7 @@ def write_manual_template(path: Path, bank: Bank, results: dict[str, dict[str, A
     for student, r in results.items():
         answers = {i["question"]: i.get("answer", "") for i in r.get("questions", [])}
         for q in manual:
-            if (safe_cell(student), q.var) in have:
+            if (safe_cell(visible(student, one_line=True)), q.var) in have:
                 continue
             rows.append(manual_row(student, q, answers.get(q.var, "")))
     buf = io.StringIO()

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .batch import load_result
-from .files import atomic_write, scrub
+from .files import atomic_write, scrub, visible
 from .gradebook import MANUAL_COLUMNS, manual_row
 from .questions import Bank
 
@@ -152,14 +152,14 @@ def page_data(
         answers = {}
         for q in rubric:
             answer = items.get(q.var, {}).get("answer", "")
-            answers[q.var] = answer if isinstance(answer, str) else ""
+            answers[q.var] = visible(answer) if isinstance(answer, str) else ""  # escaped, as in the sheet
             rows.append(manual_row(student, q, answers[q.var]))
         students.append(
             {
-                "name": student,
+                "name": visible(student, one_line=True),
                 "id": rows[-1]["student"],
-                "status": str(r.get("status", "")),
-                "message": str(r.get("message", "") or ""),
+                "status": visible(str(r.get("status", "")), one_line=True),
+                "message": visible(str(r.get("message", "") or ""), one_line=True),
                 "answers": answers,
                 # the page notices an answer that changed (regraded) since it was marked
                 "digests": {

@@ -1,8 +1,9 @@
 """Run one submission's code cells and report its answers. This is the *child* process.
 
-The grader starts ``python -I -B -m dualwheel.grading.runner`` inside a bubblewrap sandbox (no
-network, read-only system, only the chapter's public files, no answer key) with limits on
-time, memory, processes and output. It reads a JSON job on stdin::
+The grader starts this module (``/python/bin/python3.X -I -B -c <boot>``, which runs it as
+``__main__`` from ``/grader``) inside a bubblewrap sandbox (no network, read-only system, only
+the chapter's public files, no answer key) with limits on time, memory, processes and output.
+It reads a JSON job on stdin::
 
     {"cells": [{"index": 3, "source": "q1 = 12.3"}, ...], "vars": ["q1", ...],
      "print_cap": 65536, "user": [65534, 65534], "limits": {...}, "channel_fd": 4}
@@ -30,7 +31,14 @@ It writes JSON lines to the file descriptor named by ``channel_fd``:
   own: one that cannot be (an integer of 5,000 digits, an object whose methods raise)
   becomes ``{"__type__": ..., "__error__": ...}``, which scores 0 with a message, and costs
   no other answer;
-* ``{"event": "done", "errors": [...], "notes": [...], "truncated": bool}`` at the end.
+* ``{"event": "done", "errors": [...], "notes": [...], "truncated": bool, "ended": [...]}`` at
+  the end. Then the process ends at once (``os._exit``): threads the notebook left running and
+  exit handlers it registered would otherwise keep a finished notebook alive until the time
+  limit; ``ended`` says what was left (the gradebook message repeats it), as closing a Jupyter
+  kernel would end it.
+
+Before any student code, the runner drops root (when it has it) and forbids new user
+namespaces (:func:`no_user_namespaces`, a seccomp filter).
 
 Nothing here decides a score: the parent scores the answers outside the sandbox, so
 redefining checks or patching this module changes nothing but the student's own run.
@@ -157,6 +165,84 @@ def _become(user: list[int] | None) -> None:
         raise SystemExit("could not drop root")
 
 
+# ------------------------------------------------------------------ no user namespaces
+#: seccomp's view of a system call (``struct seccomp_data``) and BPF's instruction codes.
+_LD_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
+_ALLOW, _ERRNO = 0x7FFF0000, 0x00050000
+_CLONE_NEWUSER = 0x10000000
+#: Per architecture: the AUDIT_ARCH value and the numbers of unshare, clone and clone3.
+_SYSCALLS = {
+    "x86_64": (0xC000003E, 272, 56, 435),
+    "aarch64": (0xC00000B7, 97, 220, 435),
+}
+
+
+def no_user_namespaces() -> str | None:
+    """Forbid new user namespaces to this process and every process it starts (a seccomp filter:
+    ``unshare`` or ``clone`` with ``CLONE_NEWUSER`` fail with EPERM; ``clone3``, whose flags a
+    filter cannot read, fails with ENOSYS, and the C library falls back to ``clone``). A user
+    namespace would let student code become "root" of its own namespace and remount what it sees.
+    Returns None when done, or why it could not be done."""
+    import ctypes
+    import errno
+    import platform
+    import struct
+
+    arch = _SYSCALLS.get(platform.machine())
+    if arch is None:
+        return f"no seccomp filter for {platform.machine()}"
+    audit, unshare, clone, clone3 = arch
+    program = [
+        (_LD_ABS, 0, 0, 4),  # 0: the architecture
+        (_JEQ, 0, 9, audit),  # 1: another one -> 11 (refuse)
+        (_LD_ABS, 0, 0, 0),  # 2: the system call's number
+        (_JGE, 7, 0, 0x40000000),  # 3: x32 calls -> 11 (refuse)
+        (_JEQ, 7, 0, clone3),  # 4: -> 12 (ENOSYS)
+        (_JEQ, 2, 0, unshare),  # 5: -> 8 (read its flags)
+        (_JEQ, 1, 0, clone),  # 6: -> 8
+        (_RET, 0, 0, _ALLOW),  # 7
+        (_LD_ABS, 0, 0, 16),  # 8: the low half of the first argument: the flags
+        (_JSET, 1, 0, _CLONE_NEWUSER),  # 9: a new user namespace -> 11
+        (_RET, 0, 0, _ALLOW),  # 10
+        (_RET, 0, 0, _ERRNO | errno.EPERM),  # 11
+        (_RET, 0, 0, _ERRNO | errno.ENOSYS),  # 12
+    ]
+    code = b"".join(struct.pack("HBBI", *ins) for ins in program)
+    buf = ctypes.create_string_buffer(code, len(code))
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    prog = SockFprog(len(program), ctypes.addressof(buf))
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_no_new_privs, pr_set_seccomp, seccomp_mode_filter = 38, 22, 2
+    if libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0) != 0:
+        return f"prctl(NO_NEW_PRIVS) failed: {os.strerror(ctypes.get_errno())}"
+    if libc.prctl(pr_set_seccomp, seccomp_mode_filter, ctypes.byref(prog), 0, 0) != 0:
+        return f"seccomp failed: {os.strerror(ctypes.get_errno())}"
+    return None
+
+
+# ------------------------------------------------------------------ after the last cell
+def lingering(atexit_before: int) -> list[str]:
+    """What the notebook leaves running after its last cell: threads that are not daemons, and
+    exit handlers it registered. Python would wait for them (for ever, for a thread that never
+    ends) before the process could end; the runner ends the process without waiting."""
+    import atexit
+    import threading
+
+    left = []
+    threads = [
+        t for t in threading.enumerate() if t is not threading.main_thread() and t.is_alive() and not t.daemon
+    ]
+    if threads:
+        left.append(f"{len(threads)} thread(s) still running")
+    handlers = atexit._ncallbacks() - atexit_before  # noqa: SLF001 - the count only
+    if handlers > 0:
+        left.append(f"{handlers} exit handler(s) registered")
+    return left
+
+
 def _no_input(prompt: Any = "") -> str:
     raise EOFError("input() cannot be answered while grading: put the value in the cell instead")
 
@@ -185,8 +271,11 @@ def _shell() -> Any:
 
 
 def main() -> int:
+    import atexit
+
     job = json.loads(sys.stdin.read())
     _become(job.get("user"))
+    sealed = no_user_namespaces()
     sys.stdin = io.StringIO("")  # input() gets end-of-file, not the job
     fd = int(job.get("channel_fd", 3))
     channel = os.fdopen(os.dup(fd), "w", encoding="utf-8")
@@ -202,6 +291,7 @@ def main() -> int:
     namespace = shell.user_ns
     errors: list[dict[str, Any]] = []
     unreadable: dict[str, str] = {}
+    atexit_before = atexit._ncallbacks()  # noqa: SLF001 - IPython's own handlers are not the notebook's
     for cell in job["cells"]:
         _send(channel, {"event": "cell", "index": cell["index"]})
         try:
@@ -231,14 +321,31 @@ def main() -> int:
                 }
             )
     notes = list(unreadable.values())
-    _send(channel, {"event": "done", "errors": errors, "notes": notes, "truncated": sink.truncated})
+    try:
+        ended = lingering(atexit_before)
+    except BaseException:  # noqa: BLE001 - a hostile thread subclass may raise anything
+        ended = ["threads or exit handlers that could not be counted"]
+    _send(
+        channel,
+        {
+            "event": "done",
+            "errors": errors,
+            "notes": notes,
+            "truncated": sink.truncated,
+            "ended": ended,
+            "sealed": sealed,
+        },
+    )
     channel.close()
     return 0
 
 
 if __name__ == "__main__":
     try:
-        sys.exit(main())
+        code = main()
     except Exception:  # the runner itself failed (not a cell): say why on the real stderr
         os.write(2, traceback.format_exc().encode()[-4000:])
-        sys.exit(1)
+        code = 1
+    # End now: never wait for the notebook's threads or run its exit handlers (they would keep
+    # a finished notebook running until the time limit). Everything was reported already.
+    os._exit(code)

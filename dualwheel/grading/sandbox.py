@@ -3,27 +3,37 @@
 What the sandbox gives student code, and why:
 
 * **Nothing of the grader's environment or command line.** bubblewrap is started from an
-  *empty* environment (``env={}``), not just with ``--clearenv``: with ``--unshare-pid`` its
-  own init process is PID 1 in the sandbox, and ``/proc/1/environ`` shows the environment
-  bubblewrap itself was started with. Its mount list is passed through a pipe
-  (``--args FD``), so ``/proc/1/cmdline`` reads ``bwrap --args N -- python -I -B -m
-  dualwheel.grading.runner``, not the list of host folders. The child gets a fixed, short
-  environment (``HOME=/tmp``, ``PATH=/usr/bin:/bin``, thread counts, the Matplotlib backend).
+  *empty* environment (``env={}``), not just with ``--clearenv``, and its mount list is
+  passed through a pipe (``--args FD``). There is no ``/proc`` in the sandbox at all, so no
+  process's environment, command line or mount list (``/proc/self/mountinfo`` would name the
+  host folder behind each bind mount) can be read. The child gets a fixed, short environment
+  (``HOME=/tmp``, ``PATH=/usr/bin:/bin``, thread counts, the Matplotlib backend).
 * **An unprivileged user.** When the grader runs as root, bubblewrap runs in its privileged
   mode (no user namespace) and the runner switches to ``nobody`` (uid and gid 65534, no
-  supplementary groups) before it reads the job, so student code can read neither
-  ``/etc/shadow`` nor ``/proc/1/*`` of the root-owned init. A user namespace with ``--uid``
-  would *not* do: its uid maps back to root outside, and root-owned files stay readable.
-  When the grader is not root, bubblewrap's user namespace keeps the grader's own uid.
-* **Only what a notebook needs**, read-only: the system (``/usr``, ``/lib``, ``/etc``), the
-  Python installation and its packages, the dualwheel package, and the chapter's *public*
-  files (checks, scoring rules, data) in ``/tmp/work``. No answer key, no other submission,
-  no instructor folder, no network. ``/tmp`` is a private, size-capped tmpfs.
-  What is *not* hidden: the Python installation and the dualwheel package are mounted at the
-  paths they have on the host (a virtual environment and an editable install only work
-  there), so ``sys.executable``, ``/proc/1/cmdline`` (the runner's own command) and
-  ``/proc/self/mountinfo`` (the source of each read-only mount) show where they are
-  installed. Those are paths, not secrets; nothing else of the host is named.
+  supplementary groups) before it reads the job. A user namespace with ``--uid`` would *not*
+  do: its uid maps back to root outside, and root-owned files stay readable. When the grader
+  is not root, bubblewrap's user namespace keeps the grader's own uid.
+* **No new user namespace.** The runner installs a seccomp filter before any student code
+  (:func:`dualwheel.grading.runner.no_user_namespaces`): ``unshare`` and ``clone`` with
+  ``CLONE_NEWUSER`` fail, so student code cannot become "root" of a namespace of its own and
+  remount what it sees. Where bubblewrap has its own user namespace, ``--disable-userns`` is
+  added as well (when this bubblewrap supports it: tried once).
+* **A neutral layout, and only what a notebook needs**, read-only: the notebook's folder
+  ``/submission`` (the chapter's *public* files: checks, scoring rules, data; writable and
+  size-capped), the dualwheel package at ``/grader/dualwheel``, the virtual environment's
+  packages at ``/venv/site-packages`` (an editable install's hook and ``direct_url.json``,
+  which name the checkout, are replaced by empty files), the Python installation at
+  ``/python`` (when it is not the system's), the system (``/usr``, ``/lib``, ``/bin``...), and
+  a few files of ``/etc`` (the linker's cache, fonts, time zone) with a made-up
+  ``/etc/passwd`` and ``/etc/group``. The interpreter is started as
+  ``/python/bin/python3.X -I -B -c <boot>`` (:func:`runner_command`), so ``sys.executable``,
+  ``sys.path``, every module's ``__file__`` and every traceback name only these paths. No answer
+  key, no other submission, no instructor folder, no network; ``/tmp`` is a private,
+  size-capped tmpfs; the host name is ``sandbox``. What student code can still see: the
+  system's programs and libraries, and the *contents* of the Python installation and its
+  packages, which may hold the paths they were built or installed at (``sysconfig``'s build
+  settings, a ``.pyc`` compiled in place). Those are file contents of the installation, not
+  secrets; nothing else of the host is named.
 * **One memory limit and one process limit for the notebook and all its children.** Where
   the grader may create cgroups (cgroup v2 with the memory and pids controllers delegated,
   or cgroup v1 ``memory`` and ``pids`` hierarchies, as on this project's machines and in
@@ -48,15 +58,28 @@ import json
 import os
 import shutil
 import signal
+import site
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import limits as table
+from .cgroups import (  # noqa: F401 - re-exported: the sandbox's cgroups
+    GROUP_PREFIX,
+    RunGroup,
+    _cgroup_kind,
+    _parents,
+    clean_stale_groups,
+    join,
+    limit_mode,
+    owner_pid,
+    pid_alive,
+)
 from .submission import PACKAGE_DIR, GradingError
 
 #: The unprivileged user student code runs as when the grader is root (``nobody``).
@@ -65,189 +88,25 @@ SANDBOX_UID = SANDBOX_GID = 65534
 
 @dataclass(frozen=True)
 class Limits:
-    timeout: float = 30.0  # seconds of wall-clock time per submission
-    memory_mb: int = 2048  # memory of the notebook and all its children together
-    processes: int = 64  # processes and threads of the notebook, all together
-    output_bytes: int = 1_000_000  # raw output before the run is stopped
-    print_chars: int = 65_536  # printed text kept; the rest is dropped silently
-    tmp_mb: int = 64  # private /tmp
+    """One run's limits; the defaults and their documentation are in :mod:`dualwheel.grading.limits`."""
+
+    timeout: float = table.TIMEOUT  # seconds of wall-clock time per submission
+    memory_mb: int = table.MEMORY_MB  # memory of the notebook and all its children together
+    processes: int = table.PROCESSES  # processes and threads of the notebook, all together
+    output_bytes: int = table.OUTPUT_BYTES  # raw output before the run is stopped
+    print_chars: int = table.PRINT_CHARS  # printed text kept; the rest is dropped (the message says so)
+    tmp_mb: int = table.TMP_MB  # private /tmp and the notebook's folder, each
 
     def job(self, dedicated_user: bool) -> dict[str, int]:
         out = {
             "memory_bytes": self.memory_mb * 2**20,
             "cpu_seconds": int(self.timeout) + 5,
             "file_bytes": self.tmp_mb * 2**20,
-            "open_files": 256,
+            "open_files": table.OPEN_FILES,
         }
         if dedicated_user and _cgroup_kind() is None:
             out["processes"] = self.processes  # fallback: counted per user, so only for `nobody`
         return out
-
-
-# ------------------------------------------------------------------ cgroups
-_KIND: list[str | None] = []  # cached: "v2", "v1" or None
-
-
-def _own_cgroup(controller: str | None) -> str | None:
-    """This process's cgroup path in the hierarchy of ``controller`` (None: the v2 one)."""
-    try:
-        lines = Path("/proc/self/cgroup").read_text().splitlines()
-    except OSError:
-        return None
-    for line in lines:
-        parts = line.split(":", 2)
-        if len(parts) != 3:
-            continue
-        if controller is None and parts[0] == "0" and parts[1] == "":
-            return parts[2]
-        if controller is not None and controller in parts[1].split(","):
-            return parts[2]
-    return None
-
-
-def _mount_of(fstype: str, option: str | None) -> Path | None:
-    try:
-        lines = Path("/proc/self/mounts").read_text().splitlines()
-    except OSError:
-        return None
-    for line in lines:
-        fields = line.split()
-        if len(fields) >= 4 and fields[2] == fstype and (option is None or option in fields[3].split(",")):
-            return Path(fields[1])
-    return None
-
-
-def _parents() -> dict[str, Path] | None:
-    """Where this process may create per-run cgroups: {"memory": dir, "pids": dir}, or None."""
-    v2 = _mount_of("cgroup2", None)
-    own = _own_cgroup(None)
-    if v2 is not None and own is not None:
-        base = v2 / own.lstrip("/")
-        try:
-            enabled = (base / "cgroup.subtree_control").read_text().split()
-        except OSError:
-            enabled = []
-        if {"memory", "pids"} <= set(enabled):
-            return {"memory": base, "pids": base}
-    found: dict[str, Path] = {}
-    for controller in ("memory", "pids"):
-        mount, own = _mount_of("cgroup", controller), _own_cgroup(controller)
-        if mount is None or own is None:
-            return None
-        found[controller] = mount / own.lstrip("/")
-    return found
-
-
-def _cgroup_kind() -> str | None:
-    """ "v2" or "v1" when per-run cgroups work here (tried once), else None."""
-    if not _KIND:
-        kind = None
-        try:
-            probe = RunGroup.create(64 * 2**20, 8)
-        except OSError:
-            probe = None
-        if probe is not None:
-            kind = probe.kind
-            probe.remove()
-        _KIND.append(kind)
-    return _KIND[0]
-
-
-def limit_mode() -> str:
-    """One line for the instructor: how the memory and process limits are enforced here."""
-    kind = _cgroup_kind()
-    if kind:
-        return f"memory and process limits: per notebook (cgroup {kind})"
-    return "memory and process limits: per process only (no cgroup could be created here)"
-
-
-class RunGroup:
-    """One run's cgroup(s): a memory cap and a process cap for a whole process tree."""
-
-    def __init__(self, kind: str, dirs: dict[str, Path]) -> None:
-        self.kind = kind
-        self.dirs = dirs
-
-    @classmethod
-    def create(cls, memory_bytes: int, processes: int) -> RunGroup | None:
-        parents = _parents()
-        if parents is None:
-            return None
-        name = f"casebook-{uuid.uuid4().hex[:12]}"
-        kind = "v2" if parents["memory"] == parents["pids"] else "v1"
-        dirs = {c: p / name for c, p in parents.items()}
-        made: list[Path] = []
-        try:
-            for d in dict.fromkeys(dirs.values()):
-                d.mkdir()
-                made.append(d)
-            if kind == "v2":
-                (dirs["memory"] / "memory.max").write_text(str(memory_bytes))
-                if (dirs["memory"] / "memory.swap.max").exists():
-                    (dirs["memory"] / "memory.swap.max").write_text("0")
-            else:
-                (dirs["memory"] / "memory.limit_in_bytes").write_text(str(memory_bytes))
-                memsw = dirs["memory"] / "memory.memsw.limit_in_bytes"
-                if memsw.exists():
-                    memsw.write_text(str(memory_bytes))
-            (dirs["pids"] / "pids.max").write_text(str(processes))
-        except OSError:
-            for d in reversed(made):
-                try:
-                    d.rmdir()
-                except OSError:
-                    pass
-            return None
-        return cls(kind, dirs)
-
-    def procs_files(self) -> list[str]:
-        return [str(d / "cgroup.procs") for d in dict.fromkeys(self.dirs.values())]
-
-    def out_of_memory(self) -> bool:
-        """Whether the kernel had to stop a process of this run for memory."""
-        d = self.dirs["memory"]
-        try:
-            if self.kind == "v2":
-                events = dict(line.split() for line in (d / "memory.events").read_text().splitlines())
-                return int(events.get("oom_kill", 0)) > 0 or int(events.get("oom", 0)) > 0
-            control = dict(line.split() for line in (d / "memory.oom_control").read_text().splitlines())
-            if "oom_kill" in control:
-                return int(control["oom_kill"]) > 0
-            return int((d / "memory.failcnt").read_text()) > 0
-        except (OSError, ValueError):
-            return False
-
-    def remove(self) -> None:
-        """Kill whatever is left in the group, then remove it."""
-        for d in dict.fromkeys(self.dirs.values()):
-            for _ in range(100):
-                try:
-                    pids = [int(p) for p in (d / "cgroup.procs").read_text().split()]
-                except (OSError, ValueError):
-                    pids = []
-                for pid in pids:
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                    except OSError:
-                        pass
-                try:
-                    d.rmdir()
-                    break
-                except FileNotFoundError:
-                    break
-                except OSError:
-                    time.sleep(0.02)
-
-
-def _join(files: list[int]) -> Any:
-    """A pre-exec function: the forked child writes its pid into each cgroup before exec."""
-
-    def join() -> None:
-        pid = str(os.getpid()).encode()
-        for fd in files:
-            os.write(fd, pid)
-
-    return join
 
 
 # ------------------------------------------------------------------ the command
@@ -261,32 +120,137 @@ def _bwrap() -> str:
     return bwrap
 
 
-def sandbox_args(support: Path, limits: Limits, notebook_dir: str = "/tmp/work") -> list[str]:
-    """bubblewrap's options (passed through a pipe, never on its command line)."""
+#: The neutral layout student code sees: no path of the host appears in it.
+NOTEBOOK_DIR = "/submission"  # the notebook's folder: the chapter's public files, writable
+GRADER_DIR = "/grader"  # holds the dualwheel package (the runner and the scoring rules)
+PYTHON_DIR = "/python"  # the Python installation, when it is not part of the system (/usr)
+VENV_DIR = "/venv"  # the virtual environment's packages
+SYSTEM = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")
+#: The few files of /etc a notebook may need; /etc/passwd and /etc/group are made up (below).
+ETC = (
+    "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "fonts", "nsswitch.conf",
+    "mime.types", "matplotlibrc", "alternatives",
+)  # fmt: skip
+
+
+def _under_system(path: str) -> bool:
+    return any(path == root or path.startswith(root + "/") for root in SYSTEM)
+
+
+@lru_cache(maxsize=1)
+def _python_layout() -> tuple[list[tuple[str, str]], str, list[str]]:
+    """(host -> sandbox binds, the interpreter's sandbox path, site folders) for this Python."""
+    binds: list[tuple[str, str]] = []
+    base = os.path.realpath(sys.base_prefix)
+    real = os.path.realpath(sys.executable)
+    if _under_system(base) and _under_system(real):
+        python = real
+    else:
+        binds.append((base, PYTHON_DIR))
+        python = (
+            PYTHON_DIR + real[len(base) :] if real.startswith(base + "/") else PYTHON_DIR + "/bin/python3"
+        )
+    sites: list[str] = []
+    if sys.prefix != sys.base_prefix:  # a virtual environment: its packages, without its bin/ or config
+        for n, folder in enumerate(dict.fromkeys(site.getsitepackages([sys.prefix]))):
+            if Path(folder).is_dir():
+                target = f"{VENV_DIR}/site-packages" + (f"-{n}" if n else "")
+                binds.append((folder, target))
+                sites.append(target)
+    return binds, python, sites
+
+
+@lru_cache(maxsize=1)
+def _hidden_files() -> list[str]:
+    """Sandbox paths of package-manager files that name host paths (an editable install's path
+    hook, ``direct_url.json``): each is replaced by an empty file."""
+    markers = [str(PACKAGE_DIR.parent), sys.prefix, os.path.realpath(sys.prefix)]
+    hidden = []
+    binds, _, _ = _python_layout()
+    for host, target in binds:
+        if not target.startswith(VENV_DIR):
+            continue
+        try:
+            names = os.listdir(host)
+        except OSError:
+            continue
+        candidates = [n for n in names if n.endswith((".pth", ".egg-link")) or n.startswith("__editable__")]
+        candidates += [f"{n}/direct_url.json" for n in names if n.endswith(".dist-info")]
+        for name in candidates:
+            if name.startswith("__editable__"):  # an editable install's hook: it points at the checkout
+                hidden.append(f"{target}/{name}")
+                continue
+            try:
+                with open(os.path.join(host, name), "rb") as f:
+                    text = f.read(1_000_000).decode("utf-8", "replace")
+            except OSError:
+                continue
+            if any(m in text for m in markers):
+                hidden.append(f"{target}/{name}")
+    return hidden
+
+
+def _etc_files(user: tuple[int, int]) -> dict[str, bytes]:
+    """A made-up /etc/passwd and /etc/group: root, the sandbox user and nobody, nothing of the host."""
+    uid, gid = user
+    users = {0: ("root", 0, "/root"), 65534: ("nobody", 65534, "/nonexistent"), uid: ("student", gid, "/tmp")}
+    groups = {0: "root", 65534: "nogroup", gid: "student"}
+    passwd = "".join(
+        f"{name}:x:{u}:{g}:{name}:{home}:/usr/sbin/nologin\n" for u, (name, g, home) in sorted(users.items())
+    )
+    group = "".join(f"{name}:x:{g}:\n" for g, name in sorted(groups.items()))
+    return {"/etc/passwd": passwd.encode(), "/etc/group": group.encode()}
+
+
+@lru_cache(maxsize=1)
+def _can_disable_userns() -> bool:
+    """Whether this bubblewrap, run by this user, can forbid user namespaces inside its own
+    (``--disable-userns``, bubblewrap 0.8, needs a user namespace of its own): tried once."""
+    probe = [_bwrap(), "--unshare-all", "--unshare-user", "--disable-userns", "--ro-bind", "/", "/", "true"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=20, env={}).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def sandbox_args(
+    support: Path, limits: Limits, notebook_dir: str = NOTEBOOK_DIR, data_fds: dict[str, int] | None = None
+) -> list[str]:
+    """bubblewrap's options (passed through a pipe, never on its command line).
+
+    ``data_fds`` maps the made-up files (``/etc/passwd``, and an empty file over each of
+    :func:`_hidden_files`) to the pipes bubblewrap reads them from; without it they are left out
+    (for a look at the options)."""
     if os.geteuid() == 0:
         # privileged mode, no user namespace: the runner then becomes `nobody` for real
         args = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     else:
-        args = ["--unshare-all"]
-    args += ["--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev"]
-    # the private /tmp first: mounts are applied in order, so a checkout (and its .venv) that
-    # lives under /tmp is bound on top of it rather than hidden by it
+        args = ["--unshare-all"] + (["--unshare-user", "--disable-userns"] if _can_disable_userns() else [])
+    # no /proc: nothing to read of other processes, of the mounts' host paths (mountinfo) or of
+    # the command lines; Python, IPython and the scientific stack do not need it
+    args += ["--die-with-parent", "--new-session", "--hostname", "sandbox", "--dev", "/dev"]
     args += ["--perms", "1777", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp"]
-    args += ["--perms", "0777", "--dir", notebook_dir]
-    roots = {"/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", sys.prefix, sys.base_prefix, str(PACKAGE_DIR)}
-    made: set[str] = {"/", "/tmp", notebook_dir}
-    for root in sorted(roots):
+    args += ["--perms", "0777", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", notebook_dir]
+    for root in SYSTEM:
         if Path(root).exists():
-            for parent in reversed(Path(root).parents):  # readable by the sandbox user (else 0700)
-                if str(parent) not in made:
-                    made.add(str(parent))
-                    args += ["--perms", "0755", "--dir", str(parent)]
             args += ["--ro-bind", root, root]
+    for folder in ("/etc", GRADER_DIR, VENV_DIR, PYTHON_DIR):  # readable by the sandbox user (else 0700)
+        args += ["--perms", "0755", "--dir", folder]
+    for name in ETC:
+        if Path("/etc", name).exists():
+            args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    binds, _, _ = _python_layout()
+    for host, target in binds:
+        args += ["--ro-bind", host, target]
+    args += ["--ro-bind", str(PACKAGE_DIR), f"{GRADER_DIR}/{PACKAGE_DIR.name}"]
+    for target, fd in (data_fds or {}).items():  # after the binds they replace files of
+        args += ["--perms", "0644", "--ro-bind-data", str(fd), target]
     for item in sorted(support.iterdir()):
         args += ["--ro-bind", str(item), f"{notebook_dir}/{item.name}"]
     args += ["--chdir", notebook_dir, "--clearenv"]
     env = {
         "HOME": "/tmp",
+        "USER": "student",
         "MPLBACKEND": "Agg",
         "MPLCONFIGDIR": "/tmp/mpl",
         "OPENBLAS_NUM_THREADS": "1",
@@ -294,17 +258,27 @@ def sandbox_args(support: Path, limits: Limits, notebook_dir: str = "/tmp/work")
         "PYTHONDONTWRITEBYTECODE": "1",
         "PATH": "/usr/bin:/bin",
     }
+    if any(target == PYTHON_DIR for _, target in binds):
+        env["LD_LIBRARY_PATH"] = f"{PYTHON_DIR}/lib"  # a Python built with a shared libpython
     for key, value in env.items():
         args += ["--setenv", key, value]
     return args
 
 
-RUNNER = ["-I", "-B", "-m", "dualwheel.grading.runner"]
+def runner_command() -> list[str]:
+    """The sandboxed interpreter's command: only neutral paths (it is what ``ps`` would show)."""
+    _, python, sites = _python_layout()
+    boot = (
+        f"import sys, site; sys.path.insert(0, {GRADER_DIR!r}); "
+        + "".join(f"site.addsitedir({s!r}); " for s in sites)
+        + "import runpy; runpy.run_module('dualwheel.grading.runner', run_name='__main__')"
+    )
+    return [python, "-I", "-B", "-c", boot]
 
 
 def sandbox_command(support: Path, limits: Limits, args_fd: int = 3) -> list[str]:
     """bubblewrap's command line: its options come from ``args_fd``; only the runner shows."""
-    return [_bwrap(), "--args", str(args_fd), "--", sys.executable, *RUNNER]
+    return [_bwrap(), "--args", str(args_fd), "--", *runner_command()]
 
 
 @dataclass
@@ -319,6 +293,8 @@ class RunOutcome:
     stderr: str = ""
     notes: list[str] | None = None  # answers that could not be read, magics not supported...
     out_of_memory: bool = False  # the kernel stopped a process of this run for memory
+    ended: list[str] | None = None  # threads and exit handlers ended after the last cell
+    unsealed: str | None = None  # why user namespaces could not be forbidden (None: they were)
 
 
 def _drain(stream: io.BufferedReader, cap: int, kept: bytearray, over: threading.Event) -> None:
@@ -352,7 +328,15 @@ def run_cells(cells: list[dict[str, Any]], names: list[str], support: Path, limi
         with _SPAWN_LOCK:
             read_end, write_end = os.pipe()
             args_read, args_write = os.pipe()
-            payload = b"".join(a.encode() + b"\0" for a in sandbox_args(support, limits))
+            data_fds = {}  # the made-up /etc files: small, so each pipe holds its whole text
+            user = (SANDBOX_UID, SANDBOX_GID) if dedicated else (os.getuid(), os.getgid())
+            made = {**_etc_files(user), **{target: b"" for target in _hidden_files()}}
+            for target, text in made.items():
+                r, w = os.pipe()
+                os.write(w, text)
+                os.close(w)
+                data_fds[target] = r
+            payload = b"".join(a.encode() + b"\0" for a in sandbox_args(support, limits, data_fds=data_fds))
             job["channel_fd"] = write_end
             if group is not None:
                 join_fds = [os.open(f, os.O_WRONLY | os.O_CLOEXEC) for f in group.procs_files()]
@@ -362,13 +346,15 @@ def run_cells(cells: list[dict[str, Any]], names: list[str], support: Path, limi
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                pass_fds=(write_end, args_read),
+                pass_fds=(write_end, args_read, *data_fds.values()),
                 start_new_session=True,
                 env={},  # bubblewrap's own environment is what /proc/1/environ shows
-                preexec_fn=_join(join_fds) if join_fds else None,  # noqa: PLW1509 - only os.write
+                preexec_fn=join(join_fds) if join_fds else None,  # noqa: PLW1509 - only os.write
             )
             os.close(write_end)
             os.close(args_read)
+            for fd in data_fds.values():
+                os.close(fd)
             for fd in join_fds:
                 os.close(fd)
             join_fds = []
@@ -435,6 +421,8 @@ def _collect(
     errors: list[dict[str, Any]] = []
     notes: list[str] = []
     finished, truncated, last_cell = False, False, None
+    ended: list[str] = []
+    unsealed: str | None = None
     for line in bytes(msg_kept).splitlines():
         try:
             msg = json.loads(line)
@@ -451,6 +439,8 @@ def _collect(
             errors = msg.get("errors") if isinstance(msg.get("errors"), list) else []
             notes = [str(n) for n in msg.get("notes", []) if isinstance(n, str)][:20]
             truncated = bool(msg.get("truncated"))
+            ended = [str(n) for n in msg.get("ended") or [] if isinstance(n, str)][:5]
+            unsealed = str(msg["sealed"])[:200] if msg.get("sealed") else None
     if overflow.is_set() and not stopped:
         stopped = "output_limit"
     if not finished and not stopped:
@@ -465,6 +455,8 @@ def _collect(
         seconds=seconds,
         stderr=bytes(err_kept[-2000:]).decode("utf-8", "replace"),
         notes=notes,
+        ended=ended,
+        unsealed=unsealed,
     )
 
 

@@ -6,6 +6,7 @@ import errno
 import io
 import json
 import os
+import re
 import stat
 import unicodedata
 import zipfile
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import limits
 from .questions import Bank
 
 STATUSES = (
@@ -27,11 +29,11 @@ STATUSES = (
     "invalid_submission",
     "needs_review",
 )
-MAX_FILE_BYTES = 50_000_000  # a file this big is not read at all (saved outputs included)
-MAX_CODE_CHARS = 5_000_000  # the code of all cells together, outputs dropped first
-MAX_CELLS = 500
-MAX_CELL_CHARS = 200_000
-MAX_DEPTH = 3  # folders inside a student's folder that are searched for a notebook
+#: The limits (all in :mod:`dualwheel.grading.limits`, the one table of them).
+MAX_FILE_BYTES = limits.MAX_FILE_BYTES  # a file this big is not read at all (saved outputs included)
+MAX_CODE_CHARS = limits.MAX_CODE_CHARS  # the code of all cells together, outputs dropped first
+MAX_CELLS = limits.MAX_CELLS
+MAX_DEPTH = limits.MAX_DEPTH  # folders inside a student's folder that are searched for a notebook
 CHANNEL_FD = 3
 PACKAGE_DIR = (
     Path(__file__).resolve().parent.parent
@@ -62,6 +64,18 @@ def _source_length(cell: Any) -> int:
     return 0
 
 
+def _chapter_number(value: Any) -> Any:
+    """The chapter a notebook's metadata names: ``3``, ``"3"``, ``" 03 "`` and ``3.0`` are all 3;
+    anything else is returned as it is (and flagged when it is not the class's chapter)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def parse_submission(raw: bytes, bank: Bank) -> Parsed:
     """Read a notebook's code cells without running anything; explain what is wrong.
 
@@ -69,7 +83,7 @@ def parse_submission(raw: bytes, bank: Bank) -> Parsed:
     :data:`MAX_FILE_BYTES`, and only the code (:data:`MAX_CODE_CHARS`) is limited.
     """
     if len(raw) > MAX_FILE_BYTES:
-        return Parsed(problem=f"the file is over {MAX_FILE_BYTES:,} bytes; not read")
+        return Parsed(problem=f"the file is {len(raw):,} bytes; {limits.named('file size')}: not read")
     try:
         nb = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -85,15 +99,15 @@ def parse_submission(raw: bytes, bank: Bank) -> Parsed:
             cell.pop("outputs", None)  # never graded: dropped before any size check
             cell.pop("attachments", None)
     if len(nb["cells"]) > MAX_CELLS:
-        return Parsed(problem=f"{len(nb['cells'])} cells; the limit is {MAX_CELLS}")
+        return Parsed(problem=f"{len(nb['cells']):,} cells; {limits.named('cells')}: not run")
     code = sum(_source_length(c) for c in nb["cells"])
     if code > MAX_CODE_CHARS:
         return Parsed(
-            problem=f"{code:,} characters of code; the limit is {MAX_CODE_CHARS:,} (outputs do not count)"
+            problem=f"{code:,} characters of code; {limits.named('code')} (outputs do not count): not run"
         )
     meta = nb.get("metadata")
     tag = meta.get("casebook") if isinstance(meta, dict) else None
-    chapter = tag.get("chapter") if isinstance(tag, dict) else None
+    chapter = _chapter_number(tag.get("chapter")) if isinstance(tag, dict) else None
     out = Parsed()
     if chapter is not None and chapter != bank.chapter:
         out.review.append(
@@ -108,9 +122,6 @@ def parse_submission(raw: bytes, bank: Bank) -> Parsed:
             source = "".join(source)
         if not isinstance(source, str):
             out.notes.append(f"cell {i + 1} has no readable source and was skipped")
-            continue
-        if len(source) > MAX_CELL_CHARS:
-            out.notes.append(f"cell {i + 1} is longer than {MAX_CELL_CHARS:,} characters and was skipped")
             continue
         meta = cell.get("metadata")
         tag = meta.get("casebook") if isinstance(meta, dict) else None
@@ -177,6 +188,56 @@ LINK = "is a symbolic link; links are never followed or read"
 HARD_LINK = "is a hard link (the same file has another name on this disk); links are never read"
 
 
+def shown_name(name: str) -> str:
+    """A file name as the gradebook, the results and the messages show it, reversibly.
+
+    A name that is not UTF-8 (张三 in GBK bytes, as a zip made on Windows unpacks on Linux)
+    reaches Python with each undecodable byte as a lone surrogate; a name may also hold control
+    characters (an ANSI escape) or a backslash. Each is shown escaped: an undecodable byte as
+    ``\\xNN``, an ASCII control character as ``\\xNN``, any other unsafe character as
+    ``\\uNNNN``, a backslash as two. Every other name is shown as it is. :func:`name_bytes`
+    gives the file name's bytes back.
+    """
+    if not _UNSAFE_NAME.search(name):
+        return name
+    out = []
+    for ch in name:
+        code = ord(ch)
+        if ch == "\\":
+            out.append("\\\\")
+        elif 0xDC80 <= code <= 0xDCFF:  # an undecodable byte (os.fsdecode's surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif _UNSAFE_NAME.match(ch):
+            out.append(f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_UNSAFE_NAME = re.compile("[\\\\\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SHOWN_ESCAPE = re.compile(r"\\(\\|x[0-9a-f]{2}|u[0-9a-f]{4})")
+
+
+def name_bytes(shown: str) -> bytes:
+    """The bytes of the file name that :func:`shown_name` showed as ``shown``."""
+    if "\\" not in shown:
+        return os.fsencode(shown)
+    out = bytearray()
+    pos = 0
+    for m in _SHOWN_ESCAPE.finditer(shown):
+        out += shown[pos : m.start()].encode("utf-8")
+        code = m.group(1)
+        if code == "\\":
+            out += b"\\"
+        elif code[0] == "x":
+            out.append(int(code[1:], 16))
+        else:
+            out += chr(int(code[1:], 16)).encode("utf-8", "surrogateescape")
+        pos = m.end()
+    out += shown[pos:].encode("utf-8")
+    return bytes(out)
+
+
 def _student_of(name: str) -> str:
     for suffix in (".ipynb", ".zip"):
         if name.lower().endswith(suffix) and len(name) > len(suffix):
@@ -184,71 +245,89 @@ def _student_of(name: str) -> str:
     return name
 
 
-def _scan_folder(folder: Path, top: str) -> tuple[list[tuple[tuple[str, ...], str | None]], list[str]]:
-    """Notebooks under a student's folder (never through a link): [(parts, problem)], other files."""
-    notebooks: list[tuple[tuple[str, ...], str | None]] = []
+def _scan_folder(folder: Path, top: str) -> tuple[list[tuple[tuple[str, ...], str, str | None]], list[str]]:
+    """Notebooks under a student's folder (never through a link): [(parts, label, problem)], and
+    the other files. ``parts`` are the names on disk, ``label`` the path as shown
+    (:func:`shown_name`)."""
+    notebooks: list[tuple[tuple[str, ...], str, str | None]] = []
     others: list[str] = []
 
     def walk(rel: tuple[str, ...], depth: int) -> None:
+        shown_rel = "/".join(shown_name(p) for p in rel)
         try:
             names = sorted(os.listdir(folder.joinpath(*rel)))
         except OSError:
-            others.append("/".join(rel) + "/ (unreadable)")
+            others.append(shown_rel + "/ (unreadable)")
             return
         for name in names:
             if name in JUNK:
                 continue
             here = rel + (name,)
+            label = "/".join(shown_name(p) for p in here)
             try:
                 mode = os.lstat(folder.joinpath(*here)).st_mode
             except OSError:
                 continue
             if _is_notebook_name(name):
                 if stat.S_ISREG(mode):
-                    notebooks.append((here, None))
+                    notebooks.append((here, label, None))
                 else:
                     notebooks.append(
                         (
                             here,
-                            f"{top}/{'/'.join(here)} is {_kind_of(mode)}, not a notebook"
+                            label,
+                            f"{top}/{label} is {_kind_of(mode)}, not a notebook"
                             + ("; links are never followed or read" if stat.S_ISLNK(mode) else ""),
                         )
                     )
-            elif stat.S_ISDIR(mode) and depth < MAX_DEPTH:
+            elif stat.S_ISDIR(mode) and depth < limits.MAX_DEPTH:
                 walk(here, depth + 1)
+            elif stat.S_ISDIR(mode):
+                others.append(f"{label}/ (not searched: deeper than {limits.MAX_DEPTH} folders)")
             elif stat.S_ISLNK(mode):
-                others.append(f"{'/'.join(here)} (a link, not followed)")
+                others.append(f"{label} (a link, not followed)")
             else:
-                others.append("/".join(here) + ("/" if stat.S_ISDIR(mode) else ""))
+                others.append(label)
 
     walk((), 1)
     return notebooks, others
 
 
-def _scan_zip(path: Path, name: str) -> tuple[list[tuple[str, str | None]], list[str], str | None]:
-    """Notebooks in a zip archive: [(member, problem)], other members, or why it cannot be read."""
+def _scan_zip(path: Path, name: str) -> tuple[list[tuple[str, str, str | None]], list[str], str | None]:
+    """Notebooks in a zip archive: [(member, label, problem)], other members, or why it cannot
+    be read (an archive with more members than :data:`limits.MAX_ZIP_MEMBERS` is refused)."""
     try:
-        raw = read_file(path.parent, (path.name,), MAX_FILE_BYTES)
+        raw = read_file(path.parent, (path.name,), limits.MAX_FILE_BYTES)
         archive = zipfile.ZipFile(io.BytesIO(raw))
         infos = archive.infolist()
     except (OSError, zipfile.BadZipFile, ValueError, EOFError, NotebookFileError) as exc:
-        return [], [], f"{name} is not a readable zip archive ({exc})"
-    notebooks: list[tuple[str, str | None]] = []
+        return [], [], f"{name} is not a readable zip archive ({shown_name(str(exc))})"
+    if len(infos) > limits.MAX_ZIP_MEMBERS:
+        return (
+            [],
+            [],
+            (
+                f"{name} holds {len(infos):,} entries; the limit is {limits.MAX_ZIP_MEMBERS:,} "
+                "(limit 'archive entries'): not read"
+            ),
+        )
+    notebooks: list[tuple[str, str, str | None]] = []
     others: list[str] = []
-    for info in infos[:2000]:
+    for info in infos:
+        label = shown_name(info.filename)
         parts = [p for p in info.filename.replace("\\", "/").split("/") if p]
         if not parts or any(p in JUNK for p in parts) or info.is_dir():
             continue
         mode = (info.external_attr >> 16) & 0o170000
         if _is_notebook_name(parts[-1]):
             if mode == stat.S_IFLNK:
-                notebooks.append((info.filename, f"{name}:{info.filename} {LINK}"))
+                notebooks.append((info.filename, label, f"{name}:{label} {LINK}"))
             elif ".." in parts:
-                notebooks.append((info.filename, f"{name}:{info.filename} points outside the archive"))
+                notebooks.append((info.filename, label, f"{name}:{label} points outside the archive"))
             else:
-                notebooks.append((info.filename, None))
+                notebooks.append((info.filename, label, None))
         else:
-            others.append(info.filename + (" (a link, not followed)" if mode == stat.S_IFLNK else ""))
+            others.append(label + (" (a link, not followed)" if mode == stat.S_IFLNK else ""))
     return notebooks, others, None
 
 
@@ -274,41 +353,47 @@ def find_submissions(folder: Path) -> list[Entry]:
     for name in sorted(os.listdir(folder)):
         if name in JUNK:
             continue
+        shown = shown_name(name)  # what the gradebook shows; ``name`` is what is opened
+        student = _student_of(shown)
         try:
             mode = os.lstat(folder / name).st_mode
-        except OSError:
+        except OSError as exc:  # gone, or unreadable: still a row, with the reason
+            entries.append(Entry(student, shown, problem=f"{shown} could not be read ({exc.strerror})"))
             continue
-        student = _student_of(name)
         if stat.S_ISLNK(mode):
-            entries.append(Entry(student, name, problem=f"{name} {LINK}"))
+            entries.append(Entry(student, shown, problem=f"{shown} {LINK}"))
         elif stat.S_ISDIR(mode) and _is_notebook_name(name):
-            entries.append(Entry(student, name + "/", problem=f"{name} is a folder, not a notebook"))
+            entries.append(Entry(student, shown + "/", problem=f"{shown} is a folder, not a notebook"))
         elif stat.S_ISDIR(mode):
-            found, others = _scan_folder(folder / name, name)
+            found, others = _scan_folder(folder / name, shown)
             entries += _choose(
-                name,
-                name + "/",
-                [((name, *parts), "/".join(parts), problem) for parts, problem in found],
+                shown,
+                shown + "/",
+                [((name, *parts), label, None, problem) for parts, label, problem in found],
                 others,
                 zip_=False,
             )
         elif not stat.S_ISREG(mode):
-            entries.append(Entry(student, name, problem=f"{name} is {_kind_of(mode)}, not a notebook"))
+            entries.append(Entry(student, shown, problem=f"{shown} is {_kind_of(mode)}, not a notebook"))
         elif _is_notebook_name(name):
-            entries.append(Entry(student, name, parts=(name,)))
+            entries.append(Entry(student, shown, parts=(name,)))
         elif name.lower().endswith(".zip"):
-            members, others, bad = _scan_zip(folder / name, name)
+            members, others, bad = _scan_zip(folder / name, shown)
             if bad:
-                entries.append(Entry(student, name, problem=bad))
+                entries.append(Entry(student, shown, problem=bad))
             else:
                 entries += _choose(
-                    student, name, [((name,), m, problem) for m, problem in members], others, zip_=True
+                    student,
+                    shown,
+                    [((name,), label, member, problem) for member, label, problem in members],
+                    others,
+                    zip_=True,
                 )
         else:
-            suffix = Path(name).suffix
+            suffix = shown_name(Path(name).suffix)
             what = f"a {suffix} file" if suffix else "a file with no .ipynb ending"
             entries.append(
-                Entry(name, name, problem=f"{name} is {what}, not a notebook; hand in the .ipynb file")
+                Entry(shown, shown, problem=f"{shown} is {what}, not a notebook; hand in the .ipynb file")
             )
     return _unclash(entries)
 
@@ -316,28 +401,29 @@ def find_submissions(folder: Path) -> list[Entry]:
 def _choose(
     student: str,
     source: str,
-    found: list[tuple[tuple[str, ...], str, str | None]],
+    found: list[tuple[tuple[str, ...], str, str | None, str | None]],
     others: list[str],
     zip_: bool,
 ) -> list[Entry]:
-    """A student folder or archive: one notebook is graded; none or several are flagged."""
+    """A student folder or archive: one notebook is graded; none or several are flagged.
+    ``found`` holds (parts on disk, label as shown, zip member, problem)."""
     sep = ":" if zip_ else "/"
     where = source if zip_ else source.rstrip("/") + "/"
     if not found:
         return [Entry(student, source, review=f"no notebook in {where} ({_listing(others)})")]
     if len(found) == 1:
-        parts, member, problem = found[0]
-        return [Entry(student, source, parts=parts, member=member if zip_ else None, problem=problem)]
-    names = ", ".join(m for _, m, _ in found)
+        parts, _, member, problem = found[0]
+        return [Entry(student, source, parts=parts, member=member, problem=problem)]
+    names = ", ".join(label for _, label, _, _ in found)
     out = []
-    for parts, member, problem in found:
-        label = f"{source.rstrip('/')}{sep}{member}"
+    for parts, label, member, problem in found:
+        row = f"{source.rstrip('/')}{sep}{label}"
         out.append(
             Entry(
-                label,
-                label,
+                row,
+                row,
                 parts=parts,
-                member=member if zip_ else None,
+                member=member,
                 problem=problem,
                 review=f"{where} holds {len(found)} notebooks ({names}): each is graded on its own row; "
                 "keep the one to count",
@@ -378,6 +464,10 @@ class NotebookFileError(OSError):
     """A submission file that is refused while reading (a link, not a regular file, too big)."""
 
 
+def _shown_path(parts: tuple[str, ...]) -> str:
+    return "/".join(shown_name(p) for p in parts)
+
+
 def read_file(root: Path, parts: tuple[str, ...], cap: int = MAX_FILE_BYTES) -> bytes:
     """Read ``root/parts...`` without following a link at any step, and at most ``cap`` bytes."""
     fds: list[int] = []
@@ -391,22 +481,22 @@ def read_file(root: Path, parts: tuple[str, ...], cap: int = MAX_FILE_BYTES) -> 
             fd = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                raise NotebookFileError(f"{'/'.join(parts)} {LINK}") from None
+                raise NotebookFileError(f"{_shown_path(parts)} {LINK}") from None
             raise
         fds.append(fd)
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise NotebookFileError(f"{'/'.join(parts)} is {_kind_of(info.st_mode)}, not a notebook")
+            raise NotebookFileError(f"{_shown_path(parts)} is {_kind_of(info.st_mode)}, not a notebook")
         if info.st_nlink > 1:
-            raise NotebookFileError(f"{'/'.join(parts)} {HARD_LINK}")
+            raise NotebookFileError(f"{_shown_path(parts)} {HARD_LINK}")
         if info.st_size > cap:
-            raise NotebookFileError(f"the file is over {cap:,} bytes; not read")
+            raise NotebookFileError(f"the file is too big; {limits.named('file size', cap)}: not read")
         chunks, size = [], 0
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
             size += len(chunk)
             if size > cap:
-                raise NotebookFileError(f"the file is over {cap:,} bytes; not read")
+                raise NotebookFileError(f"the file is too big; {limits.named('file size', cap)}: not read")
         return b"".join(chunks)
     finally:
         for fd in reversed(fds):
@@ -424,7 +514,9 @@ def read_entry(folder: Path, entry: Entry) -> bytes:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             info = archive.getinfo(entry.member)
             if info.file_size > MAX_FILE_BYTES:
-                raise NotebookFileError(f"{entry.member} is over {MAX_FILE_BYTES:,} bytes; not read")
+                raise NotebookFileError(
+                    f"{shown_name(entry.member)} is too big; {limits.named('file size')}: not read"
+                )
             with archive.open(info) as f:
                 data = f.read(MAX_FILE_BYTES + 1)
     except (
@@ -436,7 +528,11 @@ def read_entry(folder: Path, entry: Entry) -> bytes:
         NotImplementedError,
         zlib.error,
     ) as exc:
-        raise NotebookFileError(f"{entry.member} could not be read from the archive ({exc})") from None
+        raise NotebookFileError(
+            f"{shown_name(entry.member)} could not be read from the archive ({shown_name(str(exc))})"
+        ) from None
     if len(data) > MAX_FILE_BYTES:
-        raise NotebookFileError(f"{entry.member} is over {MAX_FILE_BYTES:,} bytes; not read")
+        raise NotebookFileError(
+            f"{shown_name(entry.member)} is too big; {limits.named('file size')}: not read"
+        )
     return data

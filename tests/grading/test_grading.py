@@ -7,7 +7,6 @@ The corpus is in ``tests/grading/fixtures/submissions/ch03`` (made by ``make_sub
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import re
@@ -15,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,45 +33,12 @@ import make_submissions as corpus  # noqa: E402
 pytestmark = pytest.mark.sandbox
 
 CLI = [sys.executable, "-m", "dualwheel.grading.cli"]
-FAST = sandbox.Limits(timeout=30)  # generous: CI machines are shared (a loaded one ran %timeit 16 s)
+from graded import ALL, CANARY, FAST, _digest  # noqa: E402 - the graded corpus (conftest.py)
 
 
 @pytest.fixture(scope="module")
 def bank():
     return bank_for(3)
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.iterdir())
-        if p.is_file() and not p.is_symlink()
-    }
-
-
-CANARY = "casebook-canary-3e1f9a7c5d"
-#: Every row the corpus plus the file-system tricks must end with.
-ALL = {**corpus.EXPECTED, **corpus.TRICKS}
-
-
-@pytest.fixture(scope="module")
-def graded_corpus(bank, tmp_path_factory):
-    """Grade the whole corpus and the file-system tricks once, from a copy, with a canary
-    secret in the grader's environment; keep the file checksums from before."""
-    folder = tmp_path_factory.mktemp("class") / "ch03"
-    shutil.copytree(corpus.CORPUS, folder)
-    instructor = folder.parent / "instructor"
-    instructor.mkdir()
-    nbformat.write(release.otter_master(bank), instructor / "ch03-otter-master.ipynb")
-    corpus.write_tricks(folder, instructor)
-    before = _digest(folder)
-    out = folder.parent / "graded"
-    os.environ["CASEBOOK_CANARY"] = CANARY
-    try:
-        report = batch.grade_folder(folder, bank, out, limits=FAST, progress=False)
-    finally:
-        del os.environ["CASEBOOK_CANARY"]
-    return {"report": report, "folder": folder, "before": before, "out": out, "instructor": instructor}
 
 
 def _q(result: dict, var: str) -> dict:
@@ -149,13 +116,19 @@ def test_no_secret_reaches_any_output(graded_corpus):
     no file the grader writes (results, gradebook, manual scores)."""
     paths = _outputs(graded_corpus["out"])
     assert len(paths) > len(ALL)
+    made_up = set(sandbox._etc_files((65534, 65534))["/etc/passwd"].decode().splitlines())
+    host_root = {
+        line for line in Path("/etc/passwd").read_text().splitlines() if line.startswith("root:")
+    } - made_up
     for path in paths:
         text = path.read_text(encoding="utf-8")
         assert CANARY not in text, path.name
-        assert "root:" not in text and "daemon:" not in text, path.name  # /etc/shadow lines
+        assert "daemon:" not in text and not re.search(r"root:[$*!]", text), path.name  # /etc/shadow
+        assert not any(line in text for line in host_root), path.name  # the host's /etc/passwd
         assert "--ro-bind" not in text and "casebook-grade-" not in text, path.name  # bwrap's mount list
     leak = _q(graded_corpus["report"].results["leaks_environment"], "q6")["answer"]
-    assert "/proc/1/environ: PermissionError" in leak and "/etc/shadow: PermissionError" in leak
+    # no /proc at all in the sandbox, and /etc holds only what a notebook needs (no shadow)
+    assert "/proc/1/environ: FileNotFoundError" in leak and "/etc/shadow: FileNotFoundError" in leak
     if os.geteuid() == 0:
         assert "uid=65534 gid=65534" in leak
 
@@ -232,7 +205,12 @@ def test_messages_say_what_went_wrong(graded_corpus):
     assert "Expected a number" in _q(r["wrong_types"], "q1")["feedback"]
     assert "one of the letters" in _q(r["wrong_types"], "q2")["feedback"]
     assert "dictionary" in _q(r["wrong_types"], "q4")["feedback"]
-    assert r["million_line_print"]["message"] == "printed output was long and was cut"
+    assert r["million_line_print"]["message"] == (
+        "printed output was long and was cut: the limit is 65,536 characters (limit 'printed text')"
+    )
+    assert "limit 'time', --timeout" in r["infinite_loop"]["message"]
+    assert "limit 'output'" in r["output_flood"]["message"]
+    assert "limit 'memory', --memory" in r["memory_bomb"]["message"]
     assert r["infinite_loop"]["seconds"] < FAST.timeout + 3
 
 
@@ -242,7 +220,7 @@ def test_answer_key_and_other_files_are_out_of_reach(graded_corpus):
     found = eval(answer.removeprefix("found: "))  # a list literal the notebook wrote
     assert not [f for f in found if f.endswith(".ipynb") or "exercises" in f or "answer key" in f], found
     assert "network" not in found
-    assert all(f.startswith("/tmp/work/data/") for f in found), found  # only the public data
+    assert all(f.startswith("/submission/data/") for f in found), found  # only the public data
 
 
 def test_deleting_files_changes_nothing(graded_corpus):
@@ -365,6 +343,12 @@ def test_interrupted_batch_keeps_finished_results_and_resumes(tmp_path, sig):
         assert sorted(r["student"] for r in rows) == done
     else:
         assert proc.returncode == -signal.SIGKILL
+        left = [
+            p
+            for p in Path(tempfile.gettempdir()).iterdir()
+            if p.name.startswith(f"casebook-grade-{proc.pid}-")
+        ]
+        assert left  # the killed grader could not clean up: the next run does
     again = subprocess.run(
         cmd[:-5] + ["--timeout", "2", "--quiet"], capture_output=True, text=True, timeout=120
     )
@@ -372,6 +356,9 @@ def test_interrupted_batch_keeps_finished_results_and_resumes(tmp_path, sig):
     assert f"{5 - len(done)} graded now, {len(done)} already graded" in again.stdout
     rows = list(csv.DictReader(open(out / "gradebook.csv", encoding="utf-8")))
     assert len(rows) == 5
+    assert not [
+        p for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith(f"casebook-grade-{proc.pid}-")
+    ]
 
 
 # ------------------------------------------------------------------ rubric merge
@@ -632,16 +619,25 @@ def test_grade_uses_sandbox_env(tmp_path):
     assert "HOME" in _q(r, "q6")["answer"]
 
 
-def test_a_checkout_under_tmp_stays_visible_in_the_sandbox(tmp_path):
-    # bubblewrap applies mounts in order: the private /tmp must come before the read-only
-    # binds, or a clone under /tmp (its .venv and package) vanishes and every run crashes
+def test_the_sandbox_layout_is_neutral(tmp_path):
+    """Student code sees /submission, /grader, /venv, /python and the system: every host folder
+    is bound at a neutral path, after the private /tmp (mounts apply in order), and there is no
+    /proc (it would name each mount's host folder in /proc/self/mountinfo)."""
+    (tmp_path / "data").mkdir()
     cmd = sandbox.sandbox_args(tmp_path, sandbox.Limits())
     tmpfs = cmd.index("--tmpfs")
     binds = [i for i, arg in enumerate(cmd) if arg == "--ro-bind"]
-    assert cmd[tmpfs + 1] == "/tmp"
-    assert binds and all(i > tmpfs for i in binds)
-    bound = {cmd[i + 1] for i in binds}
-    assert sys.prefix in bound and str(Path(submission.__file__).resolve().parents[1]) in bound
+    assert cmd[tmpfs + 1] == "/tmp" and binds and all(i > tmpfs for i in binds)
+    targets = {cmd[i + 2] for i in binds}
+    package = str(Path(submission.__file__).resolve().parents[0])
+    assert {"/grader/dualwheel", "/submission/data"} <= targets
+    for target in targets:
+        assert target.split("/")[1] in {"usr", "lib", "lib64", "lib32", "bin", "sbin", "etc", "grader",
+                                        "venv", "python", "submission"}, target  # fmt: skip
+        assert not target.startswith((package, str(tmp_path))), target
+    assert "--proc" not in cmd and "/etc/passwd" not in targets  # made up, never the host's
+    runner = " ".join(sandbox.runner_command())
+    assert package not in runner and (sandbox._under_system(sys.prefix) or sys.prefix not in runner)
 
 
 @pytest.mark.parametrize("bank", all_banks(), ids=lambda b: f"ch{b.chapter:02d}")

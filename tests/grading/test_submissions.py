@@ -223,3 +223,131 @@ def test_every_output_writer_scrubs(monkeypatch, tmp_path):
     for path in tmp_path.iterdir():
         assert canary not in path.read_text(encoding="utf-8"), path.name
     assert not any(canary in files.scrub(line) for line in iter_feedback(result, bank))
+
+
+def test_scrub_keeps_words_and_names_that_are_not_secrets(monkeypatch):
+    """Only the grader's secrets are redacted: values of variables named like secrets, and values
+    that look random. A student's name or a word that is also an environment value is kept."""
+    monkeypatch.setenv("USERNAME", "zhang_wei")
+    monkeypatch.setenv("CONDA_DEFAULT_ENV", "finance")
+    monkeypatch.setenv("PROJECT", "quarterly_report_2024")
+    monkeypatch.setenv("DB_PASSWORD", "finance")  # named a secret: redacted whatever it looks like
+    monkeypatch.setenv("CI_JOB", "build")
+    monkeypatch.setenv("UPLOAD_ID", "3e1f9a7c5d2b")  # random-looking, under any name
+    monkeypatch.setenv("GH", "ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5")
+    text = "zhang_wei's finance memo for quarterly_report_2024: upload 3e1f9a7c5d2b, ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5"
+    assert (
+        files.scrub(text)
+        == "zhang_wei's [redacted] memo for quarterly_report_2024: upload [redacted], [redacted]"
+    )
+    monkeypatch.delenv("DB_PASSWORD")
+    assert files.scrub("zhang_wei's finance memo") == "zhang_wei's finance memo"
+    for name, value, secret in [
+        ("USERNAME", "zhang_wei", False),
+        ("CONDA_DEFAULT_ENV", "finance", False),
+        ("API_KEY", "hunter22", True),
+        ("GITHUB_TOKEN", "ghp_x1y2z3w4v5u6", True),
+        ("SESSION_SECRET", "correcthorse", True),
+        ("CANARY", "casebook-canary-3e1f9a7c5d", True),
+        ("AWS", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", True),
+        ("JAVA_HOME", "/usr/lib/jvm/java-17-openjdk-amd64", False),
+        ("VERSION", "3.11.7", False),
+        ("BUILD_DATE", "2026-12-07", False),
+    ]:
+        assert files.is_secret(name, value) is secret, (name, value)
+
+
+def test_visible_escapes_control_characters_and_surrogates(tmp_path):
+    raw = "a\x1b[2Jb\x07c\x00d\x9be\u202ef\ud800g\udcd5\tkeep\nlines"
+    shown = files.visible(raw)
+    assert shown == "a\\x1b[2Jb\\x07c\\x00d\\x9be\\u202ef\\ud800g\\udcd5\tkeep\nlines"
+    assert files.visible(raw, one_line=True).endswith("\\udcd5 keep lines")
+    shown.encode("utf-8")  # no lone surrogate left: any writer can write it
+    files.atomic_write(tmp_path / "x.json", json.dumps(files.scrub({"s": raw}), ensure_ascii=False))
+    assert json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))["s"] == shown
+    files.atomic_write(tmp_path / "x.csv", raw)  # any text: written, never a crash
+    assert (tmp_path / "x.csv").read_text(encoding="utf-8") == shown
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "张三".encode("gbk") + b".ipynb",
+        b"a\\b",
+        b"x\x1b[2Jy",
+        "é\u202eq".encode(),
+        b"plain",
+        b"\\x41",
+        b"\x85\xc2\x85",
+    ],
+)
+def test_shown_names_are_escaped_and_reversible(raw):
+    shown = submission.shown_name(os.fsdecode(raw))
+    assert shown.isprintable() and submission.name_bytes(shown) == raw
+    shown.encode("utf-8")
+
+
+def test_a_folder_with_a_name_that_is_not_utf8_is_read(tmp_path):
+    name = os.fsdecode("张三".encode("gbk"))
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "ch03-exercises.ipynb").write_bytes(corpus.render(corpus.CASES["correct"]))
+    (entry,) = submission.find_submissions(tmp_path)
+    assert entry.student == "\\xd5\\xc5\\xc8\\xfd" and entry.source == "\\xd5\\xc5\\xc8\\xfd/"
+    assert submission.read_entry(tmp_path, entry) == corpus.render(corpus.CASES["correct"])
+    assert batch.result_path(tmp_path, entry.student).name == "%5Cxd5%5Cxc5%5Cxc8%5Cxfd.json"
+
+
+@pytest.mark.parametrize(
+    ("chapter", "review"),
+    [(3, False), ("3", False), (" 03 ", False), (3.0, False), ("6", True), ("three", True), (6, True)],
+)
+def test_a_chapter_written_as_text_is_that_chapter(chapter, review):
+    raw = corpus.render(lambda: corpus._chapter(corpus.filled(corpus.RIGHT), chapter))
+    parsed = submission.parse_submission(raw, bank_for(3))
+    assert parsed.problem is None and bool(parsed.review) is review, parsed.review
+
+
+def test_limits_are_in_one_table_and_documented_from_it():
+    """README, `casebook grade --help`, the sandbox's defaults and the readers all use limits.TABLE."""
+    from dualwheel.grading import cli, limits, sandbox
+
+    readme = (Path(__file__).resolve().parents[2] / "exercises" / "README.md").read_text(encoding="utf-8")
+    assert limits.markdown() in readme, (
+        "run python -m dualwheel.grading.limits and paste it in exercises/README.md"
+    )
+    helps = {}
+    for command in ("grade", "check"):
+        sub = cli.parser()._subparsers._group_actions[0].choices[command]
+        helps[command] = sub.format_help()
+    for limit in limits.TABLE:
+        for text in helps.values():
+            assert f"{limit.key}:" in text and limit.shown in text
+    d = sandbox.Limits()
+    assert (d.timeout, d.memory_mb, d.processes, d.output_bytes, d.print_chars, d.tmp_mb) == (
+        limits.TIMEOUT,
+        limits.MEMORY_MB,
+        limits.PROCESSES,
+        limits.OUTPUT_BYTES,
+        limits.PRINT_CHARS,
+        limits.TMP_MB,
+    )
+    assert submission.MAX_CELLS == limits.MAX_CELLS >= 10_000
+    assert limits.MAX_CODE_CHARS >= 5_000_000
+
+
+def test_a_notebook_over_a_limit_gets_a_status_naming_it():
+    parsed = submission.parse_submission(corpus.too_many_cells(), bank_for(3))
+    assert "the limit is 10,000 cells (limit 'cells')" in parsed.problem
+    nb = corpus.filled(corpus.RIGHT)
+    nb.cells.append(nbformat.v4.new_code_cell("x = '" + "a" * 300_000 + "'"))  # one long cell: honest
+    parsed = submission.parse_submission(corpus.render(lambda: nb), bank_for(3))
+    assert parsed.problem is None and not parsed.notes
+    assert max(len(c["source"]) for c in parsed.cells) > 300_000
+
+
+def test_an_archive_over_the_entry_limit_is_refused_by_name(tmp_path):
+    from dualwheel.grading import limits
+
+    corpus._zip(tmp_path / "many.zip", {f"f{i}.txt": b"" for i in range(limits.MAX_ZIP_MEMBERS + 1)})
+    (entry,) = submission.find_submissions(tmp_path)
+    assert "limit 'archive entries'" in entry.problem
