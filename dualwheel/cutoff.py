@@ -18,8 +18,8 @@ whether a source came after the cut-off (a document dated only "2024" may be fro
 (a 2025 article restating a 2023 announcement): the source then counts from ``fact_public``.
 
     >>> from dualwheel import cutoff
-    >>> cutoff.decision_date()
-    datetime.date(2024, 6, 30)
+    >>> cutoff.decision_date().isoformat() == data.metadata()["decision_date"].isoformat()
+    True
     >>> cutoff.after_cutoff("sec_20f_fy2019")
     False
 """
@@ -201,8 +201,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month", re.compile(r"(?<![\d.,])(?P<year>20\d\d)\s?年\s?(?P<num>1[0-2]|0?[1-9])\s?月")),
     # late 2024, end of 2024, end-2024, year-end 2024, autumn / fall / winter 2024
     ("late", re.compile(r"\b(?:late|end[\s-]+of|end-|year[\s-]end|autumn|fall|winter)\s*(?P<year>20\d\d)(?!\d)", re.I)),
-    # a year on its own: 2025, 2026, 2025年 (not 2,025 or 12025 or 2025.5)
-    ("year", re.compile(r"(?<![\d.,\w-])(?P<year>20\d\d)(?![\d]|[.,]\d)")),
+    # a year on its own: 2025, 2026, 2025年 (not 2,025, 12025, 2025.5 or the act number 2022/2065)
+    ("year", re.compile(r"(?<![\d.,\w/-])(?P<year>20\d\d)(?![\d/]|[.,]\d)")),
 ]
 
 
