@@ -52,3 +52,25 @@ def test_the_decision_box_is_readable_and_unlike_the_before_class_box(mode, html
     decision = page.evaluate(style, ".admonition.decision")
     before = page.evaluate(style, ".admonition.important")
     assert decision[0] != before[0] and decision[1] != before[1], f"{mode}: {decision} looks like {before}"
+
+
+@pytest.mark.build
+def test_the_decision_box_prints_in_the_pdf(tmp_path):
+    """The LaTeX writer sets a classed admonition as a titled box (``sphinxadmonition``), so the
+    box prints in both PDFs; the student edition drops only class ``instructor-only``."""
+    import subprocess
+    import sys
+
+    (tmp_path / "conf.py").write_text('extensions = ["myst_parser"]\nproject = "t"\n', encoding="utf-8")
+    (tmp_path / "index.md").write_text(
+        "# T\n\n```{admonition} Back to the decision\n:class: decision\n\nWhat does it imply?\n```\n",
+        encoding="utf-8",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-W", "-b", "latex", str(tmp_path), str(tmp_path / "out")],
+        check=True,
+        capture_output=True,
+    )
+    tex = next((tmp_path / "out").glob("*.tex")).read_text(encoding="utf-8")
+    assert "\\begin{sphinxadmonition}{note}{Back to the decision}" in tex
+    assert "What does it imply?" in tex.split("Back to the decision", 1)[1]
