@@ -134,7 +134,43 @@ def validate_sources() -> list[str]:
             raise DataError("metadata.yml", "source-kind", f"source {sid!r}: kind {kind!r} is not one of {SOURCE_KINDS}")
         if kind is not None and s.get("url"):
             raise DataError("metadata.yml", "source-kind", f"source {sid!r} is of kind {kind!r} and cannot have a URL")
+        _validate_dates(sid, s)
     return list(sources())
+
+
+def source_file(sid: str) -> str:
+    """The metadata file that defines a source: ``metadata.yml`` or ``meta/chNN.yml``."""
+    return _source_files(data_dir()).get(sid, "metadata.yml")
+
+
+@functools.cache
+def _source_files(folder: Path) -> dict[str, str]:
+    files = {sid: "metadata.yml" for sid in (_read_yaml(folder / "metadata.yml", "metadata.yml") or {}).get("sources") or {}}
+    for extra in sorted((folder / "meta").glob("*.yml")):
+        part = _read_yaml(extra, f"meta/{extra.name}") or {}
+        files.update({sid: f"meta/{extra.name}" for sid in (part.get("sources") or {})})
+    return files
+
+
+def _validate_dates(sid: str, s: dict[str, Any]) -> None:
+    """``published`` and ``fact_public``, when present, are dates (YYYY-MM-DD, YYYY-MM or YYYY),
+    and a fact cannot have become public after the document that reports it."""
+    from .cutoff import DATE_FIELDS, parse_date
+
+    parsed = {}
+    for field_name in DATE_FIELDS:
+        if field_name not in s:
+            continue
+        try:
+            parsed[field_name] = parse_date(s[field_name])
+        except ValueError as exc:
+            raise DataError(source_file(sid), "source-date", f"source {sid!r}, {field_name}: {exc}") from None
+    if "fact_public" in parsed and "published" in parsed and parsed["fact_public"].first > parsed["published"].last:
+        raise DataError(
+            source_file(sid),
+            "source-date",
+            f"source {sid!r}: fact_public {parsed['fact_public']} is after published {parsed['published']}",
+        )
 
 
 def table_meta(name: str) -> TableMeta:
@@ -346,6 +382,7 @@ def clear_cache() -> None:
     """Forget loaded tables (after the files change, or in tests)."""
     _load.cache_clear()
     _metadata.cache_clear()
+    _source_files.cache_clear()
     for cached in _derived_caches:
         cached.cache_clear()
 

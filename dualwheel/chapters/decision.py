@@ -15,10 +15,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import data, fmt, style
+from .. import cutoff, data, fmt, style
 
-#: The decision date: the knowledge cut-off of the opener and of Chapters 1-7.
-DECISION_DATE = dt.date(2024, 6, 30)
+#: The decision date: the knowledge cut-off of the opener and of Chapters 1-7 (typed once, as
+#: ``decision_date`` in data/metadata.yml).
+DECISION_DATE: dt.date = cutoff.decision_date()
 
 #: How long the budget runs, in fiscal years (Alibaba's fiscal year ends 31 March).
 BUDGET_YEARS = 2

@@ -22,6 +22,7 @@ def markdown_table(frame: pd.DataFrame, index: bool = False) -> str:
     return "\n".join([header, rule, *body])
 
 
-def display_markdown(text: str) -> None:
-    """Display Markdown that Jupyter, the HTML book and the PDF all render."""
-    display({"text/markdown": text, "text/plain": text}, raw=True)
+def display_markdown(text: str, metadata: dict | None = None) -> None:
+    """Display Markdown that Jupyter, the HTML book and the PDF all render; ``metadata`` is
+    kept on the output in the executed notebook (e.g. the source ids an exhibit cites)."""
+    display({"text/markdown": text, "text/plain": text}, raw=True, metadata=metadata)

@@ -9,6 +9,12 @@ A chapter makes one :class:`Exhibits` and shows every table, chart and what-if t
 Each exhibit prints "Exhibit 3.n" and a title above, and a source line built from
 ``data/metadata.yml`` below, as Markdown that JupyterLab, the HTML book and the PDF all
 render. Numbers follow the order of the cells, so they never go stale.
+
+Every source line also records, in its output's metadata (:data:`SOURCES_KEY`), the exhibit's
+caption and the source ids it cites. The executed notebook, and so the built book's downloadable
+``.ipynb``, then says which sources each page shows: the knowledge cut-off test
+(``tests/unit/test_cutoff.py``) reads them from there. Every exhibit passes through
+:meth:`Exhibits._source`, so none can be left out.
 """
 
 from __future__ import annotations
@@ -24,6 +30,15 @@ from .. import data
 from .alttext import colour_only, describe
 from .display import display_markdown, markdown_table
 from .whatif import WhatIf, figure_png
+
+#: The output-metadata key under which a source line records its exhibit and source ids.
+SOURCES_KEY = "casebook_sources"
+
+
+def cited(exhibit: str, sources: Sequence[str]) -> dict[str, object]:
+    """The output metadata of a source line: ``{SOURCES_KEY: {"exhibit": ..., "ids": [...]}}``."""
+    ids = list(dict.fromkeys(sources))
+    return {SOURCES_KEY: {"exhibit": exhibit, "ids": ids}}
 
 
 @dataclass
@@ -43,14 +58,20 @@ class Exhibits:
         return f"**{label}{suffix}.** {title}"
 
     @staticmethod
-    def _source(sources: Sequence[str], note: str = "") -> str:
+    def _source_text(sources: Sequence[str], note: str = "") -> str:
         line = f"*Source:* {data.source_line(*sources)}."
         return line + (f" *Note:* {note}" if note else "")
 
+    def _source(self, sources: Sequence[str], note: str = "") -> None:
+        """Show the source line of the last exhibit captioned, recording its source ids."""
+        display_markdown(self._source_text(sources, note), metadata=cited(self.captions[-1], sources))
+
     def table(self, frame: pd.DataFrame, title: str, sources: Sequence[str], note: str = "") -> None:
         """Show a table exhibit (format numbers as text before passing them in)."""
+        caption = self._caption(title)
         display_markdown(
-            "\n\n".join([self._caption(title), markdown_table(frame), self._source(sources, note)])
+            "\n\n".join([caption, markdown_table(frame), self._source_text(sources, note)]),
+            metadata=cited(self.captions[-1], sources),
         )
 
     def figure(self, fig: Figure, title: str, sources: Sequence[str], note: str = "") -> None:
@@ -60,13 +81,13 @@ class Exhibits:
         # alt text from the drawn Figure (the book's Sphinx extension puts it on the <img>), and
         # the series only colour tells apart, which a test of the built book wants empty
         display(Image(data=png, format="png", alt=describe(fig), metadata={"colour_only": colour_only(fig)}))
-        display_markdown(self._source(sources, note))
+        self._source(sources, note)
 
     def whatif(self, what: WhatIf, sources: Sequence[str], note: str = "") -> None:
         """Show a what-if exhibit: sliders in HTML and JupyterLab, base case + table in the PDF."""
         display_markdown(self._caption(what.title, kind="what-if"))
         what.show()
-        display_markdown(self._source(sources, note or what.note))
+        self._source(sources, note or what.note)
 
     def claims(self, claim_ids: Sequence[str], title: str, sources: Sequence[str] = ()) -> None:
         """Show the paper's claims next to their checks (from ``paper_claims.csv``); ``sources``

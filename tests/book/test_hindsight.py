@@ -1,0 +1,154 @@
+"""The knowledge cut-off in the built student edition: no page before the B-case cites a source
+that became public after the decision date, and its rendered text names no later date.
+
+The pages checked are the decision opener (``book/decision.md``) and Chapters 1-7, as the
+student edition (``make student``) renders them: the instructors' sections are gone there. The
+B-case (``book/epilogue.md``, "What happened next") is exempt: it is read after class.
+
+Which sources a page cites is read from its downloadable notebook: every exhibit's source line
+records its caption and source ids in the output's metadata (``dualwheel.page.exhibits``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from dualwheel import cutoff, data
+from dualwheel.build import STUDENT_HTML
+from dualwheel.page.exhibits import SOURCES_KEY
+
+pytestmark = pytest.mark.built
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: The student pages before the B-case: the opener and the seven chapters.
+PAGES = sorted(p.stem for p in (ROOT / "book").glob("ch0[1-7]-*.md")) + (
+    ["decision"] if (ROOT / "book" / "decision.md").exists() else []
+)
+
+#: Phrases whose later dates a student may read before the decision, each with the reason. Keep it
+#: short: a phrase goes here only when the date is no hindsight (a plan or forecast public by the
+#: decision date, the decision's own horizon, a scenario's projection years).
+ALLOWED: dict[str, str] = {
+    r"FY2025 (?:and|to|[–-]) ?FY2026": "the decision's own budget horizon: the two fiscal years it allocates",
+    r"(?:first quarter of (?:Alibaba['’]s )?|end of )FY202[56]": "where the decision date and the budget's end fall in the fiscal calendar",
+    r"(?:from|between) FY2025 (?:to|and) FY20[2-3]\d": "a what-if's projection years, starting after the last reported year",
+    r"(?:to|by|in|Share in|share of [^,]{0,40},) FY20(?:2[7-9]|3\d)": "a what-if's projection horizon (a scenario, not a reported figure)",
+    r"(?:not by |reached )?FY20(?:2[7-9]|3\d) \(target": "a what-if's projection horizon (a scenario, not a reported figure)",
+    r"turn positive in the second half of 2024": "Sea's own forecast, published 4 March 2024, quoted in the opener",
+}
+
+
+def _student_file(*parts: str) -> Path:
+    path = STUDENT_HTML.joinpath(*parts)
+    if not path.exists():
+        pytest.fail(f"{path} is missing: build the student edition first (make student)", pytrace=False)
+    return path
+
+
+def _recorded(stem: str) -> list[dict]:
+    """The exhibits of a student page's notebook, each {"exhibit": caption, "ids": [...]}."""
+    nb = json.loads(_student_file("_sources", "book", f"{stem}.ipynb").read_text(encoding="utf-8"))
+    return [
+        output["metadata"][SOURCES_KEY]
+        for cell in nb["cells"]
+        for output in cell.get("outputs", [])
+        if SOURCES_KEY in output.get("metadata", {})
+    ]
+
+
+def _captions(stem: str) -> list[str]:
+    """Every exhibit label ("Exhibit 3.2") the notebook's outputs print."""
+    nb = json.loads(_student_file("_sources", "book", f"{stem}.ipynb").read_text(encoding="utf-8"))
+    labels = []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            md = output.get("data", {}).get("text/markdown", "")
+            md = "".join(md) if isinstance(md, list) else md
+            labels += re.findall(r"\*\*(Exhibit \w+\.\d+)(?: \([^)]*\))?\.\*\*", md)
+    return labels
+
+
+def student_text(html: str) -> str:
+    """The rendered body text of a page, as a student reads it: the article, without code cells'
+    input (hidden behind "Show code"), scripts or styles; what-if frames and self-checks stay."""
+    soup = BeautifulSoup(html, "html.parser")
+    body = soup.select_one("article.bd-article") or soup.find("main") or soup.body
+    for node in body.select("div.cell_input, script, style"):
+        node.decompose()
+    return " ".join(body.get_text(" ").split())
+
+
+def _allowed_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for pattern in ALLOWED for m in re.finditer(pattern, text)]
+
+
+def hindsight(text: str) -> list[str]:
+    """The later dates in ``text`` that no allowed phrase covers, each with some context."""
+    spans = _allowed_spans(text)
+    found = []
+    for d in cutoff.later_dates(text):
+        end = d.start + len(d.text)
+        if any(a <= d.start and end <= b for a, b in spans):
+            continue
+        found.append(f"{d.text!r} in '…{text[max(0, d.start - 60):end + 30]}…'")
+    return found
+
+
+@pytest.mark.parametrize("stem", PAGES)
+def test_every_exhibit_records_the_sources_it_cites(stem):
+    recorded = _recorded(stem)
+    labels = [" ".join(r["exhibit"].split()[:2]) for r in recorded]
+    assert labels == _captions(stem), f"{stem}: exhibits printed and exhibits recorded differ"
+    assert all(r["ids"] for r in recorded), f"{stem}: an exhibit records no source"
+    known = data.sources()
+    assert [i for r in recorded for i in r["ids"] if i not in known] == []
+
+
+@pytest.mark.parametrize("stem", PAGES)
+def test_no_student_page_cites_a_source_published_after_the_cut_off(stem):
+    """A source counts from ``fact_public`` when it has one, else from ``published`` (a partial
+    date as its last day); an undated source counts as late."""
+    late = []
+    for r in _recorded(stem):
+        for sid in cutoff.late_sources(r["ids"]):
+            when = cutoff.fact_public(sid) or cutoff.published(sid)
+            late.append(f"{r['exhibit']}: {sid} ({when or 'no published date'})")
+    assert late == [], f"{stem} cites {len(late)} sources after {cutoff.decision_date()}:\n" + "\n".join(late)
+
+
+@pytest.mark.parametrize("stem", PAGES)
+def test_no_student_page_names_a_date_after_the_cut_off(stem):
+    text = student_text(_student_file("book", f"{stem}.html").read_text(encoding="utf-8"))
+    assert len(text) > 500, f"{stem}: the page has almost no text; is it the right file?"
+    found = hindsight(text)
+    assert found == [], f"{stem} names {len(found)} dates after {cutoff.decision_date()}:\n" + "\n".join(found)
+
+
+def test_the_scan_of_a_page_catches_a_date_planted_in_its_text():
+    """Control: the same extraction and scan, on a real page with one later date planted in its
+    prose (and one in a code cell's input, which the student does not see)."""
+    html = _student_file("book", f"{PAGES[0]}.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    body = soup.select_one("article.bd-article") or soup.find("main")
+    para = body.find("p")
+    para.append(" In September 2024 something happened.")
+    cell = soup.new_tag("div", attrs={"class": "cell_input"})
+    cell.string = "# code: the FY2026 results"
+    body.append(cell)
+    planted = hindsight(student_text(str(soup)))
+    assert any("'September 2024'" in f for f in planted)
+    assert not any("the FY2026 results" in f for f in planted)
+
+
+def test_every_allowed_phrase_is_still_used():
+    """A phrase no page uses any more is removed from :data:`ALLOWED`, not kept."""
+    texts = " ".join(
+        student_text(_student_file("book", f"{s}.html").read_text(encoding="utf-8")) for s in PAGES
+    )
+    assert [p for p in ALLOWED if not re.search(p, texts)] == []
