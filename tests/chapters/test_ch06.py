@@ -344,10 +344,13 @@ EBITA = {
 def test_profit_figures_are_the_filed_ones():
     for (line, year), v in EBITA.items():
         assert seg.ebita(line, year) == v, (line, year)
+    # the chapter's profit table stops at FY2024 (the decision date is 30 June 2024)...
     t = c6.profit_table().set_index(["line_id", "fiscal_year"])
-    assert (
-        t.loc[("taotian_total", 2025), "adj_ebita_rmb_m"] != t.loc[("taotian_total", 2025), "adj_ebita_rmb_m"]
-    )
+    assert sorted(t.index.get_level_values("fiscal_year").unique()) == [2022, 2023, 2024]
+    # ...while the rows after it stay in data/ for the B-case, and a missing one still reads as NaN
+    later = c6.profit_table((2024, 2025)).set_index(["line_id", "fiscal_year"])
+    assert later.loc[("aidc_total", 2025), "adj_ebita_rmb_m"] == -15_137
+    assert later.loc[("taotian_total", 2025), "adj_ebita_rmb_m"] != later.loc[("taotian_total", 2025), "adj_ebita_rmb_m"]
     # margins as computed in DATA_SOURCES_3.md (EBITA / segment revenue)
     for (line, year), pct in {
         ("taotian_total", 2022): 44.7,
@@ -392,3 +395,62 @@ def test_explorer_names_both_readings_of_the_papers_rate():
     r = cainiao_cagr(2020, 2024, "mixed", "paper")
     text = cagr_summary(r, {})["Paper"]
     assert "4 years" in text and "labelled '2019'" in text
+
+
+# ----------------------------------------------------------------------------- the decision case
+# issue 22: the student page shows nothing public after 30 June 2024, checks the case study's
+# claims in one place, mentions "the paper" at most 10 times, and ends with a decision box.
+from pathlib import Path  # noqa: E402
+
+PAGE = Path(__file__).resolve().parents[2] / "book" / "ch06-results.md"
+
+
+def _student_text() -> str:
+    text = PAGE.read_text(encoding="utf-8")
+    return text[: text.index("(ch06-instructors)=")]
+
+
+def test_student_page_says_the_paper_at_most_ten_times():
+    assert _student_text().lower().count("the paper") <= 10
+
+
+def test_student_page_checks_the_claims_in_one_place():
+    student = _student_text()
+    assert student.count("ch.claims(") == 1
+    block = student[student.index("ch.claims(") :]
+    block = block[: block.index(")\n```")]
+    for claim_id in SECTION_6_CLAIMS:
+        assert f'"{claim_id}"' in block, claim_id
+
+
+def test_student_page_cites_and_glues_nothing_after_the_decision_date():
+    student = _student_text()
+    # no later filing among the sources, no FY2025 profit glued, no date after June 2024 in the prose
+    for later in ("sec_20f_fy2025_ebita", "sec_20f_fy2026_segments", "sec_20f_fy2025_revenue_note",
+                  "aidc_q2_fy2026", "later_results"):
+        assert later not in student, later
+    assert ", 2025)" not in student  # e.g. ebita[("aidc_total", 2025)]
+    assert "2026" not in student
+    # FY2025 appears only as the start of the what-if's scenario years and the fiscal-year self-check's
+    # calendar, never as a result
+    for line in student.splitlines():
+        if "FY2025" in line:
+            assert "FY2028" in line or "scenario" in line.lower(), line
+
+
+def test_back_to_the_decision_box_poses_questions_after_the_last_exhibit():
+    student = _student_text()
+    start = student.index("```{admonition} Back to the decision")
+    box = student[start : student.index("```\n", start + 3)]
+    assert ":class: decision" in box
+    assert box.count("?") >= 2 and "therefore" not in box.lower()
+    for option in ("Choice", "local warehouses", "local marketplaces"):
+        assert option in box, option
+    # after the last exhibit (the mix what-if), before the discussion questions
+    assert student.index("ch.whatif(mix_whatif") < start < student.index("## Discussion questions")
+    assert "as a member of alibaba's board in 2024" in student[student.index("## Discussion questions") :].lower()
+
+
+def test_self_check_on_profit_uses_years_up_to_fy2024():
+    q = bank_for(6).get("ch06-sc-profit")
+    assert "FY2025" not in q.explanation and "FY2024" in q.explanation

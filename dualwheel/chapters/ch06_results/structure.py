@@ -259,12 +259,14 @@ def retail_mix(title: str) -> Figure:
 PROFIT_LINES: tuple[str, ...] = ("taotian_total", "aidc_total", "cloud", "cainiao")
 
 
-def profit_table(years: tuple[int, ...] = (2022, 2023, 2024, 2025)) -> pd.DataFrame:
+def profit_table(years: tuple[int, ...] = (2022, 2023, 2024)) -> pd.DataFrame:
     """Adjusted EBITA (RMB million) of Taotian, AIDC, Cloud and Cainiao by fiscal year, with the
     margin on segment revenue where both are on the FY2024 basis (FY2022-FY2024).
 
+    The default years stop at FY2024, the last full year public at the decision date (June 2024);
+    later years (data/segment_ebita.csv keeps FY2025 for the B-case) only when asked for.
     Long format: one row per group and year; ``adj_ebita_rmb_m`` is NaN where no filing gives a
-    figure on a comparable basis, ``margin`` is NaN for FY2025 (no FY2025 segment revenue in data/)."""
+    figure on a comparable basis, ``margin`` is NaN where data/ has no segment revenue that year."""
     wide = segments.ebita_wide()
     rows = []
     for line in PROFIT_LINES:
