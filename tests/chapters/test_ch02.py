@@ -420,3 +420,20 @@ def test_every_question_has_a_slot_in_the_plan():
     slots = " ".join(row[3] for row in _plan_rows())
     for q in ("BC1", "BC2", "BC3", "DQ1", "DQ2", "DQ3", "DQ4", "DQ5", "DQ6"):
         assert q in slots
+
+
+# --------------------------------------------------------------------------- the decision case (issue 22)
+PAGE = __import__("pathlib").Path(__file__).resolve().parents[2] / "book" / "ch02-dual-wheel.md"
+
+
+def test_student_text_is_dated_and_about_the_company():
+    text = PAGE.read_text(encoding="utf-8").split("(ch02-instructors)=")[0]
+    assert text.lower().count("the paper") <= 10
+    assert text.count("ch.claims(") == 1
+    for later in ("2025", "2026", "ai_capex", "capex_jump", "binding on it"):
+        assert later not in text.replace("c2_fs_comparatives_fy23_24", "")
+    box = text.split("```{admonition} Back to the decision")[1].split("```")[0]
+    assert ":class: decision" in box and box.count("?") >= 2 and "therefore" not in box.lower()
+    assert text.index("Back to the decision") < text.index("## Discussion questions")
+    for sid in ("paper_s2", "sec_20f_fy2025_fs", "alibaba_results_sep2025", "hubbox_late_deliveries"):
+        assert f'"{sid}"' not in text.split("ch.claims(")[0] + text.split("ch.claims(")[1].split("\n", 1)[1]
