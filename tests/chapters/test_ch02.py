@@ -423,11 +423,11 @@ def test_every_question_has_a_slot_in_the_plan():
 
 
 # --------------------------------------------------------------------------- the decision case (issue 22)
-PAGE = __import__("pathlib").Path(__file__).resolve().parents[2] / "book" / "ch02-dual-wheel.md"
+MD_PAGE = __import__("pathlib").Path(__file__).resolve().parents[2] / "book" / "ch02-dual-wheel.md"
 
 
 def test_student_text_is_dated_and_about_the_company():
-    text = PAGE.read_text(encoding="utf-8").split("(ch02-instructors)=")[0]
+    text = MD_PAGE.read_text(encoding="utf-8").split("(ch02-instructors)=")[0]
     assert text.lower().count("the paper") <= 10
     assert text.count("ch.claims(") == 1
     for later in ("2025", "2026", "ai_capex", "capex_jump", "binding on it"):
