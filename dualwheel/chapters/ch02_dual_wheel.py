@@ -16,6 +16,7 @@ calls these and shows the results.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from .. import data, style
 from ..claims import check
 from ..fmt import fy
+from .decision import DECISION_DATE
 
 #: The paper's section-2 claims, in the order the chapter shows them.
 SECTION_2_CLAIMS = (
@@ -37,6 +39,10 @@ SECTION_2_CLAIMS = (
     "coordination_sets_penetration",
     "two_way_drive",
 )
+
+#: The last full fiscal year public at the decision date (FY2024, 20-F filed May 2024); the chapter
+#: shows nothing later (the B-case, book/epilogue.md, passes ``through=None``).
+LAST_FY = 2024
 
 #: The loop's links in the order a purchase passes through them.
 LOOP_ORDER = ("transaction", "payment", "fulfilment")
@@ -129,8 +135,8 @@ def cost_per_point(link: str, rate_pct: float) -> float:
 
 
 # --------------------------------------------------------------------------- technology wheel
-def tech_investment() -> pd.DataFrame:
-    """Product development expense, capex and revenue by fiscal year, with two ratios.
+def tech_investment(through: int | None = LAST_FY) -> pd.DataFrame:
+    """Product development expense, capex and revenue by fiscal year to ``through``, with two ratios.
 
     Returns one row per fiscal year that has any full-year figure, columns
     ``product_development``, ``capex``, ``revenue`` (RMB million; NaN where no source was
@@ -144,7 +150,8 @@ def tech_investment() -> pd.DataFrame:
     for col in ("product_development", "capex", "revenue"):
         if col not in wide:
             wide[col] = np.nan
-    wide = wide.reindex(range(int(wide.index.min()), int(wide.index.max()) + 1))
+    last = int(wide.index.max()) if through is None else min(through, int(wide.index.max()))
+    wide = wide.reindex(range(int(wide.index.min()), last + 1))
     wide["pd_intensity_pct"] = 100 * wide["product_development"] / wide["revenue"]
     wide["capex_to_pd"] = wide["capex"] / wide["product_development"]
     wide.index.name = "fiscal_year"
@@ -164,16 +171,15 @@ def tech_value(item: str, year: int, period: str = "full_year") -> int:
     return int(row["value_rmb_m"].iloc[0])
 
 
-def missing_years(item: str) -> list[int]:
-    """Fiscal years inside the table's span for which ``item`` has no full-year figure."""
-    wide = tech_investment()
+def missing_years(item: str, through: int | None = LAST_FY) -> list[int]:
+    """Fiscal years inside the table's span (to ``through``) for which ``item`` has no full-year figure."""
+    wide = tech_investment(through)
     return [int(y) for y in wide.index[wide[item].isna()]]
 
 
-def investment_chart(title: str) -> Figure:
+def investment_chart(title: str, through: int | None = LAST_FY) -> Figure:
     """Bars of product development expense and capex (RMB billion) and a line of R&D intensity."""
-    wide = tech_investment()
-    wide = wide[wide.index <= 2025]
+    wide = tech_investment(through)
     years = wide.index.to_numpy()
     x = np.arange(len(years))
     fig, ax = plt.subplots(figsize=style.FIGSIZE)
@@ -445,21 +451,20 @@ def benchmark_rate(stage: str, pick: str = "max", source: str | None = None) -> 
     if source is not None:
         rows = rows[rows["source"] == source]
     if rows.empty:
-        known = sorted(set(t["stage"]))
-        raise KeyError(
-            f"no benchmark for stage {stage!r}"
-            + (f" from {source!r}" if source else "")
-            + f"; stages: {known}"
-        )
+        where = f" from {source!r}" if source else ""
+        raise KeyError(f"no benchmark for stage {stage!r}{where}; stages: {sorted(set(t['stage']))}")
     if pick not in ("max", "min"):
         raise ValueError(f"pick must be 'max' or 'min', not {pick!r}")
     return float(rows["value"].max() if pick == "max" else rows["value"].min())
 
 
-def benchmark_table() -> pd.DataFrame:
-    """The published rates behind the funnel's slider ranges, with their confidence."""
+def benchmark_table(before_decision: bool = True) -> pd.DataFrame:
+    """The published rates behind the funnel's slider ranges, with their confidence; by default
+    only those whose source was public on the decision date."""
     t = data.load("funnel_benchmarks")
-    return t[["stage", "metric", "value", "period", "confidence", "source"]]
+    if before_decision:
+        t = t[[public_by_decision(s) for s in t["source"]]]
+    return t[["stage", "metric", "value", "period", "confidence", "source"]].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- what-if 2: critical mass
@@ -565,10 +570,29 @@ def smallest_takeoff_seed(attraction: float, churn_pct: float, seeds: list[float
 
 
 # --------------------------------------------------------------------------- localisation and regulation
-def link_context() -> pd.DataFrame:
+def _last_day(text: str) -> str | None:
+    """The latest ISO day a date (YYYY, YYYY-MM, YYYY-MM-DD or a span YYYY-YYYY) can mean; None if
+    the text is no date (an article of a law)."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-(\d{4}))?", str(text).strip())
+    if not m:
+        return None  # string order of ISO days is enough for the comparisons below
+    return f"{m[4]}-12-31" if m[4] else f"{m[1]}-{m[2] or '12'}-{m[3] or '31'}"
+
+
+def public_by_decision(source: str) -> bool:
+    """Whether a source id was public on the decision date: its ``fact_public`` or ``published``."""
+    s = data.sources()[source]
+    when = s.get("fact_public") or s.get("published")
+    return when is not None and str(_last_day(str(when))) <= DECISION_DATE.isoformat()
+
+
+def link_context(before_decision: bool = True) -> pd.DataFrame:
     """Sourced facts on localisation and regulation for each link of the loop (``link_context.csv``),
-    in the loop's order."""
+    in the loop's order; by default only facts dated (``as_of``) on or before the decision date."""
     t = data.load("link_context")
+    if before_decision:
+        last = t["as_of"].map(_last_day)
+        t = t[last.isna() | (last <= DECISION_DATE.isoformat())]
     order = {link: i for i, link in enumerate((*LOOP_ORDER, "technology"))}
     return t.sort_values(
         ["link", "aspect"], key=lambda c: c.map(order) if c.name == "link" else c

@@ -35,8 +35,36 @@ def test_intensity_is_product_development_over_revenue():
     assert wide.loc[2024, "pd_intensity_pct"] < wide.loc[2016, "pd_intensity_pct"] / 2
 
 
+def test_the_chapter_stops_at_fy2024_and_the_b_case_sees_fy2025():
+    """The decision date is 30 June 2024: the chapter's table ends with FY2024 (to March 2024)."""
+    assert c2.LAST_FY == 2024
+    assert c2.tech_investment().index.max() == 2024
+    assert 2025 not in c2.tech_investment().index
+    chart = c2.investment_chart("t")
+    assert [t.get_text() for t in chart.axes[0].get_xticklabels()][-1] == "FY2024"
+    assert c2.missing_years("capex") == list(range(2016, 2023))
+    assert 2025 in c2.tech_investment(through=None).index
+
+
+def test_chapter_sources_were_public_by_the_decision_date():
+    """Rows the chapter shows cite sources dated on or before 30 June 2024 (fact_public counts)."""
+    for item in ("product_development", "capex"):
+        for year in (2023, 2024):
+            sid = data.load("tech_investment").query("item == @item and fiscal_year == @year "
+                                                     "and period == 'full_year'")["source"].iloc[0]
+            assert c2.public_by_decision(sid), sid
+    assert not c2.public_by_decision("sec_20f_fy2025_fs")
+    assert all(c2.public_by_decision(s) for s in c2.benchmark_table()["source"])
+    assert {"hubbox_late_deliveries", "opensend_repeat"} <= set(c2.benchmark_table(False)["source"])
+    ctx = c2.link_context()
+    assert not ctx["fact"].str.contains("binding|ends duty-free").any()
+    assert not ctx["as_of"].astype(str).str.startswith(("2025", "2026")).any()
+    assert len(c2.link_context(before_decision=False)) == len(ctx) + 3
+    assert ctx.loc[ctx["link"] == "fulfilment", "fact"].str.startswith("Proposal:").all()
+
+
 def test_capex_overtook_product_development_in_fy2025_only():
-    wide = c2.tech_investment()
+    wide = c2.tech_investment(through=None)
     assert wide.loc[2024, "capex_to_pd"] < 1 < wide.loc[2025, "capex_to_pd"]
     assert wide.loc[2025, "capex"] / wide.loc[2024, "capex"] == pytest.approx(85_972 / 32_087)
     assert wide.loc[2025, "capex"] / wide.loc[2024, "capex"] > 2.5
@@ -51,7 +79,7 @@ def test_gaps_stay_gaps():
         c2.tech_value("product_development", 2020)
 
 
-def test_full_year_exceeds_nine_months():
+def test_full_year_exceeds_nine_months():  # B-case figures
     nine = c2.tech_value("product_development", 2025, "nine_months")
     assert 0 < nine < c2.tech_value("product_development", 2025)
     # the March quarter implied is within the range of the other quarters (14-16 billion)
@@ -273,8 +301,8 @@ def test_bank_meets_the_chapter_minimums():
 
 def test_numeric_answers_recompute_from_data():
     bank = bank_for(2)
-    assert bank.get("ch02-q1-capex-per-yuan").answer == pytest.approx(85_972 / 57_151)
-    assert bank.get("ch02-q2-payment-gain").answer == pytest.approx(10_000 * 0.0258 * 0.15 * 0.73 * 0.5)
+    assert bank.get("ch02-q1-capex-per-yuan").answer == pytest.approx((34_330 + 32_087) / (56_744 + 52_256))
+    assert bank.get("ch02-q2-payment-gain").answer == pytest.approx(10_000 * 0.0258 * 0.15 * 0.60 * 0.5)
     assert bank.get("ch02-sc-intensity").answer == pytest.approx(100 * 52_256 / 941_168)
     d = {k: c2.slider_default(k) / 100 for k in c2.FUNNEL_PARAMS}
     expected = 10_000 * d["conversion_pct"] * d["payment_pct"] * (d["on_time_pct"] + 0.20) * d["repeat_pct"]
@@ -392,3 +420,20 @@ def test_every_question_has_a_slot_in_the_plan():
     slots = " ".join(row[3] for row in _plan_rows())
     for q in ("BC1", "BC2", "BC3", "DQ1", "DQ2", "DQ3", "DQ4", "DQ5", "DQ6"):
         assert q in slots
+
+
+# --------------------------------------------------------------------------- the decision case (issue 22)
+MD_PAGE = __import__("pathlib").Path(__file__).resolve().parents[2] / "book" / "ch02-dual-wheel.md"
+
+
+def test_student_text_is_dated_and_about_the_company():
+    text = MD_PAGE.read_text(encoding="utf-8").split("(ch02-instructors)=")[0]
+    assert text.lower().count("the paper") <= 10
+    assert text.count("ch.claims(") == 1
+    for later in ("2025", "2026", "ai_capex", "capex_jump", "binding on it"):
+        assert later not in text.replace("c2_fs_comparatives_fy23_24", "")
+    box = text.split("```{admonition} Back to the decision")[1].split("```")[0]
+    assert ":class: decision" in box and box.count("?") >= 2 and "therefore" not in box.lower()
+    assert text.index("Back to the decision") < text.index("## Discussion questions")
+    for sid in ("paper_s2", "sec_20f_fy2025_fs", "alibaba_results_sep2025", "hubbox_late_deliveries"):
+        assert f'"{sid}"' not in text.split("ch.claims(")[0] + text.split("ch.claims(")[1].split("\n", 1)[1]

@@ -89,3 +89,37 @@ def test_whatif_against_the_later_actual_share():
     # with AIDC +30% and the rest +2.5% gives about the same
     path = c3.aidc_share_path(30, 2.5, 20).path.set_index("fiscal_year")
     assert path.loc[2025, "aidc_share_pct"] == pytest.approx(100 * 132_300 / 996_347, abs=0.5)
+
+
+# --------------------------------------------------------------------------- the decision case (issue 22)
+def _student_text() -> str:
+    return PAGE.read_text(encoding="utf-8").split("(ch03-instructors)=")[0]
+
+
+def test_student_text_is_about_the_company_not_the_paper():
+    """At most 10 mentions of "the paper" before the instructors' section; its claims are checked
+    in one exhibit only (ch.claims)."""
+    text = _student_text()
+    assert text.lower().count("the paper") <= 10
+    assert text.count("ch.claims(") == 1
+
+
+def test_back_to_the_decision_box_closes_the_body_and_poses_questions():
+    text = _student_text()
+    box = text.split("```{admonition} Back to the decision")[1].split("```")[0]
+    assert ":class: decision" in box
+    assert text.index("Back to the decision") < text.index("## Discussion questions")
+    assert text.rindex("ch.figure(") < text.index("Back to the decision")  # after the last exhibit
+    assert box.count("?") >= 2 and "therefore" not in box.lower()
+    for option in ("Choice shipped from China", "near the buyer", "local marketplaces"):
+        assert option in box
+
+
+def test_student_text_stops_at_fy2024():
+    """Nothing after the decision date (30 June 2024): no later fiscal year or calendar year."""
+    text = _student_text()
+    for later in ("FY2025", "FY2026", "2025", "2026"):
+        assert later not in text
+    # the exhibits read FY2022-FY2024 of the shared segment tables, and the what-if starts there
+    assert seg.ebita_wide().loc[:, [2022, 2023, 2024]].notna().all().all()
+    assert c3.aidc_share_path(c3.BASE_AIDC_GROWTH, c3.BASE_REST_GROWTH, 20).path["fiscal_year"].min() == 2024
