@@ -83,7 +83,7 @@ def claims_table(claim_ids: Sequence[str]) -> pd.DataFrame:
             checked = None  # no figure that tests the claim: the note says why
         rows.append(
             {
-                "The paper says": r["claim"]
+                "The study says": r["claim"]
                 if pd.isna(r["paper_value"])
                 else f"{r['claim']} ({quantity(r['paper_value'], r['unit'])})",
                 "Check": quantity(checked, r["unit"])

@@ -70,8 +70,8 @@ BASES: dict[str, Basis] = {
     ),
     "mixed": Basis(
         "mixed bases",
-        "Mixed, as in the paper's figure",
-        "Mixed, as in our reconstruction of the paper's figure (old to FY2021, restated from FY2022)",
+        "Mixed, as in the published figure",
+        "Mixed, as in our reconstruction of the published figure (old to FY2021, restated from FY2022)",
     ),
 }
 

@@ -214,7 +214,7 @@ def test_toggle_buttons_switch_the_chart_from_the_keyboard(html_dir, offline_pag
     page.wait_for_timeout(300)
     assert restated.get_attribute("aria-pressed") == "true"
     assert _visible_alt(page) != before
-    mixed = group.get_by_role("button", name="Mixed, as in the paper's figure")
+    mixed = group.get_by_role("button", name="Mixed, as in the published figure")
     assert mixed.get_attribute("aria-pressed") == "false"
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")

@@ -455,7 +455,7 @@ def test_the_registered_checks_reproduce_the_recorded_check_values(claim_id, exp
 
 def test_the_claims_exhibit_shows_a_check_for_every_number_and_none_for_the_argument():
     t = claims.claims_table(sorted(SECTION_1_CLAIMS))
-    checks = dict(zip(t["The paper says"], t["Check"], strict=True))
+    checks = dict(zip(t["The study says"], t["Check"], strict=True))
     assert sum(v == "—" for v in checks.values()) == 1  # only the rivals' argument, which has no number
 
 

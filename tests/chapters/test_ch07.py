@@ -135,8 +135,8 @@ def test_near_to_far_check_is_the_years_before_lazada():
 
 def test_claims_table_prints_no_empty_paper_value():
     t = claims.claims_table(["lesson_entry_sea_first", "lesson_compliance_gdpr"])
-    assert not t["The paper says"].str.contains(r"\(—\)").any()
-    assert not t["The paper says"].str.contains("maximum DSA fine").any()  # proxies live in the check
+    assert not t["The study says"].str.contains(r"\(—\)").any()
+    assert not t["The study says"].str.contains("maximum DSA fine").any()  # proxies live in the check
 
 
 def test_verdicts_agree_between_lessons_and_claims():

@@ -25,7 +25,7 @@ CAGR_BASES: dict[str, str] = {b: segments.BASES[b].toggle for b in ("old", "new"
 #: How periods are counted (value -> label on the toggle).
 PERIOD_RULES: dict[str, str] = {
     "span": "end − start (correct)",
-    "paper": "5, as the paper's labels imply",
+    "paper": "5, as the published labels imply",
 }
 
 
@@ -138,13 +138,13 @@ def cagr_summary(r: CagrResult, values: dict) -> dict[str, str]:
         ),
     }
     if is_paper_cagr(r):
-        out["Paper"] = (
-            f"this is the paper's {paper:g}%: {fy(r.start)} old basis → {fy(r.end)} restated, "
+        out["Published"] = (
+            f"this is the published {paper:g}%: {fy(r.start)} old basis → {fy(r.end)} restated, "
             f"over {r.periods} periods. Two readings: {r.periods} periods counted over "
             f"{_years(r.span)}, or {fy(r.start)} labelled '{r.start - 1}' (then the count follows the labels)"
         )
     else:
-        out["Paper"] = f"{r.cagr_pct - paper:+.1f} points from the paper's {paper:g}%"
+        out["Published"] = f"{r.cagr_pct - paper:+.1f} points from the published {paper:g}%"
     out["Check"] = "; ".join(r.warnings) if r.warnings else "consistent basis and period count"
     return out
 
@@ -193,7 +193,7 @@ def cagr_chart(r: CagrResult, values: dict) -> Figure:
     else:
         bx.text(0, 30, "no rate", ha="center", fontsize=10, color="#b00020")
     bx.axhline(paper, color="#b00020", ls=":", lw=1.5)
-    bx.set_title(f"dotted: paper's {paper:g}%", fontsize=9, color="#b00020")
+    bx.set_title(f"dotted: published {paper:g}%", fontsize=9, color="#b00020")
     bx.set_xlim(-0.5, 0.5)
     bx.set_ylim(0, 60)
     bx.set_xticks([0], ["CAGR"])
@@ -211,7 +211,7 @@ def cainiao_cagr_variants() -> pd.DataFrame:
     end = value("cainiao", 2024)
     rows = [
         (
-            "FY2020 old basis → FY2024 new basis, over 5 periods (the paper's figure)",
+            "FY2020 old basis → FY2024 new basis, over 5 periods (the published figure)",
             old[2020],
             end,
             5,
