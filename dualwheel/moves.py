@@ -97,7 +97,7 @@ def public_date(t: pd.DataFrame) -> pd.Series:
 def known_by(t: pd.DataFrame, cutoff: str) -> pd.DataFrame:
     """The moves of ``t`` public on or before ``cutoff`` ('YYYY-MM-DD'). A date of month or year
     precision is compared at its own precision ('2024-06' and '2024' count as public by
-    '2024-06-30')."""
+    the last day of June 2024)."""
     pub = public_date(t)
     keep = [d <= cutoff[: len(d)] for d in pub]
     return t[keep].reset_index(drop=True)

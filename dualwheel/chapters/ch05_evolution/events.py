@@ -8,14 +8,14 @@ from typing import Any
 
 import pandas as pd
 
-from ... import data, moves
+from ... import cutoff, data, moves
 from .phases import PAPER_BOUNDARIES, PHASE_NAMES, phase_of
 
 # ----------------------------------------------------------------------------- events
 
 #: The decision date of the case (book/decision.md): the chapter shows only what was public by
 #: then; later moves and events belong to the after-class B-case (book/epilogue.md).
-CUTOFF = "2024-06-30"
+CUTOFF = cutoff.decision_date().isoformat()
 
 
 def after_cutoff_events() -> pd.DataFrame:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import data, moves, segments
+from ... import cutoff, data, moves, segments
 from ...claims import check
 from ...fmt import fy
 
 #: The decision date (book/decision.md): the student page shows only what was public by then.
-CUTOFF = "2024-06-30"
+CUTOFF = cutoff.decision_date().isoformat()
 
 
 def public_by_cutoff(date: object) -> bool:

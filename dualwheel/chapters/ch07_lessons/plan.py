@@ -60,9 +60,9 @@ def market_exposure(firm: str, market: str) -> tuple[float | None, str]:
     if market not in MARKETS:
         raise KeyError(f"unknown market {market!r}; choose one of {', '.join(MARKETS)}")
     if firm in ("Pop Mart", "Anker"):
-        # Regional splits were found only in reports published after the decision date
+        # Regional splits were read only in reports published after the decision date
         # (Pop Mart's 2024 results, Anker's H1 2024 report): open at the date.
-        return None, "not found in a source public by 30 June 2024"
+        return None, "not read in a source public by the decision date"
     if firm == FIRMS[2]:
         return MIDSIZE_EXPORTER["share_by_market"][market], "assumption"
     raise KeyError(f"unknown firm {firm!r}; choose one of {', '.join(FIRMS)}")
@@ -71,7 +71,7 @@ def market_exposure(firm: str, market: str) -> tuple[float | None, str]:
 def channel_dependence(firm: str) -> tuple[float | None, str]:
     """Share of sales (percent) through the firm's largest rented channel, or None if not found."""
     if firm in ("Pop Mart", "Anker"):
-        return None, "not found in a source public by 30 June 2024"
+        return None, "not read in a source public by the decision date"
     if firm == FIRMS[2]:
         return MIDSIZE_EXPORTER["largest_channel_share"], "assumption"
     raise KeyError(f"unknown firm {firm!r}; choose one of {', '.join(FIRMS)}")

@@ -118,7 +118,7 @@ def three_firms() -> pd.DataFrame:
                 "abroad_pct": anker_abroad,
                 "how it went abroad": (
                     "brand sold through others' marketplaces and its own sites; the share through Amazon "
-                    "was not found in a source public by the decision date"
+                    "was not read in a source public by the decision date"
                 ),
             },
             {
