@@ -9,7 +9,7 @@ import math
 import pytest
 from browser import open_whatif
 
-from dualwheel import claims, data
+from dualwheel import claims, cutoff, data
 from dualwheel.chapters import ch01_introduction as c1
 
 SECTION_1_CLAIMS = {
@@ -305,8 +305,16 @@ def test_threshold_edges_follow_each_rule():
     us = c1.landed_cost(800, "us_800", 10, 8, 5)
     eu = c1.landed_cost(150, "eu_150", 10, 8, 5)
     assert us.duty_free_direct  # "up to US$800"
-    assert not eu.duty_free_direct  # "under €150"
-    assert c1.landed_cost(149.99, "eu_150", 10, 8, 5).duty_free_direct
+    assert eu.duty_free_direct  # "not exceeding EUR 150": up to and including €150
+    assert not c1.landed_cost(800.01, "us_800", 10, 8, 5).duty_free_direct
+    assert not c1.landed_cost(150.01, "eu_150", 10, 8, 5).duty_free_direct
+
+
+def test_exhibit_1_9_dates_the_us_threshold_by_the_law_not_by_the_bill():
+    t = c1.rule_table().set_index("Status")
+    assert t.loc["in force"].query("Where == 'US'")["Date"].tolist() == ["2016"]
+    assert "c1_itcu_2016_08_de_minimis" in c1.rule_sources()
+    assert c1.KNOWN_BY == cutoff.decision_date().isoformat()
 
 
 def test_without_a_threshold_freight_handling_and_fees_separate_the_routes():

@@ -19,8 +19,8 @@ from ... import data, fmt, style
 #: rows of ``data/landed_cost_inputs.csv``.
 RULES: dict[str, str] = {
     "us_800": "US: USD 800 de minimis (in force at the date)",
-    "us_china_end": "US scenario: no de minimis for goods from China (as H.R. 7979 proposes)",
-    "eu_150": "EU: customs-duty relief under EUR 150 (in force at the date)",
+    "us_china_end": "US scenario: no de minimis for goods subject to the China tariffs (as H.R. 7979 proposes)",
+    "eu_150": "EU: customs-duty relief up to EUR 150 (in force at the date)",
     "eu_no_relief": "EU scenario: the EUR 150 relief abolished (Commission proposal, May 2023)",
 }
 
@@ -32,8 +32,9 @@ RULE_ROWS: dict[str, tuple[str, str]] = {
     "eu_no_relief": ("eu_duty_relief_threshold", "no_threshold"),
 }
 
-#: Is an order worth exactly the threshold duty-free? US: "up to $800" (yes). EU: "under €150" (no).
-THRESHOLD_INCLUSIVE: dict[str, bool] = {r: r.startswith("us") for r in RULES}
+#: Is an order worth exactly the threshold duty-free? Yes for both: the US relief covers parcels
+#: "up to $800", the EU relief goods of a value "not exceeding EUR 150" (up to €150).
+THRESHOLD_INCLUSIVE: dict[str, bool] = {r: True for r in RULES}
 
 
 def landed_cost_input(input_id: str) -> float:
@@ -58,6 +59,11 @@ LOW_VALUE_RULES = ["eu_vat_ioss"]
 #: The rows of data/decision.csv (the opener's table) the chapter shows: the US threshold and
 #: the two proposals under debate at the date.
 DECISION_RULES = ["us_de_minimis", "us_hr7979", "eu_150_proposal"]
+
+#: A rule in force: the year it has applied since, and the source that dates it (data/decision.csv
+#: dates the US threshold row by the bill that quotes it, 15 April 2024; the $800 level dates
+#: from the Trade Facilitation and Trade Enforcement Act of February 2016).
+IN_FORCE_SINCE: dict[str, tuple[str, str]] = {"us_de_minimis": ("2016", "c1_itcu_2016_08_de_minimis")}
 
 
 def _rules() -> pd.DataFrame:
@@ -147,7 +153,7 @@ def rule_table() -> pd.DataFrame:
         for x in r.itertuples()
     ] + [
         {
-            "Date": x.public,
+            "Date": IN_FORCE_SINCE[x.fact_id][0] if x.fact_id in IN_FORCE_SINCE else x.public,
             "Where": "US" if x.fact_id.startswith("us") else "EU",
             "What": x.fact,
             "Figure": "" if pd.isna(x.value) else unit[x.unit].format(x.value) + " threshold",
@@ -161,7 +167,8 @@ def rule_table() -> pd.DataFrame:
 def rule_sources() -> list[str]:
     """The source ids of the rows :func:`rule_table` shows."""
     d = data.load("decision").set_index("fact_id")
-    return list(dict.fromkeys([*_rules().loc[LOW_VALUE_RULES, "source"], *d.loc[DECISION_RULES, "source"]]))
+    since = [src for _, src in IN_FORCE_SINCE.values()]
+    return list(dict.fromkeys([*_rules().loc[LOW_VALUE_RULES, "source"], *since, *d.loc[DECISION_RULES, "source"]]))
 
 
 _SYMBOL = {"USD": "$", "EUR": "€"}
@@ -313,7 +320,7 @@ def landed_cost_summary(r: LandedCost, values: dict) -> dict[str, str]:
 _SHORT_RULE = {
     "us_800": "US, USD 800 de minimis",
     "us_china_end": "US scenario: no de minimis (China)",
-    "eu_150": "EU, relief under EUR 150",
+    "eu_150": "EU, relief up to EUR 150",
     "eu_no_relief": "EU scenario: relief abolished",
 }
 

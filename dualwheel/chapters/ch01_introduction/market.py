@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ... import data, style
+from ... import cutoff, data, style
 
 # --------------------------------------------------------------------------- customs series
 
@@ -17,7 +17,7 @@ FULL_SERIES_FROM = 2018
 
 #: The decision date (the knowledge cut-off, see book/decision.md). The chapter's exhibits show
 #: only figures released by then; later vintages stay in data/ for the B-case (book/epilogue.md).
-KNOWN_BY = "2024-06-30"
+KNOWN_BY = cutoff.decision_date().isoformat()  # typed once, in data/metadata.yml
 
 
 def known(released: str, known_by: str | None = KNOWN_BY) -> bool:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ... import data, segments, style
+from ... import cutoff, data, segments, style
 
 # --------------------------------------------------------------------------- business models
 
@@ -63,7 +63,7 @@ def _months_in_year(start: date, end: date, year: int) -> int:
 
 #: The decision date (the knowledge cut-off): periods that ended later, whose results came out
 #: after it (PDD 2024, AIDC FY2025), belong to the B-case.
-KNOWN_BY = "2024-06-30"
+KNOWN_BY = cutoff.decision_date().isoformat()  # typed once, in data/metadata.yml
 
 
 def rival_revenue(known_by: str | None = KNOWN_BY) -> pd.DataFrame:
