@@ -52,7 +52,8 @@ def _named_in_student_files() -> str:
 
 @functools.cache
 def left_out() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(the B-case tables, the late source ids) the student's copy leaves out. A late source
+    """(the B-case tables, the late source ids) the student's copy leaves out: a source public
+    after the decision date (or undated, which counts as late) goes unless it is needed. It
     stays when a kept table's row cites it, when a student page or module names it, or when
     it is the case paper (``kind: paper``, the assigned reading)."""
     bcase = data.bcase_tables()
@@ -62,8 +63,7 @@ def left_out() -> tuple[tuple[str, ...], tuple[str, ...]]:
     late = sorted(
         sid
         for sid, s in data.sources().items()
-        if sid not in needed and sid not in named and s.get("kind") != "paper"
-        and cutoff.published(sid) is not None and cutoff.after_cutoff(sid)
+        if sid not in needed and sid not in named and s.get("kind") != "paper" and cutoff.after_cutoff(sid)
     )
     return tuple(bcase), tuple(late)
 
