@@ -29,7 +29,6 @@ from typing import Any
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
 
-from ..data import DEFAULT_DATA_DIR as DATA_DIR
 from . import scoring
 from .questions import Bank, Question
 from .text import prompt_markdown, solutions_markdown
