@@ -197,6 +197,13 @@ def table_names() -> list[str]:
     return list(metadata()["tables"])
 
 
+def bcase_tables() -> list[str]:
+    """The tables marked ``bcase: true``: they serve only the after-class B-case
+    (``book/epilogue.md``), so no student-side copy of ``data/`` holds them
+    (:mod:`dualwheel.build.student_data`)."""
+    return [name for name, t in metadata()["tables"].items() if t.get("bcase") is True]
+
+
 def _convert(value: str, kind: str) -> Any:
     """Convert one CSV cell; raise ValueError with a readable message."""
     if kind == "str":

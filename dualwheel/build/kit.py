@@ -221,8 +221,14 @@ def kit_files(source: Path, notebook: str, edition: str, bcase: bool = True) -> 
         "requirements.txt": requirements().encode(),
         f"book/{stem}.ipynb": kit_notebook(notebook).encode(),
     }
-    for path in _data_files():
-        files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
+    if bcase:
+        for path in _data_files():
+            files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
+    else:  # before the decision class: no B-case table, no source only it needs
+        from .student_data import student_files
+
+        for rel, payload in student_files().items():
+            files[f"data/{rel}"] = payload
     bank = ROOT / "exercises" / f"ch{int(number.group(1)):02d}.yml" if number else None
     if bank is not None and bank.exists():
         text = bank.read_text(encoding="utf-8")

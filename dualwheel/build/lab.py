@@ -112,6 +112,9 @@ def lab_notebook(nb: dict[str, Any], edition: str = "student", where: str = "") 
     values = glued(nb)
     if edition == "student":
         nb = json.loads(_student_notebook(json.dumps(nb)))
+        # cells tagged bcase-only (e.g. the after-class list of the data page) stay out of every
+        # student notebook, as they stay out of the student edition's pages
+        nb["cells"] = [c for c in nb["cells"] if "bcase-only" not in c.get("metadata", {}).get("tags", [])]
     for cell in nb["cells"]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if cell["cell_type"] == "markdown":
@@ -161,12 +164,25 @@ def write_lab(edition: str = "student", run: bool = True, with_bcase: bool = Fal
         raise LabError("a chapter failed to execute (see above)")
     folder = LAB / edition
     folder.mkdir(parents=True, exist_ok=True)
-    data = LAB / "data"  # ../data from a notebook, as in book/
-    if not data.exists() and not data.is_symlink():
-        os.symlink(os.path.relpath(ROOT / "data", LAB), data)
+    # The instructor's notebooks read ../data (a link to the repository's data/), as in book/.
+    # The student's read data/ inside their own folder, a copy: before the decision class
+    # without the B-case's tables and the late sources only they need
+    # (dualwheel.build.student_data), after it (with_bcase) the whole folder.
+    if edition == "student":
+        from .student_data import write_student_data
+
+        write_student_data(folder / "data", full=with_bcase)
+    else:
+        data = LAB / "data"
+        if not data.exists() and not data.is_symlink():
+            os.symlink(os.path.relpath(ROOT / "data", LAB), data)
     written = set()
     for path in lab_pages(edition, with_bcase):
         nb = nbformat.from_dict(lab_notebook(executed(path), edition, where=path.name))
+        if edition == "student":  # its data/ sits beside it
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    cell.source = cell.source.replace("../data/", "data/")
         nbformat.validate(nb)
         target = folder / f"{path.stem}.ipynb"
         text = nbformat.writes(nb)

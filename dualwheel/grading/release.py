@@ -29,7 +29,6 @@ from typing import Any
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
 
-from ..data import DEFAULT_DATA_DIR as DATA_DIR
 from . import scoring
 from .questions import Bank, Question
 from .text import prompt_markdown, solutions_markdown
@@ -232,14 +231,11 @@ def write_support(bank: Bank, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{checks_module(bank)}.py").write_text(checks_source(bank), encoding="utf-8")
     shutil.copyfile(SCORING_SOURCE, folder / "casebook_scoring.py")
-    data = folder / "data"
-    data.mkdir(exist_ok=True)
-    for f in sorted(DATA_DIR.glob("*.csv")) + [DATA_DIR / "metadata.yml"]:
-        shutil.copyfile(f, data / f.name)
-    if (DATA_DIR / "meta").is_dir():
-        (data / "meta").mkdir(exist_ok=True)
-        for f in sorted((DATA_DIR / "meta").glob("*.yml")):
-            shutil.copyfile(f, data / "meta" / f.name)
+    # the student's copy of data/: a release goes out before the decision class, so without the
+    # B-case's tables and the late sources only they need (dualwheel.build.student_data)
+    from ..build.student_data import write_student_data
+
+    write_student_data(folder / "data")
 
 
 def write_release(bank: Bank, out: Path) -> dict[str, Path]:

@@ -110,16 +110,47 @@ def test_every_exhibit_records_the_sources_it_cites(stem):
     assert [i for r in recorded for i in r["ids"] if i not in known] == []
 
 
+def late_cited(recorded: list[dict]) -> list[str]:
+    """The late sources the recorded exhibits cite, as "exhibit: id (date)".
+
+    The case paper (``kind: paper``) is exempt. It is the assigned reading, dated 2025; the
+    book quotes its claims about the period up to FY2024 and checks them in one place per
+    chapter (``ch.claims``). Any content after the cut-off that it carries shows as a date in
+    the rendered text, which :func:`test_no_student_page_names_a_date_after_the_cut_off` scans.
+    """
+    late = []
+    for r in recorded:
+        for sid in cutoff.late_sources(r["ids"]):
+            if data.sources()[sid].get("kind") == "paper":
+                continue
+            when = cutoff.fact_public(sid) or cutoff.published(sid)
+            late.append(f"{r['exhibit']}: {sid} ({when or 'no published date'})")
+    return late
+
+
 @pytest.mark.parametrize("stem", PAGES)
 def test_no_student_page_cites_a_source_published_after_the_cut_off(stem):
     """A source counts from ``fact_public`` when it has one, else from ``published`` (a partial
-    date as its last day); an undated source counts as late."""
-    late = []
-    for r in _recorded(stem):
-        for sid in cutoff.late_sources(r["ids"]):
-            when = cutoff.fact_public(sid) or cutoff.published(sid)
-            late.append(f"{r['exhibit']}: {sid} ({when or 'no published date'})")
+    date as its last day); an undated source counts as late. The case paper is exempt
+    (:func:`late_cited` says why)."""
+    late = late_cited(_recorded(stem))
     assert late == [], f"{stem} cites {len(late)} sources after {cutoff.decision_date()}:\n" + "\n".join(late)
+
+
+def test_the_late_source_check_catches_a_planted_late_source_but_not_the_paper():
+    """Control: a real page's record with a late non-paper source planted in an exhibit is
+    caught; the paper (kind: paper), dated after the cut-off, is not."""
+    # a real exhibit record, kept to the sources public by the cut-off
+    recorded = [{**r, "ids": [i for i in r["ids"] if not cutoff.after_cutoff(i)]} for r in _recorded(PAGES[0])]
+    recorded = [r for r in recorded if r["ids"]][:1]
+    assert recorded and late_cited(recorded) == []
+    papers = [k for k, v in data.sources().items() if v.get("kind") == "paper" and cutoff.after_cutoff(k)]
+    late = [k for k, v in data.sources().items() if v.get("kind") is None and v.get("published") and cutoff.after_cutoff(k)]
+    assert papers and late, "the control needs a late paper source and a late dated document"
+    recorded[0] = {**recorded[0], "ids": [*recorded[0]["ids"], papers[0]]}
+    assert late_cited(recorded) == []
+    recorded[0] = {**recorded[0], "ids": [*recorded[0]["ids"], late[0]]}
+    assert [f for f in late_cited(recorded) if late[0] in f], "a planted late source is not caught"
 
 
 @pytest.mark.parametrize("stem", PAGES)

@@ -30,7 +30,13 @@ def _kits(html: Path) -> list[Path]:
     pages = STUDENT.files() if html == STUDENT_HTML else None
     assert [k.stem for k in kits] == sorted(p.stem for p in notebooks(pages=pages))
     package = kitmod._package_files(kitmod.bcase_modules() if pages else ())  # the B-case's stay home
-    expected = {p.relative_to(ROOT).as_posix(): p.read_bytes() for p in package + kitmod._data_files()}
+    expected = {p.relative_to(ROOT).as_posix(): p.read_bytes() for p in package}
+    if pages:  # the student's copy of data/: no B-case table (dualwheel.build.student_data)
+        from dualwheel.build.student_data import student_files
+
+        expected |= {f"data/{k}": v for k, v in student_files().items()}
+    else:
+        expected |= {p.relative_to(ROOT).as_posix(): p.read_bytes() for p in kitmod._data_files()}
     for kit in kits:
         with zipfile.ZipFile(kit) as zf:
             inside = {n.split("/", 1)[1]: n for n in zf.namelist()}

@@ -129,7 +129,18 @@ def test_the_real_chapters_open_in_lab_with_numbers_and_no_instructor_answers():
         assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), path.name
     ch03 = (folder / "ch03-company-overview.ipynb").read_text(encoding="utf-8")
     assert "Answer." not in ch03
-    assert (folder.parent / "data" / "segment_revenue.csv").exists()  # ../data, as in book/
+    # the student's own copy of data/, beside the notebooks, without the B-case's tables
+    assert (folder / "data" / "segment_revenue.csv").exists()
+    assert '"data/segment_revenue.csv"' in ch03 or "../data/" not in ch03
+    from dualwheel import data
+    from dualwheel.build.student_data import left_out
+
+    tables, late = left_out()
+    names = {p.name for p in (folder / "data").rglob("*")}
+    assert not {data.table_meta(t).file for t in tables} & names
+    meta = "\n".join(p.read_text(encoding="utf-8") for p in (folder / "data").rglob("*.yml"))
+    assert not [sid for sid in (*tables, *late) if f"{sid}:" in meta]
+    assert not [s for s in late if data.sources()[s]["document"] in meta]
 
 
 @pytest.mark.build
