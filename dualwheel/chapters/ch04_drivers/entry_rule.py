@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ... import cutoff
 from ... import moves as mv
 from ..decision import DECISION_DATE
 
@@ -67,11 +68,18 @@ def _parse_date(text: str) -> pd.Timestamp:
     return pd.Timestamp(year=year, month=month, day=day)
 
 
+def _public_last_day(text: str) -> pd.Timestamp:
+    """The last day a date may mean ('2024' -> 31 December 2024, '2024-06' -> 30 June 2024), the
+    rule of dualwheel/cutoff.py: a partial date counts as public only once its whole period is."""
+    return pd.Timestamp(cutoff.parse_date(str(text)).last)
+
+
 def public_by_cutoff(t: pd.DataFrame) -> pd.Series:
     """True for moves public by the decision date (KNOWN_BY): announced by then or, without
-    an announcement date, dated by then (a date of a month or a year counts from its first day)."""
+    an announcement date, dated by then. A date of a month or a year counts from its LAST day,
+    as in dualwheel/cutoff.py (a move dated only '2024' may be from December)."""
     when = t["announced"].where(t["announced"].notna() & (t["announced"] != ""), t["date"])
-    return when.map(_parse_date) <= KNOWN_BY
+    return when.map(_public_last_day) <= KNOWN_BY
 
 
 def entries() -> pd.DataFrame:

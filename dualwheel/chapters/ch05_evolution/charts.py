@@ -8,9 +8,9 @@ from typing import Any
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from ... import style
+from ... import cutoff, style
 from ...fmt import fy
-from .events import ENTRY_MODES, events
+from .events import ENTRY_MODES, _decimal_year, events
 from .phases import PAPER_BOUNDARIES, PHASE_NAMES, phase_of
 from .revenue import FIRST_FY, LAST_FY, SERIES_SEAMS, Periodisation, intl_revenue
 
@@ -69,9 +69,12 @@ def timeline_chart(boundaries: Sequence[int] = PAPER_BOUNDARIES) -> Figure:
     ax.set_ylim(len(t) - 0.4, -1.8)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
-    decision = 2024.5  # 30 June 2024: nothing later is on the chart (events() stops at CUTOFF)
+    # The decision date (cutoff.decision_date()): nothing later is on the chart (events() stops
+    # at CUTOFF). Placed on the same decimal-year axis as the events.
+    day = cutoff.decision_date()
+    decision = _decimal_year(day.isoformat())
     ax.axvline(decision, color="#333333", lw=0.8, ls="--", zorder=2)
-    ax.text(decision + 0.1, len(t) - 1, "decision date\n30 June 2024", fontsize=7, ha="left", va="bottom")
+    ax.text(decision + 0.1, len(t) - 1, f"decision date\n{day.day} {day:%B %Y}", fontsize=7, ha="left", va="bottom")
     ax.set_xlim(1998.5, 2025.5)
     ax.set_xticks(range(2000, 2025, 4))
     shapes = [
@@ -80,7 +83,7 @@ def timeline_chart(boundaries: Sequence[int] = PAPER_BOUNDARIES) -> Figure:
     ]
     lanes = [plt.Line2D([], [], ls="", marker="o", color=c, label=k) for k, c in LANE_COLOURS.items()]
     ax.legend(handles=lanes + shapes, loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=3, fontsize=7.5)
-    ax.set_title("Dated events to June 2024 and the study's four phases", fontsize=10, pad=30)
+    ax.set_title(f"Dated events to {day:%B %Y} and the study's four phases", fontsize=10, pad=30)
     return fig
 
 
