@@ -29,6 +29,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from .. import data, style
 from ..claims import check
+from ..cutoff import after_cutoff
 from ..fmt import fy
 from .decision import DECISION_DATE
 
@@ -588,12 +589,11 @@ def public_by_decision(source: str) -> bool:
 
 def link_context(before_decision: bool = True) -> pd.DataFrame:
     """Sourced facts on localisation and regulation for each link of the loop (``link_context.csv``),
-    in the loop's order; by default only facts dated (``as_of``) on or before the decision date."""
+    in the loop's order; by default only facts dated (``as_of``) and sourced by the decision date."""
     t = data.load("link_context")
     if before_decision:
         last = t["as_of"].map(_last_day)
-        t = t[last.isna() | (last <= DECISION_DATE.isoformat())]
+        t = t[(last.isna() | (last <= DECISION_DATE.isoformat())) & ~t["source"].map(after_cutoff)]
     order = {link: i for i, link in enumerate((*LOOP_ORDER, "technology"))}
-    return t.sort_values(
-        ["link", "aspect"], key=lambda c: c.map(order) if c.name == "link" else c
-    ).reset_index(drop=True)
+    key = lambda c: c.map(order) if c.name == "link" else c  # noqa: E731
+    return t.sort_values(["link", "aspect"], key=key).reset_index(drop=True)

@@ -63,6 +63,40 @@ def test_chapter_sources_were_public_by_the_decision_date():
     assert ctx.loc[ctx["link"] == "fulfilment", "fact"].str.startswith("Proposal:").all()
 
 
+def test_link_context_drops_a_fact_whose_source_came_out_after_the_decision(monkeypatch):
+    """A fact dated before the cut-off but sourced only by a later document, with no fact_public,
+    stays off the student page: the filter reads the source's public date, not only ``as_of``."""
+    from dualwheel import cutoff
+
+    ctx = c2.link_context()
+    assert not any(cutoff.after_cutoff(s) for s in ctx["source"])
+    victim = ctx["source"].iloc[0]
+    real = cutoff.after_cutoff
+    monkeypatch.setattr(c2, "after_cutoff", lambda sid: sid == victim or real(sid))
+    late = c2.link_context()
+    assert victim not in set(late["source"])
+    assert len(late) == len(ctx) - (ctx["source"] == victim).sum()
+
+
+def test_do_it_yourself_stops_at_fy2024():
+    """The Do-it-yourself cell, run as printed, shows no fiscal year after FY2024 (the decision date)."""
+    import os
+    import re as _re
+
+    text = MD_PAGE.read_text(encoding="utf-8")
+    cell = text.split("### Do it yourself", 1)[1].split("```{code-cell} ipython3", 1)[1].split("```", 1)[0]
+    assert "<= 2024" in cell
+    here = os.getcwd()
+    os.chdir(MD_PAGE.parent)
+    try:
+        ns: dict = {}
+        body = _re.sub(r"\n(intensity\.dropna\(\)\.round\(1\))\s*$", r"\nout = \1", cell.rstrip())
+        exec(body, ns)
+    finally:
+        os.chdir(here)
+    assert ns["out"].index.max() == 2024
+
+
 def test_capex_overtook_product_development_in_fy2025_only():
     wide = c2.tech_investment(through=None)
     assert wide.loc[2024, "capex_to_pd"] < 1 < wide.loc[2025, "capex_to_pd"]
