@@ -48,8 +48,8 @@ def _chapter_of(raw: bytes | None) -> int | None:
         return None
     try:
         meta = json.loads(raw).get("metadata", {})
-        return int(meta["casebook"]["chapter"])
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return submission.chapter_number(meta["casebook"]["chapter"])
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError):
         return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import io
 import json
+import math
 import os
 import re
 import stat
@@ -64,16 +65,39 @@ def _source_length(cell: Any) -> int:
     return 0
 
 
-def _chapter_number(value: Any) -> Any:
-    """The chapter a notebook's metadata names: ``3``, ``"3"``, ``" 03 "`` and ``3.0`` are all 3;
-    anything else is returned as it is (and flagged when it is not the class's chapter)."""
+MAX_CHAPTER = 999  # a chapter number above this is not a chapter
+
+
+def chapter_number(value: Any) -> int | None:
+    """The chapter a notebook's metadata names, strictly: ``3``, ``"3"``, ``" 03 "`` and ``3.0``
+    are all 3; anything else (a bool, ``"³"``, ``Infinity``, ``1e999``, ``3.5``, a huge number,
+    text) is None. Never raises."""
     if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 6:
+            value = int(text)
+        else:
+            return None
+    if isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer() or abs(value) > MAX_CHAPTER:
+            return None
+        value = int(value)
+    if isinstance(value, int) and 0 <= value <= MAX_CHAPTER:
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+    return None
+
+
+def _chapter_shown(value: Any) -> str:
+    """A short, safe description of a chapter value that is not a chapter number."""
+    if isinstance(value, str):
+        return repr(value[:20])
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "a number too large" if abs(value) > 10**20 else str(value)
+    return f"a {type(value).__name__}"
 
 
 def parse_submission(raw: bytes, bank: Bank) -> Parsed:
@@ -107,12 +131,16 @@ def parse_submission(raw: bytes, bank: Bank) -> Parsed:
         )
     meta = nb.get("metadata")
     tag = meta.get("casebook") if isinstance(meta, dict) else None
-    chapter = _chapter_number(tag.get("chapter")) if isinstance(tag, dict) else None
+    named = tag.get("chapter") if isinstance(tag, dict) else None
+    chapter = chapter_number(named)
     out = Parsed()
-    if chapter is not None and chapter != bank.chapter:
+    if named is not None and chapter is None:
         out.review.append(
-            f"the notebook says it is for chapter {str(chapter)[:20]}; graded as chapter {bank.chapter}"
+            f"the notebook's chapter ({_chapter_shown(named)}) is not a chapter number; "
+            f"graded as chapter {bank.chapter}"
         )
+    elif chapter is not None and chapter != bank.chapter:
+        out.review.append(f"the notebook says it is for chapter {chapter}; graded as chapter {bank.chapter}")
     order: list[str] = []
     for i, cell in enumerate(nb["cells"]):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":

@@ -351,3 +351,31 @@ def test_an_archive_over_the_entry_limit_is_refused_by_name(tmp_path):
     corpus._zip(tmp_path / "many.zip", {f"f{i}.txt": b"" for i in range(limits.MAX_ZIP_MEMBERS + 1)})
     (entry,) = submission.find_submissions(tmp_path)
     assert "limit 'archive entries'" in entry.problem
+
+
+@pytest.mark.parametrize(
+    "chapter", [float("inf"), float("-inf"), float("nan"), 1e300, 3.5, "³", "٣", True, 10**30, "9" * 50, [3]]
+)
+def test_a_chapter_that_is_not_a_number_is_for_review_never_a_crash(chapter):
+    from dualwheel.grading import cli
+
+    raw = corpus.render(lambda: corpus._chapter(corpus.filled(corpus.RIGHT), chapter))
+    parsed = submission.parse_submission(raw, bank_for(3))
+    assert parsed.problem is None and parsed.review and "not a chapter number" in parsed.review[0]
+    assert submission.chapter_number(chapter) is None
+    assert cli._chapter_of(raw) is None
+
+
+def test_a_chapter_infinity_in_the_json_text_does_not_crash_the_chapter_vote(tmp_path):
+    from dualwheel.grading import cli
+
+    good = corpus.render(corpus.CASES["correct"])
+    (tmp_path / "a.ipynb").write_bytes(good)
+    (tmp_path / "b.ipynb").write_bytes(good)
+    for name, literal in (("inf", b"Infinity"), ("big", b"1e999"), ("sup", b'"\\u00b3"')):
+        nb = json.loads(good)
+        nb["metadata"]["casebook"]["chapter"] = "@@"
+        raw = json.dumps(nb).encode().replace(b'"@@"', literal)
+        (tmp_path / f"{name}.ipynb").write_bytes(raw)
+        assert cli._chapter_of(raw) is None
+    assert cli._class_chapter(tmp_path)[0] == 3
