@@ -379,3 +379,52 @@ def test_a_chapter_infinity_in_the_json_text_does_not_crash_the_chapter_vote(tmp
         (tmp_path / f"{name}.ipynb").write_bytes(raw)
         assert cli._chapter_of(raw) is None
     assert cli._class_chapter(tmp_path)[0] == 3
+
+
+def _class_folder(tmp_path, loose: dict[str, int], zipped: dict[str, list[int]]):
+    import zipfile
+
+    for name, chapter in loose.items():
+        nb = corpus.render(lambda c=chapter: corpus._chapter(corpus.filled(corpus.RIGHT), c))
+        (tmp_path / f"{name}.ipynb").write_bytes(nb)
+    for name, chapters in zipped.items():
+        with zipfile.ZipFile(tmp_path / f"{name}.zip", "w") as z:
+            for i, c in enumerate(chapters):
+                z.writestr(f"nb{i}.ipynb", corpus.render(lambda c=c: corpus._chapter(corpus.filled(corpus.RIGHT), c)))
+    return tmp_path
+
+
+def test_one_zip_of_many_notebooks_is_one_vote_for_the_class_chapter(tmp_path):
+    from dualwheel.grading import cli
+
+    folder = _class_folder(tmp_path, {"a": 3, "b": 3}, {"mallory": [6, 6, 6, 6]})
+    chapter, why = cli._class_chapter(folder)
+    assert chapter == 3 and "2 of the 3" in why, why
+
+
+@pytest.mark.parametrize(
+    ("loose", "zipped"),
+    [({"a": 3}, {"m": [6, 6, 6]}), ({"a": 3, "b": 6, "c": 5}, {}), ({"a": 3, "b": 3, "c": 6, "d": 6}, {})],
+)
+def test_no_clear_majority_of_submissions_asks_for_the_chapter(tmp_path, capsys, loose, zipped):
+    from dualwheel.grading import cli
+
+    folder = _class_folder(tmp_path, loose, zipped)
+    assert cli._class_chapter(folder)[0] is None
+    assert cli.main(["grade", str(folder), "--quiet"]) == 1
+    assert "give --chapter" in capsys.readouterr().err
+
+
+def test_the_chosen_chapter_is_printed_even_when_quiet(tmp_path, capsys, monkeypatch):
+    from dualwheel.grading import cli
+
+    (tmp_path / "sub").mkdir()
+    folder = _class_folder(tmp_path / "sub", {"a": 3, "b": 3}, {"m": [6, 6]})
+
+    def stop(*args, **kwargs):
+        raise submission.GradingError("stopped by the test")
+
+    monkeypatch.setattr(cli.batch, "grade_folder", stop)
+    assert cli.main(["grade", str(folder), "--quiet", "--out", str(tmp_path / "out")]) == 1
+    out = capsys.readouterr().out
+    assert "chapter 3: named by 2 of the 3 submissions" in out, out
