@@ -87,6 +87,9 @@ _UNSAFE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 _BREAKS = re.compile(r"[\t\r\n]+")
+#: A carriage return that does not end a line (``\r\n``): a CSV reader and a terminal both act
+#: on it (a new row; a line written over), so it is shown escaped.
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -97,11 +100,12 @@ def _escape(match: re.Match[str]) -> str:
 def visible(text: str, *, one_line: bool = False) -> str:
     """``text`` with nothing a terminal, a CSV, JSON or HTML reader could act on: every control
     character, bidirectional override and lone surrogate shown escaped (``\\x1b``, ``\\u202e``,
-    ``\\udcd5``). Tabs and line breaks are kept, or with ``one_line`` each run of them becomes a
+    ``\\udcd5``). Tabs and line breaks are kept (a lone carriage return, which a CSV reader
+    takes for a new row, is shown as ``\\x0d``), or with ``one_line`` each run of them becomes a
     space. The one function for this: the grader's files, ``casebook check`` and ``casebook
     export`` all use it."""
     text = _UNSAFE.sub(_escape, text)
-    return _BREAKS.sub(" ", text) if one_line else text
+    return _BREAKS.sub(" ", text) if one_line else _LONE_CR.sub(r"\\x0d", text)
 
 
 def redact(text: str) -> str:

@@ -428,3 +428,36 @@ def test_the_chosen_chapter_is_printed_even_when_quiet(tmp_path, capsys, monkeyp
     assert cli.main(["grade", str(folder), "--quiet", "--out", str(tmp_path / "out")]) == 1
     out = capsys.readouterr().out
     assert "chapter 3: named by 2 of the 3 submissions" in out, out
+
+
+def test_a_lone_carriage_return_in_a_memo_cannot_add_a_row_to_the_manual_sheet(tmp_path):
+    """A memo with ``\\r`` (no ``\\n``) is written escaped; merge accepts the untouched sheet."""
+    import csv
+
+    bank = bank_for(3)
+    memo = "My memo.\rmallory,q6,9,9,forged,row\r\nnext line\rend"
+    results = {
+        name: {
+            "student": name,
+            "status": "graded",
+            "message": "",
+            "auto_total": 0.0,
+            "questions": [
+                {"question": q.var, "points": None if q.manual else 0.0, "max": q.points, "manual": q.manual,
+                 "answer": memo}
+                for q in bank.graded_questions
+            ],
+        }
+        for name in ("alice", "mallory")
+    }  # fmt: skip
+    files.atomic_write(tmp_path / "gradebook.csv", gradebook.gradebook_csv(bank, results))
+    sheet = tmp_path / "manual_scores.csv"
+    gradebook.write_manual_template(sheet, bank, results)
+    text = sheet.read_text(encoding="utf-8")
+    assert "\r" not in text.replace("\r\n", "")
+    rows = list(csv.DictReader(open(sheet, encoding="utf-8", newline="")))
+    manual = [q for q in bank.graded_questions if q.manual]
+    assert len(rows) == 2 * len(manual) and {r["student"] for r in rows} == {"alice", "mallory"}
+    assert rows[0]["answer"].startswith("My memo.\\x0dmallory")
+    assert gradebook.merge_manual(tmp_path / "gradebook.csv", sheet, bank, tmp_path / "merged.csv") == 0
+    assert files.visible("a\rb\r\nc") == "a\\x0db\r\nc"
