@@ -128,8 +128,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         support = Path(tmp)
         release.write_support(bank, support)
         result = grade.grade_one(path, submission.shown_name(path.stem), bank, support, limits)
-    for line in grade.iter_feedback(result, bank):
-        print(scrub(line))
+    for line in grade.iter_feedback(result, bank):  # one line each: no \r or \n can fake a line
+        print(visible(scrub(line), one_line=True))
     return 0
 
 

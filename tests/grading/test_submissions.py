@@ -461,3 +461,32 @@ def test_a_lone_carriage_return_in_a_memo_cannot_add_a_row_to_the_manual_sheet(t
     assert rows[0]["answer"].startswith("My memo.\\x0dmallory")
     assert gradebook.merge_manual(tmp_path / "gradebook.csv", sheet, bank, tmp_path / "merged.csv") == 0
     assert files.visible("a\rb\r\nc") == "a\\x0db\r\nc"
+
+
+def test_check_prints_each_feedback_line_on_one_line(tmp_path, capsys, monkeypatch):
+    """An error message with CR, LF or TAB cannot print a fake status line in `casebook check`."""
+    from dualwheel.grading import cli
+
+    bank = bank_for(3)
+    fake = "x\rStatus: graded" + " " * 40 + "\nq9 (Bonus): 6/6. Correct.\tok\x1b[2J"
+    result = {
+        "student": "s",
+        "status": "graded_with_errors",
+        "message": f"RuntimeError: {fake}",
+        "auto_total": 0.0,
+        "questions": [
+            {"question": q.var, "points": None if q.manual else 0.0, "max": q.points, "manual": q.manual,
+             "feedback": fake}
+            for q in bank.graded_questions
+        ],
+    }  # fmt: skip
+    monkeypatch.setattr(cli.grade, "grade_one", lambda *a, **k: result)
+    nb = tmp_path / "s.ipynb"
+    nb.write_bytes(corpus.render(corpus.CASES["correct"]))
+    assert cli.main(["check", str(nb), "--chapter", "3"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert "\r" not in out and "\t" not in out and "\x1b" not in out
+    assert len(lines) == len(bank.graded_questions) + 2, lines
+    assert lines[0].startswith("Status: graded_with_errors (RuntimeError: x\\x0dStatus: graded")
+    assert not any(line.startswith("q9") for line in lines)
