@@ -26,8 +26,8 @@ there to type), widgets' live callbacks, ``%pip``/``%conda`` (no network).
 It writes JSON lines to the file descriptor named by ``channel_fd``:
 
 * ``{"event": "cell", "index": i}`` before each cell (so a timeout names its cell);
-* ``{"event": "answers", ...}`` after each cell, a snapshot of the answer variables (so a
-  run killed part way still has the answers it reached). Each answer is made JSON on its
+* ``{"event": "answers", ...}`` after each cell that changed them, a snapshot of the answer
+  variables (so a run killed part way still has the answers it reached). Each answer is made JSON on its
   own: one that cannot be (an integer of 5,000 digits, an object whose methods raise)
   becomes ``{"__type__": ..., "__error__": ...}``, which scores 0 with a message, and costs
   no other answer;
@@ -291,6 +291,7 @@ def main() -> int:
     namespace = shell.user_ns
     errors: list[dict[str, Any]] = []
     unreadable: dict[str, str] = {}
+    last_snapshot = ""
     atexit_before = atexit._ncallbacks()  # noqa: SLF001 - IPython's own handlers are not the notebook's
     for cell in job["cells"]:
         _send(channel, {"event": "cell", "index": cell["index"]})
@@ -309,8 +310,12 @@ def main() -> int:
             except BaseException:  # noqa: BLE001
                 line = None
             errors.append({"index": cell["index"], "type": _kind(exc), "message": _text(exc), "line": line})
-        try:
-            _send(channel, {"event": "answers", "answers": _answers(namespace, names, unreadable)})
+        try:  # sent only when it changed: a long memo is not re-sent after every cell
+            snapshot = json.dumps({"event": "answers", "answers": _answers(namespace, names, unreadable)})
+            if snapshot != last_snapshot:
+                channel.write(snapshot + "\n")
+                channel.flush()
+                last_snapshot = snapshot
         except BaseException as err:  # noqa: BLE001 - should not happen: each answer is checked
             errors.append(
                 {

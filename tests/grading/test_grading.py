@@ -659,3 +659,20 @@ def test_every_chapter_runs_as_jupyter_does(tmp_path, bank):
     auto = sum(q.points for q in bank.graded_questions if not q.manual)
     assert (result["status"], result["auto_total"]) == ("graded_with_errors", auto), result["message"]
     assert "1 cell(s) raised" in result["message"]
+
+
+def test_a_long_memo_and_many_cells_is_not_an_output_limit(tmp_path, bank):
+    """The answers are re-sent only when they change: a 20 kB memo (the longest kept) and 40 more
+    cells stay below the answers channel's cap (4 x output), which is not the printed-output limit."""
+    release.write_support(bank, tmp_path)
+    limits = sandbox.Limits(timeout=30, output_bytes=10_000)
+    cells = [{"index": 1, "source": "q6 = 'memo ' * 10_000"}]
+    cells += [{"index": i, "source": "x = 1"} for i in range(2, 42)]
+    outcome = sandbox.run_cells(cells, ["q6"], tmp_path, limits)
+    assert outcome.finished and outcome.stopped is None, (outcome.stopped, outcome.stderr)
+    assert len(outcome.answers["q6"]) >= 10_000
+    limits = sandbox.Limits(timeout=30, output_bytes=2_000)
+    too_big = sandbox.run_cells([{"index": 1, "source": "q6 = 'm' * 200_000"}], ["q6"], tmp_path, limits)
+    assert too_big.stopped == "output_limit" and too_big.answers_too_big
+    status, message = grade._status_only(submission.Parsed(), too_big, limits)
+    assert status == "output_limit" and "answer variables" in message and "output" in message, message
