@@ -490,3 +490,24 @@ def test_check_prints_each_feedback_line_on_one_line(tmp_path, capsys, monkeypat
     assert len(lines) == len(bank.graded_questions) + 2, lines
     assert lines[0].startswith("Status: graded_with_errors (RuntimeError: x\\x0dStatus: graded")
     assert not any(line.startswith("q9") for line in lines)
+
+
+def test_a_zip_holding_one_name_twice_grades_each_member_on_its_own_unique_row(tmp_path):
+    import warnings
+    import zipfile
+
+    first = corpus.render(corpus.CASES["correct"])
+    second = corpus.render(lambda: corpus._chapter(corpus.filled(corpus.RIGHT), 6))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
+        with zipfile.ZipFile(tmp_path / "m.zip", "w") as z:
+            z.writestr("a.ipynb", first)
+            z.writestr("a.ipynb", second)
+            z.writestr("b.ipynb", first)
+    (tmp_path / "m.zip:a.ipynb (2).ipynb").write_bytes(first)  # a literal name the numbering would make
+    entries = submission.find_submissions(tmp_path)
+    labels = [e.student for e in entries]
+    assert len(labels) == len(set(labels)) == 4 and "m.zip:a.ipynb (3)" in labels, labels
+    dupes = [e for e in entries if e.member == "a.ipynb"]
+    assert len(dupes) == 2
+    assert {submission.read_entry(tmp_path, e) for e in dupes} == {first, second}
