@@ -25,8 +25,9 @@ def result_path(out: Path, student: str) -> Path:
     """``results/<student>.json``, one file per student, never shared: the name is the student's
     name percent-encoded (``sam lee`` -> ``sam%20lee.json``, ``sam_lee`` -> ``sam_lee.json``), so
     it can be read back with :func:`urllib.parse.unquote`; a very long name is cut and ends with
-    a hash of the whole name (the result file holds the name in full)."""
-    safe = quote(student, safe="-_", errors="surrogateescape")
+    a hash of the whole name after a ``~`` (the result file holds the name in full). A ``~`` in a
+    name is always encoded (``%7E``), so no name, however written, makes a cut name's file."""
+    safe = quote(student, safe="-_", errors="surrogateescape").replace("~", "%7E")
     if safe.startswith("."):
         safe = "%2E" + safe[1:]
     if len(safe) > 180:

@@ -511,3 +511,12 @@ def test_a_zip_holding_one_name_twice_grades_each_member_on_its_own_unique_row(t
     dupes = [e for e in entries if e.member == "a.ipynb"]
     assert len(dupes) == 2
     assert {submission.read_entry(tmp_path, e) for e in dupes} == {first, second}
+
+
+def test_a_literal_name_never_takes_a_cut_name_s_result_file(tmp_path):
+    long = "x" * 400
+    cut = batch.result_path(tmp_path, long).name[: -len(".json")]
+    literal = cut  # a student who names a file exactly as the long name was cut
+    assert "~" in cut and batch.result_path(tmp_path, literal) != batch.result_path(tmp_path, long)
+    assert batch.result_path(tmp_path, "a~b").name == "a%7Eb.json"
+    assert unquote(batch.result_path(tmp_path, "a~b").stem) == "a~b"
