@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -148,6 +149,16 @@ def grade_folder(
     )
 
 
+#: An absolute path (at least one folder deep): in a message it becomes ``…/<last part>``.
+_HOST_PATH = re.compile(r"(?<![\w.~])/(?:[^\s/:'\"]+/)+([^\s/:'\"]*)")
+
+
+def neutral_paths(text: str) -> str:
+    """``text`` with every absolute path cut to ``…/<its last part>``: a grader error's message
+    goes to the gradebook and must not show where the grader's folders are on its machine."""
+    return _HOST_PATH.sub(lambda m: "…/" + m.group(1), text)
+
+
 def _grader_error(
     bank: Bank, student: str, fingerprint: str, exc: BaseException, where: str = ""
 ) -> dict[str, Any]:
@@ -157,7 +168,7 @@ def _grader_error(
             "student": student,
             "status": "crashed",
             "questions": score_answers(bank, {}),
-            "message": f"grader error: {where}{type(exc).__name__}: {exc}",
+            "message": f"grader error: {where}{type(exc).__name__}: {neutral_paths(str(exc))}",
             "auto_total": 0.0,
             "manual_pending": [q.var for q in bank.graded_questions if q.manual],
             "max_points": bank.total_points,

@@ -309,7 +309,9 @@ def parser() -> argparse.ArgumentParser:
         "grade",
         help="grade a folder of submissions into a gradebook",
         description="Grade every .ipynb in FOLDER (or FOLDER/<student>/*.ipynb), each in its "
-        "own sandboxed process. Results are saved as each finishes; run again to resume.",
+        "own sandboxed process. Results are saved as each finishes; run again to resume.\n"
+        "Temporary folders and cgroups left by a killed grader are removed when their grader "
+        "is gone;\nthose of a grader in another pid namespace are left alone (remove them by hand).",
         epilog=table.help_text(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

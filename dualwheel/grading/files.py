@@ -131,20 +131,24 @@ def _scrub(data: Any, pattern: re.Pattern[str] | None) -> Any:
     return data
 
 
-#: The grader's temporary folders are named ``casebook-<job>-<grader pid>-<random>``: after a
+#: The grader's temporary folders are named ``casebook-<job>-<owner token>-<random>`` (the token
+#: is the grader's pid, pid namespace and start time, see ``cgroups.owner_token``): after a
 #: grader is killed (SIGKILL leaves it no time to clean up), the next one removes those whose
-#: grader is gone.
+#: grader is gone. A folder of a grader in another pid namespace (a container sharing /tmp), or
+#: with an older name, is left alone.
 TEMP_PREFIX = "casebook-"
 
 
 def temp_folder(job: str) -> tempfile.TemporaryDirectory[str]:
-    """A temporary folder for one ``casebook`` command, marked with this process's pid."""
-    return tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{job}-{os.getpid()}-")
+    """A temporary folder for one ``casebook`` command, marked with this grader's owner token."""
+    from .cgroups import owner_token
+
+    return tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{job}-{owner_token()}-")
 
 
 def clean_stale_temp(root: Path | None = None) -> list[Path]:
-    """Remove the temporary folders of graders that were killed (their pid is gone)."""
-    from .cgroups import pid_alive
+    """Remove the temporary folders of graders that were killed (``cgroups.owner_gone``)."""
+    from .cgroups import owner_gone
 
     root = Path(root or tempfile.gettempdir())
     removed = []
@@ -153,8 +157,8 @@ def clean_stale_temp(root: Path | None = None) -> list[Path]:
     except OSError:
         return removed
     for name in names:
-        match = re.fullmatch(rf"{TEMP_PREFIX}(grade|check)-([0-9]+)-\w+", name)
-        if not match or int(match.group(2)) == os.getpid() or pid_alive(int(match.group(2))):
+        match = re.fullmatch(rf"{TEMP_PREFIX}(?:grade|check)-([0-9.]+)-\w+", name)
+        if not match or not owner_gone(match.group(1)):
             continue
         path = root / name
         if path.is_dir() and not path.is_symlink():

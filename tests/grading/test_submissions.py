@@ -520,3 +520,12 @@ def test_a_literal_name_never_takes_a_cut_name_s_result_file(tmp_path):
     assert "~" in cut and batch.result_path(tmp_path, literal) != batch.result_path(tmp_path, long)
     assert batch.result_path(tmp_path, "a~b").name == "a%7Eb.json"
     assert unquote(batch.result_path(tmp_path, "a~b").stem) == "a~b"
+
+
+def test_a_grader_error_never_shows_host_paths(tmp_path):
+    bank = bank_for(3)
+    exc = FileNotFoundError(2, "No such file or directory", "/home/grader/secret-course/out/results/x.json")
+    row = batch._grader_error(bank, "s", "fp", exc, "its result file: ")
+    assert "/home" not in row["message"] and "secret-course" not in row["message"]
+    assert "…/x.json" in row["message"] and "No such file" in row["message"]
+    assert batch.neutral_paths("in /tmp/casebook-grade-1.2.3-x/public and ./rel/a") == "in …/public and ./rel/a"
