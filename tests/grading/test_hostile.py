@@ -90,7 +90,7 @@ def test_limits_are_generous_and_name_themselves(graded_corpus):
         11,
     )  # a 210,000-character cell
     assert (r["many_cells"]["status"], r["many_cells"]["auto_total"]) == ("graded", 11)  # 600 cells
-    assert "the limit is 10,000 cells (limit 'cells')" in r["too_many_cells"]["message"]
+    assert "the limit is 5,000 cells (limit 'cells')" in r["too_many_cells"]["message"]
     assert "deleted" not in r["too_many_cells"]["message"]
     assert "not searched: deeper than 3 folders" in r["deep"]["message"]
 

@@ -331,13 +331,13 @@ def test_limits_are_in_one_table_and_documented_from_it():
         limits.PRINT_CHARS,
         limits.TMP_MB,
     )
-    assert submission.MAX_CELLS == limits.MAX_CELLS >= 10_000
+    assert submission.MAX_CELLS == limits.MAX_CELLS >= 5_000
     assert limits.MAX_CODE_CHARS >= 5_000_000
 
 
 def test_a_notebook_over_a_limit_gets_a_status_naming_it():
     parsed = submission.parse_submission(corpus.too_many_cells(), bank_for(3))
-    assert "the limit is 10,000 cells (limit 'cells')" in parsed.problem
+    assert "the limit is 5,000 cells (limit 'cells')" in parsed.problem
     nb = corpus.filled(corpus.RIGHT)
     nb.cells.append(nbformat.v4.new_code_cell("x = '" + "a" * 300_000 + "'"))  # one long cell: honest
     parsed = submission.parse_submission(corpus.render(lambda: nb), bank_for(3))
