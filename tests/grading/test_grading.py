@@ -676,3 +676,16 @@ def test_a_long_memo_and_many_cells_is_not_an_output_limit(tmp_path, bank):
     assert too_big.stopped == "output_limit" and too_big.answers_too_big
     status, message = grade._status_only(submission.Parsed(), too_big, limits)
     assert status == "output_limit" and "answer variables" in message and "output" in message, message
+
+
+def test_a_notebook_at_the_cell_limit_runs_inside_the_default_time_limit(tmp_path, bank):
+    """The cell limit is set so that a notebook just under it finishes well inside the default
+    timeout: a memo answered once, then the rest of the cells each setting a variable."""
+    from dualwheel.grading import limits as table
+
+    release.write_support(bank, tmp_path)
+    cells = [{"index": 1, "source": "q6 = 'memo ' * 4000"}]
+    cells += [{"index": i, "source": f"x{i} = {i}"} for i in range(2, table.MAX_CELLS + 1)]
+    outcome = sandbox.run_cells(cells, ["q6"], tmp_path, sandbox.Limits())
+    assert outcome.finished and outcome.stopped is None, outcome.stopped
+    assert outcome.seconds < table.TIMEOUT / 2, outcome.seconds
