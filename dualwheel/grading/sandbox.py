@@ -163,7 +163,8 @@ def _python_layout() -> tuple[list[tuple[str, str]], str, list[str]]:
 @lru_cache(maxsize=1)
 def _hidden_files() -> list[str]:
     """Sandbox paths of package-manager files that name host paths (an editable install's path
-    hook, ``direct_url.json``): each is replaced by an empty file."""
+    hook and its compiled ``__pycache__`` copy, ``direct_url.json``): each is replaced by an
+    empty file."""
     markers = [str(PACKAGE_DIR.parent), sys.prefix, os.path.realpath(sys.prefix)]
     hidden = []
     binds, _, _ = _python_layout()
@@ -175,9 +176,14 @@ def _hidden_files() -> list[str]:
         except OSError:
             continue
         candidates = [n for n in names if n.endswith((".pth", ".egg-link")) or n.startswith("__editable__")]
+        try:  # the editable hook compiled: its constants name the checkout too
+            cached = os.listdir(os.path.join(host, "__pycache__"))
+        except OSError:
+            cached = []
+        candidates += [f"__pycache__/{n}" for n in cached if n.startswith("__editable__")]
         candidates += [f"{n}/direct_url.json" for n in names if n.endswith(".dist-info")]
         for name in candidates:
-            if name.startswith("__editable__"):  # an editable install's hook: it points at the checkout
+            if name.startswith(("__editable__", "__pycache__/__editable__")):  # an editable hook: names the checkout
                 hidden.append(f"{target}/{name}")
                 continue
             try:

@@ -689,3 +689,20 @@ def test_a_notebook_at_the_cell_limit_runs_inside_the_default_time_limit(tmp_pat
     outcome = sandbox.run_cells(cells, ["q6"], tmp_path, sandbox.Limits())
     assert outcome.finished and outcome.stopped is None, outcome.stopped
     assert outcome.seconds < table.TIMEOUT / 2, outcome.seconds
+
+
+def test_the_compiled_editable_hook_names_no_host_path(tmp_path, bank):
+    """The editable install's hook is blank in the sandbox: .py, .pth and its compiled __pycache__ copy."""
+    release.write_support(bank, tmp_path)
+    src = (
+        "import glob\n"
+        "q6 = {p: open(p, 'rb').read().decode('latin-1') for p in glob.glob('/venv/site-packages/**/*', recursive=True)"
+        " if 'editable' in p and not p.endswith('/')}"
+    )
+    outcome = sandbox.run_cells([{"index": 1, "source": src}], ["q6"], tmp_path, sandbox.Limits(timeout=20))
+    seen = outcome.answers.get("q6")
+    assert isinstance(seen, dict), (outcome.errors, seen)
+    hooks = {p: text for p, text in seen.items() if "__editable__" in p}
+    if any("__pycache__" in p for p in sandbox._hidden_files()):
+        assert any("__pycache__" in p for p in hooks), sorted(seen)
+    assert all(text == "" for text in hooks.values()), [p for p, t in hooks.items() if t]
