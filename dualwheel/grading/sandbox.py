@@ -183,7 +183,9 @@ def _hidden_files() -> list[str]:
         candidates += [f"__pycache__/{n}" for n in cached if n.startswith("__editable__")]
         candidates += [f"{n}/direct_url.json" for n in names if n.endswith(".dist-info")]
         for name in candidates:
-            if name.startswith(("__editable__", "__pycache__/__editable__")):  # an editable hook: names the checkout
+            if name.startswith(
+                ("__editable__", "__pycache__/__editable__")
+            ):  # an editable hook: names the checkout
                 hidden.append(f"{target}/{name}")
                 continue
             try:

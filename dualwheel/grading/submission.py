@@ -354,7 +354,9 @@ def _scan_zip(
             if mode == stat.S_IFLNK:
                 notebooks.append(((info.filename, index), label, f"{name}:{label} {LINK}"))
             elif ".." in parts:
-                notebooks.append(((info.filename, index), label, f"{name}:{label} points outside the archive"))
+                notebooks.append(
+                    ((info.filename, index), label, f"{name}:{label} points outside the archive")
+                )
             else:
                 notebooks.append(((info.filename, index), label, None))
         else:

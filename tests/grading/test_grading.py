@@ -711,8 +711,12 @@ def test_the_compiled_editable_hook_names_no_host_path(tmp_path, bank):
 def test_exit_handlers_of_the_standard_library_are_not_the_notebook_s(tmp_path, bank):
     release.write_support(bank, tmp_path)
     honest = "import multiprocessing.util, concurrent.futures.process\nq6 = 'memo'"
-    outcome = sandbox.run_cells([{"index": 1, "source": honest}], ["q6"], tmp_path, sandbox.Limits(timeout=20))
+    outcome = sandbox.run_cells(
+        [{"index": 1, "source": honest}], ["q6"], tmp_path, sandbox.Limits(timeout=20)
+    )
     assert outcome.finished and not outcome.ended, outcome.ended
-    mine = "import atexit\ndef bye():\n    pass\natexit.register(bye)\natexit.register(print, 'x')\nq6 = 'memo'"
+    mine = (
+        "import atexit\ndef bye():\n    pass\natexit.register(bye)\natexit.register(print, 'x')\nq6 = 'memo'"
+    )
     outcome = sandbox.run_cells([{"index": 1, "source": mine}], ["q6"], tmp_path, sandbox.Limits(timeout=20))
     assert outcome.ended == ["2 exit handler(s) registered by the notebook"], outcome.ended

@@ -164,7 +164,10 @@ def test_the_next_run_cleans_what_a_killed_grader_left(tmp_path):
     parents = sandbox._parents()
     if parents is None:
         pytest.skip("no cgroup can be created here")
-    gone, other = f"casebook-{dead.pid}.{ns}.123-abcdef012345", f"casebook-{dead.pid}.{ns + 1}.123-abcdef012345"
+    gone, other = (
+        f"casebook-{dead.pid}.{ns}.123-abcdef012345",
+        f"casebook-{dead.pid}.{ns + 1}.123-abcdef012345",
+    )
     made = [p / n for p in dict.fromkeys(parents.values()) for n in (gone, other)]
     for d in made:
         d.mkdir()

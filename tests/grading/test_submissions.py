@@ -390,7 +390,9 @@ def _class_folder(tmp_path, loose: dict[str, int], zipped: dict[str, list[int]])
     for name, chapters in zipped.items():
         with zipfile.ZipFile(tmp_path / f"{name}.zip", "w") as z:
             for i, c in enumerate(chapters):
-                z.writestr(f"nb{i}.ipynb", corpus.render(lambda c=c: corpus._chapter(corpus.filled(corpus.RIGHT), c)))
+                z.writestr(
+                    f"nb{i}.ipynb", corpus.render(lambda c=c: corpus._chapter(corpus.filled(corpus.RIGHT), c))
+                )
     return tmp_path
 
 
@@ -528,4 +530,6 @@ def test_a_grader_error_never_shows_host_paths(tmp_path):
     row = batch._grader_error(bank, "s", "fp", exc, "its result file: ")
     assert "/home" not in row["message"] and "secret-course" not in row["message"]
     assert "…/x.json" in row["message"] and "No such file" in row["message"]
-    assert batch.neutral_paths("in /tmp/casebook-grade-1.2.3-x/public and ./rel/a") == "in …/public and ./rel/a"
+    assert (
+        batch.neutral_paths("in /tmp/casebook-grade-1.2.3-x/public and ./rel/a") == "in …/public and ./rel/a"
+    )
