@@ -346,7 +346,7 @@ def test_interrupted_batch_keeps_finished_results_and_resumes(tmp_path, sig):
         left = [
             p
             for p in Path(tempfile.gettempdir()).iterdir()
-            if p.name.startswith(f"casebook-grade-{proc.pid}-")
+            if p.name.startswith(f"casebook-grade-{proc.pid}.")
         ]
         assert left  # the killed grader could not clean up: the next run does
     again = subprocess.run(
@@ -357,7 +357,7 @@ def test_interrupted_batch_keeps_finished_results_and_resumes(tmp_path, sig):
     rows = list(csv.DictReader(open(out / "gradebook.csv", encoding="utf-8")))
     assert len(rows) == 5
     assert not [
-        p for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith(f"casebook-grade-{proc.pid}-")
+        p for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith(f"casebook-grade-{proc.pid}.")
     ]
 
 
