@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -25,8 +26,9 @@ def result_path(out: Path, student: str) -> Path:
     """``results/<student>.json``, one file per student, never shared: the name is the student's
     name percent-encoded (``sam lee`` -> ``sam%20lee.json``, ``sam_lee`` -> ``sam_lee.json``), so
     it can be read back with :func:`urllib.parse.unquote`; a very long name is cut and ends with
-    a hash of the whole name (the result file holds the name in full)."""
-    safe = quote(student, safe="-_", errors="surrogateescape")
+    a hash of the whole name after a ``~`` (the result file holds the name in full). A ``~`` in a
+    name is always encoded (``%7E``), so no name, however written, makes a cut name's file."""
+    safe = quote(student, safe="-_", errors="surrogateescape").replace("~", "%7E")
     if safe.startswith("."):
         safe = "%2E" + safe[1:]
     if len(safe) > 180:
@@ -147,6 +149,16 @@ def grade_folder(
     )
 
 
+#: An absolute path (at least one folder deep): in a message it becomes ``…/<last part>``.
+_HOST_PATH = re.compile(r"(?<![\w.~])/(?:[^\s/:'\"]+/)+([^\s/:'\"]*)")
+
+
+def neutral_paths(text: str) -> str:
+    """``text`` with every absolute path cut to ``…/<its last part>``: a grader error's message
+    goes to the gradebook and must not show where the grader's folders are on its machine."""
+    return _HOST_PATH.sub(lambda m: "…/" + m.group(1), text)
+
+
 def _grader_error(
     bank: Bank, student: str, fingerprint: str, exc: BaseException, where: str = ""
 ) -> dict[str, Any]:
@@ -156,7 +168,7 @@ def _grader_error(
             "student": student,
             "status": "crashed",
             "questions": score_answers(bank, {}),
-            "message": f"grader error: {where}{type(exc).__name__}: {exc}",
+            "message": f"grader error: {where}{type(exc).__name__}: {neutral_paths(str(exc))}",
             "auto_total": 0.0,
             "manual_pending": [q.var for q in bank.graded_questions if q.manual],
             "max_points": bank.total_points,

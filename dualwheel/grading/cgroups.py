@@ -93,9 +93,12 @@ def limit_mode() -> str:
     return "memory and process limits: per process only (no cgroup could be created here)"
 
 
-#: A run's cgroup is named ``casebook-<grader pid>-<random>``: after a grader is killed (SIGKILL
-#: leaves no time to clean up), the next one removes the groups whose grader is gone.
+#: A run's cgroup is named ``casebook-<owner token>-<random>`` (see :func:`owner_token`): after
+#: a grader is killed (SIGKILL leaves no time to clean up), the next one removes the groups whose
+#: grader is gone. A group of a grader in another pid namespace (a container), or with an older
+#: name, is never removed: its pid means nothing here.
 GROUP_PREFIX = "casebook-"
+_TOKEN = r"([0-9]+)\.([0-9]+)\.([0-9]+)"
 
 
 def pid_alive(pid: int) -> bool:
@@ -109,16 +112,55 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def owner_pid(name: str, prefix: str) -> int | None:
-    """The grader pid in a name ``<prefix><pid>-...``, or None when the name is not one of ours."""
-    if not name.startswith(prefix):
+def pid_namespace() -> int:
+    """This process's pid namespace (the inode of ``/proc/self/ns/pid``), or 0 if unknown."""
+    try:
+        return os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return 0
+
+
+def start_time(pid: int) -> int | None:
+    """When ``pid`` started (clock ticks after boot, ``/proc/<pid>/stat`` field 22), or None."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return int(fields[19])
+    except (OSError, IndexError, ValueError):
         return None
-    head = name[len(prefix) :].split("-", 1)[0]
-    return int(head) if head.isdigit() else None
+
+
+def owner_token() -> str:
+    """``<pid>.<pid namespace>.<start time>``: names this grader so that another one can tell it
+    is gone (the pid is dead, or reused by a process started at another time), and never takes a
+    grader in another pid namespace for a dead one."""
+    pid = os.getpid()
+    return f"{pid}.{pid_namespace()}.{start_time(pid) or 0}"
+
+
+def owner_gone(token: str) -> bool:
+    """Whether the grader named by ``token`` is gone: only when the token is well formed, its
+    namespace is ours (and known), and its pid is dead or started at another time."""
+    match = re.fullmatch(_TOKEN, token)
+    if not match:
+        return False
+    pid, namespace, started = (int(g) for g in match.groups())
+    if namespace == 0 or namespace != pid_namespace() or pid == os.getpid():
+        return False
+    if not pid_alive(pid):
+        return True
+    now = start_time(pid)
+    return started != 0 and now is not None and now != started
+
+
+def owner_pid(name: str, prefix: str) -> int | None:
+    """The grader pid in a name ``<prefix><token>-...``, or None when the name is not one of ours."""
+    match = re.match(re.escape(prefix) + _TOKEN + "-", name)
+    return int(match.group(1)) if match else None
 
 
 def clean_stale_groups() -> list[str]:
-    """Remove the cgroups left by graders that were killed (their pid is gone); return their names."""
+    """Remove the cgroups left by graders that are gone (:func:`owner_gone`); return their names."""
     parents = _parents()
     removed: list[str] = []
     if parents is None:
@@ -131,9 +173,8 @@ def clean_stale_groups() -> list[str]:
         except OSError:
             continue
         for name in names:
-            pid = owner_pid(name, GROUP_PREFIX)
-            old_style = pid is None and re.fullmatch(r"casebook-[0-9a-f]{12}", name)  # an older grader's
-            if (pid is not None and pid != os.getpid() and not pid_alive(pid)) or old_style:
+            match = re.fullmatch(re.escape(GROUP_PREFIX) + r"([0-9.]+)-[0-9a-f]{12}", name)
+            if match and owner_gone(match.group(1)):
                 stale.setdefault(name, {})[controller] = parent / name
     for name, dirs in stale.items():
         group = RunGroup(kind, {c: dirs.get(c, next(iter(dirs.values()))) for c in ("memory", "pids")})
@@ -155,7 +196,7 @@ class RunGroup:
         parents = _parents()
         if parents is None:
             return None
-        name = f"{GROUP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        name = f"{GROUP_PREFIX}{owner_token()}-{uuid.uuid4().hex[:12]}"
         kind = "v2" if parents["memory"] == parents["pids"] else "v1"
         dirs = {c: p / name for c, p in parents.items()}
         made: list[Path] = []

@@ -48,8 +48,8 @@ def _chapter_of(raw: bytes | None) -> int | None:
         return None
     try:
         meta = json.loads(raw).get("metadata", {})
-        return int(meta["casebook"]["chapter"])
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return submission.chapter_number(meta["casebook"]["chapter"])
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError):
         return None
 
 
@@ -61,20 +61,32 @@ def _read(folder: Path, entry: submission.Entry) -> bytes | None:
 
 
 def _class_chapter(folder: Path) -> tuple[int | None, str]:
-    """The chapter most notebooks in ``folder`` name; a notebook for another chapter is that
-    student's problem (flagged in its row), not the batch's."""
-    votes: dict[int, int] = {}
+    """The chapter a clear majority of the submissions in ``folder`` name, and how it was chosen.
+
+    Each submission (a notebook, a zip, a student folder) is ONE vote, however many notebooks it
+    holds; a submission whose notebooks disagree does not vote. The chapter must be named by
+    more than half of the submissions that name one; otherwise (a tie, no majority, none named)
+    the chapter is None and the text says why. A notebook for another chapter is that student's
+    problem (flagged in its row), not the batch's."""
+    per_entry: dict[str, set[int | None]] = {}
     for entry in submission.find_submissions(folder):
-        chapter = _chapter_of(_read(folder, entry))
-        if chapter is not None:
+        top = entry.parts[0] if entry.parts else entry.source
+        per_entry.setdefault(top, set()).add(_chapter_of(_read(folder, entry)))
+    votes: dict[int, int] = {}
+    for chapters in per_entry.values():
+        named = chapters - {None}
+        if len(named) == 1:
+            (chapter,) = named
             votes[chapter] = votes.get(chapter, 0) + 1
+    voters = sum(votes.values())
     if not votes:
         return None, "no notebook names its chapter"
-    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        tie = " and ".join(f"{n} for chapter {c}" for c, n in ranked[:2])
-        return None, f"the notebooks disagree ({tie})"
-    return ranked[0][0], ""
+    ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+    tally = ", ".join(f"{n} for chapter {c}" for c, n in ranked[:4])
+    chapter, count = ranked[0]
+    if 2 * count <= voters:
+        return None, f"no clear majority of the submissions ({tally})"
+    return chapter, f"named by {count} of the {voters} submissions that name a chapter ({tally})"
 
 
 def _graded_chapter(gradebook: Path) -> int | None:
@@ -116,8 +128,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         support = Path(tmp)
         release.write_support(bank, support)
         result = grade.grade_one(path, submission.shown_name(path.stem), bank, support, limits)
-    for line in grade.iter_feedback(result, bank):
-        print(scrub(line))
+    for line in grade.iter_feedback(result, bank):  # one line each: no \r or \n can fake a line
+        print(visible(scrub(line), one_line=True))
     return 0
 
 
@@ -132,6 +144,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
         if chapter is None:
             print(f"error: cannot tell the chapter ({why}); give --chapter", file=sys.stderr)
             return 1
+        print(f"chapter {chapter}: {why}; give --chapter to choose another")  # even with --quiet
+    else:
+        print(f"chapter {chapter}: given with --chapter")
     bank = _bank(chapter)
     out = args.out or folder.parent / f"{folder.name}-graded"
     limits = sandbox.Limits(timeout=args.timeout, memory_mb=args.memory)
@@ -294,14 +309,20 @@ def parser() -> argparse.ArgumentParser:
         "grade",
         help="grade a folder of submissions into a gradebook",
         description="Grade every .ipynb in FOLDER (or FOLDER/<student>/*.ipynb), each in its "
-        "own sandboxed process. Results are saved as each finishes; run again to resume.",
+        "own sandboxed process. Results are saved as each finishes; run again to resume.\n"
+        "Temporary folders and cgroups left by a killed grader are removed when their grader "
+        "is gone;\nthose of a grader in another pid namespace are left alone (remove them by hand).",
         epilog=table.help_text(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "folder", type=Path, help="folder of submissions; the file (or sub-folder) name is the student"
     )
-    p.add_argument("--chapter", type=int, help="chapter number (default: read from the notebooks)")
+    p.add_argument(
+        "--chapter",
+        type=int,
+        help="chapter number (default: the one a clear majority of submissions name, one vote each)",
+    )
     p.add_argument("--out", type=Path, help="output folder (default: FOLDER-graded next to FOLDER)")
     p.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default: %(default)s)")
     p.add_argument("--no-resume", action="store_true", help="regrade everything, even finished results")

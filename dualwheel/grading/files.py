@@ -87,6 +87,9 @@ _UNSAFE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 _BREAKS = re.compile(r"[\t\r\n]+")
+#: A carriage return that does not end a line (``\r\n``): a CSV reader and a terminal both act
+#: on it (a new row; a line written over), so it is shown escaped.
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -97,11 +100,12 @@ def _escape(match: re.Match[str]) -> str:
 def visible(text: str, *, one_line: bool = False) -> str:
     """``text`` with nothing a terminal, a CSV, JSON or HTML reader could act on: every control
     character, bidirectional override and lone surrogate shown escaped (``\\x1b``, ``\\u202e``,
-    ``\\udcd5``). Tabs and line breaks are kept, or with ``one_line`` each run of them becomes a
+    ``\\udcd5``). Tabs and line breaks are kept (a lone carriage return, which a CSV reader
+    takes for a new row, is shown as ``\\x0d``), or with ``one_line`` each run of them becomes a
     space. The one function for this: the grader's files, ``casebook check`` and ``casebook
     export`` all use it."""
     text = _UNSAFE.sub(_escape, text)
-    return _BREAKS.sub(" ", text) if one_line else text
+    return _BREAKS.sub(" ", text) if one_line else _LONE_CR.sub(r"\\x0d", text)
 
 
 def redact(text: str) -> str:
@@ -127,20 +131,24 @@ def _scrub(data: Any, pattern: re.Pattern[str] | None) -> Any:
     return data
 
 
-#: The grader's temporary folders are named ``casebook-<job>-<grader pid>-<random>``: after a
+#: The grader's temporary folders are named ``casebook-<job>-<owner token>-<random>`` (the token
+#: is the grader's pid, pid namespace and start time, see ``cgroups.owner_token``): after a
 #: grader is killed (SIGKILL leaves it no time to clean up), the next one removes those whose
-#: grader is gone.
+#: grader is gone. A folder of a grader in another pid namespace (a container sharing /tmp), or
+#: with an older name, is left alone.
 TEMP_PREFIX = "casebook-"
 
 
 def temp_folder(job: str) -> tempfile.TemporaryDirectory[str]:
-    """A temporary folder for one ``casebook`` command, marked with this process's pid."""
-    return tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{job}-{os.getpid()}-")
+    """A temporary folder for one ``casebook`` command, marked with this grader's owner token."""
+    from .cgroups import owner_token
+
+    return tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{job}-{owner_token()}-")
 
 
 def clean_stale_temp(root: Path | None = None) -> list[Path]:
-    """Remove the temporary folders of graders that were killed (their pid is gone)."""
-    from .cgroups import pid_alive
+    """Remove the temporary folders of graders that were killed (``cgroups.owner_gone``)."""
+    from .cgroups import owner_gone
 
     root = Path(root or tempfile.gettempdir())
     removed = []
@@ -149,8 +157,8 @@ def clean_stale_temp(root: Path | None = None) -> list[Path]:
     except OSError:
         return removed
     for name in names:
-        match = re.fullmatch(rf"{TEMP_PREFIX}(grade|check)-([0-9]+)-\w+", name)
-        if not match or int(match.group(2)) == os.getpid() or pid_alive(int(match.group(2))):
+        match = re.fullmatch(rf"{TEMP_PREFIX}(?:grade|check)-([0-9.]+)-\w+", name)
+        if not match or not owner_gone(match.group(1)):
             continue
         path = root / name
         if path.is_dir() and not path.is_symlink():

@@ -42,7 +42,7 @@ from .. import __version__
 from . import limits as table
 from .files import scrub
 from .questions import Bank, Question, check
-from .sandbox import Limits, RunOutcome, run_cells
+from .sandbox import REPORT_FACTOR, Limits, RunOutcome, run_cells
 from .submission import Entry, NotebookFileError, Parsed, parse_submission, read_entry
 
 
@@ -99,6 +99,12 @@ def _status_only(parsed: Parsed, outcome: RunOutcome, limits: Limits) -> tuple[s
         return "timeout", "; ".join(
             [f"stopped at the time limit{where}: {table.named('time', limits.timeout)}"] + notes
         )
+    if outcome.stopped == "output_limit" and outcome.answers_too_big:
+        text = (
+            f"stopped: the answer variables came to more than {REPORT_FACTOR} times the output limit"
+            f"{where}: {table.named('output', limits.output_bytes)}"
+        )
+        return "output_limit", "; ".join([text] + notes)
     if outcome.stopped == "output_limit":
         text = f"stopped: wrote more output than allowed{where}: {table.named('output', limits.output_bytes)}"
         return "output_limit", "; ".join([text] + notes)

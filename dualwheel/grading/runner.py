@@ -26,8 +26,8 @@ there to type), widgets' live callbacks, ``%pip``/``%conda`` (no network).
 It writes JSON lines to the file descriptor named by ``channel_fd``:
 
 * ``{"event": "cell", "index": i}`` before each cell (so a timeout names its cell);
-* ``{"event": "answers", ...}`` after each cell, a snapshot of the answer variables (so a
-  run killed part way still has the answers it reached). Each answer is made JSON on its
+* ``{"event": "answers", ...}`` after each cell that changed them, a snapshot of the answer
+  variables (so a run killed part way still has the answers it reached). Each answer is made JSON on its
   own: one that cannot be (an integer of 5,000 digits, an object whose methods raise)
   becomes ``{"__type__": ..., "__error__": ...}``, which scores 0 with a message, and costs
   no other answer;
@@ -224,10 +224,46 @@ def no_user_namespaces() -> str | None:
 
 
 # ------------------------------------------------------------------ after the last cell
-def lingering(atexit_before: int) -> list[str]:
+def _from_library(func: Any) -> bool:
+    """Whether ``func`` comes from the standard library or an installed package (not the notebook)."""
+    import sysconfig
+
+    func = getattr(func, "func", func)  # functools.partial
+    try:
+        name = getattr(func, "__module__", None)
+        if not isinstance(name, str) or name == "__main__":  # a notebook's cells are __main__
+            return False
+        module = sys.modules.get(name)
+        path = os.path.realpath(getattr(module, "__file__", None) or "")
+    except Exception:  # noqa: BLE001 - a hostile object may raise anything
+        return False
+    if not path or path == os.path.realpath(""):
+        return False
+    roots = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    return any(path.startswith(os.path.realpath(r) + os.sep) for r in roots) or "site-packages" in path
+
+
+def watch_exit_handlers() -> list[Any]:
+    """From now on, remember every function given to ``atexit.register``."""
+    import atexit
+
+    registered: list[Any] = []
+    original = atexit.register
+
+    def register(func: Any, *args: Any, **kwargs: Any) -> Any:
+        registered.append(func)
+        return original(func, *args, **kwargs)
+
+    atexit.register = register  # type: ignore[assignment]
+    return registered
+
+
+def lingering(atexit_before: int, registered: list[Any] | None = None) -> list[str]:
     """What the notebook leaves running after its last cell: threads that are not daemons, and
     exit handlers it registered. Python would wait for them (for ever, for a thread that never
-    ends) before the process could end; the runner ends the process without waiting."""
+    ends) before the process could end; the runner ends the process without waiting. Exit
+    handlers the standard library or a package registers (``multiprocessing``, ``logging``...)
+    are not the notebook's and are not counted."""
     import atexit
     import threading
 
@@ -238,8 +274,10 @@ def lingering(atexit_before: int) -> list[str]:
     if threads:
         left.append(f"{len(threads)} thread(s) still running")
     handlers = atexit._ncallbacks() - atexit_before  # noqa: SLF001 - the count only
+    if registered is not None:
+        handlers = min(handlers, sum(not _from_library(f) for f in registered))
     if handlers > 0:
-        left.append(f"{handlers} exit handler(s) registered")
+        left.append(f"{handlers} exit handler(s) registered by the notebook")
     return left
 
 
@@ -291,7 +329,9 @@ def main() -> int:
     namespace = shell.user_ns
     errors: list[dict[str, Any]] = []
     unreadable: dict[str, str] = {}
+    last_snapshot = ""
     atexit_before = atexit._ncallbacks()  # noqa: SLF001 - IPython's own handlers are not the notebook's
+    registered = watch_exit_handlers()
     for cell in job["cells"]:
         _send(channel, {"event": "cell", "index": cell["index"]})
         try:
@@ -309,8 +349,12 @@ def main() -> int:
             except BaseException:  # noqa: BLE001
                 line = None
             errors.append({"index": cell["index"], "type": _kind(exc), "message": _text(exc), "line": line})
-        try:
-            _send(channel, {"event": "answers", "answers": _answers(namespace, names, unreadable)})
+        try:  # sent only when it changed: a long memo is not re-sent after every cell
+            snapshot = json.dumps({"event": "answers", "answers": _answers(namespace, names, unreadable)})
+            if snapshot != last_snapshot:
+                channel.write(snapshot + "\n")
+                channel.flush()
+                last_snapshot = snapshot
         except BaseException as err:  # noqa: BLE001 - should not happen: each answer is checked
             errors.append(
                 {
@@ -322,7 +366,7 @@ def main() -> int:
             )
     notes = list(unreadable.values())
     try:
-        ended = lingering(atexit_before)
+        ended = lingering(atexit_before, registered)
     except BaseException:  # noqa: BLE001 - a hostile thread subclass may raise anything
         ended = ["threads or exit handlers that could not be counted"]
     _send(

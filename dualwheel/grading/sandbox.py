@@ -163,7 +163,8 @@ def _python_layout() -> tuple[list[tuple[str, str]], str, list[str]]:
 @lru_cache(maxsize=1)
 def _hidden_files() -> list[str]:
     """Sandbox paths of package-manager files that name host paths (an editable install's path
-    hook, ``direct_url.json``): each is replaced by an empty file."""
+    hook and its compiled ``__pycache__`` copy, ``direct_url.json``): each is replaced by an
+    empty file."""
     markers = [str(PACKAGE_DIR.parent), sys.prefix, os.path.realpath(sys.prefix)]
     hidden = []
     binds, _, _ = _python_layout()
@@ -175,9 +176,16 @@ def _hidden_files() -> list[str]:
         except OSError:
             continue
         candidates = [n for n in names if n.endswith((".pth", ".egg-link")) or n.startswith("__editable__")]
+        try:  # the editable hook compiled: its constants name the checkout too
+            cached = os.listdir(os.path.join(host, "__pycache__"))
+        except OSError:
+            cached = []
+        candidates += [f"__pycache__/{n}" for n in cached if n.startswith("__editable__")]
         candidates += [f"{n}/direct_url.json" for n in names if n.endswith(".dist-info")]
         for name in candidates:
-            if name.startswith("__editable__"):  # an editable install's hook: it points at the checkout
+            if name.startswith(
+                ("__editable__", "__pycache__/__editable__")
+            ):  # an editable hook: names the checkout
                 hidden.append(f"{target}/{name}")
                 continue
             try:
@@ -295,6 +303,12 @@ class RunOutcome:
     out_of_memory: bool = False  # the kernel stopped a process of this run for memory
     ended: list[str] | None = None  # threads and exit handlers ended after the last cell
     unsealed: str | None = None  # why user namespaces could not be forbidden (None: they were)
+    answers_too_big: bool = False  # stopped because the answers reported exceeded REPORT_FACTOR x output
+
+
+#: The answers channel (snapshots of the answer variables, sent only when they change) may carry
+#: this many times the output limit; it never counts against the printed-output limit itself.
+REPORT_FACTOR = 4
 
 
 def _drain(stream: io.BufferedReader, cap: int, kept: bytearray, over: threading.Event) -> None:
@@ -382,13 +396,13 @@ def _collect(
     names: list[str] = job["vars"]
     channel = os.fdopen(read_end, "rb")
     out_kept, err_kept, msg_kept = bytearray(), bytearray(), bytearray()
-    overflow = threading.Event()
+    overflow, report_over = threading.Event(), threading.Event()
     readers = [
-        threading.Thread(target=_drain, args=(s, cap, k, overflow), daemon=True)
-        for s, cap, k in (
-            (proc.stdout, limits.output_bytes, out_kept),
-            (proc.stderr, limits.output_bytes, err_kept),
-            (channel, 4 * limits.output_bytes, msg_kept),
+        threading.Thread(target=_drain, args=(s, cap, k, over), daemon=True)
+        for s, cap, k, over in (
+            (proc.stdout, limits.output_bytes, out_kept, overflow),
+            (proc.stderr, limits.output_bytes, err_kept, overflow),
+            (channel, REPORT_FACTOR * limits.output_bytes, msg_kept, report_over),
         )
     ]
     for t in readers:
@@ -402,7 +416,7 @@ def _collect(
     stopped: str | None = None
     deadline = start + limits.timeout
     while proc.poll() is None:
-        if overflow.is_set():
+        if overflow.is_set() or report_over.is_set():
             stopped = "output_limit"
         elif time.monotonic() > deadline:
             stopped = "timeout"
@@ -441,7 +455,7 @@ def _collect(
             truncated = bool(msg.get("truncated"))
             ended = [str(n) for n in msg.get("ended") or [] if isinstance(n, str)][:5]
             unsealed = str(msg["sealed"])[:200] if msg.get("sealed") else None
-    if overflow.is_set() and not stopped:
+    if (overflow.is_set() or report_over.is_set()) and not stopped:
         stopped = "output_limit"
     if not finished and not stopped:
         stopped = "crashed"
@@ -457,6 +471,7 @@ def _collect(
         notes=notes,
         ended=ended,
         unsealed=unsealed,
+        answers_too_big=report_over.is_set() and not overflow.is_set(),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import io
 import json
+import math
 import os
 import re
 import stat
@@ -64,16 +65,39 @@ def _source_length(cell: Any) -> int:
     return 0
 
 
-def _chapter_number(value: Any) -> Any:
-    """The chapter a notebook's metadata names: ``3``, ``"3"``, ``" 03 "`` and ``3.0`` are all 3;
-    anything else is returned as it is (and flagged when it is not the class's chapter)."""
+MAX_CHAPTER = 999  # a chapter number above this is not a chapter
+
+
+def chapter_number(value: Any) -> int | None:
+    """The chapter a notebook's metadata names, strictly: ``3``, ``"3"``, ``" 03 "`` and ``3.0``
+    are all 3; anything else (a bool, ``"³"``, ``Infinity``, ``1e999``, ``3.5``, a huge number,
+    text) is None. Never raises."""
     if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 6:
+            value = int(text)
+        else:
+            return None
+    if isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer() or abs(value) > MAX_CHAPTER:
+            return None
+        value = int(value)
+    if isinstance(value, int) and 0 <= value <= MAX_CHAPTER:
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+    return None
+
+
+def _chapter_shown(value: Any) -> str:
+    """A short, safe description of a chapter value that is not a chapter number."""
+    if isinstance(value, str):
+        return repr(value[:20])
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "a number too large" if abs(value) > 10**20 else str(value)
+    return f"a {type(value).__name__}"
 
 
 def parse_submission(raw: bytes, bank: Bank) -> Parsed:
@@ -107,12 +131,16 @@ def parse_submission(raw: bytes, bank: Bank) -> Parsed:
         )
     meta = nb.get("metadata")
     tag = meta.get("casebook") if isinstance(meta, dict) else None
-    chapter = _chapter_number(tag.get("chapter")) if isinstance(tag, dict) else None
+    named = tag.get("chapter") if isinstance(tag, dict) else None
+    chapter = chapter_number(named)
     out = Parsed()
-    if chapter is not None and chapter != bank.chapter:
+    if named is not None and chapter is None:
         out.review.append(
-            f"the notebook says it is for chapter {str(chapter)[:20]}; graded as chapter {bank.chapter}"
+            f"the notebook's chapter ({_chapter_shown(named)}) is not a chapter number; "
+            f"graded as chapter {bank.chapter}"
         )
+    elif chapter is not None and chapter != bank.chapter:
+        out.review.append(f"the notebook says it is for chapter {chapter}; graded as chapter {bank.chapter}")
     order: list[str] = []
     for i, cell in enumerate(nb["cells"]):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -155,6 +183,7 @@ class Entry:
     source: str
     parts: tuple[str, ...] = ()
     member: str | None = None
+    member_index: int | None = None  # its place in the archive: a zip may hold one name twice
     problem: str | None = None  # invalid_submission before anything is read
     review: str | None = None  # needs_review: nothing to grade, or graded but ambiguous
 
@@ -293,8 +322,10 @@ def _scan_folder(folder: Path, top: str) -> tuple[list[tuple[tuple[str, ...], st
     return notebooks, others
 
 
-def _scan_zip(path: Path, name: str) -> tuple[list[tuple[str, str, str | None]], list[str], str | None]:
-    """Notebooks in a zip archive: [(member, label, problem)], other members, or why it cannot
+def _scan_zip(
+    path: Path, name: str
+) -> tuple[list[tuple[tuple[str, int], str, str | None]], list[str], str | None]:
+    """Notebooks in a zip archive: [((member, index), label, problem)], other members, or why it cannot
     be read (an archive with more members than :data:`limits.MAX_ZIP_MEMBERS` is refused)."""
     try:
         raw = read_file(path.parent, (path.name,), limits.MAX_FILE_BYTES)
@@ -311,9 +342,9 @@ def _scan_zip(path: Path, name: str) -> tuple[list[tuple[str, str, str | None]],
                 "(limit 'archive entries'): not read"
             ),
         )
-    notebooks: list[tuple[str, str, str | None]] = []
+    notebooks: list[tuple[tuple[str, int], str, str | None]] = []
     others: list[str] = []
-    for info in infos:
+    for index, info in enumerate(infos):
         label = shown_name(info.filename)
         parts = [p for p in info.filename.replace("\\", "/").split("/") if p]
         if not parts or any(p in JUNK for p in parts) or info.is_dir():
@@ -321,11 +352,13 @@ def _scan_zip(path: Path, name: str) -> tuple[list[tuple[str, str, str | None]],
         mode = (info.external_attr >> 16) & 0o170000
         if _is_notebook_name(parts[-1]):
             if mode == stat.S_IFLNK:
-                notebooks.append((info.filename, label, f"{name}:{label} {LINK}"))
+                notebooks.append(((info.filename, index), label, f"{name}:{label} {LINK}"))
             elif ".." in parts:
-                notebooks.append((info.filename, label, f"{name}:{label} points outside the archive"))
+                notebooks.append(
+                    ((info.filename, index), label, f"{name}:{label} points outside the archive")
+                )
             else:
-                notebooks.append((info.filename, label, None))
+                notebooks.append(((info.filename, index), label, None))
         else:
             others.append(label + (" (a link, not followed)" if mode == stat.S_IFLNK else ""))
     return notebooks, others, None
@@ -401,29 +434,32 @@ def find_submissions(folder: Path) -> list[Entry]:
 def _choose(
     student: str,
     source: str,
-    found: list[tuple[tuple[str, ...], str, str | None, str | None]],
+    found: list[tuple[tuple[str, ...], str, tuple[str, int] | None, str | None]],
     others: list[str],
     zip_: bool,
 ) -> list[Entry]:
     """A student folder or archive: one notebook is graded; none or several are flagged.
-    ``found`` holds (parts on disk, label as shown, zip member, problem)."""
+    ``found`` holds (parts on disk, label as shown, (zip member, its index) or None, problem)."""
     sep = ":" if zip_ else "/"
     where = source if zip_ else source.rstrip("/") + "/"
     if not found:
         return [Entry(student, source, review=f"no notebook in {where} ({_listing(others)})")]
     if len(found) == 1:
         parts, _, member, problem = found[0]
-        return [Entry(student, source, parts=parts, member=member, problem=problem)]
+        name, index = member if member else (None, None)
+        return [Entry(student, source, parts=parts, member=name, member_index=index, problem=problem)]
     names = ", ".join(label for _, label, _, _ in found)
     out = []
     for parts, label, member, problem in found:
         row = f"{source.rstrip('/')}{sep}{label}"
+        name, index = member if member else (None, None)
         out.append(
             Entry(
                 row,
                 row,
                 parts=parts,
-                member=member,
+                member=name,
+                member_index=index,
                 problem=problem,
                 review=f"{where} holds {len(found)} notebooks ({names}): each is graded on its own row; "
                 "keep the one to count",
@@ -451,12 +487,16 @@ def _unclash(entries: list[Entry]) -> list[Entry]:
         for e in group:
             e.student = e.source
             e.review = f"{e.review}; {note}" if e.review else note
-    seen: dict[str, int] = {}
-    for e in entries:  # a label can still repeat (a folder 'a.zip' beside...): number it
-        n = seen.get(e.student, 0)
-        seen[e.student] = n + 1
-        if n:
-            e.student = f"{e.student} ({n + 1})"
+    used: set[str] = set()
+    taken = {e.student for e in entries}
+    for e in entries:  # a label can still repeat (a zip holding one name twice...): number it
+        if e.student in used:
+            n = 2
+            while f"{e.student} ({n})" in taken:  # never a label another row has
+                n += 1
+            e.student = f"{e.student} ({n})"
+            taken.add(e.student)
+        used.add(e.student)
     return sorted(entries, key=lambda e: e.student)
 
 
@@ -512,7 +552,12 @@ def read_entry(folder: Path, entry: Entry) -> bytes:
         return raw
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            info = archive.getinfo(entry.member)
+            if entry.member_index is not None:  # by its place: a name may be in the archive twice
+                info = archive.infolist()[entry.member_index]
+                if info.filename != entry.member:
+                    raise KeyError(entry.member)
+            else:
+                info = archive.getinfo(entry.member)
             if info.file_size > MAX_FILE_BYTES:
                 raise NotebookFileError(
                     f"{shown_name(entry.member)} is too big; {limits.named('file size')}: not read"
@@ -522,6 +567,7 @@ def read_entry(folder: Path, entry: Entry) -> bytes:
     except (
         zipfile.BadZipFile,
         KeyError,
+        IndexError,
         ValueError,
         EOFError,
         RuntimeError,

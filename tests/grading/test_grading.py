@@ -346,7 +346,7 @@ def test_interrupted_batch_keeps_finished_results_and_resumes(tmp_path, sig):
         left = [
             p
             for p in Path(tempfile.gettempdir()).iterdir()
-            if p.name.startswith(f"casebook-grade-{proc.pid}-")
+            if p.name.startswith(f"casebook-grade-{proc.pid}.")
         ]
         assert left  # the killed grader could not clean up: the next run does
     again = subprocess.run(
@@ -357,7 +357,7 @@ def test_interrupted_batch_keeps_finished_results_and_resumes(tmp_path, sig):
     rows = list(csv.DictReader(open(out / "gradebook.csv", encoding="utf-8")))
     assert len(rows) == 5
     assert not [
-        p for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith(f"casebook-grade-{proc.pid}-")
+        p for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith(f"casebook-grade-{proc.pid}.")
     ]
 
 
@@ -659,3 +659,64 @@ def test_every_chapter_runs_as_jupyter_does(tmp_path, bank):
     auto = sum(q.points for q in bank.graded_questions if not q.manual)
     assert (result["status"], result["auto_total"]) == ("graded_with_errors", auto), result["message"]
     assert "1 cell(s) raised" in result["message"]
+
+
+def test_a_long_memo_and_many_cells_is_not_an_output_limit(tmp_path, bank):
+    """The answers are re-sent only when they change: a 20 kB memo (the longest kept) and 40 more
+    cells stay below the answers channel's cap (4 x output), which is not the printed-output limit."""
+    release.write_support(bank, tmp_path)
+    limits = sandbox.Limits(timeout=30, output_bytes=10_000)
+    cells = [{"index": 1, "source": "q6 = 'memo ' * 10_000"}]
+    cells += [{"index": i, "source": "x = 1"} for i in range(2, 42)]
+    outcome = sandbox.run_cells(cells, ["q6"], tmp_path, limits)
+    assert outcome.finished and outcome.stopped is None, (outcome.stopped, outcome.stderr)
+    assert len(outcome.answers["q6"]) >= 10_000
+    limits = sandbox.Limits(timeout=30, output_bytes=2_000)
+    too_big = sandbox.run_cells([{"index": 1, "source": "q6 = 'm' * 200_000"}], ["q6"], tmp_path, limits)
+    assert too_big.stopped == "output_limit" and too_big.answers_too_big
+    status, message = grade._status_only(submission.Parsed(), too_big, limits)
+    assert status == "output_limit" and "answer variables" in message and "output" in message, message
+
+
+def test_a_notebook_at_the_cell_limit_runs_inside_the_default_time_limit(tmp_path, bank):
+    """The cell limit is set so that a notebook just under it finishes well inside the default
+    timeout: a memo answered once, then the rest of the cells each setting a variable."""
+    from dualwheel.grading import limits as table
+
+    release.write_support(bank, tmp_path)
+    cells = [{"index": 1, "source": "q6 = 'memo ' * 4000"}]
+    cells += [{"index": i, "source": f"x{i} = {i}"} for i in range(2, table.MAX_CELLS + 1)]
+    outcome = sandbox.run_cells(cells, ["q6"], tmp_path, sandbox.Limits())
+    assert outcome.finished and outcome.stopped is None, outcome.stopped
+    assert outcome.seconds < table.TIMEOUT / 2, outcome.seconds
+
+
+def test_the_compiled_editable_hook_names_no_host_path(tmp_path, bank):
+    """The editable install's hook is blank in the sandbox: .py, .pth and its compiled __pycache__ copy."""
+    release.write_support(bank, tmp_path)
+    src = (
+        "import glob\n"
+        "q6 = {p: open(p, 'rb').read().decode('latin-1') for p in glob.glob('/venv/site-packages/**/*', recursive=True)"
+        " if 'editable' in p and not p.endswith('/')}"
+    )
+    outcome = sandbox.run_cells([{"index": 1, "source": src}], ["q6"], tmp_path, sandbox.Limits(timeout=20))
+    seen = outcome.answers.get("q6")
+    assert isinstance(seen, dict), (outcome.errors, seen)
+    hooks = {p: text for p, text in seen.items() if "__editable__" in p}
+    if any("__pycache__" in p for p in sandbox._hidden_files()):
+        assert any("__pycache__" in p for p in hooks), sorted(seen)
+    assert all(text == "" for text in hooks.values()), [p for p, t in hooks.items() if t]
+
+
+def test_exit_handlers_of_the_standard_library_are_not_the_notebook_s(tmp_path, bank):
+    release.write_support(bank, tmp_path)
+    honest = "import multiprocessing.util, concurrent.futures.process\nq6 = 'memo'"
+    outcome = sandbox.run_cells(
+        [{"index": 1, "source": honest}], ["q6"], tmp_path, sandbox.Limits(timeout=20)
+    )
+    assert outcome.finished and not outcome.ended, outcome.ended
+    mine = (
+        "import atexit\ndef bye():\n    pass\natexit.register(bye)\natexit.register(print, 'x')\nq6 = 'memo'"
+    )
+    outcome = sandbox.run_cells([{"index": 1, "source": mine}], ["q6"], tmp_path, sandbox.Limits(timeout=20))
+    assert outcome.ended == ["2 exit handler(s) registered by the notebook"], outcome.ended

@@ -90,7 +90,7 @@ def test_limits_are_generous_and_name_themselves(graded_corpus):
         11,
     )  # a 210,000-character cell
     assert (r["many_cells"]["status"], r["many_cells"]["auto_total"]) == ("graded", 11)  # 600 cells
-    assert "the limit is 10,000 cells (limit 'cells')" in r["too_many_cells"]["message"]
+    assert "the limit is 5,000 cells (limit 'cells')" in r["too_many_cells"]["message"]
     assert "deleted" not in r["too_many_cells"]["message"]
     assert "not searched: deeper than 3 folders" in r["deep"]["message"]
 
@@ -138,20 +138,43 @@ def test_scrubbing_keeps_names_and_words_that_are_not_secrets(graded_corpus):
 
 
 def test_the_next_run_cleans_what_a_killed_grader_left(tmp_path):
-    """Temporary folders and cgroups are named with their grader's pid; those whose grader is
-    gone are removed, those of a live grader kept."""
+    """Temporary folders and cgroups are named with their grader's pid, pid namespace and start
+    time; those whose grader is gone (dead, or its pid reused by a later process) are removed,
+    those of a live grader, of a grader in another pid namespace, or with an older name kept."""
+    from dualwheel.grading import cgroups
+
     dead = subprocess.Popen(["true"])
     dead.wait()
-    stale, live = tmp_path / f"casebook-grade-{dead.pid}-x1", tmp_path / f"casebook-grade-{os.getppid()}-x2"
-    for d in (stale, live):
-        (d / "public").mkdir(parents=True)
-    assert files.clean_stale_temp(tmp_path) == [stale]
-    assert live.exists() and not stale.exists()
+    ns, parent = cgroups.pid_namespace(), os.getppid()
+    started = cgroups.start_time(parent)
+    names = {
+        "stale": f"casebook-grade-{dead.pid}.{ns}.123-x1",
+        "reused": f"casebook-check-{parent}.{ns}.{started + 1}-x3",
+        "live": f"casebook-grade-{parent}.{ns}.{started}-x2",
+        "other_namespace": f"casebook-grade-{dead.pid}.{ns + 1}.123-x4",
+        "older_name": f"casebook-grade-{dead.pid}-x5",
+    }
+    for name in names.values():
+        (tmp_path / name / "public").mkdir(parents=True)
+    removed = files.clean_stale_temp(tmp_path)
+    assert sorted(p.name for p in removed) == sorted([names["stale"], names["reused"]])
+    assert all((tmp_path / names[k]).exists() for k in ("live", "other_namespace", "older_name"))
+    with files.temp_folder("grade") as mine:
+        assert cgroups.owner_token() in mine and not cgroups.owner_gone(cgroups.owner_token())
     parents = sandbox._parents()
     if parents is None:
         pytest.skip("no cgroup can be created here")
-    made = [p / f"casebook-{dead.pid}-abc" for p in dict.fromkeys(parents.values())]
+    gone, other = (
+        f"casebook-{dead.pid}.{ns}.123-abcdef012345",
+        f"casebook-{dead.pid}.{ns + 1}.123-abcdef012345",
+    )
+    made = [p / n for p in dict.fromkeys(parents.values()) for n in (gone, other)]
     for d in made:
         d.mkdir()
-    assert f"casebook-{dead.pid}-abc" in sandbox.clean_stale_groups()
-    assert not any(d.exists() for d in made)
+    try:
+        assert gone in sandbox.clean_stale_groups()
+        assert all(d.exists() == (d.name == other) for d in made)
+    finally:
+        for d in made:
+            if d.exists():
+                d.rmdir()

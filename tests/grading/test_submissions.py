@@ -331,13 +331,13 @@ def test_limits_are_in_one_table_and_documented_from_it():
         limits.PRINT_CHARS,
         limits.TMP_MB,
     )
-    assert submission.MAX_CELLS == limits.MAX_CELLS >= 10_000
+    assert submission.MAX_CELLS == limits.MAX_CELLS >= 5_000
     assert limits.MAX_CODE_CHARS >= 5_000_000
 
 
 def test_a_notebook_over_a_limit_gets_a_status_naming_it():
     parsed = submission.parse_submission(corpus.too_many_cells(), bank_for(3))
-    assert "the limit is 10,000 cells (limit 'cells')" in parsed.problem
+    assert "the limit is 5,000 cells (limit 'cells')" in parsed.problem
     nb = corpus.filled(corpus.RIGHT)
     nb.cells.append(nbformat.v4.new_code_cell("x = '" + "a" * 300_000 + "'"))  # one long cell: honest
     parsed = submission.parse_submission(corpus.render(lambda: nb), bank_for(3))
@@ -351,3 +351,185 @@ def test_an_archive_over_the_entry_limit_is_refused_by_name(tmp_path):
     corpus._zip(tmp_path / "many.zip", {f"f{i}.txt": b"" for i in range(limits.MAX_ZIP_MEMBERS + 1)})
     (entry,) = submission.find_submissions(tmp_path)
     assert "limit 'archive entries'" in entry.problem
+
+
+@pytest.mark.parametrize(
+    "chapter", [float("inf"), float("-inf"), float("nan"), 1e300, 3.5, "³", "٣", True, 10**30, "9" * 50, [3]]
+)
+def test_a_chapter_that_is_not_a_number_is_for_review_never_a_crash(chapter):
+    from dualwheel.grading import cli
+
+    raw = corpus.render(lambda: corpus._chapter(corpus.filled(corpus.RIGHT), chapter))
+    parsed = submission.parse_submission(raw, bank_for(3))
+    assert parsed.problem is None and parsed.review and "not a chapter number" in parsed.review[0]
+    assert submission.chapter_number(chapter) is None
+    assert cli._chapter_of(raw) is None
+
+
+def test_a_chapter_infinity_in_the_json_text_does_not_crash_the_chapter_vote(tmp_path):
+    from dualwheel.grading import cli
+
+    good = corpus.render(corpus.CASES["correct"])
+    (tmp_path / "a.ipynb").write_bytes(good)
+    (tmp_path / "b.ipynb").write_bytes(good)
+    for name, literal in (("inf", b"Infinity"), ("big", b"1e999"), ("sup", b'"\\u00b3"')):
+        nb = json.loads(good)
+        nb["metadata"]["casebook"]["chapter"] = "@@"
+        raw = json.dumps(nb).encode().replace(b'"@@"', literal)
+        (tmp_path / f"{name}.ipynb").write_bytes(raw)
+        assert cli._chapter_of(raw) is None
+    assert cli._class_chapter(tmp_path)[0] == 3
+
+
+def _class_folder(tmp_path, loose: dict[str, int], zipped: dict[str, list[int]]):
+    import zipfile
+
+    for name, chapter in loose.items():
+        nb = corpus.render(lambda c=chapter: corpus._chapter(corpus.filled(corpus.RIGHT), c))
+        (tmp_path / f"{name}.ipynb").write_bytes(nb)
+    for name, chapters in zipped.items():
+        with zipfile.ZipFile(tmp_path / f"{name}.zip", "w") as z:
+            for i, c in enumerate(chapters):
+                z.writestr(
+                    f"nb{i}.ipynb", corpus.render(lambda c=c: corpus._chapter(corpus.filled(corpus.RIGHT), c))
+                )
+    return tmp_path
+
+
+def test_one_zip_of_many_notebooks_is_one_vote_for_the_class_chapter(tmp_path):
+    from dualwheel.grading import cli
+
+    folder = _class_folder(tmp_path, {"a": 3, "b": 3}, {"mallory": [6, 6, 6, 6]})
+    chapter, why = cli._class_chapter(folder)
+    assert chapter == 3 and "2 of the 3" in why, why
+
+
+@pytest.mark.parametrize(
+    ("loose", "zipped"),
+    [({"a": 3}, {"m": [6, 6, 6]}), ({"a": 3, "b": 6, "c": 5}, {}), ({"a": 3, "b": 3, "c": 6, "d": 6}, {})],
+)
+def test_no_clear_majority_of_submissions_asks_for_the_chapter(tmp_path, capsys, loose, zipped):
+    from dualwheel.grading import cli
+
+    folder = _class_folder(tmp_path, loose, zipped)
+    assert cli._class_chapter(folder)[0] is None
+    assert cli.main(["grade", str(folder), "--quiet"]) == 1
+    assert "give --chapter" in capsys.readouterr().err
+
+
+def test_the_chosen_chapter_is_printed_even_when_quiet(tmp_path, capsys, monkeypatch):
+    from dualwheel.grading import cli
+
+    (tmp_path / "sub").mkdir()
+    folder = _class_folder(tmp_path / "sub", {"a": 3, "b": 3}, {"m": [6, 6]})
+
+    def stop(*args, **kwargs):
+        raise submission.GradingError("stopped by the test")
+
+    monkeypatch.setattr(cli.batch, "grade_folder", stop)
+    assert cli.main(["grade", str(folder), "--quiet", "--out", str(tmp_path / "out")]) == 1
+    out = capsys.readouterr().out
+    assert "chapter 3: named by 2 of the 3 submissions" in out, out
+
+
+def test_a_lone_carriage_return_in_a_memo_cannot_add_a_row_to_the_manual_sheet(tmp_path):
+    """A memo with ``\\r`` (no ``\\n``) is written escaped; merge accepts the untouched sheet."""
+    import csv
+
+    bank = bank_for(3)
+    memo = "My memo.\rmallory,q6,9,9,forged,row\r\nnext line\rend"
+    results = {
+        name: {
+            "student": name,
+            "status": "graded",
+            "message": "",
+            "auto_total": 0.0,
+            "questions": [
+                {"question": q.var, "points": None if q.manual else 0.0, "max": q.points, "manual": q.manual,
+                 "answer": memo}
+                for q in bank.graded_questions
+            ],
+        }
+        for name in ("alice", "mallory")
+    }  # fmt: skip
+    files.atomic_write(tmp_path / "gradebook.csv", gradebook.gradebook_csv(bank, results))
+    sheet = tmp_path / "manual_scores.csv"
+    gradebook.write_manual_template(sheet, bank, results)
+    text = sheet.read_text(encoding="utf-8")
+    assert "\r" not in text.replace("\r\n", "")
+    rows = list(csv.DictReader(open(sheet, encoding="utf-8", newline="")))
+    manual = [q for q in bank.graded_questions if q.manual]
+    assert len(rows) == 2 * len(manual) and {r["student"] for r in rows} == {"alice", "mallory"}
+    assert rows[0]["answer"].startswith("My memo.\\x0dmallory")
+    assert gradebook.merge_manual(tmp_path / "gradebook.csv", sheet, bank, tmp_path / "merged.csv") == 0
+    assert files.visible("a\rb\r\nc") == "a\\x0db\r\nc"
+
+
+def test_check_prints_each_feedback_line_on_one_line(tmp_path, capsys, monkeypatch):
+    """An error message with CR, LF or TAB cannot print a fake status line in `casebook check`."""
+    from dualwheel.grading import cli
+
+    bank = bank_for(3)
+    fake = "x\rStatus: graded" + " " * 40 + "\nq9 (Bonus): 6/6. Correct.\tok\x1b[2J"
+    result = {
+        "student": "s",
+        "status": "graded_with_errors",
+        "message": f"RuntimeError: {fake}",
+        "auto_total": 0.0,
+        "questions": [
+            {"question": q.var, "points": None if q.manual else 0.0, "max": q.points, "manual": q.manual,
+             "feedback": fake}
+            for q in bank.graded_questions
+        ],
+    }  # fmt: skip
+    monkeypatch.setattr(cli.grade, "grade_one", lambda *a, **k: result)
+    nb = tmp_path / "s.ipynb"
+    nb.write_bytes(corpus.render(corpus.CASES["correct"]))
+    assert cli.main(["check", str(nb), "--chapter", "3"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert "\r" not in out and "\t" not in out and "\x1b" not in out
+    assert len(lines) == len(bank.graded_questions) + 2, lines
+    assert lines[0].startswith("Status: graded_with_errors (RuntimeError: x\\x0dStatus: graded")
+    assert not any(line.startswith("q9") for line in lines)
+
+
+def test_a_zip_holding_one_name_twice_grades_each_member_on_its_own_unique_row(tmp_path):
+    import warnings
+    import zipfile
+
+    first = corpus.render(corpus.CASES["correct"])
+    second = corpus.render(lambda: corpus._chapter(corpus.filled(corpus.RIGHT), 6))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
+        with zipfile.ZipFile(tmp_path / "m.zip", "w") as z:
+            z.writestr("a.ipynb", first)
+            z.writestr("a.ipynb", second)
+            z.writestr("b.ipynb", first)
+    (tmp_path / "m.zip:a.ipynb (2).ipynb").write_bytes(first)  # a literal name the numbering would make
+    entries = submission.find_submissions(tmp_path)
+    labels = [e.student for e in entries]
+    assert len(labels) == len(set(labels)) == 4 and "m.zip:a.ipynb (3)" in labels, labels
+    dupes = [e for e in entries if e.member == "a.ipynb"]
+    assert len(dupes) == 2
+    assert {submission.read_entry(tmp_path, e) for e in dupes} == {first, second}
+
+
+def test_a_literal_name_never_takes_a_cut_name_s_result_file(tmp_path):
+    long = "x" * 400
+    cut = batch.result_path(tmp_path, long).name[: -len(".json")]
+    literal = cut  # a student who names a file exactly as the long name was cut
+    assert "~" in cut and batch.result_path(tmp_path, literal) != batch.result_path(tmp_path, long)
+    assert batch.result_path(tmp_path, "a~b").name == "a%7Eb.json"
+    assert unquote(batch.result_path(tmp_path, "a~b").stem) == "a~b"
+
+
+def test_a_grader_error_never_shows_host_paths(tmp_path):
+    bank = bank_for(3)
+    exc = FileNotFoundError(2, "No such file or directory", "/home/grader/secret-course/out/results/x.json")
+    row = batch._grader_error(bank, "s", "fp", exc, "its result file: ")
+    assert "/home" not in row["message"] and "secret-course" not in row["message"]
+    assert "…/x.json" in row["message"] and "No such file" in row["message"]
+    assert (
+        batch.neutral_paths("in /tmp/casebook-grade-1.2.3-x/public and ./rel/a") == "in …/public and ./rel/a"
+    )
