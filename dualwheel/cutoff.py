@@ -189,7 +189,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("half", re.compile(r"\b(?P<word>first|second)\s+half\s+(?:of\s+)?(?P<year>20\d\d)(?!\d)", re.I)),
     ("half", re.compile(r"(?<![\d.,])(?P<year>20\d\d)\s?年(?P<cn>上|下)半年")),
     # Q3 2024, 3Q 2024, 3Q24, 2024Q3, third quarter of 2024, September quarter 2024
-    ("quarter", re.compile(r"\b(?:Q(?P<q>[1-4])|(?P<q2>[1-4])Q)\s?'?(?P<year>(?:20)?\d\d)(?!\d)", re.I)),
+    ("quarter", re.compile(r"\b(?:Q(?P<q>[1-4])|(?P<q2>[1-4])Q)\s?'?(?P<year>(?:20)?\d\d)(?!\d|[,.]\d)", re.I)),
     ("quarter", re.compile(r"(?<![\d.,])(?P<year>20\d\d)\s?-?Q(?P<q>[1-4])\b", re.I)),
     ("quarter", re.compile(
         r"\b(?P<word>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+(?:of\s+)?(?P<year>20\d\d)(?!\d)", re.I)),
