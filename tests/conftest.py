@@ -126,3 +126,17 @@ def _house_style() -> None:
     from dualwheel import style
 
     style.apply()
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private copy of data/ that a test may corrupt or edit; the loader reads it via
+    CASEBOOK_DATA, and its cache is cleared before and after."""
+    from dualwheel import data
+
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    monkeypatch.setenv("CASEBOOK_DATA", str(folder))
+    data.clear_cache()
+    yield folder
+    data.clear_cache()

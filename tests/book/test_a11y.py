@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from browser import (
     BLOCKING,
+    CONTRAST_JS,
     axe_violations,
     describe_violations,
     open_whatif,
@@ -273,22 +274,6 @@ def test_self_checks_work_from_the_keyboard_and_announce_feedback(html_dir, offl
 
 # ---- colour --------------------------------------------------------------------------------
 
-CONTRAST_JS = """
-els => els.map(el => {
-  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
-  const lum = c => { const v = c.slice(0, 3).map(x => { x /= 255;
-      return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
-    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
-  let bg = null;
-  for (let n = el; n && !bg; n = n.parentElement) {
-    const c = rgb(getComputedStyle(n).backgroundColor);
-    if (c.length === 3 || (c.length === 4 && c[3] === 1)) { bg = c; }
-  }
-  bg = bg || [255, 255, 255];
-  const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg);
-  return [el.className || el.tagName, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
-})
-"""
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])

@@ -9,6 +9,7 @@ has with WCAG's contrast formula.
 from __future__ import annotations
 
 import pytest
+from browser import CONTRAST_JS
 
 pytestmark = pytest.mark.built
 
@@ -21,22 +22,6 @@ box.innerHTML = '<p class="admonition-title">Back to the decision</p><p>What doe
 (document.querySelector('article.bd-article') || document.body).appendChild(box);
 """
 
-CONTRAST_JS = """
-els => els.map(el => {
-  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
-  const lum = c => { const v = c.slice(0, 3).map(x => { x /= 255;
-      return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
-    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
-  let bg = null;
-  for (let n = el; n && !bg; n = n.parentElement) {
-    const c = rgb(getComputedStyle(n).backgroundColor);
-    if (c.length === 3 || (c.length === 4 && c[3] === 1)) { bg = c; }
-  }
-  bg = bg || [255, 255, 255];
-  const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg);
-  return [el.className || el.tagName, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
-})
-"""
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])

@@ -8,7 +8,6 @@ text shows) are in ``tests/book/test_hindsight.py``.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -21,16 +20,6 @@ from dualwheel.page import exhibits as exhibits_mod
 ROOT = Path(__file__).resolve().parents[2]
 DECISION = dt.date(2024, 6, 30)
 
-
-@pytest.fixture()
-def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of data/ that a test may edit; the loader reads it via CASEBOOK_DATA."""
-    folder = tmp_path / "data"
-    shutil.copytree(ROOT / "data", folder)
-    monkeypatch.setenv("CASEBOOK_DATA", str(folder))
-    data.clear_cache()
-    yield folder
-    data.clear_cache()
 
 
 def _add_sources(folder: Path, sources: dict[str, dict]) -> None:

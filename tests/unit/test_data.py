@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,16 +11,6 @@ from dualwheel import data
 
 ROOT = Path(__file__).resolve().parents[2]
 
-
-@pytest.fixture()
-def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of data/ that a test may corrupt; the loader reads it via CASEBOOK_DATA."""
-    folder = tmp_path / "data"
-    shutil.copytree(ROOT / "data", folder)
-    monkeypatch.setenv("CASEBOOK_DATA", str(folder))
-    data.clear_cache()
-    yield folder
-    data.clear_cache()
 
 
 def _edit(path: Path, fn: Callable[[list[str]], list[str]]) -> None:
