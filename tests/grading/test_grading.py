@@ -326,7 +326,10 @@ def test_interrupted_batch_keeps_finished_results_and_resumes(tmp_path, sig):
     (folder / "zz_loop.ipynb").write_bytes((corpus.CORPUS / "infinite_loop.ipynb").read_bytes())
     out = tmp_path / "out"
     cmd = CLI + ["grade", str(folder), "--out", str(out), "--timeout", "20", "--jobs", "1", "--quiet"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # a shell's background job starts with SIGINT ignored, and Python keeps an ignored SIGINT: give
+    # the grader the default handling a terminal's Ctrl-C meets
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     _wait_for(out / "results", 1)  # 'all_wrong' and 'correct' finish fast; the loop runs 20 s
     time.sleep(0.5)
     proc.send_signal(sig)
