@@ -15,6 +15,7 @@ format is meant to be edited by an instructor who does not program (see
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -53,6 +54,12 @@ class Question:
     explanation: str = ""
     title: str = ""
     words: tuple[int, int] | None = None  # rubric: the length asked for, (low, high) words
+    lesson: str = ""  # the strategic lesson the question serves (``page.exhibits.LESSONS``)
+    # per-student variants of a numeric question: every combination of the ``vary`` inputs, in
+    # order, with its key; the first is the default (the book's page and solutions lead with it).
+    # ``prompt``/``title``/``feedback`` above are the default's; ``template`` holds the raw texts.
+    variants: tuple[tuple[dict[str, Any], float], ...] = ()
+    template: dict[str, Any] = field(default_factory=dict)
 
     @property
     def graded(self) -> bool:
@@ -119,11 +126,12 @@ class Bank:
         return self.uses("graded")
 
 
-def _evaluate(expr: str, where: str, chapter: int) -> float:
-    """Evaluate a numeric answer expression against the named figures of ``dualwheel.figures``."""
+def _evaluate(expr: str, where: str, chapter: int, inputs: dict[str, Any] | None = None) -> float:
+    """Evaluate a numeric answer expression against the named figures of ``dualwheel.figures``
+    (and a variant's ``inputs``, which shadow them)."""
     from .. import figures
 
-    scope = figures.scope(chapter)
+    scope = {**figures.scope(chapter), **(inputs or {})}
     try:
         result = eval(expr, {"__builtins__": {}}, scope)  # noqa: S307 - instructor-authored bank
     except Exception as exc:  # noqa: BLE001 - report any failure with its place
@@ -159,11 +167,35 @@ def _parse_question(raw: Any, where: str, chapter: int) -> Question:
     answer: Any = raw.get("answer")
     tolerance = 0.0
     criteria: tuple[dict[str, Any], ...] = ()
+    variants: tuple[tuple[dict[str, Any], float], ...] = ()
+    template: dict[str, Any] = {}
+    if raw.get("vary") is not None:
+        vary = raw["vary"]
+        if qtype != "numeric" or not isinstance(vary, dict) or not vary:
+            raise BankError(f"{where}: vary is for numeric questions: a mapping of input name to a list of values")
+        if any(not isinstance(v, list) or len(v) < 2 for v in vary.values()) or any(
+            not str(k).isidentifier() for k in vary
+        ):
+            raise BankError(f"{where}: each vary input needs a name and a list of at least two values")
+        if not isinstance(raw.get("answer"), dict) or "expr" not in raw["answer"]:
+            raise BankError(f"{where}: a question with vary computes its key with answer.expr")
+        names = list(vary)
+        combos = [dict(zip(names, c)) for c in itertools.product(*(vary[n] for n in names))]
+        variants = tuple((c, _evaluate(str(raw["answer"]["expr"]), f"{where} {c}", chapter, c)) for c in combos)
+        template = {k: raw[k] for k in ("prompt", "title", "feedback") if raw.get(k) is not None}
+        try:
+            raw = {**raw, **_fill(template, combos[0])}
+        except (KeyError, IndexError, ValueError) as exc:
+            raise BankError(f"{where}: a {{name}} in the prompt, title or feedback is not a vary input: {exc}") from None
+        feedback = {str(k): str(v) for k, v in (raw.get("feedback") or {}).items()}
     if qtype == "numeric":
         spec = _req(raw, "answer", where)
         if not isinstance(spec, dict) or ("expr" not in spec and "value" not in spec):
             raise BankError(f"{where}: numeric answer needs 'expr' (from data/) or 'value'")
-        answer = _evaluate(str(spec["expr"]), where, chapter) if "expr" in spec else float(spec["value"])
+        if variants:
+            answer = variants[0][1]
+        else:
+            answer = _evaluate(str(spec["expr"]), where, chapter) if "expr" in spec else float(spec["value"])
         tolerance = float(spec.get("tolerance", 0))
         if tolerance < 0:
             raise BankError(f"{where}: tolerance must not be negative")
@@ -221,7 +253,19 @@ def _parse_question(raw: Any, where: str, chapter: int) -> Question:
         explanation=str(raw.get("explanation", "")).strip(),
         title=str(raw.get("title", "")),
         words=tuple(raw["words"]) if raw.get("words") else None,
+        lesson=str(raw.get("lesson", "")),
+        variants=variants,
+        template=template,
     )
+
+
+def _fill(template: Any, inputs: dict[str, Any]) -> Any:
+    """A variant's texts: ``{name}`` in a prompt, title or feedback replaced by its input."""
+    if isinstance(template, str):
+        return template.format(**inputs)
+    if isinstance(template, dict):
+        return {k: _fill(v, inputs) for k, v in template.items()}
+    return template
 
 
 def load_bank(path: Path | str) -> Bank:

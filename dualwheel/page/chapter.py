@@ -54,17 +54,25 @@ class Chapter:
         glue_values(**values)
 
     # ---- exhibits
-    def table(self, frame: pd.DataFrame, title: str, sources: Sequence[str], note: str = "") -> None:
-        self.exhibits.table(frame, title, sources=sources, note=note)
+    # every exhibit names the lesson it serves (``exhibits.LESSONS``): entry, mode, localisation,
+    # competition, regulation, unit_economics, platform, funding or measurement
+    def table(
+        self, frame: pd.DataFrame, title: str, sources: Sequence[str], note: str = "", lesson: str | None = None
+    ) -> None:
+        self.exhibits.table(frame, title, sources=sources, note=note, lesson=lesson)
 
-    def figure(self, fig: Figure, title: str, sources: Sequence[str], note: str = "") -> None:
-        self.exhibits.figure(fig, title, sources=sources, note=note)
+    def figure(
+        self, fig: Figure, title: str, sources: Sequence[str], note: str = "", lesson: str | None = None
+    ) -> None:
+        self.exhibits.figure(fig, title, sources=sources, note=note, lesson=lesson)
 
-    def whatif(self, what: WhatIf, sources: Sequence[str], note: str = "") -> None:
-        self.exhibits.whatif(what, sources=sources, note=note)
+    def whatif(self, what: WhatIf, sources: Sequence[str], note: str = "", lesson: str | None = None) -> None:
+        self.exhibits.whatif(what, sources=sources, note=note, lesson=lesson)
 
-    def claims(self, claim_ids: Sequence[str], title: str, sources: Sequence[str] = ()) -> None:
-        self.exhibits.claims(claim_ids, title, sources)
+    def claims(
+        self, claim_ids: Sequence[str], title: str, sources: Sequence[str] = (), lesson: str = "measurement"
+    ) -> None:
+        self.exhibits.claims(claim_ids, title, sources, lesson=lesson)
 
     # ---- questions
     def selfcheck(self, qid: str) -> None:

@@ -34,11 +34,33 @@ from .whatif import WhatIf, figure_png
 #: The output-metadata key under which a source line records its exhibit and source ids.
 SOURCES_KEY = "casebook_sources"
 
+#: The lessons an exhibit (or a graded question) can serve. Every exhibit names one, recorded
+#: beside its sources, so a test can count how much of a chapter bears on a strategic choice.
+LESSONS = (
+    "entry",  # entry and market selection
+    "mode",  # entry mode: build, buy, stake, joint venture
+    "localisation",
+    "competition",
+    "regulation",
+    "unit_economics",
+    "platform",  # platform and ecosystem
+    "funding",  # funding and control
+    "measurement",  # reading the numbers
+)
 
-def cited(exhibit: str, sources: Sequence[str]) -> dict[str, object]:
-    """The output metadata of a source line: ``{SOURCES_KEY: {"exhibit": ..., "ids": [...]}}``."""
+
+def check_lesson(lesson: str | None) -> str | None:
+    """``lesson`` if it is one of :data:`LESSONS` (or None); a clear error otherwise."""
+    if lesson is not None and lesson not in LESSONS:
+        raise ValueError(f"lesson {lesson!r} is not one of {', '.join(LESSONS)}")
+    return lesson
+
+
+def cited(exhibit: str, sources: Sequence[str], lesson: str | None = None) -> dict[str, object]:
+    """The output metadata of a source line:
+    ``{SOURCES_KEY: {"exhibit": ..., "ids": [...], "lesson": ...}}``."""
     ids = list(dict.fromkeys(sources))
-    return {SOURCES_KEY: {"exhibit": exhibit, "ids": ids}}
+    return {SOURCES_KEY: {"exhibit": exhibit, "ids": ids, "lesson": check_lesson(lesson)}}
 
 
 @dataclass
@@ -62,34 +84,45 @@ class Exhibits:
         line = f"*Source:* {data.source_line(*sources)}."
         return line + (f" *Note:* {note}" if note else "")
 
-    def _source(self, sources: Sequence[str], note: str = "") -> None:
-        """Show the source line of the last exhibit captioned, recording its source ids."""
-        display_markdown(self._source_text(sources, note), metadata=cited(self.captions[-1], sources))
+    def _source(self, sources: Sequence[str], note: str = "", lesson: str | None = None) -> None:
+        """Show the source line of the last exhibit captioned, recording its source ids and lesson."""
+        display_markdown(
+            self._source_text(sources, note), metadata=cited(self.captions[-1], sources, lesson)
+        )
 
-    def table(self, frame: pd.DataFrame, title: str, sources: Sequence[str], note: str = "") -> None:
+    def table(
+        self, frame: pd.DataFrame, title: str, sources: Sequence[str], note: str = "", lesson: str | None = None
+    ) -> None:
         """Show a table exhibit (format numbers as text before passing them in)."""
+        check_lesson(lesson)
         caption = self._caption(title)
         display_markdown(
             "\n\n".join([caption, markdown_table(frame), self._source_text(sources, note)]),
-            metadata=cited(self.captions[-1], sources),
+            metadata=cited(self.captions[-1], sources, lesson),
         )
 
-    def figure(self, fig: Figure, title: str, sources: Sequence[str], note: str = "") -> None:
+    def figure(
+        self, fig: Figure, title: str, sources: Sequence[str], note: str = "", lesson: str | None = None
+    ) -> None:
         """Show a chart exhibit; the figure is closed afterwards."""
+        check_lesson(lesson)
         display_markdown(self._caption(title))
         png = figure_png(fig)
         # alt text from the drawn Figure (the book's Sphinx extension puts it on the <img>), and
         # the series only colour tells apart, which a test of the built book wants empty
         display(Image(data=png, format="png", alt=describe(fig), metadata={"colour_only": colour_only(fig)}))
-        self._source(sources, note)
+        self._source(sources, note, lesson)
 
-    def whatif(self, what: WhatIf, sources: Sequence[str], note: str = "") -> None:
+    def whatif(self, what: WhatIf, sources: Sequence[str], note: str = "", lesson: str | None = None) -> None:
         """Show a what-if exhibit: sliders in HTML and JupyterLab, base case + table in the PDF."""
+        check_lesson(lesson)
         display_markdown(self._caption(what.title, kind="what-if"))
         what.show()
-        self._source(sources, note or what.note)
+        self._source(sources, note or what.note, lesson)
 
-    def claims(self, claim_ids: Sequence[str], title: str, sources: Sequence[str] = ()) -> None:
+    def claims(
+        self, claim_ids: Sequence[str], title: str, sources: Sequence[str] = (), lesson: str = "measurement"
+    ) -> None:
         """Show the paper's claims next to their checks (from ``paper_claims.csv``); ``sources``
         adds source ids a check also rests on (a row holds one check source)."""
         from ..claims import claims_table
@@ -100,7 +133,7 @@ class Exhibits:
             row = data.load("paper_claims").set_index("claim_id").loc[cid]
             ids += [row["source"], row["check_source"]]
         ids += list(sources)
-        self.table(frame, title, sources=list(dict.fromkeys(i for i in ids if i != "none")))
+        self.table(frame, title, sources=list(dict.fromkeys(i for i in ids if i != "none")), lesson=lesson)
 
 
 def glue_values(**values: object) -> None:

@@ -218,7 +218,7 @@ def test_a_whatif_exhibit_records_its_sources(shown):
     )
     object.__setattr__(what, "show", lambda *a, **k: None)  # the sliders are tested in test_whatif.py
     exhibits_mod.Exhibits(chapter=9).whatif(what, sources=["results_fy2023"])
-    assert _recorded(shown) == [{"exhibit": "Exhibit 9.1 A what-if", "ids": ["results_fy2023"]}]
+    assert _recorded(shown) == [{"exhibit": "Exhibit 9.1 A what-if", "ids": ["results_fy2023"], "lesson": None}]
 
 
 # ---- the scan for later dates
