@@ -308,6 +308,10 @@ class WhatIf:
     #: shared frame (e.g. every choice that has no answer for the same reason). Saves rendering
     #: time and page weight.
     frame_key: Callable[[Mapping[str, Any], Any], Hashable] | None = None
+    #: (model result, values) -> the conclusion a manager would draw from this frame, in a few
+    #: words ("Choice from China is cheaper"). Across the sliders' grid a what-if must reach at
+    #: least two conclusions: its ranges can change the answer (see :meth:`outcomes`).
+    conclusion: Callable[[Any, Mapping[str, Any]], str] | None = None
     _frames: int = field(init=False, default=0)
     _margins: Margins | None = field(init=False, default=None)
     _built: dict[tuple, widgets.Widget] = field(init=False, default_factory=dict)  # grid point -> frame
@@ -327,6 +331,16 @@ class WhatIf:
         self._frames = n
 
     # ----- pure part -------------------------------------------------------------------
+    def outcomes(self) -> dict[str, dict[str, Any]]:
+        """Each distinct conclusion over the sliders' grid, with the first grid point that
+        reaches it (empty without a ``conclusion``)."""
+        found: dict[str, dict[str, Any]] = {}
+        if self.conclusion is None:
+            return found
+        for values in grid(self.params):
+            found.setdefault(self.conclusion(self.compute(**values), values), values)
+        return found
+
     @property
     def defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.params}
