@@ -1,0 +1,176 @@
+"""The economics of one order (dualwheel.order_economics, data/order_economics.csv): inputs read
+from the CSV, the model's arithmetic on a hand-worked order, the rules shared with Chapter 1,
+and a what-if whose ranges reach more than one conclusion."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+
+from dualwheel import cutoff, order_economics as oe, style
+from dualwheel.page.whatif import grid
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    with (ROOT / "data" / name).open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_inputs_are_read_from_the_csv_with_low_base_high():
+    for r in _csv("order_economics.csv"):
+        for level in oe.LEVELS:
+            assert oe.order_input(r["input_id"], r["route"], level) == pytest.approx(float(r[level]))
+        assert float(r["low"]) <= float(r["base"]) <= float(r["high"]), r["input_id"]
+    # a route-specific row wins; otherwise the 'all' row answers
+    assert oe.order_input("commission", "local") == pytest.approx(10)
+    assert oe.order_input("coupon_rate", "parcel") == oe.order_input("coupon_rate", "all")
+    with pytest.raises(KeyError):
+        oe.order_input("commission", "parcel")
+
+
+def test_illustrative_rows_say_why():
+    for r in _csv("order_economics.csv"):
+        if r["basis"] == "illustrative":
+            assert r["source"] in ("oe_illustrative", "illustrative_costs"), r["input_id"]
+            assert r["note"], r["input_id"]
+
+
+def test_chapter_1_defaults_are_reused_not_copied():
+    lc = {r["input_id"]: float(r["value"]) for r in _csv("landed_cost_inputs.csv")}
+    assert oe.order_input("parcel_freight", "parcel") == lc["parcel_freight"]
+    assert oe.order_input("bulk_freight", "warehouse") == lc["bulk_freight"]
+    assert oe.order_input("handling_fee", "warehouse") == lc["handling_fee"]
+    assert oe.order_input("duty_rate") == lc["duty_rate"]
+    assert oe.landed_input("us_de_minimis_threshold") == lc["us_de_minimis_threshold"] == 800
+
+
+# A hand-worked order: basket 25, markup 25%, commission 10%, coupons 10%, returns 5%, parcel
+# freight 6, bulk freight 1, warehouse fee 4, return handling 2, shipping subsidy 1, marketing 1,
+# duty 20% on the supply price (25 x 0.75 = 18.75).
+KW = dict(basket_value=25, coupon_rate=10, return_rate=5, parcel_freight=6)
+FIXED = dict(duty_rate=20, bulk_freight=1, handling_fee=4, shipping_subsidy=1, return_handling=2, marketing_per_order=1)
+
+
+def test_parcel_route_by_hand():
+    e = oe.one_order("parcel", take_rate=25, **KW, **FIXED)
+    assert e.lines["take"] == pytest.approx(0.95 * 25 * 0.25)  # 5.9375
+    assert e.lines["coupons"] == pytest.approx(-0.95 * 2.5)  # -2.375
+    assert e.lines["returns"] == pytest.approx(-0.05 * 18.75)  # written off
+    assert e.lines["freight"] == -6
+    assert e.lines["duty"] == 0 and e.duty_free
+    assert e.contribution == pytest.approx(-4.375)
+
+
+def test_parcel_route_without_de_minimis_pays_duty_and_the_informal_fee():
+    e = oe.one_order("parcel", take_rate=25, de_minimis="off", **KW, **FIXED)
+    assert e.lines["duty"] == pytest.approx(-(18.75 * 0.20 + 2.53))
+    assert not e.duty_free
+    assert e.contribution == pytest.approx(-4.375 - 3.75 - 2.53)
+
+
+def test_warehouse_route_by_hand():
+    e = oe.one_order("warehouse", take_rate=25, **KW, **FIXED)
+    assert e.lines["returns"] == pytest.approx(-0.05 * 2)
+    assert e.lines["freight"] == pytest.approx(-(1 + 4))
+    assert e.lines["duty"] == pytest.approx(-(18.75 * 0.20 + 18.75 * 0.3464 / 100))
+    assert e.contribution == pytest.approx(5.9375 - 2.375 - 0.1 - 5 - 3.75 - 0.06495 - 1)  # marketing 1
+    # de minimis does not touch a bulk import
+    off = oe.one_order("warehouse", take_rate=25, de_minimis="off", **KW, **FIXED)
+    assert off.contribution == pytest.approx(e.contribution)
+
+
+def test_local_marketplace_route_by_hand():
+    e = oe.one_order("local", take_rate=10, **KW, **FIXED)
+    assert e.lines["take"] == pytest.approx(0.95 * 2.5)
+    assert e.lines["returns"] == 0 and e.lines["duty"] == 0
+    assert e.contribution == pytest.approx(2.375 - 2.375 - 1 - 1)
+
+
+def test_base_case_matches_the_hand_worked_order():
+    b = oe.base_case()
+    assert b.routes["parcel"].contribution == pytest.approx(-4.375)
+    assert b.routes["local"].contribution == pytest.approx(-2.0)
+    assert b.losing == ["parcel", "warehouse", "local"]
+    f = b.frame()
+    assert f.loc["Contribution"].tolist() == pytest.approx([e.contribution for e in b.routes.values()])
+
+
+def test_bad_inputs_are_refused():
+    with pytest.raises(ValueError, match="route"):
+        oe.one_order("air", **KW)
+    with pytest.raises(ValueError, match="coupon rate"):
+        oe.one_order("parcel", **{**KW, "coupon_rate": 120})
+    with pytest.raises(ValueError, match="de_minimis"):
+        oe.one_order("parcel", **KW, de_minimis="maybe")
+
+
+def test_levers_move_the_answer_the_right_way():
+    lo = oe.three_routes(25, 10, 5, 6)
+    assert oe.three_routes(40, 10, 5, 6).routes["parcel"].contribution > lo.routes["parcel"].contribution
+    assert oe.three_routes(25, 20, 5, 6).routes["local"].contribution < lo.routes["local"].contribution
+    assert oe.three_routes(25, 10, 5, 9).routes["parcel"].contribution == pytest.approx(lo.routes["parcel"].contribution - 3)
+    assert oe.three_routes(25, 10, 15, 6).routes["parcel"].contribution < lo.routes["parcel"].contribution
+    assert oe.three_routes(25, 10, 5, 6, "off").routes["parcel"].contribution < lo.routes["parcel"].contribution
+
+
+def test_whatif_reaches_several_conclusions_within_the_frame_budget():
+    w = oe.order_whatif()
+    assert w._frames <= 110
+    outcomes = w.outcomes()
+    assert len(outcomes) >= 2
+    assert "Every route loses money on this order" in outcomes
+    assert any(c.startswith("Choice parcel from China contributes most") for c in outcomes)
+    assert any(c.startswith("Local marketplace contributes most") for c in outcomes)
+    # the de minimis lever alone can flip the answer: same order, parcel best with it, not without
+    v = outcomes["Choice parcel from China contributes most"]
+    assert w.compute(**{**v, "de_minimis": "off"}).best != "parcel"
+
+
+def test_whatif_defaults_are_the_csv_base_values():
+    d = oe.order_whatif().defaults
+    assert d["basket_value"] == oe.order_input("basket_value")
+    assert d["coupon_rate"] == oe.order_input("coupon_rate")
+    assert d["parcel_freight"] == oe.order_input("parcel_freight", "parcel")
+    assert d["return_rate"] == oe.order_input("return_rate")
+    assert d["de_minimis"] == "on"
+
+
+def test_chart_fits_every_frame_and_names_its_series():
+    style.apply()
+    w = oe.order_whatif()
+    lows, highs = [], []
+    for values in grid(w.params):
+        for e in w.compute(**values).routes.values():
+            level = 0.0
+            for v in e.lines.values():
+                level += v
+                lows.append(level)
+                highs.append(level)
+    fig = oe.order_chart(oe.base_case())
+    ax = fig.axes[0]
+    y0, y1 = ax.get_ylim()
+    assert y0 <= min(lows) and max(highs) <= y1
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == [*oe.LINES.values(), "Contribution"]
+
+
+def test_summary_and_sources():
+    b = oe.base_case()
+    s = oe.order_summary(b, b.values)
+    assert s["Reading"] == "Every route loses money on this order"
+    assert s["Choice parcel from China"].startswith("USD -4.38")
+    ids = oe.order_sources()
+    assert {"oe_illustrative", "illustrative_costs", "rv_mi_2024_02", "rv_retaildive_2023_12"} <= set(ids)
+    for sid in ids:
+        assert not cutoff.after_cutoff(sid), sid
