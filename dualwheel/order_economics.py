@@ -29,6 +29,7 @@ illustrative because no public figure was found (the row's note says what was lo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,13 +77,23 @@ def order_input(input_id: str, route: str = "all", level: str = "base") -> float
     all routes. ``level`` is 'low', 'base' or 'high'."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
-    t = data.load("order_economics").set_index(["input_id", "route"])
+    t = _inputs()
     for key in ((input_id, route), (input_id, "all")):
-        if key in t.index:
-            return float(t.loc[key, level])
+        if key in t:
+            return t[key][level]
     raise KeyError(f"data/order_economics.csv has no input {input_id!r} for route {route!r} or for all routes")
 
 
+@data.register_cache
+@functools.cache
+def _inputs() -> dict[tuple[str, str], dict[str, float]]:
+    """(input, route) -> {'low', 'base', 'high'}, read once (cleared with the tables)."""
+    t = data.load("order_economics")
+    return {(r.input_id, r.route): {lv: float(getattr(r, lv)) for lv in LEVELS} for r in t.itertuples()}
+
+
+@data.register_cache
+@functools.cache
 def landed_input(input_id: str) -> float:
     """A legal figure shared with Chapter 1 (``data/landed_cost_inputs.csv``): the US de minimis
     threshold and the two US entry fees in force at the decision date."""
