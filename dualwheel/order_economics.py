@@ -309,7 +309,7 @@ def order_chart(result: ThreeRoutes, values: Mapping[str, Any] | None = None) ->
     fig, ax = plt.subplots(figsize=(8.0, 3.6), dpi=80)
     width = 0.12
     keys = list(LINES)
-    for i, (r, e) in enumerate(result.routes.items()):
+    for i, e in enumerate(result.routes.values()):
         level = 0.0
         for j, k in enumerate(keys):
             v = e.lines[k]

@@ -10,7 +10,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
-from dualwheel import cutoff, order_economics as oe, style
+from dualwheel import cutoff, style
+from dualwheel import order_economics as oe
 from dualwheel.page.whatif import grid
 
 ROOT = Path(__file__).resolve().parents[2]
