@@ -175,3 +175,11 @@ def test_summary_and_sources():
     assert {"oe_illustrative", "illustrative_costs", "rv_mi_2024_02", "rv_retaildive_2023_12"} <= set(ids)
     for sid in ids:
         assert not cutoff.after_cutoff(sid), sid
+
+
+@pytest.mark.parametrize("basket", [10, 25, 40])
+def test_contribution_for_banks_and_the_de_minimis_drop_by_hand(basket):
+    assert oe.contribution("parcel", 25) == pytest.approx(oe.base_case().routes["parcel"].contribution)
+    drop = oe.contribution("parcel", basket) - oe.contribution("parcel", basket, "off")
+    # duty 20% on the supply price (basket x 0.75) plus the US informal-entry fee of USD 2.53
+    assert drop == pytest.approx(basket * 0.75 * 0.20 + 2.53)
