@@ -22,8 +22,8 @@ from browser import (
     wait_for_widgets,
 )
 
-from dualwheel.build import toc_files
-from dualwheel.build.editions import STUDENT
+from dualwheel.publish import toc_files
+from dualwheel.publish.editions import STUDENT
 
 pytestmark = pytest.mark.built
 

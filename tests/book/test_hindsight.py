@@ -19,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from dualwheel import cutoff, data
-from dualwheel.build import STUDENT_HTML
+from dualwheel.publish import STUDENT_HTML
 from dualwheel.page.exhibits import SOURCES_KEY
 
 pytestmark = pytest.mark.built

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dualwheel.build import toc_files
-from dualwheel.build.editions import STUDENT
+from dualwheel.publish import toc_files
+from dualwheel.publish.editions import STUDENT
 
 pytestmark = pytest.mark.pdf
 
@@ -145,7 +145,7 @@ def test_chart_pages_carry_images(pdf_path: Path):
 # ------------------------------------------------------------------ the student PDF, and print wording
 @pytest.fixture(scope="module")
 def student_pdf_text() -> str:
-    from dualwheel.build import STUDENT_PDF
+    from dualwheel.publish import STUDENT_PDF
 
     if not STUDENT_PDF.exists():
         pytest.fail(f"{STUDENT_PDF} is missing: build both PDFs first (make pdf)", pytrace=False)

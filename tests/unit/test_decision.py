@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dualwheel import data
-from dualwheel.build.sphinxext import _before_instructors, _student_notebook
+from dualwheel.publish.sphinxext import _before_instructors, _student_notebook
 from dualwheel.chapters import decision as dec
 from dualwheel.grading.questions import bank_for
 

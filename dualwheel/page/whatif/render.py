@@ -71,7 +71,7 @@ def figure_png(
 def frame_workers() -> int:
     """How many processes render what-if frames: ``CASEBOOK_FRAME_WORKERS``, default 1.
 
-    The book build (``python -m dualwheel.build``) sets it to the number of cores for the
+    The book build (``python -m dualwheel.publish``) sets it to the number of cores for the
     kernels it starts and owns. A reader's kernel in JupyterLab keeps the default and renders
     in-process: forking a kernel that holds someone's live session is not ours to do.
     """

@@ -5,11 +5,11 @@ downloadable ``.ipynb`` (executed, with outputs). The book theme only does this 
 service (Binder, Colab...) is configured, and this book uses none: it must work offline. So the
 executed chapter is written next to the page sources, and the theme's download menu picks it
 up. It comes from the build's execution cache, with its glued numbers filled in and a first
-cell that says how to run it (:func:`dualwheel.build.lab.download_notebook`): MyST-NB's own copy
+cell that says how to run it (:func:`dualwheel.publish.lab.download_notebook`): MyST-NB's own copy
 in ``_build/jupyter_execute`` has no outputs when the chapters were executed into the cache.
 
 It also keeps the B-case (what happened after the decision date) out of an edition built without
-it (:mod:`dualwheel.build.editions`): references to pages the edition leaves out become plain
+it (:mod:`dualwheel.publish.editions`): references to pages the edition leaves out become plain
 text, ``{bcase}`...``` words and ``bcase-only`` blocks go, and what an earlier build wrote for a
 left-out page is deleted.
 """
@@ -363,7 +363,7 @@ def _image_alt_text(app: Any, doctree: Any) -> None:
 
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("casebook_edition", "instructor", "env", types=[str])
-    # set by dualwheel.build.editions: the B-case's pages, whether this edition shows them, and
+    # set by dualwheel.publish.editions: the B-case's pages, whether this edition shows them, and
     # the book's pages this edition leaves out
     app.add_config_value("casebook_bcase", True, "env", types=[bool])
     app.add_config_value("casebook_bcase_pages", [], "env", types=[list])
