@@ -14,6 +14,7 @@ import pytest
 from browser import axe_violations, describe_violations, visible_frame
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from dualwheel.grading.questions import all_banks, bank_for
 from dualwheel.publish import ROOT, toc_files
 from dualwheel.publish.bundle import (
     AFTER_CLASS_ZIP,
@@ -25,7 +26,6 @@ from dualwheel.publish.bundle import (
     grading_commands,
 )
 from dualwheel.publish.editions import STUDENT
-from dualwheel.grading.questions import all_banks, bank_for
 
 pytestmark = pytest.mark.built
 

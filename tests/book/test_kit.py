@@ -15,10 +15,10 @@ import nbformat
 import pytest
 import yaml
 
+from dualwheel.grading.questions import all_banks
 from dualwheel.publish import ROOT, STUDENT_HTML, notebooks
 from dualwheel.publish import kit as kitmod
 from dualwheel.publish.editions import STUDENT
-from dualwheel.grading.questions import all_banks
 
 pytestmark = pytest.mark.built
 

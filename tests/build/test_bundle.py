@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from dualwheel.publish import ROOT, bundle
 from dualwheel.grading.questions import all_banks
+from dualwheel.publish import ROOT, bundle
 
 
 def _files(tmp: Path) -> dict[str, Path]:

@@ -89,9 +89,9 @@ def test_every_student_table_loads_from_the_students_copy(tmp_path):
 
 
 def test_student_kits_and_exercise_releases_ship_the_students_copy(tmp_path):
-    from dualwheel.publish import kit
     from dualwheel.grading import release
     from dualwheel.grading.questions import all_banks
+    from dualwheel.publish import kit
 
     source = ROOT / "book" / "ch03-company-overview.md"
     nb = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
