@@ -361,6 +361,53 @@ def _image_alt_text(app: Any, doctree: Any) -> None:
             image["alt"] = alt
 
 
+#: The narrowest a PDF table column gets, in characters: no word is broken letter by letter.
+MIN_COLUMN = 8
+
+
+def column_widths(rows: list[list[str]]) -> list[int]:
+    """Relative widths of a table's columns for the PDF, from the text of its cells.
+
+    Left to itself LaTeX's ``tabulary`` squeezes a column of short words (a first column of
+    labels next to a column of sentences) until it hyphenates them letter by letter
+    ("Trans-ac-tion"). Each column gets at least its longest word (and :data:`MIN_COLUMN`),
+    and beyond that a share of its longest cell: sentences wrap, words do not break.
+    """
+    if not rows:
+        return []
+    n = max(len(r) for r in rows)
+    widths = []
+    for j in range(n):
+        cells = [r[j] for r in rows if j < len(r)]
+        word = max((len(w) for c in cells for w in c.split()), default=0)
+        longest = max((len(c) for c in cells), default=0)
+        widths.append(max(MIN_COLUMN, word + 2, min(longest, 60) // 2))
+    return widths
+
+
+def _latex_column_widths(app: Any, doctree: Any, docname: str) -> None:
+    """Give every table of the PDF explicit column widths (:func:`column_widths`)."""
+    if app.builder.format != "latex":
+        return
+    from docutils import nodes
+
+    for table in doctree.findall(nodes.table):
+        if "colwidths-given" in table["classes"]:
+            continue
+        for tgroup in table.findall(nodes.tgroup):
+            colspecs = [c for c in tgroup.children if isinstance(c, nodes.colspec)]
+            rows = [
+                [entry.astext() for entry in row.findall(nodes.entry)]
+                for row in tgroup.findall(nodes.row)
+            ]
+            widths = column_widths(rows)
+            if not colspecs or len(widths) != len(colspecs):
+                continue
+            for spec, width in zip(colspecs, widths, strict=True):
+                spec["colwidth"] = width
+            table["classes"].append("colwidths-given")
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("casebook_edition", "instructor", "env", types=[str])
     # set by dualwheel.publish.editions: the B-case's pages, whether this edition shows them, and
@@ -378,6 +425,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("doctree-read", _student_edition, priority=400)
     app.connect("build-finished", _cut_copied_sources)
     app.connect("doctree-resolved", _no_hidden_code_in_print)
+    app.connect("doctree-resolved", _latex_column_widths)
     app.connect("doctree-read", _image_alt_text)
     # before the theme builds its header buttons (priority 501)
     app.connect("html-page-context", _offer_ipynb, priority=400)
