@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 from .. import data
 from .alttext import colour_only, describe
 from .display import display_markdown, markdown_table
+from .overlap import label_overlaps
 from .whatif import WhatIf, figure_png
 
 #: The output-metadata key under which a source line records its exhibit and source ids.
@@ -111,7 +112,9 @@ class Exhibits:
         png = figure_png(fig)
         # alt text from the drawn Figure (the book's Sphinx extension puts it on the <img>), and
         # the series only colour tells apart, which a test of the built book wants empty
-        display(Image(data=png, format="png", alt=describe(fig), metadata={"colour_only": colour_only(fig)}))
+        # and the text labels that print on top of each other (overlap.label_overlaps), also empty
+        meta = {"colour_only": colour_only(fig), "label_overlaps": label_overlaps(fig)}
+        display(Image(data=png, format="png", alt=describe(fig), metadata=meta))
         self._source(sources, note, lesson)
 
     def whatif(self, what: WhatIf, sources: Sequence[str], note: str = "", lesson: str | None = None) -> None:

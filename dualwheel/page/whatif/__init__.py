@@ -27,12 +27,13 @@ A chapter author writes a pure model function and describes its parameters::
   picks instead of the widget; :meth:`WhatIf.show` then prints a low / base / high table.
 """
 
-from .core import MAX_FRAMES, WIDGET_MIME, WhatIf
+from .core import MAX_FRAMES, OUTCOMES_KEY, WIDGET_MIME, WhatIf
 from .params import Choice, Param, WhatIfInputError, grid
 from .render import Margins, figure_png, fix_margins, frame_workers, webp_lossless
 
 __all__ = [
     "MAX_FRAMES",
+    "OUTCOMES_KEY",
     "WIDGET_MIME",
     "Choice",
     "Margins",

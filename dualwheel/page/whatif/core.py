@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from ..alttext import colour_only, describe
 from ..display import display_markdown, markdown_table
+from ..overlap import label_overlaps
 from .params import Choice, Param, WhatIfInputError, grid
 from .render import Margins, figure_png, fix_margins, frame_workers, webp_lossless
 
@@ -25,6 +26,10 @@ from .render import Margins, figure_png, fix_margins, frame_workers, webp_lossle
 MAX_FRAMES = 150
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+#: The output-metadata key under which a shown what-if records its title and the conclusions
+#: (:meth:`WhatIf.outcomes`) its grid reaches.
+OUTCOMES_KEY = "casebook_whatif"
 
 
 @dataclass
@@ -356,7 +361,7 @@ class WhatIf:
         checked = self.validate(self.defaults)
         fig = self.render(self.model(**checked), checked)
         png = figure_png(fig)
-        return png, {"alt": describe(fig), "colour_only": colour_only(fig)}
+        return png, {"alt": describe(fig), "colour_only": colour_only(fig), "label_overlaps": label_overlaps(fig)}
 
     def mimebundle(self) -> dict[str, Any]:
         """Widget view for HTML/JupyterLab, a PNG of the base case for the PDF, text otherwise."""
@@ -370,7 +375,8 @@ class WhatIf:
         png, meta = self.base_chart()
         bundle["image/png"] = base64.b64encode(png).decode("ascii")
         bundle["text/plain"] = f"What-if: {self.title}. Move the sliders in the HTML book or in JupyterLab."
-        return bundle, {"image/png": meta}
+        # the conclusions its sliders can reach, for a test of the built book (at least two)
+        return bundle, {"image/png": meta, OUTCOMES_KEY: {"title": self.title, "outcomes": list(self.outcomes())}}
 
     def show(self, table: bool = True) -> None:
         """Display the what-if, then (by default) its low / base / high table."""
