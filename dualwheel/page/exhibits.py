@@ -147,6 +147,9 @@ SHORT_TITLE_WORDS = 10
 NOTES_CLASS = "casebook-source-notes"
 
 
+INNER_URL = re.compile(r"https?://[^\s,;)<]+")
+
+
 def short_title(sid: str) -> str:
     """The short title of a source, as its exhibit's source line shows it: the source's
     ``short`` field if it has one, else its document up to the first colon or semicolon,
@@ -183,8 +186,13 @@ def source_notes(sources: Sequence[str], note: str = "") -> str:
         title = short_title(sid)
         url = known[sid].get("url") or ""
         parts.append(f"[{_md_link_text(title)}](<{url}>)" if url else _md_link_text(title))
-        doc = html.escape(str(known[sid]["document"]))
-        full.append(f'<li><a href="{html.escape(url, quote=True)}">{doc}</a></li>' if url else f"<li>{doc}</li>")
+        # a URL quoted inside a description becomes a link too: none is printed
+        doc = INNER_URL.sub(lambda m: f'<a href="{m.group(0)}">link</a>', html.escape(str(known[sid]["document"])))
+        if url:  # the title that opens the description is the link
+            lead = html.escape(title.rstrip("…"))
+            rest = doc[len(lead) :] if doc.startswith(lead) else f": {doc}"
+            doc = f'<a href="{html.escape(url, quote=True)}">{lead}</a>{rest}'
+        full.append(f"<li>{doc}</li>")
     line = f"*Source:* {'; '.join(parts)}."
     if note:
         line += f" *Note:* {note}"
