@@ -1,5 +1,5 @@
 """Reading a chapter's MyST source for the page-rule tests (tests/unit/test_page_rules.py and
-tests/book/test_page_rules.py): its student part, prose words, boxes, questions and key lines."""
+tests/book/test_built_page_rules.py): its student part, prose words, boxes, questions and key lines."""
 
 from __future__ import annotations
 

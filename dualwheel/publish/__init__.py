@@ -80,7 +80,7 @@ def dependency_hash(root: Path = ROOT) -> str:
     ):
         for path in sorted((root / folder).rglob(pattern)):  # subpackages and data/meta too
             rel = path.relative_to(root)
-            if "__pycache__" in rel.parts or rel.parts[:2] == ("dualwheel", "build"):
+            if "__pycache__" in rel.parts or rel.parts[:2] == ("dualwheel", "publish"):
                 continue
             if path.is_file():
                 h.update(path.relative_to(root).as_posix().encode())

@@ -104,10 +104,10 @@ def test_the_bundle_guard_finds_the_bcase_by_title_and_by_file_name():
 def test_the_build_package_does_not_re_execute_the_chapters(tmp_path):
     for folder in ("dualwheel/publish", "data", "exercises"):
         (tmp_path / folder).mkdir(parents=True)
-    (tmp_path / "dualwheel" / "build" / "m.py").write_text("x = 1\n")
+    (tmp_path / "dualwheel" / "publish" / "m.py").write_text("x = 1\n")
     (tmp_path / "dualwheel" / "m.py").write_text("y = 1\n")
     before = dependency_hash(tmp_path)
-    (tmp_path / "dualwheel" / "build" / "m.py").write_text("x = 2\n")
+    (tmp_path / "dualwheel" / "publish" / "m.py").write_text("x = 2\n")
     assert dependency_hash(tmp_path) == before
     (tmp_path / "dualwheel" / "m.py").write_text("y = 2\n")  # the rest of the package still counts
     assert dependency_hash(tmp_path) != before

@@ -3,7 +3,7 @@ the session-3 brief): the student prose's length, the top of each chapter, the p
 of the teaching notes, the glossary's coverage and the self-checks a student edition shows.
 
 The rules that need the executed or rendered book (lessons, what-if outcomes, overlapping
-labels, raw URLs, key phrases in the student edition) are in tests/book/test_page_rules.py.
+labels, raw URLs, key phrases in the student edition) are in tests/book/test_built_page_rules.py.
 """
 
 from __future__ import annotations
