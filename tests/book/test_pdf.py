@@ -218,3 +218,23 @@ def test_the_student_pdf_answers_only_the_self_checks_it_shows(student_pdf_text:
         answered |= set(re.findall(r"(?:^|[•\-–] )(\d+\.\d+): ", block.strip()))
     assert answered, "no self-check answers found in the student PDF"
     assert answered <= shown, f"answers to self-checks the student PDF never shows: {sorted(answered - shown)}"
+
+
+def test_source_urls_print_as_footnotes(pdf_text: str, executed_notebooks):
+    """HTML source lines link short titles; the PDF prints each cited URL (as a footnote,
+    broken anywhere by xurl rather than run past the column)."""
+    from dualwheel import data
+    from dualwheel.page.exhibits import SOURCES_KEY
+
+    squashed = re.sub(r"\s+", "", pdf_text)
+    cited = set()
+    for nb in executed_notebooks.values():
+        for cell in nb["cells"]:
+            for out in cell.get("outputs", []):
+                rec = out.get("metadata", {}).get(SOURCES_KEY)
+                if rec:
+                    cited |= set(rec["ids"])
+    urls = {data.sources()[s]["url"] for s in cited if data.sources()[s].get("url")}
+    assert len(urls) > 20
+    missing = [u for u in urls if re.sub(r"\s+", "", u) not in squashed]
+    assert len(missing) <= len(urls) // 20, f"{len(missing)} cited URLs not printed in the PDF, e.g. {missing[:3]}"
