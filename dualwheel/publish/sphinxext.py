@@ -363,26 +363,35 @@ def _image_alt_text(app: Any, doctree: Any) -> None:
 
 #: The narrowest a PDF table column gets, in characters: no word is broken letter by letter.
 MIN_COLUMN = 8
+#: About how many characters of table text a PDF text line holds (A4, 10 pt, column padding
+#: counted in each column's width).
+LINE_CHARS = 84
 
 
 def column_widths(rows: list[list[str]]) -> list[int]:
-    """Relative widths of a table's columns for the PDF, from the text of its cells.
+    """Widths of a table's columns for the PDF, in characters of a line of :data:`LINE_CHARS`.
 
     Left to itself LaTeX's ``tabulary`` squeezes a column of short words (a first column of
     labels next to a column of sentences) until it hyphenates them letter by letter
-    ("Trans-ac-tion"). Each column gets at least its longest word (and :data:`MIN_COLUMN`),
-    and beyond that a share of its longest cell: sentences wrap, words do not break.
+    ("Trans-ac-tion"). Each column first gets its longest word plus padding (at least
+    :data:`MIN_COLUMN`); what is left of the line goes to the columns whose cells are longer
+    than that, in proportion to how much longer: sentences wrap, words do not break. A table
+    whose words alone overfill the line shares it in proportion to those needs.
     """
     if not rows:
         return []
     n = max(len(r) for r in rows)
-    widths = []
+    need, want = [], []
     for j in range(n):
         cells = [r[j] for r in rows if j < len(r)]
         word = max((len(w) for c in cells for w in c.split()), default=0)
         longest = max((len(c) for c in cells), default=0)
-        widths.append(max(MIN_COLUMN, word + 2, min(longest, 60) // 2))
-    return widths
+        need.append(max(MIN_COLUMN, word + 2))
+        want.append(max(0, min(longest, 60) + 2 - need[-1]))
+    spare = LINE_CHARS - sum(need)
+    if spare <= 0 or not sum(want):
+        return need
+    return [k + round(spare * w / sum(want)) for k, w in zip(need, want, strict=True)]
 
 
 def _latex_column_widths(app: Any, doctree: Any, docname: str) -> None:

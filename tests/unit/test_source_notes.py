@@ -9,7 +9,7 @@ import pytest
 
 from dualwheel import data
 from dualwheel.page.exhibits import NOTES_CLASS, short_title, source_notes
-from dualwheel.publish.sphinxext import MIN_COLUMN, column_widths
+from dualwheel.publish.sphinxext import LINE_CHARS, MIN_COLUMN, column_widths
 
 URL = re.compile(r"https?://")
 
@@ -58,5 +58,9 @@ def test_pdf_columns_are_never_narrower_than_their_longest_word():
     widths = column_widths(rows)
     assert widths[0] >= len("Transaction") + 2 and widths[0] >= MIN_COLUMN
     assert widths[1] > widths[0]  # the column of sentences gets the room
+    assert abs(sum(widths) - LINE_CHARS) <= 1  # the line is shared out, not exceeded
     assert column_widths([]) == []
     assert column_widths([["a", "b", "c"]]) == [MIN_COLUMN] * 3
+    # ten narrow columns of numbers: each still holds its longest figure
+    wide = column_widths([[f"{1234.5 * k:,.1f}" for k in range(10)]] * 3)
+    assert all(w >= len(f"{1234.5 * k:,.1f}") + 2 for k, w in enumerate(wide))
