@@ -366,6 +366,9 @@ MIN_COLUMN = 8
 #: About how many characters of table text a PDF text line holds (A4, 10 pt, column padding
 #: counted in each column's width).
 LINE_CHARS = 84
+#: A "word" longer than this is a URL or a path, which LaTeX breaks anywhere (xurl): it claims
+#: no more room than this.
+LONG_WORD = 28
 
 
 def column_widths(rows: list[list[str]]) -> list[int]:
@@ -386,7 +389,7 @@ def column_widths(rows: list[list[str]]) -> list[int]:
         cells = [r[j] for r in rows if j < len(r)]
         word = max((len(w) for c in cells for w in c.split()), default=0)
         longest = max((len(c) for c in cells), default=0)
-        need.append(max(MIN_COLUMN, word + 2))
+        need.append(max(MIN_COLUMN, min(word, LONG_WORD) + 2))
         want.append(max(0, min(longest, 60) + 2 - need[-1]))
     spare = LINE_CHARS - sum(need)
     if spare <= 0 or not sum(want):

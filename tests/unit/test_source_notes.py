@@ -64,3 +64,6 @@ def test_pdf_columns_are_never_narrower_than_their_longest_word():
     # ten narrow columns of numbers: each still holds its longest figure
     wide = column_widths([[f"{1234.5 * k:,.1f}" for k in range(10)]] * 3)
     assert all(w >= len(f"{1234.5 * k:,.1f}") + 2 for k, w in enumerate(wide))
+    # a URL breaks anywhere: it does not starve the short words of the other columns
+    urls = column_widths([["paper_s1", "Case paper, section 1", "https://example.org/" + "x" * 130, "medium"]])
+    assert urls[3] >= len("medium") + 2 and sum(urls) <= LINE_CHARS + 1
