@@ -18,26 +18,26 @@ python:          ## only the Python environment (.venv): no Debian packages, no 
 	@scripts/setup.sh --python-only
 
 html: setup      ## build the HTML book strictly (parallel execution) -> _build/html/index.html
-	@$(PY) -m dualwheel.build html
+	@$(PY) -m dualwheel.publish html
 
 pdf: setup       ## both PDFs with xelatex: instructor -> _build/latex/, student -> _build/student/_build/latex/
-	@$(PY) -m dualwheel.build pdf
+	@$(PY) -m dualwheel.publish pdf
 
 student: setup   ## student edition, no instructor notes, solutions or B-case -> _build/student/_build/html (BCASE=1: with the B-case)
-	@$(PY) -m dualwheel.build student $(WITH_BCASE)
+	@$(PY) -m dualwheel.publish student $(WITH_BCASE)
 
 bundle: setup    ## offline course bundles (student, instructor and after-class zips, open index.html) -> _build/bundles
-	@$(PY) -m dualwheel.build bundle
+	@$(PY) -m dualwheel.publish bundle
 
 exercises: setup ## student releases, solutions and otter masters of every chapter -> _build/exercises
 	@.venv/bin/casebook release --all
 
 test: setup      ## build HTML, PDF, the student and after-class editions and the bundles, then run every test (browser, PDF, grading, unit)
-	@$(PY) -m dualwheel.build html
-	@$(PY) -m dualwheel.build pdf
-	@$(PY) -m dualwheel.build student
-	@$(PY) -m dualwheel.build after-class
-	@$(PY) -m dualwheel.build bundle --no-build
+	@$(PY) -m dualwheel.publish html
+	@$(PY) -m dualwheel.publish pdf
+	@$(PY) -m dualwheel.publish student
+	@$(PY) -m dualwheel.publish after-class
+	@$(PY) -m dualwheel.publish bundle --no-build
 	@$(PY) -m pytest -q --durations=12
 
 unit: setup      ## only the fast unit tests: no build, no sandbox (under 30 s)
@@ -53,7 +53,7 @@ LAB_DIR := _build/lab/$(EDITION)
 LAB_ARGS := --ServerApp.root_dir=$(CURDIR)/$(LAB_DIR) --LabApp.app_settings_dir=$(CURDIR)/scripts/lab-settings \
 	--LabApp.default_url=/lab/tree/ch03-company-overview.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: python      ## the chapters as notebooks in JupyterLab, numbers in the prose (EDITION=instructor for the instructor's)
-	@$(PY) -m dualwheel.build lab --edition $(EDITION) $(WITH_BCASE)
+	@$(PY) -m dualwheel.publish lab --edition $(EDITION) $(WITH_BCASE)
 	@.venv/bin/jupyter lab $(LAB_ARGS)
 
 bench: setup     ## measure build and grading times (BENCHMARKS.md)

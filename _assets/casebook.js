@@ -156,11 +156,29 @@
       }
     });
   }
+  function headerButtons() {
+    // WCAG 2.5.3 (label in name; axe's label-content-name-mismatch): a control's name must hold
+    // the text it shows. The theme's search field shows "Search Ctrl+K" but is named "Search":
+    // without the aria-label it is named by what it shows. The colour-mode button is named
+    // "Color mode" while its icons carry titles of their own ("Light", "Dark"), which count as
+    // its text: the icons are decoration (the button's name and tooltip say what it does).
+    document.querySelectorAll(".search-button-field[aria-label]").forEach(function (b) {
+      b.removeAttribute("aria-label");
+    });
+    document.querySelectorAll(".theme-switch-button svg, .theme-switch-button i").forEach(function (icon) {
+      icon.querySelectorAll("title").forEach(function (t) { t.remove(); });
+      ["aria-labelledby", "role", "title"].forEach(function (a) {
+        if (icon.hasAttribute(a)) { icon.removeAttribute(a); }
+      });
+      if (icon.getAttribute("aria-hidden") !== "true") { icon.setAttribute("aria-hidden", "true"); }
+    });
+  }
   var pending = false;
   function scan() {
     pending = false;
     codeToggles();
     landmarks();
+    headerButtons();
     document.querySelectorAll(".casebook-whatif").forEach(function (box) {
       sliders(box); toggles(box); announce(box);
     });

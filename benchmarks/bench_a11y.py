@@ -4,7 +4,7 @@ Usage: .venv/bin/python benchmarks/bench_a11y.py [--write]
 
 Opens each page of the instructor edition (_build/html) and the student edition
 (_build/student/_build/html) offline in headless Chromium, waits for the what-if widgets, runs
-axe-core (pinned through axe-playwright-python) with its default rules, and counts violations
+axe-core (the version package.json pins, from node_modules) with its default rules, and counts violations
 (rule x page) and failing elements by impact. Serious and critical ones fail the tests
 (tests/book/test_a11y.py); the minor and moderate ones are recorded here. It also times the axe
 runs, the figure behind the tests' share of CI time. --write replaces the "Accessibility" section
@@ -25,7 +25,7 @@ from record import write_section
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import axe_violations, wait_for_widgets  # noqa: E402
+from browser import axe_violations, pinned_axe_version, wait_for_widgets  # noqa: E402
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 EDITIONS = {
@@ -74,8 +74,8 @@ def main() -> None:
             rows.append((edition, len(listed), found, elements))
         context.close()
     lines = [
-        "Command: `.venv/bin/python benchmarks/bench_a11y.py --write` (axe-core 4.12.1 through "
-        "axe-playwright-python 0.1.8, default rules: WCAG 2.0/2.1 A and AA plus best practices; "
+        "Command: `.venv/bin/python benchmarks/bench_a11y.py --write` (axe-core "
+        f"{pinned_axe_version()} as package.json pins it, run through axe-playwright-python, default rules: WCAG 2.0/2.1 A and AA plus best practices; "
         "headless Chromium, offline). A violation is one rule failing on one page; elements count "
         "the failing nodes. Serious and critical fail `tests/book/test_a11y.py`.",
         "",

@@ -3,9 +3,9 @@
 Usage: .venv/bin/python benchmarks/bench_build.py [--rounds N] [--write]
 
 Each round measures, side by side in the same run (machines are noisy, so compare ratios):
-  1. clean HTML build with parallel pre-execution (python -m dualwheel.build html, _build removed)
+  1. clean HTML build with parallel pre-execution (python -m dualwheel.publish html, _build removed)
   2. no-change rebuild (the same command again)
-  3. PDF build after the HTML build (python -m dualwheel.build pdf)
+  3. PDF build after the HTML build (python -m dualwheel.publish pdf)
   4. clean plain serial build (jupyter-book build . -W -n --keep-going, _build removed)
 The ratio is (1) / (4). Goals on a 2-core machine: ratio <= 0.6, no-change rebuild <= 3 s.
 --write replaces the "Build" section of BENCHMARKS.md with the medians.
@@ -35,10 +35,10 @@ def _clean() -> None:
 
 def one_round() -> dict[str, float]:
     _clean()
-    clean = timed_run([PY, "-m", "dualwheel.build", "html"])
-    nochange = timed_run([PY, "-m", "dualwheel.build", "html"])
-    forced = timed_run([PY, "-m", "dualwheel.build", "html", "--force"])
-    pdf = timed_run([PY, "-m", "dualwheel.build", "pdf"])
+    clean = timed_run([PY, "-m", "dualwheel.publish", "html"])
+    nochange = timed_run([PY, "-m", "dualwheel.publish", "html"])
+    forced = timed_run([PY, "-m", "dualwheel.publish", "html", "--force"])
+    pdf = timed_run([PY, "-m", "dualwheel.publish", "pdf"])
     _clean()
     serial = timed_run([JB, "build", str(ROOT), "-W", "-n", "--keep-going"])
     return {
@@ -67,7 +67,7 @@ def main() -> int:
         )
     med = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
     # leave a complete build behind, as `make html` would
-    timed_run([PY, "-m", "dualwheel.build", "html"])
+    timed_run([PY, "-m", "dualwheel.publish", "html"])
     print(
         f"median: clean {med['clean']:.1f} s, no-change {med['nochange']:.1f} s, pdf {med['pdf']:.1f} s, "
         f"serial {med['serial']:.1f} s, ratio {med['ratio']:.2f}"

@@ -30,11 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 sys.path.insert(0, str(ROOT))
 
-from dualwheel.build.bundle import BUNDLES, INSTRUCTOR_ZIP, STUDENT_ZIP, WORK  # noqa: E402
+from dualwheel.publish.bundle import BUNDLES, INSTRUCTOR_ZIP, STUDENT_ZIP, WORK  # noqa: E402
 
 
 def _bundle() -> float:
-    return timed_run([PY, "-m", "dualwheel.build", "bundle", "--no-build"])
+    return timed_run([PY, "-m", "dualwheel.publish", "bundle", "--no-build"])
 
 
 def one_round(tmp: Path) -> dict[str, float]:
@@ -116,7 +116,7 @@ def _write(med, rounds, table, tests, load) -> None:
 {rows}
 | **median** | **{med["cold"]:.1f}** | **{med["warm"]:.1f}** | **{med["otter_cli"]:.1f}** |
 {test_line}
-Both columns run `python -m dualwheel.build bundle --no-build` (what `make test` runs after its
+Both columns run `python -m dualwheel.publish bundle --no-build` (what `make test` runs after its
 builds). Cold is a fresh clone, as on CI: the seven autograders are built by otter's own
 `otter.assign.main`, called in the build's process. The `otter assign` command spends nearly all
 its time (the last column, one chapter) starting otter; called in-process, otter starts once and

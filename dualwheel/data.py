@@ -200,7 +200,7 @@ def table_names() -> list[str]:
 def bcase_tables() -> list[str]:
     """The tables marked ``bcase: true``: they serve only the after-class B-case
     (``book/epilogue.md``), so no student-side copy of ``data/`` holds them
-    (:mod:`dualwheel.build.student_data`)."""
+    (:mod:`dualwheel.publish.student_data`)."""
     return [name for name, t in metadata()["tables"].items() if t.get("bcase") is True]
 
 

@@ -3,7 +3,8 @@
 #   - Debian packages (chromium, TeX Live with xelatex and Chinese support, CJK fonts, poppler,
 #     bubblewrap, which sandboxes each student submission when grading)
 #   - a Python virtual environment in .venv with the pinned packages of requirements.lock
-# Usage: scripts/setup.sh [--system-only|--python-only]
+#   - the pinned browser test tools of package.json / package-lock.json (axe-core) in node_modules
+# Usage: scripts/setup.sh [--system-only|--python-only|--node-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,7 @@ APT_PACKAGES=(
   chromium
   texlive-latex-recommended texlive-latex-extra texlive-xetex latexmk
   texlive-fonts-recommended texlive-lang-chinese tex-gyre texlive-plain-generic
-  fonts-freefont-otf fonts-noto-cjk poppler-utils bubblewrap
+  fonts-freefont-otf fonts-noto-cjk poppler-utils bubblewrap nodejs
 )
 
 system() {
@@ -39,8 +40,27 @@ python_env() {
   fi
 }
 
+node_env() {
+  # axe-core for the accessibility tests: the version pinned in package.json, installed from
+  # package-lock.json (never shipped in the book; tests/browser.py loads it)
+  local want
+  want=$(sed -n 's/.*"axe-core": "\([^"]*\)".*/\1/p' package.json)
+  if [[ -f node_modules/axe-core/package.json ]] && grep -q "\"version\": \"$want\"" node_modules/axe-core/package.json; then
+    return
+  fi
+  if ! command -v npm >/dev/null; then
+    echo "setup: installing npm (Debian package) for the pinned test tools"
+    local sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends npm
+  fi
+  echo "setup: installing axe-core $want (package-lock.json) in node_modules"
+  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+}
+
 case "${1:-}" in
   --system-only) system ;;
   --python-only) python_env ;;
-  *) system; python_env ;;
+  --node-only) node_env ;;
+  *) system; python_env; node_env ;;
 esac

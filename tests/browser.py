@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 
 def visible_frame(page, index: int = 0) -> tuple[str, str]:
     """The src of the chart image and the readout text that the ``index``-th what-if shows now."""
@@ -43,12 +46,25 @@ def wait_for_widgets(page, timeout: float = 15_000) -> None:
     )
 
 
+#: axe-core as pinned in package.json (package-lock.json), installed by scripts/setup.sh with
+#: npm: the newest release, not the older copy axe-playwright-python carries.
+AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def pinned_axe_version() -> str:
+    """The axe-core version package.json pins."""
+    return json.loads((AXE_JS.parents[2] / "package.json").read_text(encoding="utf-8"))["devDependencies"]["axe-core"]
+
+
 def axe_violations(page) -> list[dict]:
-    """Run axe-core (the copy pinned with axe-playwright-python) on the open page: its
-    violations, each with id, impact, help and the nodes (CSS targets) that fail."""
+    """Run axe-core (the version package.json pins) on the open page: its violations, each
+    with id, impact, help and the nodes (CSS targets) that fail."""
     from axe_playwright_python.sync_playwright import Axe
 
-    return Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+    if not AXE_JS.exists():
+        raise FileNotFoundError(f"{AXE_JS} is missing: run scripts/setup.sh --node-only (npm ci)")
+    axe = Axe(axe_script=AXE_JS.read_text(encoding="utf-8"))
+    return axe.run(page, options={"resultTypes": ["violations"]}).response["violations"]
 
 
 def describe_violations(violations: list[dict]) -> str:

@@ -49,7 +49,7 @@ def executed_notebooks() -> dict[str, dict]:
     """
     from jupyter_cache import get_cache
 
-    from dualwheel.build import CACHE, READER, notebooks
+    from dualwheel.publish import CACHE, READER, notebooks
 
     if not CACHE.exists():
         pytest.fail(f"{CACHE} is missing: build the book first (make html)", pytrace=False)

@@ -201,7 +201,7 @@ SESSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 def student_words(page: str, book: Path | None = None) -> int:
     """Words a student reads on one page: the text before its "For instructors" label, without
     code cells, directives' option lines or glue roles (a glued figure counts as one word)."""
-    from ..build.sphinxext import _before_instructors
+    from ..publish.sphinxext import _before_instructors
 
     book = book or Path(__file__).resolve().parents[2] / "book"
     text = (book / f"{page}.md").read_text(encoding="utf-8")

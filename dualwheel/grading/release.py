@@ -232,8 +232,8 @@ def write_support(bank: Bank, folder: Path) -> None:
     (folder / f"{checks_module(bank)}.py").write_text(checks_source(bank), encoding="utf-8")
     shutil.copyfile(SCORING_SOURCE, folder / "casebook_scoring.py")
     # the student's copy of data/: a release goes out before the decision class, so without the
-    # B-case's tables and the late sources only they need (dualwheel.build.student_data)
-    from ..build.student_data import write_student_data
+    # B-case's tables and the late sources only they need (dualwheel.publish.student_data)
+    from ..publish.student_data import write_student_data
 
     write_student_data(folder / "data")
 

@@ -19,6 +19,8 @@ caption and the source ids it cites. The executed notebook, and so the built boo
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -29,6 +31,7 @@ from matplotlib.figure import Figure
 from .. import data
 from .alttext import colour_only, describe
 from .display import display_markdown, markdown_table
+from .overlap import label_overlaps
 from .whatif import WhatIf, figure_png
 
 #: The output-metadata key under which a source line records its exhibit and source ids.
@@ -81,8 +84,7 @@ class Exhibits:
 
     @staticmethod
     def _source_text(sources: Sequence[str], note: str = "") -> str:
-        line = f"*Source:* {data.source_line(*sources)}."
-        return line + (f" *Note:* {note}" if note else "")
+        return source_notes(sources, note)
 
     def _source(self, sources: Sequence[str], note: str = "", lesson: str | None = None) -> None:
         """Show the source line of the last exhibit captioned, recording its source ids and lesson."""
@@ -110,7 +112,9 @@ class Exhibits:
         png = figure_png(fig)
         # alt text from the drawn Figure (the book's Sphinx extension puts it on the <img>), and
         # the series only colour tells apart, which a test of the built book wants empty
-        display(Image(data=png, format="png", alt=describe(fig), metadata={"colour_only": colour_only(fig)}))
+        # and the text labels that print on top of each other (overlap.label_overlaps), also empty
+        meta = {"colour_only": colour_only(fig), "label_overlaps": label_overlaps(fig)}
+        display(Image(data=png, format="png", alt=describe(fig), metadata=meta))
         self._source(sources, note, lesson)
 
     def whatif(self, what: WhatIf, sources: Sequence[str], note: str = "", lesson: str | None = None) -> None:
@@ -134,6 +138,69 @@ class Exhibits:
             ids += [row["source"], row["check_source"]]
         ids += list(sources)
         self.table(frame, title, sources=list(dict.fromkeys(i for i in ids if i != "none")), lesson=lesson)
+
+
+#: How many words of a source's document a source line shows (its short title).
+SHORT_TITLE_WORDS = 10
+
+#: The CSS class of the folded full source notes under a source line (``_assets/casebook.css``).
+NOTES_CLASS = "casebook-source-notes"
+
+
+INNER_URL = re.compile(r"https?://[^\s,;)<]+")
+
+
+def short_title(sid: str) -> str:
+    """The short title of a source, as its exhibit's source line shows it: the source's
+    ``short`` field if it has one, else its document up to the first colon or semicolon,
+    at most :data:`SHORT_TITLE_WORDS` words."""
+    known = data.sources()
+    if sid not in known:
+        raise KeyError(f"unknown source id {sid!r}; define it under 'sources' in data/metadata.yml")
+    s = known[sid]
+    if s.get("short"):
+        return str(s["short"])
+    first = re.split(r":\s|;\s|\s[—–]\s", str(s["document"]), maxsplit=1)[0].strip().rstrip(",")
+    words = first.split()
+    return " ".join(words[:SHORT_TITLE_WORDS]) + ("…" if len(words) > SHORT_TITLE_WORDS else "")
+
+
+def _md_link_text(text: str) -> str:
+    """Text safe inside a Markdown link's brackets."""
+    return re.sub(r"([\[\]\\*_`])", r"\\\1", text)
+
+
+def source_notes(sources: Sequence[str], note: str = "") -> str:
+    """An exhibit's source line, as Markdown every front end renders.
+
+    The line names every source by its short title, linked to its document (no printed URL):
+    the HTML book shows links, and the PDF prints each URL as a footnote (``latex_show_urls``).
+    Below it, folded in a ``<details>`` block (one raw-HTML block, which LaTeX leaves out), the
+    full description of each source, numbered, for the reader who opens it. The data-sources
+    page lists them all.
+    """
+    ids = list(dict.fromkeys(sources))
+    known = data.sources()
+    parts, full = [], []
+    for sid in ids:
+        title = short_title(sid)
+        url = known[sid].get("url") or ""
+        parts.append(f"[{_md_link_text(title)}](<{url}>)" if url else _md_link_text(title))
+        # a URL quoted inside a description becomes a link too: none is printed
+        doc = INNER_URL.sub(lambda m: f'<a href="{m.group(0)}">link</a>', html.escape(str(known[sid]["document"])))
+        if url:  # the title that opens the description is the link
+            lead = html.escape(title.rstrip("…"))
+            rest = doc[len(lead) :] if doc.startswith(lead) else f": {doc}"
+            doc = f'<a href="{html.escape(url, quote=True)}">{lead}</a>{rest}'
+        full.append(f"<li>{doc}</li>")
+    line = f"*Source:* {'; '.join(parts)}."
+    if note:
+        line += f" *Note:* {note}"
+    folded = (
+        f'<details class="{NOTES_CLASS}"><summary>Source notes ({len(ids)})</summary>'
+        f"<ol>{''.join(full)}</ol></details>"
+    )
+    return f"{line}\n\n{folded}"
 
 
 def glue_values(**values: object) -> None:

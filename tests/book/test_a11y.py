@@ -1,8 +1,9 @@
 """Accessibility (WCAG 2.1 AA) of the built book, in headless Chromium with no network.
 
-axe-core runs on every page of both editions; the keyboard tests press real keys. axe-core
-comes pinned with its Playwright binding (axe-playwright-python, which carries axe.min.js): it
-is a test tool, so it is installed with the test extra rather than shipped in the book's assets.
+axe-core runs on every page of both editions; the keyboard tests press real keys. axe-core is
+pinned in package.json (the newest release; package-lock.json) and installed by
+scripts/setup.sh with npm into node_modules, never shipped in the book's assets;
+axe-playwright-python runs it (tests/browser.py), not the older copy that binding carries.
 No axe rule is switched off.
 """
 
@@ -22,8 +23,8 @@ from browser import (
     wait_for_widgets,
 )
 
-from dualwheel.build import toc_files
-from dualwheel.build.editions import STUDENT
+from dualwheel.publish import toc_files
+from dualwheel.publish.editions import STUDENT
 
 pytestmark = pytest.mark.built
 
@@ -293,3 +294,13 @@ def test_what_if_and_self_check_text_keeps_its_contrast_in_both_themes(mode, htm
     assert len(ratios) >= 10
     low = [(name, round(r, 2)) for name, r in ratios if r < 4.5]
     assert not low, f"{mode}: {low[:5]}"
+
+
+def test_axe_is_the_pinned_newest_release():
+    """The accessibility tests run the axe-core that package.json pins (4.14 or later, where
+    label-content-name-mismatch is no longer experimental), not the binding's older copy."""
+    from browser import AXE_JS, pinned_axe_version
+
+    pinned = pinned_axe_version()
+    assert tuple(int(x) for x in pinned.split(".")[:2]) >= (4, 14), pinned
+    assert AXE_JS.read_text(encoding="utf-8")[:40].startswith(f"/*! axe v{pinned}\n"), "node_modules is stale: npm ci"

@@ -21,15 +21,15 @@ import pytest
 from browser import axe_violations, describe_violations
 from test_bundles import Folder, _pages
 
-from dualwheel.build import PDF_NAME, ROOT, notebooks
-from dualwheel.build.bundle import (
+from dualwheel.publish import PDF_NAME, ROOT, notebooks
+from dualwheel.publish.bundle import (
     AFTER_CLASS_ZIP,
     BUNDLES,
     STUDENT_ZIP,
     bcase_leaks,
     instructor_leaks,
 )
-from dualwheel.build.editions import (
+from dualwheel.publish.editions import (
     AFTER_CLASS,
     STUDENT,
     STUDENT_PDF,
@@ -153,7 +153,7 @@ def test_the_student_pdf_holds_none_of_the_bcase(bcase):
 
 
 def test_make_labs_student_notebooks_hold_none_of_the_bcase(bcase):
-    from dualwheel.build.lab import lab_pages, write_lab
+    from dualwheel.publish.lab import lab_pages, write_lab
 
     folder = write_lab("student", run=False)  # as make lab writes it (it deletes a stale B-case)
     assert sorted(p.stem for p in folder.glob("*.ipynb")) == sorted(p.stem for p in lab_pages("student"))

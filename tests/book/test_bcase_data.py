@@ -15,9 +15,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from dualwheel import cutoff, data
-from dualwheel.build import ROOT, STUDENT_HTML
-from dualwheel.build.bundle import AFTER_CLASS_ZIP, BUNDLES, STUDENT_ZIP
-from dualwheel.build.student_data import left_out
+from dualwheel.publish import ROOT, STUDENT_HTML
+from dualwheel.publish.bundle import AFTER_CLASS_ZIP, BUNDLES, STUDENT_ZIP
+from dualwheel.publish.student_data import left_out
 
 pytestmark = pytest.mark.built
 

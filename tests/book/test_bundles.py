@@ -14,8 +14,9 @@ import pytest
 from browser import axe_violations, describe_violations, visible_frame
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from dualwheel.build import ROOT, toc_files
-from dualwheel.build.bundle import (
+from dualwheel.grading.questions import all_banks, bank_for
+from dualwheel.publish import ROOT, toc_files
+from dualwheel.publish.bundle import (
     AFTER_CLASS_ZIP,
     BUNDLES,
     INSTRUCTOR_MARKERS,
@@ -24,8 +25,7 @@ from dualwheel.build.bundle import (
     build_bundles,
     grading_commands,
 )
-from dualwheel.build.editions import STUDENT
-from dualwheel.grading.questions import all_banks, bank_for
+from dualwheel.publish.editions import STUDENT
 
 pytestmark = pytest.mark.built
 

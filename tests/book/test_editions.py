@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dualwheel.build import STUDENT_HTML, notebooks
-from dualwheel.build.editions import STUDENT
 from dualwheel.grading.questions import all_banks
+from dualwheel.publish import STUDENT_HTML, notebooks
+from dualwheel.publish.editions import STUDENT
 
 pytestmark = pytest.mark.built
 

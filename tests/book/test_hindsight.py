@@ -19,8 +19,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from dualwheel import cutoff, data
-from dualwheel.build import STUDENT_HTML
 from dualwheel.page.exhibits import SOURCES_KEY
+from dualwheel.publish import STUDENT_HTML
 
 pytestmark = pytest.mark.built
 

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from browser import open_whatif, visible_frame
 
-from dualwheel.build import notebooks, toc_files
+from dualwheel.publish import notebooks, toc_files
 
 pytestmark = pytest.mark.built
 

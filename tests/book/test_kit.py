@@ -15,10 +15,10 @@ import nbformat
 import pytest
 import yaml
 
-from dualwheel.build import ROOT, STUDENT_HTML, notebooks
-from dualwheel.build import kit as kitmod
-from dualwheel.build.editions import STUDENT
 from dualwheel.grading.questions import all_banks
+from dualwheel.publish import ROOT, STUDENT_HTML, notebooks
+from dualwheel.publish import kit as kitmod
+from dualwheel.publish.editions import STUDENT
 
 pytestmark = pytest.mark.built
 
@@ -31,8 +31,8 @@ def _kits(html: Path) -> list[Path]:
     assert [k.stem for k in kits] == sorted(p.stem for p in notebooks(pages=pages))
     package = kitmod._package_files(kitmod.bcase_modules() if pages else ())  # the B-case's stay home
     expected = {p.relative_to(ROOT).as_posix(): p.read_bytes() for p in package}
-    if pages:  # the student's copy of data/: no B-case table (dualwheel.build.student_data)
-        from dualwheel.build.student_data import student_files
+    if pages:  # the student's copy of data/: no B-case table (dualwheel.publish.student_data)
+        from dualwheel.publish.student_data import student_files
 
         expected |= {f"data/{k}": v for k, v in student_files().items()}
     else:

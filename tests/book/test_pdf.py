@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dualwheel.build import toc_files
-from dualwheel.build.editions import STUDENT
+from dualwheel.publish import toc_files
+from dualwheel.publish.editions import STUDENT
 
 pytestmark = pytest.mark.pdf
 
@@ -145,7 +145,7 @@ def test_chart_pages_carry_images(pdf_path: Path):
 # ------------------------------------------------------------------ the student PDF, and print wording
 @pytest.fixture(scope="module")
 def student_pdf_text() -> str:
-    from dualwheel.build import STUDENT_PDF
+    from dualwheel.publish import STUDENT_PDF
 
     if not STUDENT_PDF.exists():
         pytest.fail(f"{STUDENT_PDF} is missing: build both PDFs first (make pdf)", pytrace=False)
@@ -187,3 +187,54 @@ def test_pdfs_do_not_tell_readers_to_move_sliders(which: str, request):
     for html_only in ("Move the sliders", "sliders that work in this page", "download button"):
         assert html_only not in flat, f"the {which} PDF says {html_only!r}"
     assert "On paper, each what-if exhibit prints its base case" in flat
+
+
+#: A word broken twice in a row, letter group by letter group ("Trans-" / "ac-" / "tion"): what a
+#: table column narrower than its words prints.
+CHOPPED = re.compile(r"(?m)\b([A-Za-z]{1,8})-\n\s*([a-z]{1,4})-\n\s*([a-z]+)\b")
+
+
+def test_chopped_words_are_found():
+    assert CHOPPED.findall("Trans-\nac-\ntion") == [("Trans", "ac", "tion")]
+    assert not CHOPPED.findall("cross-\nborder trade") and not CHOPPED.findall("one-\nstop-shop")
+
+
+@pytest.mark.parametrize("which", ["instructor", "student"])
+def test_no_table_column_hyphenates_a_word_letter_by_letter(which: str, request):
+    """PDF tables get column widths from their cells (dualwheel.publish.sphinxext.column_widths):
+    no word is broken more than once."""
+    text = request.getfixturevalue("pdf_text" if which == "instructor" else "student_pdf_text")
+    chopped = ["-".join(m) for m in CHOPPED.findall(text)]
+    assert not chopped, f"the {which} PDF chops words: {chopped[:10]}"
+
+
+def test_the_student_pdf_answers_only_the_self_checks_it_shows(student_pdf_text: str):
+    """The answer key of each chapter lists only self-checks the chapter prints (issue 24 §6:
+    Chapter 5's hidden self-checks had their answers printed)."""
+    flat = re.sub(r"\s+", " ", student_pdf_text)
+    shown = set(re.findall(r"Self-check (\d+\.\d+)\. ", flat))
+    answered = set()
+    for block in re.findall(r"Self-check answers\.(.*?)(?:Exhibit \d|Self-check \d|Discussion questions|Key takeaways|$)", flat):
+        answered |= set(re.findall(r"(?:^|[•\-–] )(\d+\.\d+): ", block.strip()))
+    assert answered, "no self-check answers found in the student PDF"
+    assert answered <= shown, f"answers to self-checks the student PDF never shows: {sorted(answered - shown)}"
+
+
+def test_source_urls_print_as_footnotes(pdf_text: str, executed_notebooks):
+    """HTML source lines link short titles; the PDF prints each cited URL (as a footnote,
+    broken anywhere by xurl rather than run past the column)."""
+    from dualwheel import data
+    from dualwheel.page.exhibits import SOURCES_KEY
+
+    squashed = re.sub(r"\s+", "", pdf_text)
+    cited = set()
+    for nb in executed_notebooks.values():
+        for cell in nb["cells"]:
+            for out in cell.get("outputs", []):
+                rec = out.get("metadata", {}).get(SOURCES_KEY)
+                if rec:
+                    cited |= set(rec["ids"])
+    urls = {data.sources()[s]["url"] for s in cited if data.sources()[s].get("url")}
+    assert len(urls) > 20
+    missing = [u for u in urls if re.sub(r"\s+", "", u) not in squashed]
+    assert len(missing) <= len(urls) // 20, f"{len(missing)} cited URLs not printed in the PDF, e.g. {missing[:3]}"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from dualwheel.build import STUDENT_HTML
+from dualwheel.publish import STUDENT_HTML
 
 pytestmark = pytest.mark.built
 

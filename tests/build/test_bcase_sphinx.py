@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dualwheel.build import ROOT
+from dualwheel.publish import ROOT
 
 pytestmark = pytest.mark.build
 
@@ -49,7 +49,7 @@ def _book(tmp_path: Path) -> Path:
 def _build(src: Path, out: Path, **overrides) -> tuple[Path, str]:
     """Build in a process of its own: loading myst_parser into this one would leave Sphinx's
     registry without MyST-NB's Markdown parser for the Jupyter Book builds of other tests."""
-    conf = "extensions = ['myst_parser', 'dualwheel.build.sphinxext']\nroot_doc = 'index'\n"
+    conf = "extensions = ['myst_parser', 'dualwheel.publish.sphinxext']\nroot_doc = 'index'\n"
     conf += "".join(f"{key} = {value!r}\n" for key, value in overrides.items())
     (src / "conf.py").write_text(conf, encoding="utf-8")
     done = subprocess.run(

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from dualwheel.build import ROOT, bundle
 from dualwheel.grading.questions import all_banks
+from dualwheel.publish import ROOT, bundle
 
 
 def _files(tmp: Path) -> dict[str, Path]:
@@ -165,7 +165,7 @@ def test_a_missing_edition_is_named_with_the_command_that_builds_it(tmp_path):
 
 def test_bundle_command_has_help():
     done = subprocess.run(
-        [sys.executable, "-m", "dualwheel.build", "bundle", "--help"],
+        [sys.executable, "-m", "dualwheel.publish", "bundle", "--help"],
         capture_output=True,
         text=True,
         cwd=ROOT,

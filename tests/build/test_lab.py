@@ -13,8 +13,8 @@ import subprocess
 import nbformat
 import pytest
 
-from dualwheel.build import ROOT
-from dualwheel.build.lab import LabError, fill_glue, lab_notebook, plain_markdown
+from dualwheel.publish import ROOT
+from dualwheel.publish.lab import LabError, fill_glue, lab_notebook, plain_markdown
 
 PREFIX = "application/papermill.record/"
 
@@ -96,7 +96,7 @@ def test_make_lab_installs_only_python_and_passes_allow_root_only_as_root():
     dry = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert "scripts/setup.sh --python-only" in dry
     assert "apt-get" not in dry and "scripts/setup.sh\n" not in dry
-    assert "dualwheel.build lab --edition student" in dry
+    assert "dualwheel.publish lab --edition student" in dry
     lab = next(line for line in dry.splitlines() if "jupyter lab" in line)
     assert ("--allow-root" in lab) == (os.geteuid() == 0)
     assert "_build/lab/student" in lab and "lab-settings" in lab and "ch03-company-overview.ipynb" in lab
@@ -114,7 +114,7 @@ def test_lab_opens_markdown_notebooks_with_jupytext():
 
 @pytest.mark.built
 def test_the_real_chapters_open_in_lab_with_numbers_and_no_instructor_answers():
-    from dualwheel.build.lab import write_lab
+    from dualwheel.publish.lab import write_lab
 
     folder = write_lab("student", run=False)
     chapters = sorted(folder.glob("ch*.ipynb"))
@@ -133,7 +133,7 @@ def test_the_real_chapters_open_in_lab_with_numbers_and_no_instructor_answers():
     assert (folder / "data" / "segment_revenue.csv").exists()
     assert '"data/segment_revenue.csv"' in ch03 or "../data/" not in ch03
     from dualwheel import data
-    from dualwheel.build.student_data import left_out
+    from dualwheel.publish.student_data import left_out
 
     tables, late = left_out()
     names = {p.name for p in (folder / "data").rglob("*")}

@@ -47,7 +47,7 @@ SECTION_ANSWER
 def _build(tmp_path: Path, builder: str, edition: str | None = None) -> str:
     src = tmp_path / "src"
     src.mkdir()
-    (src / "conf.py").write_text("extensions = ['dualwheel.build.sphinxext']\n", encoding="utf-8")
+    (src / "conf.py").write_text("extensions = ['dualwheel.publish.sphinxext']\n", encoding="utf-8")
     (src / "index.rst").write_text(PAGE, encoding="utf-8")
     overrides = {"casebook_edition": edition} if edition else {}
     app = SphinxTestApp(builder, srcdir=src, builddir=tmp_path / "out", confoverrides=overrides)

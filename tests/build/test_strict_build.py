@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dualwheel.build import ROOT, jupyter_book
+from dualwheel.publish import ROOT, jupyter_book
 
 pytestmark = pytest.mark.build
 

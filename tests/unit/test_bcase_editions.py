@@ -10,9 +10,9 @@ import zipfile
 
 import yaml
 
-from dualwheel.build import ROOT, dependency_hash, notebooks, toc_files
-from dualwheel.build import bundle as bd
-from dualwheel.build import editions as ed
+from dualwheel.publish import ROOT, dependency_hash, notebooks, toc_files
+from dualwheel.publish import bundle as bd
+from dualwheel.publish import editions as ed
 
 
 def _names(paths) -> list[str]:
@@ -61,7 +61,7 @@ def test_the_generated_tocs_and_configs_say_what_each_edition_holds():
 
 def test_the_bcase_option_is_documented():
     done = subprocess.run(
-        [sys.executable, "-m", "dualwheel.build", "student", "--help"],
+        [sys.executable, "-m", "dualwheel.publish", "student", "--help"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -102,19 +102,19 @@ def test_the_bundle_guard_finds_the_bcase_by_title_and_by_file_name():
 
 
 def test_the_build_package_does_not_re_execute_the_chapters(tmp_path):
-    for folder in ("dualwheel/build", "data", "exercises"):
+    for folder in ("dualwheel/publish", "data", "exercises"):
         (tmp_path / folder).mkdir(parents=True)
-    (tmp_path / "dualwheel" / "build" / "m.py").write_text("x = 1\n")
+    (tmp_path / "dualwheel" / "publish" / "m.py").write_text("x = 1\n")
     (tmp_path / "dualwheel" / "m.py").write_text("y = 1\n")
     before = dependency_hash(tmp_path)
-    (tmp_path / "dualwheel" / "build" / "m.py").write_text("x = 2\n")
+    (tmp_path / "dualwheel" / "publish" / "m.py").write_text("x = 2\n")
     assert dependency_hash(tmp_path) == before
     (tmp_path / "dualwheel" / "m.py").write_text("y = 2\n")  # the rest of the package still counts
     assert dependency_hash(tmp_path) != before
 
 
 def test_a_kit_without_the_bcase_leaves_its_module_home():
-    from dualwheel.build import kit
+    from dualwheel.publish import kit
 
     modules = kit.bcase_modules()
     assert modules == tuple(sorted(p.stem.replace("-", "_") for p in ed.bcase_files()))

@@ -1,6 +1,6 @@
 """The build's up-to-date checks read the right folders (a rename once left them hashing nothing)."""
 
-from dualwheel.build import INPUTS, ROOT, dependency_hash
+from dualwheel.publish import INPUTS, ROOT, dependency_hash
 
 
 def test_every_build_input_exists():

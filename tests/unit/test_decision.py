@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from dualwheel import data
-from dualwheel.build.sphinxext import _before_instructors, _student_notebook
 from dualwheel.chapters import decision as dec
 from dualwheel.grading.questions import bank_for
+from dualwheel.publish.sphinxext import _before_instructors, _student_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "book" / "decision.md"

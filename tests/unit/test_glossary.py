@@ -50,3 +50,25 @@ def test_markdown_escapes_pipes_and_needs_its_columns():
     assert "a\\|b" in text and "Ch. 3, Ch. 6" in text
     with pytest.raises(ValueError, match="pinyin"):
         glossary.glossary_markdown(frame.drop(columns="pinyin"))
+
+
+# ---- strategy terms of Chapters 2, 4, 5 and 7 (issue 23 §6) ----
+
+
+def test_the_glossary_covers_the_strategy_terms_of_chapters_2_4_5_and_7():
+    listed: dict[int, int] = {}
+    for _, r in glossary.terms().iterrows():
+        for ch in (int(c) for c in str(r["chapters"]).split(",") if c.strip()):
+            listed[ch] = listed.get(ch, 0) + 1
+    short = {ch: listed.get(ch, 0) for ch in (2, 4, 5, 7) if listed.get(ch, 0) < 4}
+    assert not short, f"chapters with fewer than 4 glossary terms: {short}"
+
+
+def test_glossary_terms_of_chapters_2_4_5_and_7_appear_on_their_pages():
+    pages = {int(p.name[2:4]): p.read_text(encoding="utf-8") for p in (ROOT / "book").glob("ch0[1-7]-*.md")}
+    missing = []
+    for _, r in glossary.terms().iterrows():
+        for ch in (int(c) for c in str(r["chapters"]).split(",") if c.strip()):
+            if ch in (2, 4, 5, 7) and r["chinese"] not in pages[ch]:
+                missing.append((ch, r["term_id"]))
+    assert missing == []

@@ -1,4 +1,4 @@
-"""The student's copy of data/ (dualwheel.build.student_data): no B-case table, no late source
+"""The student's copy of data/ (dualwheel.publish.student_data): no B-case table, no late source
 that only the B-case needs, and still a data folder every student page can load."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import sys
 import yaml
 
 from dualwheel import cutoff, data
-from dualwheel.build import ROOT
-from dualwheel.build import student_data as sd
+from dualwheel.publish import ROOT
+from dualwheel.publish import student_data as sd
 
 
 def _meta_text(files: dict[str, bytes]) -> str:
@@ -89,9 +89,9 @@ def test_every_student_table_loads_from_the_students_copy(tmp_path):
 
 
 def test_student_kits_and_exercise_releases_ship_the_students_copy(tmp_path):
-    from dualwheel.build import kit
     from dualwheel.grading import release
     from dualwheel.grading.questions import all_banks
+    from dualwheel.publish import kit
 
     source = ROOT / "book" / "ch03-company-overview.md"
     nb = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
@@ -107,7 +107,7 @@ def test_student_kits_and_exercise_releases_ship_the_students_copy(tmp_path):
 
 
 def test_student_lab_notebooks_drop_bcase_only_cells():
-    from dualwheel.build.lab import lab_notebook
+    from dualwheel.publish.lab import lab_notebook
 
     nb = {
         "cells": [

@@ -425,3 +425,34 @@ def test_frame_workers_default_to_one(monkeypatch, raw, n):
     else:
         monkeypatch.setenv("CASEBOOK_FRAME_WORKERS", raw)
     assert frame_workers() == n
+
+
+# ---- conclusions a manager draws (issue 23 §5) -------------------------------------------------
+
+
+def _reached(s, values) -> str:
+    return "target reached" if s.path["aidc_share_pct"].iloc[-1] >= values["target_share"] else "target missed"
+
+
+def test_outcomes_list_each_conclusion_the_grid_reaches_with_its_first_point():
+    w = make(conclusion=_reached)
+    found = w.outcomes()
+    assert set(found) == {"target reached", "target missed"}
+    for words, values in found.items():
+        assert _reached(w.compute(**values), values) == words
+    assert make().outcomes() == {}  # no conclusion given: nothing to list
+
+
+def test_a_whatif_whose_ranges_fix_its_answer_reaches_one_conclusion():
+    fixed = make(conclusion=lambda s, v: "target missed" if v["target_share"] > 90 else "any answer")
+    assert list(fixed.outcomes()) == ["any answer"]
+
+
+def test_a_shown_whatif_records_its_outcomes_in_the_output_metadata():
+    from dualwheel.page.whatif import OUTCOMES_KEY
+
+    _, meta = make(conclusion=_reached)._bundle()
+    assert meta[OUTCOMES_KEY]["title"] == "test"
+    assert sorted(meta[OUTCOMES_KEY]["outcomes"]) == ["target missed", "target reached"]
+    assert meta["image/png"]["label_overlaps"] == []
+    assert make()._bundle()[1][OUTCOMES_KEY]["outcomes"] == []

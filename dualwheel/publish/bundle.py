@@ -1,6 +1,6 @@
 """Course bundles: two zip files for a classroom without internet (``make bundle``).
 
-    python -m dualwheel.build bundle     # -> _build/bundles/*.zip
+    python -m dualwheel.publish bundle     # -> _build/bundles/*.zip
 
 ``alibaba-dual-wheel-casebook-student.zip``
     ``index.html``   start here: how to open the book, where the exercises are, how to hand in
@@ -409,7 +409,7 @@ def after_class_entries(book: Path) -> dict[str, Source]:
         rel = source.relative_to(ROOT).with_suffix("").as_posix()
         if not (book / f"{rel}.html").exists():
             raise BundleError(
-                f"the after-class edition has no {rel}.html: rebuild it (python -m dualwheel.build after-class)"
+                f"the after-class edition has no {rel}.html: rebuild it (python -m dualwheel.publish after-class)"
             )
         notebook, kit = book / "_sources" / f"{rel}.ipynb", book / "_kits" / f"{source.stem}.zip"
         pages.append(
@@ -450,7 +450,7 @@ def build_bundles(
     ``work`` holds the exercise releases (written again each time) and the otter cache."""
     books = [("student", student_book, "make student"), ("instructor", instructor_book, "make html")]
     if bcase_files():
-        books.append(("after-class", after_class_book, "python -m dualwheel.build after-class"))
+        books.append(("after-class", after_class_book, "python -m dualwheel.publish after-class"))
     for name, book, make in books:
         if not (book / "index.html").exists():
             raise BundleError(f"the {name} edition is missing ({book / 'index.html'}): run `{make}` first")
@@ -485,7 +485,7 @@ def build_bundles(
 
 
 def main(out: Path = BUNDLES, build_books: bool = True) -> int:
-    """``python -m dualwheel.build bundle``: build the editions that are out of date, then the
+    """``python -m dualwheel.publish bundle``: build the editions that are out of date, then the
     bundles. Returns the exit status."""
     from . import build_after_class, build_html, build_student
 

@@ -6,14 +6,14 @@ process per core), then hands over to ``jupyter-book build``, which finds every 
 already cached and only renders. The build is strict: a failing cell, a Sphinx warning or
 anything a chapter prints to stderr fails it.
 
-    python -m dualwheel.build html        # the HTML book in _build/html
-    python -m dualwheel.build pdf         # both PDFs: instructor (_build/latex) and student
-    python -m dualwheel.build student     # the student edition's HTML in _build/student (no B-case)
-    python -m dualwheel.build student --with-bcase   # ...with the B-case, after class
-    python -m dualwheel.build after-class # the B-case alone, for the after-class bundle
-    python -m dualwheel.build lab         # the chapters as notebooks for JupyterLab (make lab)
-    python -m dualwheel.build bundle      # the offline course bundles (zips) in _build/bundles
-    python -m dualwheel.build execute     # only (re-)execute changed chapters
+    python -m dualwheel.publish html        # the HTML book in _build/html
+    python -m dualwheel.publish pdf         # both PDFs: instructor (_build/latex) and student
+    python -m dualwheel.publish student     # the student edition's HTML in _build/student (no B-case)
+    python -m dualwheel.publish student --with-bcase   # ...with the B-case, after class
+    python -m dualwheel.publish after-class # the B-case alone, for the after-class bundle
+    python -m dualwheel.publish lab         # the chapters as notebooks for JupyterLab (make lab)
+    python -m dualwheel.publish bundle      # the offline course bundles (zips) in _build/bundles
+    python -m dualwheel.publish execute     # only (re-)execute changed chapters
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def dependency_hash(root: Path = ROOT) -> str:
 
     jupyter-cache keys a notebook on its own code cells only, so a changed chart function or
     CSV would otherwise leave stale outputs in the book. The build package itself
-    (``dualwheel/build``) is left out: no chapter imports it, and an edit to the build must not
+    (``dualwheel/publish``) is left out: no chapter imports it, and an edit to the build must not
     re-execute every chapter.
     """
     h = hashlib.sha256()
@@ -80,7 +80,7 @@ def dependency_hash(root: Path = ROOT) -> str:
     ):
         for path in sorted((root / folder).rglob(pattern)):  # subpackages and data/meta too
             rel = path.relative_to(root)
-            if "__pycache__" in rel.parts or rel.parts[:2] == ("dualwheel", "build"):
+            if "__pycache__" in rel.parts or rel.parts[:2] == ("dualwheel", "publish"):
                 continue
             if path.is_file():
                 h.update(path.relative_to(root).as_posix().encode())
@@ -154,7 +154,7 @@ INPUTS = ("book", "_assets", "dualwheel", "data", "exercises", "_config.yml", "_
 #: The inputs Sphinx copies without noticing that they changed; and the build's own code, whose
 #: Sphinx extension writes every page's downloads (notebook, kit) but is no input Sphinx watches.
 ASSETS = ("_assets",)
-BUILD_CODE = ("dualwheel/build",)
+BUILD_CODE = ("dualwheel/publish",)
 
 
 def inputs_hash(root: Path = ROOT, names: tuple[str, ...] = INPUTS) -> str:
@@ -316,7 +316,7 @@ BCASE_HELP = (
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m dualwheel.build",
+        prog="python -m dualwheel.publish",
         description="Build the casebook strictly (failing cells and Sphinx warnings are errors).",
     )
     sub = parser.add_subparsers(dest="target", required=True)

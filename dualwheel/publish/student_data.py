@@ -19,7 +19,7 @@ import yaml
 from .. import cutoff, data
 
 HEADER = (
-    "# The student's copy of data/ (dualwheel.build.student_data): the B-case's tables and the\n"
+    "# The student's copy of data/ (dualwheel.publish.student_data): the B-case's tables and the\n"
     "# sources public only after the decision date come with the after-class case.\n"
 )
 

@@ -1,295 +1,35 @@
-"""One what-if API that works in a live kernel, in the static HTML book and in the PDF.
-
-A chapter author writes a pure model function and describes its parameters::
-
-    w = WhatIf(
-        title="When does AIDC pass a share of revenue?",
-        params=[Param("aidc", "AIDC growth", 0, 60, 5, 20, unit="% a year"), ...],
-        model=my_model,            # keyword arguments named like the params -> any result
-        render=my_chart,           # (result, values) -> matplotlib Figure
-        summary=my_summary,        # (result, values) -> {"column": "text", ...}
-    )
-    w.show()
-
-``show()`` displays one output that each front end reads in its own way:
-
-* **Static HTML** (no kernel, no network): every grid point of the sliders is computed when
-  the chapter is built; each frame (chart + readout) sits in an ``ipywidgets.Stack`` whose
-  ``selected_index`` is linked to the slider's ``index`` with ``jslink``. The browser does
-  the switching, so the chart moves with no Python behind the page. Several parameters
-  nest one Stack per parameter.
-* **Live kernel** (JupyterLab): sliders and a row of "exact value" boxes follow each other,
-  and every change redraws one live chart (same size as the frames, with its readout) for any
-  value in range; the precomputed stack is then hidden, so one chart is on screen. Every bad
-  field gets a sentence, not a traceback, and the chart is hidden until all are valid. The
-  static book hides that row with CSS (class ``casebook-live-only``).
-* **PDF**: the same output also carries a PNG of the base scenario, which the LaTeX builder
-  picks instead of the widget; :meth:`WhatIf.show` then prints a low / base / high table.
-"""
+"""The :class:`WhatIf` itself: model, grid of precomputed frames, live controls and display."""
 
 from __future__ import annotations
 
 import base64
 import html
-import io
-import itertools
 import math
 import multiprocessing as mp
-import os
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as widgets
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 from matplotlib.figure import Figure
 
-from ..grading.scoring import parse_number
-from .alttext import colour_only, describe
-from .display import display_markdown, markdown_table
+from ..alttext import colour_only, describe
+from ..display import display_markdown, markdown_table
+from ..overlap import label_overlaps
+from .params import Choice, Param, WhatIfInputError, grid
+from .render import Margins, figure_png, fix_margins, frame_workers, webp_lossless
 
 #: Cap on the number of precomputed frames; keeps pages light (each frame is a PNG).
 MAX_FRAMES = 150
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
-
-class WhatIfInputError(ValueError):
-    """What-if parameter values that are out of range or not numbers: one sentence per field.
-
-    ``problems`` lists every sentence (a reader who typed two bad values hears of both at once);
-    ``str()`` joins them.
-    """
-
-    def __init__(self, *problems: str) -> None:
-        super().__init__(" ".join(problems))
-        self.problems = list(problems)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Param:
-    """One slider: a name (the model's keyword), a label, a range, a step and a unit.
-
-    ``low`` and ``high`` are the values used for the PDF's low / high scenarios; they
-    default to the ends of the range.
-    """
-
-    name: str
-    label: str
-    min: float
-    max: float
-    step: float
-    default: float
-    unit: str = ""
-    low: float | None = None
-    high: float | None = None
-    fmt: str = "{:g}"
-
-    def __post_init__(self) -> None:
-        if not self.min < self.max:
-            raise ValueError(f"{self.name}: min ({self.min}) must be below max ({self.max})")
-        if self.step <= 0:
-            raise ValueError(f"{self.name}: step must be positive")
-        if not self.min <= self.default <= self.max:
-            raise ValueError(f"{self.name}: default {self.default} is outside {self.min}..{self.max}")
-        if not _on_grid(self.default, self.min, self.step):
-            raise ValueError(f"{self.name}: default {self.default} is not on the slider's steps")
-
-    @property
-    def whole(self) -> bool:
-        """True when the parameter only takes whole numbers: its format shows no decimals (a
-        year as "FY{:.0f}"), so 2020.5 would be shown, and used, as something it is not."""
-        return self.fmt.format(0.5) in (self.fmt.format(0), self.fmt.format(1))
-
-    def text_for(self, value: float) -> str:
-        """The value as an exact-value box shows it (and :meth:`parse` reads it back)."""
-        return self.fmt.format(value)
-
-    def nearest(self, value: float) -> float:
-        """The slider step closest to ``value``."""
-        return min(self.values, key=lambda v: abs(v - value))
-
-    @property
-    def values(self) -> list[float]:
-        """The slider's grid, from min to max in steps."""
-        n = int(round((self.max - self.min) / self.step))
-        return [_tidy(self.min + i * self.step) for i in range(n + 1)]
-
-    @property
-    def scenario_low(self) -> float:
-        return self.min if self.low is None else self.low
-
-    @property
-    def scenario_high(self) -> float:
-        return self.max if self.high is None else self.high
-
-    def label_for(self, value: float) -> str:
-        return self.fmt.format(value) + (f" {self.unit}" if self.unit else "")
-
-    def parse(self, raw: Any) -> float:
-        """Turn user input into a number in range, or raise a :class:`WhatIfInputError`."""
-        if isinstance(raw, str) and not raw.strip():
-            raise WhatIfInputError(f"{self.label}: please type a number.")
-        text = raw.strip() if isinstance(raw, str) else raw
-        prefix = self.fmt.split("{", 1)[0]
-        if isinstance(text, str) and prefix and text.lower().startswith(prefix.lower()):
-            text = text[len(prefix) :]  # "FY2024" in a box labelled with FY years
-        number = parse_number(text)
-        if number is None:
-            if not isinstance(raw, str | int | float) or isinstance(raw, bool):
-                raise WhatIfInputError(f"{self.label}: expected a number, got {type(raw).__name__}.")
-            raise WhatIfInputError(
-                f"{self.label}: '{raw}' is not a number. Type a value such as "
-                f"{self.fmt.format(self.default)}."
-            )
-        if not math.isfinite(number):
-            raise WhatIfInputError(f"{self.label}: {raw!r} is not a finite number.")
-        if self.whole and number != round(number):
-            raise WhatIfInputError(
-                f"{self.label}: '{raw}' is not a whole number. Type a value such as "
-                f"{self.fmt.format(self.default)}."
-            )
-        if not self.min <= number <= self.max:
-            raise WhatIfInputError(
-                f"{self.label} must be between {self.label_for(self.min)} and "
-                f"{self.label_for(self.max)}; you entered {self.fmt.format(number)}."
-            )
-        return number
-
-    def control(self) -> widgets.SelectionSlider:
-        """A slider over the grid; its ``index`` drives the precomputed frames."""
-        return widgets.SelectionSlider(
-            options=[(self.label_for(v), v) for v in self.values],
-            value=self.default,
-            description=self.label,
-            continuous_update=True,
-            style={"description_width": "12em"},
-            layout=widgets.Layout(width="95%"),
-        )
-
-
-@dataclass(frozen=True, kw_only=True)
-class Choice:
-    """A categorical parameter (e.g. a reporting basis), shown as toggle buttons.
-
-    ``options`` maps each value the model receives to the label the reader sees.
-    """
-
-    name: str
-    label: str
-    options: Mapping[str, str]
-    default: str
-    low: str | None = None
-    high: str | None = None
-    unit: str = ""
-
-    def __post_init__(self) -> None:
-        if self.default not in self.options:
-            raise ValueError(f"{self.name}: default {self.default!r} is not one of {list(self.options)}")
-
-    @property
-    def values(self) -> list[str]:
-        return list(self.options)
-
-    @property
-    def scenario_low(self) -> str:
-        return self.default if self.low is None else self.low
-
-    @property
-    def scenario_high(self) -> str:
-        return self.default if self.high is None else self.high
-
-    def label_for(self, value: str) -> str:
-        return self.options[value]
-
-    def parse(self, raw: Any) -> str:
-        """Accept an option's value or its label; anything else gets a sentence listing the options."""
-        text = str(raw).strip()
-        for value, label in self.options.items():
-            if text in (value, label) or text.lower() == value.lower():
-                return value
-        choices = ", ".join(f"'{v}'" for v in self.options)
-        raise WhatIfInputError(f"{self.label}: '{raw}' is not one of the options ({choices}).")
-
-    def control(self) -> widgets.ToggleButtons:
-        return widgets.ToggleButtons(
-            options=[(lab, v) for v, lab in self.options.items()],
-            value=self.default,
-            description=self.label,
-            style={"description_width": "initial", "button_width": "auto"},
-        )
-
-
-def _tidy(x: float) -> float:
-    """Round away float noise so grid values print as typed (0.30000000000000004 -> 0.3)."""
-    return float(round(x, 10))
-
-
-def _on_grid(x: float, start: float, step: float) -> bool:
-    k = (x - start) / step
-    return abs(k - round(k)) < 1e-9
-
-
-#: The margins of a figure (``Figure.subplots_adjust`` keywords).
-Margins = dict[str, float]
-_MARGINS = ("left", "right", "bottom", "top", "wspace", "hspace")
-
-
-def fix_margins(fig: Figure, margins: Margins | None) -> Margins:
-    """Give a what-if frame the same margins as the first frame, and return them.
-
-    The first frame (``margins`` None) is laid out once with ``tight_layout`` (whatever layout
-    engine the chart asked for). Every later frame takes those margins as they are, so the
-    chart does not jump about as the slider moves, and no frame pays for a layout pass or a
-    second "tight bounding box" draw: together about half of a frame's rendering time.
-    """
-    fig.set_layout_engine(None)  # not "none": its placeholder engine still costs savefig a draw
-    if margins is None:
-        fig.tight_layout()
-        sp = fig.subplotpars
-        return {k: float(getattr(sp, k)) for k in _MARGINS}
-    fig.subplots_adjust(**margins)
-    return margins
-
-
-def webp_lossless(png: bytes) -> bytes:
-    """The same pixels as a lossless WebP: about a quarter smaller than the palette PNG, so a
-    what-if page with a hundred frames stays under its size budget. Every browser the book
-    supports shows it; the PDF never sees frames (it prints the base case as PNG)."""
-    from PIL import Image as PILImage
-
-    out = io.BytesIO()
-    # method 4: as small as method 6 on these charts, and a hundred times faster
-    PILImage.open(io.BytesIO(png)).save(out, format="WEBP", lossless=True, quality=50, method=4)
-    return out.getvalue()
-
-
-def figure_png(
-    fig: Figure, dpi: float | None = None, colours: int | None = None, bbox: str | None = "tight"
-) -> bytes:
-    """Render a figure to PNG bytes and close it (frames must not pile up in memory).
-
-    ``colours`` reduces the image to a small palette (octree: keeps the series colours true): a what-if page carries one image per
-    slider position, and a palette PNG of a line chart is about a quarter of the size.
-    ``bbox=None`` keeps the whole canvas (what-if frames, whose margins are fixed already).
-    """
-    buf = io.BytesIO()
-    # bbox_inches=None would mean "use rcParams" (the house style says tight): say it here
-    with mpl.rc_context({"savefig.bbox": "tight" if bbox == "tight" else "standard"}):
-        fig.savefig(buf, format="png", dpi=dpi)
-    plt.close(fig)
-    if colours is None:
-        return buf.getvalue()
-    from PIL import Image as PILImage
-
-    buf.seek(0)
-    img = PILImage.open(buf).convert("RGB").quantize(colors=colours, method=PILImage.Quantize.FASTOCTREE)
-    small = io.BytesIO()
-    img.save(small, format="PNG", optimize=True)
-    return small.getvalue()
+#: The output-metadata key under which a shown what-if records its title and the conclusions
+#: (:meth:`WhatIf.outcomes`) its grid reaches.
+OUTCOMES_KEY = "casebook_whatif"
 
 
 @dataclass
@@ -621,7 +361,7 @@ class WhatIf:
         checked = self.validate(self.defaults)
         fig = self.render(self.model(**checked), checked)
         png = figure_png(fig)
-        return png, {"alt": describe(fig), "colour_only": colour_only(fig)}
+        return png, {"alt": describe(fig), "colour_only": colour_only(fig), "label_overlaps": label_overlaps(fig)}
 
     def mimebundle(self) -> dict[str, Any]:
         """Widget view for HTML/JupyterLab, a PNG of the base case for the PDF, text otherwise."""
@@ -635,7 +375,8 @@ class WhatIf:
         png, meta = self.base_chart()
         bundle["image/png"] = base64.b64encode(png).decode("ascii")
         bundle["text/plain"] = f"What-if: {self.title}. Move the sliders in the HTML book or in JupyterLab."
-        return bundle, {"image/png": meta}
+        # the conclusions its sliders can reach, for a test of the built book (at least two)
+        return bundle, {"image/png": meta, OUTCOMES_KEY: {"title": self.title, "outcomes": list(self.outcomes())}}
 
     def show(self, table: bool = True) -> None:
         """Display the what-if, then (by default) its low / base / high table."""
@@ -648,20 +389,6 @@ class WhatIf:
             display_markdown("**Scenarios at a glance** (low / base / high):\n\n" + markdown_table(table))
 
 
-def frame_workers() -> int:
-    """How many processes render what-if frames: ``CASEBOOK_FRAME_WORKERS``, default 1.
-
-    The book build (``python -m dualwheel.build``) sets it to the number of cores for the
-    kernels it starts and owns. A reader's kernel in JupyterLab keeps the default and renders
-    in-process: forking a kernel that holds someone's live session is not ours to do.
-    """
-    raw = os.environ.get("CASEBOOK_FRAME_WORKERS", "1")
-    try:
-        return max(1, int(raw))
-    except ValueError:
-        return 1
-
-
 #: The what-if whose frames forked workers are rendering (set only while a pool runs).
 _RENDERING: WhatIf | None = None
 
@@ -669,11 +396,3 @@ _RENDERING: WhatIf | None = None
 def _render_in_worker(values: dict[str, Any]) -> tuple[bytes, str]:
     assert _RENDERING is not None, "frame worker started without a what-if"
     return _RENDERING._frame_png(values)
-
-
-def grid(params: Sequence[Param | Choice]) -> list[dict[str, Any]]:
-    """Every combination of slider values (the frames the static page carries)."""
-    return [
-        dict(zip((p.name for p in params), combo, strict=True))
-        for combo in itertools.product(*(p.values for p in params))
-    ]

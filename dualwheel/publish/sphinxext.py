@@ -5,11 +5,11 @@ downloadable ``.ipynb`` (executed, with outputs). The book theme only does this 
 service (Binder, Colab...) is configured, and this book uses none: it must work offline. So the
 executed chapter is written next to the page sources, and the theme's download menu picks it
 up. It comes from the build's execution cache, with its glued numbers filled in and a first
-cell that says how to run it (:func:`dualwheel.build.lab.download_notebook`): MyST-NB's own copy
+cell that says how to run it (:func:`dualwheel.publish.lab.download_notebook`): MyST-NB's own copy
 in ``_build/jupyter_execute`` has no outputs when the chapters were executed into the cache.
 
 It also keeps the B-case (what happened after the decision date) out of an edition built without
-it (:mod:`dualwheel.build.editions`): references to pages the edition leaves out become plain
+it (:mod:`dualwheel.publish.editions`): references to pages the edition leaves out become plain
 text, ``{bcase}`...``` words and ``bcase-only`` blocks go, and what an earlier build wrote for a
 left-out page is deleted.
 """
@@ -361,9 +361,68 @@ def _image_alt_text(app: Any, doctree: Any) -> None:
             image["alt"] = alt
 
 
+#: The narrowest a PDF table column gets, in characters: no word is broken letter by letter.
+MIN_COLUMN = 8
+#: About how many characters of table text a PDF text line holds (A4, 10 pt, column padding
+#: counted in each column's width).
+LINE_CHARS = 84
+#: A "word" longer than this is a URL or a path, which LaTeX breaks anywhere (xurl): it claims
+#: no more room than this.
+LONG_WORD = 28
+
+
+def column_widths(rows: list[list[str]]) -> list[int]:
+    """Widths of a table's columns for the PDF, in characters of a line of :data:`LINE_CHARS`.
+
+    Left to itself LaTeX's ``tabulary`` squeezes a column of short words (a first column of
+    labels next to a column of sentences) until it hyphenates them letter by letter
+    ("Trans-ac-tion"). Each column first gets its longest word plus padding (at least
+    :data:`MIN_COLUMN`); what is left of the line goes to the columns whose cells are longer
+    than that, in proportion to how much longer: sentences wrap, words do not break. A table
+    whose words alone overfill the line shares it in proportion to those needs.
+    """
+    if not rows:
+        return []
+    n = max(len(r) for r in rows)
+    need, want = [], []
+    for j in range(n):
+        cells = [r[j] for r in rows if j < len(r)]
+        word = max((len(w) for c in cells for w in c.split()), default=0)
+        longest = max((len(c) for c in cells), default=0)
+        need.append(max(MIN_COLUMN, min(word, LONG_WORD) + 2))
+        want.append(max(0, min(longest, 60) + 2 - need[-1]))
+    spare = LINE_CHARS - sum(need)
+    if spare <= 0 or not sum(want):
+        return need
+    return [k + round(spare * w / sum(want)) for k, w in zip(need, want, strict=True)]
+
+
+def _latex_column_widths(app: Any, doctree: Any, docname: str) -> None:
+    """Give every table of the PDF explicit column widths (:func:`column_widths`)."""
+    if app.builder.format != "latex":
+        return
+    from docutils import nodes
+
+    for table in doctree.findall(nodes.table):
+        if "colwidths-given" in table["classes"]:
+            continue
+        for tgroup in table.findall(nodes.tgroup):
+            colspecs = [c for c in tgroup.children if isinstance(c, nodes.colspec)]
+            rows = [
+                [entry.astext() for entry in row.findall(nodes.entry)]
+                for row in tgroup.findall(nodes.row)
+            ]
+            widths = column_widths(rows)
+            if not colspecs or len(widths) != len(colspecs):
+                continue
+            for spec, width in zip(colspecs, widths, strict=True):
+                spec["colwidth"] = width
+            table["classes"].append("colwidths-given")
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("casebook_edition", "instructor", "env", types=[str])
-    # set by dualwheel.build.editions: the B-case's pages, whether this edition shows them, and
+    # set by dualwheel.publish.editions: the B-case's pages, whether this edition shows them, and
     # the book's pages this edition leaves out
     app.add_config_value("casebook_bcase", True, "env", types=[bool])
     app.add_config_value("casebook_bcase_pages", [], "env", types=[list])
@@ -378,6 +437,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("doctree-read", _student_edition, priority=400)
     app.connect("build-finished", _cut_copied_sources)
     app.connect("doctree-resolved", _no_hidden_code_in_print)
+    app.connect("doctree-resolved", _latex_column_widths)
     app.connect("doctree-read", _image_alt_text)
     # before the theme builds its header buttons (priority 501)
     app.connect("html-page-context", _offer_ipynb, priority=400)

@@ -38,8 +38,8 @@ from . import ROOT
 #: What a kit's notebook imports, directly or through the package. Versions come from
 #: requirements.lock, the one place pins live.
 RUNTIME = ("pandas", "numpy", "matplotlib", "pillow", "PyYAML", "ipywidgets", "ipykernel", "nbclient")
-#: Never shipped: the build (it needs Sphinx and the execution cache) and the grader's own code.
-SKIP_PARTS = {"__pycache__", "build"}
+#: Never shipped: the publishing package (dualwheel/publish) (it needs Sphinx and the execution cache) and the grader's own code.
+SKIP_PARTS = {"__pycache__", "publish"}
 EPOCH = (1980, 1, 1, 0, 0, 0)
 
 SETUP_CELL = """\

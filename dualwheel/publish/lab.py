@@ -12,9 +12,9 @@ Markdown renderer shows such roles raw. So ``make lab`` opens notebooks written 
   tagged ``instructor-only``, exactly like the student book's downloads, and without the B-case
   (``--with-bcase`` adds it, after the decision class).
 
-    python -m dualwheel.build lab                      # _build/lab/student/*.ipynb
-    python -m dualwheel.build lab --edition instructor # _build/lab/instructor/*.ipynb
-    python -m dualwheel.build lab --with-bcase         # the student notebooks and the B-case
+    python -m dualwheel.publish lab                      # _build/lab/student/*.ipynb
+    python -m dualwheel.publish lab --edition instructor # _build/lab/instructor/*.ipynb
+    python -m dualwheel.publish lab --with-bcase         # the student notebooks and the B-case
 
 The notebooks sit two folders below the repository, beside a ``data`` link to ``data/``, so the
 chapters' own ``pd.read_csv("../data/...")`` lines work when a reader runs them.
@@ -138,7 +138,7 @@ def executed(path: Path) -> dict[str, Any]:
         _pk, merged = cache.merge_match_into_notebook(source)
     except KeyError as exc:
         raise LabError(
-            f"{path.name} has no executed copy in {CACHE}: run python -m dualwheel.build execute"
+            f"{path.name} has no executed copy in {CACHE}: run python -m dualwheel.publish execute"
         ) from exc
     return json.loads(json.dumps(merged))
 
@@ -167,7 +167,7 @@ def write_lab(edition: str = "student", run: bool = True, with_bcase: bool = Fal
     # The instructor's notebooks read ../data (a link to the repository's data/), as in book/.
     # The student's read data/ inside their own folder, a copy: before the decision class
     # without the B-case's tables and the late sources only they need
-    # (dualwheel.build.student_data), after it (with_bcase) the whole folder.
+    # (dualwheel.publish.student_data), after it (with_bcase) the whole folder.
     if edition == "student":
         from .student_data import write_student_data
 
