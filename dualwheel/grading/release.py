@@ -146,7 +146,7 @@ def _status(name, namespace):
         for c in spec.get("criteria", []):
             lines.append(f"    ({{c['points']:g}} points) {{c['text']}}")
             lines += [f"        {{mark}}: {{text}}" for mark, text in c.get("levels", {{}}).items()]
-        return True, "\n".join(lines)
+        return True, "\\n".join(lines)
     return True, "answer recorded in the right form; it is graded after you hand in."
 
 
