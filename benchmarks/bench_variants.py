@@ -84,7 +84,9 @@ def _cli(argv: list[str]) -> tuple[float, str]:
         code = cli.main(argv)
     elapsed = time.perf_counter() - start
     if code != 0:
-        raise SystemExit(f"benchmark step failed ({code}): casebook {' '.join(argv)}\n{said.getvalue()[-2000:]}")
+        raise SystemExit(
+            f"benchmark step failed ({code}): casebook {' '.join(argv)}\n{said.getvalue()[-2000:]}"
+        )
     return elapsed, said.getvalue()
 
 
@@ -112,7 +114,16 @@ def main() -> None:
         secret.write_text(os.urandom(32).hex())
         out = root / "release"
         release_s, _ = _cli(
-            ["release", str(args.chapter), "--roster", str(roster), "--secret-file", str(secret), "--out", str(out)]
+            [
+                "release",
+                str(args.chapter),
+                "--roster",
+                str(roster),
+                "--secret-file",
+                str(secret),
+                "--out",
+                str(out),
+            ]
         )
         students = read_roster(roster)
         key = variants.read_secret(secret)
@@ -134,21 +145,41 @@ def main() -> None:
             if a in swapped:
                 continue
             b = next(
-                (n for n in names if n not in swapped and n != a and assigned[n][vq.id] != assigned[a][vq.id]
-                 and answers[n][vq.var] != answers[a][vq.var]),
+                (
+                    n
+                    for n in names
+                    if n not in swapped
+                    and n != a
+                    and assigned[n][vq.id] != assigned[a][vq.id]
+                    and answers[n][vq.var] != answers[a][vq.var]
+                ),
                 None,
             )
             if b:
                 answers[a][vq.var], answers[b][vq.var] = answers[b][vq.var], answers[a][vq.var]
                 swapped += [a, b]
         for s in students:
-            nb = _fill(folder / variants.folder_name(s.submission) / f"ch{args.chapter:02d}-exercises.ipynb", answers[s.submission])
+            nb = _fill(
+                folder / variants.folder_name(s.submission) / f"ch{args.chapter:02d}-exercises.ipynb",
+                answers[s.submission],
+            )
             nbformat.write(nb, subs / f"{s.submission}.ipynb")
         graded = root / "graded"
         grade_s, said = _cli(
             [
-                "grade", str(subs), "--chapter", str(args.chapter), "--roster", str(roster), "--secret-file",
-                str(secret), "--out", str(graded), "--jobs", str(args.jobs), "--quiet",
+                "grade",
+                str(subs),
+                "--chapter",
+                str(args.chapter),
+                "--roster",
+                str(roster),
+                "--secret-file",
+                str(secret),
+                "--out",
+                str(graded),
+                "--jobs",
+                str(args.jobs),
+                "--quiet",
             ]
         )
         rows = list(csv.DictReader((graded / "gradebook.csv").open(encoding="utf-8")))

@@ -19,8 +19,8 @@ from .grade import bank_fingerprint, grade_one, keyed_fingerprint, score_answers
 from .gradebook import gradebook_csv, write_manual_template
 from .questions import Bank
 from .sandbox import Limits, clean_stale_groups, stop_all
-from .variants import Keys
 from .submission import Entry, GradingError, NotebookFileError, find_submissions, read_entry
+from .variants import Keys
 
 
 def result_path(out: Path, student: str) -> Path:

@@ -22,8 +22,8 @@ import sys
 from pathlib import Path
 
 from . import batch, export, grade, release, sandbox, submission
-from . import variants as var
 from . import limits as table
+from . import variants as var
 from .files import clean_stale_temp, scrub, temp_folder, visible
 from .questions import Bank, BankError, all_banks, bank_for
 
@@ -183,8 +183,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if var.varying(bank) and students is None:
-        print(f"no --roster: every student is graded on the default variant of "
-              f"{', '.join(q.var for q in var.varying(bank))}")
+        print(
+            f"no --roster: every student is graded on the default variant of "
+            f"{', '.join(q.var for q in var.varying(bank))}"
+        )
     try:
         report = batch.grade_folder(
             folder,
@@ -337,8 +339,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--out", type=Path, default=Path("_build/exercises"), help="output folder (default: %(default)s)"
     )
-    _roster_args(p, "also write one folder per roster student, OUT/chNN-students/<submission>/, "
-                 "with that student's variants")
+    _roster_args(
+        p,
+        "also write one folder per roster student, OUT/chNN-students/<submission>/, "
+        "with that student's variants",
+    )
     p.set_defaults(func=cmd_release)
 
     p = sub.add_parser(
@@ -375,8 +380,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default: %(default)s)")
     p.add_argument("--no-resume", action="store_true", help="regrade everything, even finished results")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    _roster_args(p, "grade each student on their own variants (the file or folder name is the roster's "
-                 "submission); without it, everyone on the default variant")
+    _roster_args(
+        p,
+        "grade each student on their own variants (the file or folder name is the roster's "
+        "submission); without it, everyone on the default variant",
+    )
     _limits(p)
     p.set_defaults(func=cmd_grade)
 

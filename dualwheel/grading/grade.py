@@ -169,7 +169,9 @@ def bank_fingerprint(bank: Bank) -> str:
 def keyed_fingerprint(bank: Bank, indices: dict[str, int], note: str = "") -> str:
     """The fingerprint of the bank as one student is graded on it: their variants' keys, and
     whether they were off the roster (so a changed roster or secret regrades them)."""
-    return bank_fingerprint(var.student_bank(bank, indices)) + ("~" + sha256(note.encode())[:8] if note else "")
+    return bank_fingerprint(var.student_bank(bank, indices)) + (
+        "~" + sha256(note.encode())[:8] if note else ""
+    )
 
 
 def grade_one(

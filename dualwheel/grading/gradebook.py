@@ -19,7 +19,12 @@ GRADEBOOK_TAIL = ("auto_total", "manual_total", "total", "max_points", "status",
 def gradebook_columns(bank: Bank) -> list[str]:
     """``variants`` (last) only for a bank whose questions vary per student."""
     varies = any(q.variants for q in bank.graded_questions)
-    return ["student"] + [q.var for q in bank.graded_questions] + list(GRADEBOOK_TAIL) + (["variants"] if varies else [])
+    return (
+        ["student"]
+        + [q.var for q in bank.graded_questions]
+        + list(GRADEBOOK_TAIL)
+        + (["variants"] if varies else [])
+    )
 
 
 def variants_cell(result: dict[str, Any]) -> str:

@@ -32,7 +32,9 @@ INTERPRETATION = re.compile(
 RECOMMENDS = re.compile(r"\brecommend", re.I)
 #: A figure quoted in an answer: a number with a decimal, a unit or a thousands separator, or
 #: any number that is not a bare year (FY2024 and 2019 name periods, not figures).
-NUMBER = re.compile(r"(?<![\w.])(?:US\$|RMB|\$|¥)?\d[\d,]*(?:\.\d+)?\s*(?:%|pp|x|×|bn|billion|million|m\b)?", re.I)
+NUMBER = re.compile(
+    r"(?<![\w.])(?:US\$|RMB|\$|¥)?\d[\d,]*(?:\.\d+)?\s*(?:%|pp|x|×|bn|billion|million|m\b)?", re.I
+)
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
@@ -191,7 +193,9 @@ def variant_counts(bank: Bank) -> list[str]:
 def key_letters(bank: Bank) -> list[str]:
     keys = [q.answer for q in bank.graded_questions if q.type == "choice"]
     if len(keys) >= 3 and len(set(keys)) == 1:
-        return [f"{bank.path.name}: every graded choice item is keyed ({keys[0]}); vary which letter is right"]
+        return [
+            f"{bank.path.name}: every graded choice item is keyed ({keys[0]}); vary which letter is right"
+        ]
     return []
 
 

@@ -177,7 +177,9 @@ def _parse_question(raw: Any, where: str, chapter: int) -> Question:
     if raw.get("vary") is not None:
         vary = raw["vary"]
         if qtype != "numeric" or not isinstance(vary, dict) or not vary:
-            raise BankError(f"{where}: vary is for numeric questions: a mapping of input name to a list of values")
+            raise BankError(
+                f"{where}: vary is for numeric questions: a mapping of input name to a list of values"
+            )
         if any(not isinstance(v, list) or len(v) < 2 for v in vary.values()) or any(
             not str(k).isidentifier() for k in vary
         ):
@@ -185,13 +187,17 @@ def _parse_question(raw: Any, where: str, chapter: int) -> Question:
         if not isinstance(raw.get("answer"), dict) or "expr" not in raw["answer"]:
             raise BankError(f"{where}: a question with vary computes its key with answer.expr")
         names = list(vary)
-        combos = [dict(zip(names, c)) for c in itertools.product(*(vary[n] for n in names))]
-        variants = tuple((c, _evaluate(str(raw["answer"]["expr"]), f"{where} {c}", chapter, c)) for c in combos)
+        combos = [dict(zip(names, c, strict=True)) for c in itertools.product(*(vary[n] for n in names))]
+        variants = tuple(
+            (c, _evaluate(str(raw["answer"]["expr"]), f"{where} {c}", chapter, c)) for c in combos
+        )
         template = {k: raw[k] for k in ("prompt", "title", "feedback") if raw.get(k) is not None}
         try:
             raw = {**raw, **_fill(template, combos[0])}
         except (KeyError, IndexError, ValueError) as exc:
-            raise BankError(f"{where}: a {{name}} in the prompt, title or feedback is not a vary input: {exc}") from None
+            raise BankError(
+                f"{where}: a {{name}} in the prompt, title or feedback is not a vary input: {exc}"
+            ) from None
         feedback = {str(k): str(v) for k, v in (raw.get("feedback") or {}).items()}
     if qtype == "numeric":
         spec = _req(raw, "answer", where)

@@ -163,7 +163,10 @@ def page_data(
                 "answers": answers,
                 # an automatic answer that matches another variant's key: a classmate's number?
                 "flags": [
-                    visible(f"{i.get('question')}: matches another variant's key ({'; '.join(i['other_variant'])})", one_line=True)
+                    visible(
+                        f"{i.get('question')}: matches another variant's key ({'; '.join(i['other_variant'])})",
+                        one_line=True,
+                    )
                     for i in r["questions"]
                     if isinstance(i, dict) and i.get("other_variant")
                 ],

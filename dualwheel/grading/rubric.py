@@ -67,7 +67,9 @@ def parse_criterion(raw: Any, n: int) -> dict[str, Any]:
     if raw.get("levels") is not None:
         levels = raw["levels"]
         if not isinstance(levels, dict):
-            raise RubricError(f"{where} ({text!r}): levels is a mapping from each mark 0..{points:g} to its text")
+            raise RubricError(
+                f"{where} ({text!r}): levels is a mapping from each mark 0..{points:g} to its text"
+            )
         if not _whole(points):
             raise RubricError(f"{where} ({text!r}): a criterion with levels has whole points, not {points:g}")
         try:
@@ -90,7 +92,9 @@ def parse_criterion(raw: Any, n: int) -> dict[str, Any]:
     if "look_for" in raw:
         look = raw.get("look_for")
         if not isinstance(look, str) or not look.strip():
-            raise RubricError(f"{where} ({text!r}): look_for is text for the instructor (what strong answers contain)")
+            raise RubricError(
+                f"{where} ({text!r}): look_for is text for the instructor (what strong answers contain)"
+            )
         out["look_for"] = " ".join(look.split())
     if "recommendation" in raw and not isinstance(raw["recommendation"], bool):
         raise RubricError(f"{where} ({text!r}): recommendation is true or false")

@@ -144,7 +144,9 @@ def other_matches(q: Question, index: int, value: Any) -> list[int]:
     ]
 
 
-def flag_matches(bank: Bank, indices: dict[str, int], answers: dict[str, Any], rows: list[dict[str, Any]]) -> list[str]:
+def flag_matches(
+    bank: Bank, indices: dict[str, int], answers: dict[str, Any], rows: list[dict[str, Any]]
+) -> list[str]:
     """Mark each answer that is another variant's key; return the notes for the status message."""
     notes = []
     by_var = {r["question"]: r for r in rows}

@@ -16,7 +16,11 @@ LEVELS4 = {
     3: "A recommendation that weighs two trade-offs",
     4: "A clear recommendation that weighs two trade-offs and says what would change it",
 }
-LEVELS2 = {0: "No figure, or a wrong one", 1: "One correct figure with its base", 2: "Two correct figures, each with its base"}
+LEVELS2 = {
+    0: "No figure, or a wrong one",
+    1: "One correct figure with its base",
+    2: "Two correct figures, each with its base",
+}
 
 VARY = {
     "id": "ch03-q1-aidc-share",
@@ -82,7 +86,9 @@ INTERPRET = {
     "interprets": "ch03-q1-aidc-share",
     "points": 2,
     "prompt": "In two sentences, say what your answer to question 1 means for the segment's weight.",
-    "criteria": [{"points": 2, "text": "Interpretation", "levels": LEVELS2, "look_for": "A tenth of revenue."}],
+    "criteria": [
+        {"points": 2, "text": "Interpretation", "levels": LEVELS2, "look_for": "A tenth of revenue."}
+    ],
     "model_answer": "About a tenth of revenue: large enough to matter, small enough to be an option.",
 }
 

@@ -72,9 +72,9 @@ def test_students_see_criteria_and_levels_never_look_for_or_the_model_answer(tmp
     bank = load(tmp_path)
     memo = bank.get("ch03-q3-memo")
     paths = release.write_release(bank, tmp_path / "out")
-    student = paths["notebook"].read_text(encoding="utf-8") + (
-        paths["student"] / "ch03_checks.py"
-    ).read_text(encoding="utf-8")
+    student = paths["notebook"].read_text(encoding="utf-8") + (paths["student"] / "ch03_checks.py").read_text(
+        encoding="utf-8"
+    )
     for c in memo.criteria:
         assert c["text"] in student
         for text in c["levels"].values():
@@ -96,7 +96,9 @@ def test_the_check_message_lists_the_levels(tmp_path):
     import sys
 
     code = "from ch03_checks import check\nq3 = ' '.join(['rent'] * 25)\ncheck('q3')"  # as in the notebook
-    said = subprocess.run([sys.executable, "-c", code], cwd=folder, capture_output=True, text=True, check=True).stdout
+    said = subprocess.run(
+        [sys.executable, "-c", code], cwd=folder, capture_output=True, text=True, check=True
+    ).stdout
     assert "25 words recorded" in said
     assert "(4 points) Recommendation and trade-offs" in said and "4: A clear recommendation" in said
     assert "Owning the warehouse" not in said
@@ -106,12 +108,19 @@ def test_numeric_prompt_asking_for_words_needs_an_interpreting_rubric(tmp_path):
     wordy = with_changes(VARY, prompt="What share did AIDC earn in FY{year}? Explain what it means.")
     bank = load(tmp_path, wordy, CHOICE, MEMO)  # no interprets item
     found = quality.interpretation(bank)
-    assert len(found) == 1 and "ch03.yml, ch03-q1-aidc-share" in found[0] and "interprets: ch03-q1-aidc-share" in found[0]
+    assert (
+        len(found) == 1
+        and "ch03.yml, ch03-q1-aidc-share" in found[0]
+        and "interprets: ch03-q1-aidc-share" in found[0]
+    )
     assert quality.interpretation(load(tmp_path, wordy, CHOICE, MEMO, INTERPRET)) == []
 
 
 def test_choice_checks_catch_a_long_key_few_distractors_and_longest_key(tmp_path):
-    long_key = with_changes(CHOICE, options={**CHOICE["options"], "b": CHOICE["options"]["b"] + ", with its own staff and returns desk"})
+    long_key = with_changes(
+        CHOICE,
+        options={**CHOICE["options"], "b": CHOICE["options"]["b"] + ", with its own staff and returns desk"},
+    )
     bank = load(tmp_path, long_key)
     assert "the key (b) is" in quality.choice_key_length(bank)[0]
     assert "longest option in 1" in quality.longest_key([bank])[0]  # chance with 4 options: 0.25

@@ -51,7 +51,9 @@ def two_students_apart(bank) -> tuple[str, str]:
     q = bank.get("ch03-q1-aidc-share")
     ids = [str(1000 + i) for i in range(50)]
     first = ids[0]
-    other = next(i for i in ids[1:] if variants.variant_index(SECRET, i, q) != variants.variant_index(SECRET, first, q))
+    other = next(
+        i for i in ids[1:] if variants.variant_index(SECRET, i, q) != variants.variant_index(SECRET, first, q)
+    )
     return first, other
 
 
@@ -100,7 +102,10 @@ def test_release_refuses_a_varying_bank_without_a_secret(bank, tmp_path, monkeyp
     code = cli.main(["release", "3", "--roster", str(tmp_path / "roster.csv"), "--secret-file", str(short)])
     assert code == 1 and "at least 16" in capsys.readouterr().err
     monkeypatch.setenv(variants.SECRET_ENV, SECRET.decode())
-    assert cli.main(["release", "3", "--roster", str(tmp_path / "roster.csv"), "--out", str(tmp_path / "o")]) == 0
+    assert (
+        cli.main(["release", "3", "--roster", str(tmp_path / "roster.csv"), "--out", str(tmp_path / "o")])
+        == 0
+    )
     said = capsys.readouterr().out
     assert "1 folders, one per roster student" in said and "per-student variants of q1" in said
     assert cli.main(["release", "3", "--out", str(tmp_path / "o2")]) == 0
@@ -129,13 +134,19 @@ def fake_run(answers_by_file: dict[str, dict]):
     return run
 
 
-def submit(folder: Path, name: str, answers: dict, prompt: str | None = None, meta: dict | None = None) -> Path:
+def submit(
+    folder: Path, name: str, answers: dict, prompt: str | None = None, meta: dict | None = None
+) -> Path:
     nb = nbformat.v4.new_notebook(metadata={"casebook": {"chapter": 3, **(meta or {})}})
     cells = [nbformat.v4.new_code_cell(f"# MARK {len(list(folder.glob('*.ipynb')))}")]
     if prompt:
         cells.append(nbformat.v4.new_markdown_cell(prompt))
     for var, value in {"q1": None, "q2": "", "q3": "", "q4": "", **answers}.items():
-        cells.append(nbformat.v4.new_code_cell(f"{var} = {value!r}", metadata={"casebook": {"question": var, "role": "answer"}}))
+        cells.append(
+            nbformat.v4.new_code_cell(
+                f"{var} = {value!r}", metadata={"casebook": {"question": var, "role": "answer"}}
+            )
+        )
     nb.cells = cells
     folder.mkdir(exist_ok=True)
     path = folder / f"{name}.ipynb"
@@ -156,9 +167,13 @@ def test_a_roster_of_300_releases_and_grades_each_on_their_own_key(bank, tmp_pat
         submit(subs, h.submission, {"q1": 0.0})
         by_file[str(n)] = {"q1": round(own[h.submission], 1), "q2": "b"}
     # two classmates swap their q1 answers (students whose variants differ)
-    a, b = (h.submission for h in handouts[:2]) if handouts[0].indices != handouts[1].indices else (
-        handouts[0].submission,
-        next(h.submission for h in handouts if h.indices != handouts[0].indices),
+    a, b = (
+        (h.submission for h in handouts[:2])
+        if handouts[0].indices != handouts[1].indices
+        else (
+            handouts[0].submission,
+            next(h.submission for h in handouts if h.indices != handouts[0].indices),
+        )
     )
     ia, ib = names.index(a), names.index(b)
     by_file[str(ia)]["q1"], by_file[str(ib)]["q1"] = by_file[str(ib)]["q1"], by_file[str(ia)]["q1"]
@@ -181,7 +196,9 @@ def test_a_roster_of_300_releases_and_grades_each_on_their_own_key(bank, tmp_pat
     assert {r["variants"].endswith("(default)") for r in rows} == {True, False}
 
 
-def test_without_a_roster_everyone_is_graded_on_the_default_and_off_roster_is_flagged(bank, tmp_path, monkeypatch):
+def test_without_a_roster_everyone_is_graded_on_the_default_and_off_roster_is_flagged(
+    bank, tmp_path, monkeypatch
+):
     subs = tmp_path / "subs"
     default = bank.get("ch03-q1-aidc-share").answer
     submit(subs, "alice", {"q1": round(default, 1)})
@@ -189,12 +206,17 @@ def test_without_a_roster_everyone_is_graded_on_the_default_and_off_roster_is_fl
     by_file = {"0": {"q1": round(default, 1)}, "1": {"q1": round(default, 1)}}
     monkeypatch.setattr(grade, "run_cells", fake_run(by_file))
     report = batch.grade_folder(subs, bank, tmp_path / "g1", progress=False)
-    assert all(r["questions"][0]["points"] == 2 and r["variants"]["q1"]["default"] for r in report.results.values())
+    assert all(
+        r["questions"][0]["points"] == 2 and r["variants"]["q1"]["default"] for r in report.results.values()
+    )
     students = read_roster(roster_file(tmp_path, ["alice"]))
     keys = variants.Keys.from_roster(bank, students, SECRET)
     report = batch.grade_folder(subs, bank, tmp_path / "g2", progress=False, keys=keys)
     off = report.results["mallory"]
-    assert off["status"] == "needs_review" and "not on the roster: graded against the default variant of q1" in off["message"]
+    assert (
+        off["status"] == "needs_review"
+        and "not on the roster: graded against the default variant of q1" in off["message"]
+    )
     with pytest.raises(variants.VariantError, match="casebook grade with --roster needs the course secret"):
         variants.Keys.from_roster(bank, students, None)
 
@@ -206,14 +228,21 @@ def test_solutions_list_every_variant_and_the_gradebook_column(bank):
     for inputs, key in q.variants:
         assert f"| {inputs['year']} | {key:,.2f} % |" in md
     assert gradebook.gradebook_columns(bank)[-1] == "variants"
-    assert gradebook.variants_cell({"variants": {"q1": {"inputs": {"year": 2022}, "default": True}}}) == "q1: year=2022 (default)"
+    assert (
+        gradebook.variants_cell({"variants": {"q1": {"inputs": {"year": 2022}, "default": True}}})
+        == "q1: year=2022 (default)"
+    )
 
 
 def test_otter_refuses_variants_and_says_what_to_use(bank, monkeypatch, capsys):
     monkeypatch.setattr(cli, "bank_for", lambda n: bank)
     assert cli.main(["otter", "3"]) == 1
     err = capsys.readouterr().err
-    assert "per-student variants (q1)" in err and "casebook grade FOLDER --roster" in err and "--default-variant" in err
+    assert (
+        "per-student variants (q1)" in err
+        and "casebook grade FOLDER --roster" in err
+        and "--default-variant" in err
+    )
 
 
 def test_the_review_page_shows_levels_and_flags_a_classmates_number(bank, tmp_path):
@@ -224,7 +253,14 @@ def test_the_review_page_shows_levels_and_flags_a_classmates_number(bank, tmp_pa
         "status": "needs_review",
         "message": "",
         "questions": [
-            {"question": "q1", "points": 0.0, "max": 2, "manual": False, "feedback": "", "other_variant": ["year=2022"]},
+            {
+                "question": "q1",
+                "points": 0.0,
+                "max": 2,
+                "manual": False,
+                "feedback": "",
+                "other_variant": ["year=2022"],
+            },
             {"question": "q3", "points": None, "max": 6, "manual": True, "feedback": "", "answer": "Rent."},
         ],
     }
@@ -263,7 +299,9 @@ def test_in_the_sandbox_an_edited_notebook_changes_nothing_and_a_swap_fails(bank
     subs = tmp_path / "subs"
     subs.mkdir()
     # the first edits prompt, inputs and metadata but answers their own key: full marks
-    nbformat.write(_fill(first.notebook, key[first.submission], edit=True), subs / f"{first.submission}.ipynb")
+    nbformat.write(
+        _fill(first.notebook, key[first.submission], edit=True), subs / f"{first.submission}.ipynb"
+    )
     # the other hands in the first one's number: wrong, and flagged as a classmate's
     nbformat.write(_fill(other.notebook, key[first.submission]), subs / f"{other.submission}.ipynb")
     keys = variants.Keys.from_roster(bank, students, SECRET)
