@@ -311,3 +311,15 @@ def test_in_the_sandbox_an_edited_notebook_changes_nothing_and_a_swap_fails(bank
     assert mine["variants"]["q1"]["index"] == first.indices[q.id]
     assert swapped["questions"][0]["points"] == 0
     assert swapped["status"] == "needs_review" and "a classmate's number?" in swapped["message"]
+
+
+def test_the_in_page_self_check_uses_the_default_variant(tmp_path):
+    from banks import VARY
+
+    from dualwheel.page.selfcheck import question_html
+
+    practice = load_bank(write_bank(tmp_path, bank_dict({**VARY, "use": ["self_check"]})))
+    q = practice.get("ch03-q1-aidc-share")
+    page = question_html(q, "3.1")
+    assert "FY2022" in page and "FY2023" not in page and "FY2024" not in page
+    assert q.answer == q.variants[0][1]
