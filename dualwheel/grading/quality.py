@@ -190,6 +190,33 @@ def variant_counts(bank: Bank) -> list[str]:
     ]
 
 
+STOP = frozenset(
+    "which about their there these those would could should where while other share total "
+    "first second three alibaba chapter figure figures answer option options between after before".split()
+)
+
+
+def _stems(text: str) -> set[str]:
+    """Content words of five letters or more, cut to their first five (a crude stem)."""
+    return {w[:5] for w in re.findall(r"[a-z]{5,}", text.lower()) if w not in STOP}
+
+
+def keyword_match(bank: Bank) -> list[str]:
+    """A word of the stem repeated in the key and in no distractor gives the key away."""
+    out = []
+    for q in bank.graded_questions:
+        if q.type != "choice":
+            continue
+        others = set().union(*(_stems(v) for k, v in q.options.items() if k != q.answer))
+        shared = sorted((_stems(q.prompt) & _stems(q.options[q.answer])) - others)
+        if shared:
+            out.append(
+                f"{_at(bank, q)}: the key ({q.answer}) repeats the stem's word(s) {', '.join(s + '...' for s in shared)} "
+                "and no distractor does; reword the key or use the word in a distractor"
+            )
+    return out
+
+
 def key_letters(bank: Bank) -> list[str]:
     keys = [q.answer for q in bank.graded_questions if q.type == "choice"]
     if len(keys) >= 3 and len(set(keys)) == 1:
@@ -203,6 +230,7 @@ BANK_CHECKS: dict[str, Callable[[Bank], list[str]]] = {
     "choice_key_length": choice_key_length,
     "distractors": distractors,
     "key_letters": key_letters,
+    "keyword_match": keyword_match,
     "interpretation": interpretation,
     "levels": levels,
     "memos": memos,

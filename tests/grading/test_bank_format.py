@@ -157,3 +157,16 @@ def test_figures_quoted_leaves_out_years():
 def test_prompt_shows_levels_indented_under_their_criterion(tmp_path):
     md = prompt_markdown(load(tmp_path).get("ch03-q3-memo"), 3)
     assert "- (4 points) Recommendation and trade-offs\n    - 0: No recommendation" in md
+
+
+def test_a_stem_word_repeated_only_in_the_key_is_caught(tmp_path):
+    giveaway = with_changes(
+        CHOICE,
+        prompt="Which entry mode keeps control of the customer relationship with the seller?",
+        options={**CHOICE["options"], "b": "A wholly owned storefront that keeps the customer relationship"},
+    )
+    found = quality.keyword_match(load(tmp_path, giveaway))
+    assert (
+        len(found) == 1 and "ch03-q2-entry" in found[0] and "custo..." in found[0] and "relat..." in found[0]
+    )
+    assert quality.keyword_match(load(tmp_path, CHOICE)) == []
