@@ -211,9 +211,15 @@ def write_student_releases(bank: Bank, out: Path, students: list[Any], secret: b
     if varying(bank) and secret is None:
         raise VariantError(need_secret_message(bank, "casebook release"))
     root = Path(out) / f"{slug(bank)}-students"
+    marker = root / ".casebook-students"
     if root.exists():
+        if not marker.is_file():  # never delete a folder this function did not write
+            raise VariantError(
+                f"{root} exists and was not written by `casebook release --roster`; move it away"
+            )
         shutil.rmtree(root)
     root.mkdir(parents=True)
+    marker.write_text("written by casebook release --roster; replaced by the next one\n", encoding="utf-8")
     shared = root / ".support"
     write_support(bank, shared)  # the checks hold no answers and no variant: the same for all
     done = []

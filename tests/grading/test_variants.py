@@ -86,6 +86,14 @@ def test_two_students_get_different_numbers_in_their_own_notebooks(bank, tmp_pat
         assert (h.folder / "ch03_checks.py").is_file() and (h.folder / "data").is_dir()
         assert "look_for" not in h.notebook.read_text(encoding="utf-8")
     assert not (tmp_path / "out" / "ch03-students" / ".support").exists()
+    # releasing again replaces its own folder; a folder it did not write is never deleted
+    assert len(variants.write_student_releases(bank, tmp_path / "out", students[:3], SECRET)) == 3
+    assert len(list((tmp_path / "out" / "ch03-students").iterdir())) == 4  # 3 students + the marker
+    foreign = tmp_path / "other" / "ch03-students"
+    foreign.mkdir(parents=True)
+    with pytest.raises(variants.VariantError, match="was not written by"):
+        variants.write_student_releases(bank, tmp_path / "other", students, SECRET)
+    assert foreign.is_dir()
 
 
 def test_release_refuses_a_varying_bank_without_a_secret(bank, tmp_path, monkeypatch, capsys):
