@@ -15,11 +15,12 @@ from urllib.parse import quote
 
 from . import release
 from .files import atomic_write, clean_stale_temp, scrub, temp_folder
-from .grade import bank_fingerprint, grade_one, score_answers, sha256
+from .grade import bank_fingerprint, grade_one, keyed_fingerprint, score_answers, sha256
 from .gradebook import gradebook_csv, write_manual_template
 from .questions import Bank
 from .sandbox import Limits, clean_stale_groups, stop_all
 from .submission import Entry, GradingError, NotebookFileError, find_submissions, read_entry
+from .variants import Keys
 
 
 def result_path(out: Path, student: str) -> Path:
@@ -63,8 +64,12 @@ def grade_folder(
     resume: bool = True,
     progress: bool = True,
     on_result: Callable[[dict[str, Any]], None] | None = None,
+    keys: Keys | None = None,
 ) -> BatchReport:
-    """Grade every notebook in ``folder``; write results, the gradebook and a manual-score sheet."""
+    """Grade every notebook in ``folder``; write results, the gradebook and a manual-score sheet.
+
+    ``keys`` (roster and course secret) give each student their variants; without them every
+    student is graded on the default variant."""
     folder, out = Path(folder), Path(out)
     if not folder.is_dir():
         raise GradingError(f"{folder} is not a folder of submissions")
@@ -72,15 +77,18 @@ def grade_folder(
     clean_stale_temp()
     entries = find_submissions(folder)
     fingerprint = bank_fingerprint(bank)
+    keys = keys or Keys(bank, {}, None)
+    per_student = {e.student: keys.for_student(e.student) for e in entries}
     results: dict[str, dict[str, Any]] = {}
     todo: list[Entry] = []
     for entry in entries:
+        indices, note = per_student[entry.student]
         previous = load_result(result_path(out, entry.student)) if resume else None
         if (
             previous
             and previous.get("student") == scrub(entry.student)
             and previous.get("file") == scrub(entry.source)
-            and previous.get("bank") == fingerprint
+            and previous.get("bank") == keyed_fingerprint(bank, indices, note)
             and previous.get("sha256")
             and previous.get("sha256") == _checksum(folder, entry)
         ):
@@ -100,8 +108,18 @@ def grade_folder(
         def submit_next() -> None:
             nxt = next(pending, None)
             if nxt is not None:
+                indices, note = per_student[nxt.student]
                 fut = pool.submit(
-                    grade_one, None, nxt.student, bank, support, limits, entry=nxt, folder=folder
+                    grade_one,
+                    None,
+                    nxt.student,
+                    bank,
+                    support,
+                    limits,
+                    entry=nxt,
+                    folder=folder,
+                    indices=indices,
+                    note=note,
                 )
                 futures[fut] = nxt.student
 

@@ -1,6 +1,7 @@
 """``casebook``: the instructor's command-line tool for the exercises.
 
     casebook release 3            student notebook + public checks, solutions, otter master
+    casebook release 3 --roster roster.csv --secret-file course.secret   one notebook per student
     casebook release --all
     casebook check alice.ipynb    the feedback a student would get for one notebook
     casebook grade submissions/   grade a folder in parallel -> gradebook.csv
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from . import batch, export, grade, release, sandbox, submission
 from . import limits as table
+from . import variants as var
 from .files import clean_stale_temp, scrub, temp_folder, visible
 from .questions import Bank, BankError, all_banks, bank_for
 
@@ -104,10 +106,34 @@ def cmd_release(args: argparse.Namespace) -> int:
     except (BankError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    try:
+        students = export.read_roster(args.roster) if args.roster else None
+        secret = var.read_secret(args.secret_file)
+    except (export.ExportError, var.VariantError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if students is None and secret is not None and args.secret_file:
+        print("error: --secret-file is for per-student releases: give --roster too", file=sys.stderr)
+        return 1
+    if students is not None:
+        refused = [b for b in banks if var.varying(b) and secret is None]
+        if refused:
+            print(f"error: {var.need_secret_message(refused[0], 'casebook release')}", file=sys.stderr)
+            return 1
     for bank in banks:
         paths = release.write_release(bank, args.out)
         print(f"Chapter {bank.chapter}: {len(bank.graded_questions)} questions, {bank.total_points:g} points")
-        print(f"  for students:    {paths['student']}/  (hand out this folder)")
+        varying = ", ".join(q.var for q in var.varying(bank))
+        if students is None:
+            print(f"  for students:    {paths['student']}/  (hand out this folder)")
+            if varying:
+                print(f"  no --roster: every student gets the default variant of {varying}")
+        else:
+            handouts = var.write_student_releases(bank, args.out, students, secret)
+            root = handouts[0].folder.parent
+            print(f"  for students:    {root}/<student>/  ({len(handouts)} folders, one per roster student)")
+            if varying:
+                print(f"  per-student variants of {varying}, from the roster's lms_id and the course secret")
         print(f"  solutions:       {paths['solutions']}")
         print(f"  otter master:    {paths['master']}")
     return 0
@@ -151,6 +177,17 @@ def cmd_grade(args: argparse.Namespace) -> int:
     out = args.out or folder.parent / f"{folder.name}-graded"
     limits = sandbox.Limits(timeout=args.timeout, memory_mb=args.memory)
     try:
+        students = export.read_roster(args.roster) if args.roster else None
+        keys = var.Keys.from_roster(bank, students, var.read_secret(args.secret_file))
+    except (export.ExportError, var.VariantError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if var.varying(bank) and students is None:
+        print(
+            f"no --roster: every student is graded on the default variant of "
+            f"{', '.join(q.var for q in var.varying(bank))}"
+        )
+    try:
         report = batch.grade_folder(
             folder,
             bank,
@@ -159,6 +196,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             resume=not args.no_resume,
             progress=not args.quiet,
+            keys=keys,
         )
     except submission.GradingError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -233,6 +271,16 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def cmd_otter(args: argparse.Namespace) -> int:
     bank = _bank(args.chapter)
+    if var.varying(bank) and not args.default_variant:
+        print(
+            f"error: chapter {bank.chapter} has per-student variants "
+            f"({', '.join(q.var for q in var.varying(bank))}); an otter autograder has one key per "
+            "question, so it would mark every student who got another variant wrong. Grade with "
+            "`casebook grade FOLDER --roster roster.csv --secret-file FILE` (per-student keys), or "
+            "give --default-variant to build an autograder for a release made without --roster.",
+            file=sys.stderr,
+        )
+        return 1
     try:
         zip_path = release.build_otter(bank, args.out)
     except RuntimeError as exc:
@@ -291,6 +339,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--out", type=Path, default=Path("_build/exercises"), help="output folder (default: %(default)s)"
     )
+    _roster_args(
+        p,
+        "also write one folder per roster student, OUT/chNN-students/<submission>/, "
+        "with that student's variants",
+    )
     p.set_defaults(func=cmd_release)
 
     p = sub.add_parser(
@@ -327,6 +380,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default: %(default)s)")
     p.add_argument("--no-resume", action="store_true", help="regrade everything, even finished results")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _roster_args(
+        p,
+        "grade each student on their own variants (the file or folder name is the roster's "
+        "submission); without it, everyone on the default variant",
+    )
     _limits(p)
     p.set_defaults(func=cmd_grade)
 
@@ -370,6 +428,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("chapter", type=int, help="chapter number")
     p.add_argument(
         "--out", type=Path, default=Path("_build/exercises"), help="output folder (default: %(default)s)"
+    )
+    p.add_argument(
+        "--default-variant",
+        action="store_true",
+        help="for a chapter with per-student variants: key every question on its default variant "
+        "(only for a release made without --roster)",
     )
     p.set_defaults(func=cmd_otter)
 
@@ -425,6 +489,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace the output file and report if they exist")
     p.set_defaults(func=cmd_export)
     return top
+
+
+def _roster_args(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--roster", type=Path, help=f"roster CSV (submission, lms_id, name, ...): {what}")
+    p.add_argument(
+        "--secret-file",
+        type=Path,
+        help=f"the course secret that picks each student's variants (default: ${var.SECRET_ENV}); "
+        "the same for release and grade, never handed out",
+    )
 
 
 def _limits(p: argparse.ArgumentParser) -> None:

@@ -40,6 +40,7 @@ from typing import Any
 
 from .. import __version__
 from . import limits as table
+from . import variants as var
 from .files import scrub
 from .questions import Bank, Question, check
 from .sandbox import REPORT_FACTOR, Limits, RunOutcome, run_cells
@@ -165,6 +166,14 @@ def bank_fingerprint(bank: Bank) -> str:
     ]
 
 
+def keyed_fingerprint(bank: Bank, indices: dict[str, int], note: str = "") -> str:
+    """The fingerprint of the bank as one student is graded on it: their variants' keys, and
+    whether they were off the roster (so a changed roster or secret regrades them)."""
+    return bank_fingerprint(var.student_bank(bank, indices)) + (
+        "~" + sha256(note.encode())[:8] if note else ""
+    )
+
+
 def grade_one(
     path: Path | None,
     student: str,
@@ -174,20 +183,30 @@ def grade_one(
     *,
     entry: Entry | None = None,
     folder: Path | None = None,
+    indices: dict[str, int] | None = None,
+    note: str = "",
 ) -> dict[str, Any]:
     """Grade one submission: a notebook file, or an entry of a submissions folder.
 
+    ``indices`` are the student's variants ({question id: index}, from the roster and the course
+    secret: :mod:`dualwheel.grading.variants`); without them every question is its default.
+    ``note`` (e.g. "not on the roster") flags the result ``needs_review``.
     Never raises for anything the submission does, and never follows a link.
     """
+    indices = indices if indices is not None else var.assignment(bank, None, None)
+    keyed = var.student_bank(bank, indices)
     result: dict[str, Any] = {
         "student": student,
         "file": entry.source if entry is not None else str(path),
         "sha256": "",
-        "bank": bank_fingerprint(bank),
+        "bank": keyed_fingerprint(bank, indices, note),
         "chapter": bank.chapter,
         "max_points": bank.total_points,
     }
+    if var.varying(bank):
+        result["variants"] = var.recorded(bank, indices)
     review = [entry.review] if entry is not None and entry.review else []
+    review += [note] if note else []
     raw: bytes | None = None
     problem: str | None = None
     try:
@@ -222,7 +241,8 @@ def grade_one(
         )
     outcome = run_cells(parsed.cells, [q.var for q in bank.graded_questions], support, limits)
     status, message = _status(parsed, outcome, limits)
-    review += parsed.review
+    questions = score_answers(keyed, outcome.answers)
+    review += parsed.review + var.flag_matches(bank, indices, outcome.answers, questions)
     result["run_status"] = status
     if review:
         message = "; ".join(review + [f"ran as {status}" + (f": {message}" if message else "")])
@@ -232,7 +252,7 @@ def grade_one(
         bank,
         status,
         message,
-        questions=score_answers(bank, outcome.answers),
+        questions=questions,
         seconds=round(outcome.seconds, 3),
         cell_errors=outcome.errors[:20],
     )

@@ -17,7 +17,23 @@ GRADEBOOK_TAIL = ("auto_total", "manual_total", "total", "max_points", "status",
 
 
 def gradebook_columns(bank: Bank) -> list[str]:
-    return ["student"] + [q.var for q in bank.graded_questions] + list(GRADEBOOK_TAIL)
+    """``variants`` (last) only for a bank whose questions vary per student."""
+    varies = any(q.variants for q in bank.graded_questions)
+    return (
+        ["student"]
+        + [q.var for q in bank.graded_questions]
+        + list(GRADEBOOK_TAIL)
+        + (["variants"] if varies else [])
+    )
+
+
+def variants_cell(result: dict[str, Any]) -> str:
+    """``q2: year=2023; q5: year=2022 (default)``: each student's variant per question."""
+    parts = []
+    for name, v in (result.get("variants") or {}).items():
+        inputs = ", ".join(f"{k}={x}" for k, x in (v.get("inputs") or {}).items())
+        parts.append(f"{name}: {inputs}" + (" (default)" if v.get("default") else ""))
+    return "; ".join(parts)
 
 
 def safe_cell(text: str) -> str:
@@ -54,6 +70,7 @@ def gradebook_rows(bank: Bank, results: dict[str, dict[str, Any]]) -> list[dict[
             message=(r.get("message") or "") + ("; rubric answers need manual grading" if pending else ""),
         )
         row["message"] = safe_cell(visible(row["message"], one_line=True).lstrip("; "))
+        row["variants"] = safe_cell(visible(variants_cell(r), one_line=True))
         rows.append(row)
     return rows
 

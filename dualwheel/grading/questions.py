@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from . import scoring
+from . import rubric, scoring
 
 EXERCISES_DIR = Path(__file__).resolve().parents[2] / "exercises"
 
@@ -60,6 +60,9 @@ class Question:
     # ``prompt``/``title``/``feedback`` above are the default's; ``template`` holds the raw texts.
     variants: tuple[tuple[dict[str, Any], float], ...] = ()
     template: dict[str, Any] = field(default_factory=dict)
+    memo: bool = False  # rubric: asks for a recommendation (half its points on such criteria)
+    figures: int = 0  # rubric: how many numbers an answer must quote
+    interprets: str = ""  # rubric: the id of the numeric question whose meaning it grades
 
     @property
     def graded(self) -> bool:
@@ -98,6 +101,8 @@ class Question:
             "points": self.points,
             "title": self.title or self.id,
             **({"words": list(self.words)} if self.words else {}),
+            # students see the criteria and their levels, never look_for or the model answer
+            **({"criteria": rubric.public_criteria(self.criteria)} if self.criteria else {}),
         }
 
 
@@ -172,7 +177,9 @@ def _parse_question(raw: Any, where: str, chapter: int) -> Question:
     if raw.get("vary") is not None:
         vary = raw["vary"]
         if qtype != "numeric" or not isinstance(vary, dict) or not vary:
-            raise BankError(f"{where}: vary is for numeric questions: a mapping of input name to a list of values")
+            raise BankError(
+                f"{where}: vary is for numeric questions: a mapping of input name to a list of values"
+            )
         if any(not isinstance(v, list) or len(v) < 2 for v in vary.values()) or any(
             not str(k).isidentifier() for k in vary
         ):
@@ -180,13 +187,17 @@ def _parse_question(raw: Any, where: str, chapter: int) -> Question:
         if not isinstance(raw.get("answer"), dict) or "expr" not in raw["answer"]:
             raise BankError(f"{where}: a question with vary computes its key with answer.expr")
         names = list(vary)
-        combos = [dict(zip(names, c)) for c in itertools.product(*(vary[n] for n in names))]
-        variants = tuple((c, _evaluate(str(raw["answer"]["expr"]), f"{where} {c}", chapter, c)) for c in combos)
+        combos = [dict(zip(names, c, strict=True)) for c in itertools.product(*(vary[n] for n in names))]
+        variants = tuple(
+            (c, _evaluate(str(raw["answer"]["expr"]), f"{where} {c}", chapter, c)) for c in combos
+        )
         template = {k: raw[k] for k in ("prompt", "title", "feedback") if raw.get(k) is not None}
         try:
             raw = {**raw, **_fill(template, combos[0])}
         except (KeyError, IndexError, ValueError) as exc:
-            raise BankError(f"{where}: a {{name}} in the prompt, title or feedback is not a vary input: {exc}") from None
+            raise BankError(
+                f"{where}: a {{name}} in the prompt, title or feedback is not a vary input: {exc}"
+            ) from None
         feedback = {str(k): str(v) for k, v in (raw.get("feedback") or {}).items()}
     if qtype == "numeric":
         spec = _req(raw, "answer", where)
@@ -215,7 +226,10 @@ def _parse_question(raw: Any, where: str, chapter: int) -> Question:
         if set(answer) != set(items) or any(v not in options for v in answer.values()):
             raise BankError(f"{where}: match answer must pair every item with a known option")
     elif qtype == "rubric":
-        criteria = tuple(_req(raw, "criteria", where))
+        try:
+            criteria = rubric.parse_criteria(_req(raw, "criteria", where))
+        except rubric.RubricError as exc:
+            raise BankError(f"{where}: {exc}") from None
         total = sum(float(c.get("points", 0)) for c in criteria)
         if not math.isclose(total, points):
             raise BankError(f"{where}: rubric criteria add up to {total:g}, but points is {points:g}")
@@ -236,6 +250,11 @@ def _parse_question(raw: Any, where: str, chapter: int) -> Question:
         raise BankError(f"{where}: only a rubric question takes words")
     if qtype != "rubric" and "wrong" not in feedback:
         raise BankError(f"{where}: give feedback.wrong, a hint for wrong answers")
+    try:
+        lesson = rubric.check_lesson(raw.get("lesson"))
+        extras = rubric.parse_extras(raw, qtype)
+    except rubric.RubricError as exc:
+        raise BankError(f"{where}: {exc}") from None
     return Question(
         id=qid,
         type=qtype,
@@ -253,9 +272,10 @@ def _parse_question(raw: Any, where: str, chapter: int) -> Question:
         explanation=str(raw.get("explanation", "")).strip(),
         title=str(raw.get("title", "")),
         words=tuple(raw["words"]) if raw.get("words") else None,
-        lesson=str(raw.get("lesson", "")),
+        lesson=lesson,
         variants=variants,
         template=template,
+        **extras,
     )
 
 
@@ -295,6 +315,13 @@ def load_bank(path: Path | str) -> Bank:
             f"{path.name}: graded questions share the answer variable(s) {clash}; "
             "give each an id with its own number, such as ch03-q7-..."
         )
+    numeric = {q.id for q in qs if q.type == "numeric"}
+    for i, q in enumerate(qs):
+        if q.interprets and q.interprets not in numeric:
+            raise BankError(
+                f"{path.name}, question {i + 1} ({q.id}): interprets {q.interprets!r} is not the id of a "
+                "numeric question in this bank"
+            )
     return Bank(chapter=int(raw["chapter"]), title=str(raw["title"]), path=path, questions=qs)
 
 

@@ -142,7 +142,11 @@ def _status(name, namespace):
         return False, problem
     if spec["type"] == "rubric":
         words = len(str(namespace[name]).split())
-        return True, f"{{words}} words recorded; your instructor scores this answer."
+        lines = [f"{{words}} words recorded; your instructor scores this answer against these criteria:"]
+        for c in spec.get("criteria", []):
+            lines.append(f"    ({{c['points']:g}} points) {{c['text']}}")
+            lines += [f"        {{mark}}: {{text}}" for mark, text in c.get("levels", {{}}).items()]
+        return True, "\\n".join(lines)
     return True, "answer recorded in the right form; it is graded after you hand in."
 
 

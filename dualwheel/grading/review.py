@@ -161,6 +161,15 @@ def page_data(
                 "status": visible(str(r.get("status", "")), one_line=True),
                 "message": visible(str(r.get("message", "") or ""), one_line=True),
                 "answers": answers,
+                # an automatic answer that matches another variant's key: a classmate's number?
+                "flags": [
+                    visible(
+                        f"{i.get('question')}: matches another variant's key ({'; '.join(i['other_variant'])})",
+                        one_line=True,
+                    )
+                    for i in r["questions"]
+                    if isinstance(i, dict) and i.get("other_variant")
+                ],
                 # the page notices an answer that changed (regraded) since it was marked
                 "digests": {
                     v: hashlib.sha256(t.encode("utf-8", "surrogatepass")).hexdigest()[:16]
@@ -183,7 +192,15 @@ def page_data(
                 "points": q.points,
                 "words": list(q.words) if q.words else None,
                 "model_answer": q.model_answer,
-                "criteria": [{"text": str(c["text"]), "points": float(c["points"])} for c in q.criteria],
+                "criteria": [
+                    {
+                        "text": str(c["text"]),
+                        "points": float(c["points"]),
+                        "levels": [[str(k), str(v)] for k, v in (c.get("levels") or {}).items()],
+                        "look_for": str(c.get("look_for", "")),
+                    }
+                    for c in q.criteria
+                ],
                 # marks saved against other criteria must not land in these boxes (see review.js)
                 "rubric": hashlib.sha256(
                     json.dumps([[str(c["text"]), float(c["points"])] for c in q.criteria]).encode()

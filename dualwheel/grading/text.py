@@ -7,6 +7,7 @@ self-check's answer key, the solutions file and the instructor edition.
 from __future__ import annotations
 
 from .questions import Bank, Question
+from .rubric import level_lines
 
 FORMAT_HINT = {
     "numeric": "a number",
@@ -32,7 +33,9 @@ def prompt_markdown(q: Question, number: int) -> str:
         lines.append(f'Give the number in {q.unit} (write `12.3`, not `"12.3%"`).')
     if q.type == "rubric":
         lines += ["Scored by your instructor against these criteria:", ""]
-        lines += [f"- ({c['points']:g} points) {c['text']}" for c in q.criteria]
+        for c in q.criteria:  # the criteria and their quality levels; never look_for
+            lines.append(f"- ({float(c['points']):g} points) {c['text']}")
+            lines += level_lines(c)
     lines += ["", f"Answer in `{q.var}`: {FORMAT_HINT[q.type]}."]
     return "\n".join(lines).strip() + "\n"
 
@@ -49,6 +52,8 @@ def solutions_markdown(bank: Bank) -> str:
         out.append(prompt_markdown(q, n).replace("### Question", "## Question", 1))
         out.append(f"**Answer.** {answer_text(q)}")
         out.append("")
+        if q.variants:
+            out += variants_markdown(q) + [""]
         if q.explanation:
             out += [q.explanation, ""]
         hints = {k: v for k, v in q.feedback.items() if k != "right"}
@@ -69,8 +74,37 @@ def answer_text(q: Question) -> str:
         return ", ".join(f"({a}) {q.options[a]}" for a in q.answer)
     if q.type == "match":
         return "; ".join(f"{k} {q.items[k]} → ({v}) {q.options[v]}" for k, v in q.answer.items())
-    crit = "\n".join(f"- {c['points']:g} points: {c['text']}" for c in q.criteria)
-    return f"scored by rubric.\n\n{crit}\n\n**Model answer.** {q.model_answer}"
+    crit = []
+    for c in q.criteria:
+        mark = " (recommendation)" if c.get("recommendation") else ""
+        crit.append(f"- {float(c['points']):g} points{mark}: {c['text']}")
+        crit += level_lines(c)
+        if c.get("look_for"):
+            crit.append(f"    - *Look for:* {c['look_for']}")
+    extra = []
+    if q.interprets:
+        extra.append(f"Grades the interpretation of `{q.interprets}`.")
+    if q.figures:
+        extra.append(f"A full answer quotes at least {q.figures} figure{'s' if q.figures != 1 else ''}.")
+    extra_text = (" ".join(extra) + "\n\n") if extra else ""
+    crit_text = "\n".join(crit)
+    return f"scored by rubric.\n\n{crit_text}\n\n{extra_text}**Model answer.** {q.model_answer}"
+
+
+def variants_markdown(q: Question) -> list[str]:
+    """Every variant of a question with per-student inputs, and its answer: the instructor's key."""
+    names = list(q.variants[0][0])
+    unit = f" {q.unit}" if q.unit else ""
+    lines = [
+        f"**Every variant** ({len(q.variants)}; a student's is chosen from the roster and the course "
+        "secret; the first is the default, used without a roster and in the book's self-check).",
+        "",
+        "| " + " | ".join(names) + " | answer |",
+        "|" + "---|" * (len(names) + 1),
+    ]
+    for inputs, key in q.variants:
+        lines.append("| " + " | ".join(str(inputs[n]) for n in names) + f" | {key:,.2f}{unit} |")
+    return lines
 
 
 def answer_brief(q: Question) -> str:

@@ -179,7 +179,9 @@
     if (q.words) section.appendChild(el("p", "muted", "Length asked for: " + q.words[0] + " to " + q.words[1] + " words."));
     var crit = el("ol", "criteria");
     q.criteria.forEach(function (c) {
-      crit.appendChild(el("li", null, c.text + " (" + fmt(c.points) + " points)"));
+      var li = el("li", null, c.text + " (" + fmt(c.points) + " points)");
+      if (c.look_for) li.appendChild(el("p", "muted look-for", "Look for: " + c.look_for));
+      crit.appendChild(li);
     });
     section.appendChild(el("h3", "sub", "Criteria"));
     section.appendChild(crit);
@@ -207,6 +209,7 @@
     var meta = (s.status ? "Status: " + s.status + ". " : "") + words(text) + " words" +
       (q.words ? " (asked " + q.words[0] + " to " + q.words[1] + ")" : "") + ".";
     card.appendChild(el("p", "muted meta", meta));
+    (s.flags || []).forEach(function (f) { card.appendChild(el("p", "warning flag", f)); });
 
     var grid = el("div", "grid");
     var body = el("div", "text");
@@ -247,6 +250,13 @@
       input.addEventListener("input", function () { changed(entry); });
       row.appendChild(label);
       row.appendChild(input);
+      if (c.levels && c.levels.length) {
+        // the quality levels beside the box: what each mark means
+        var levels = el("ul", "levels");
+        levels.setAttribute("aria-label", "Levels of criterion " + (ci + 1));
+        c.levels.forEach(function (l) { levels.appendChild(el("li", null, l[0] + ": " + l[1])); });
+        row.appendChild(levels);
+      }
       row.appendChild(err);
       fs.appendChild(row);
       entry.inputs.push(input);
