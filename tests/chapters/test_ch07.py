@@ -168,7 +168,9 @@ def test_verdicts_agree_between_lessons_and_claims():
 
 def test_chapter_links_point_only_to_chapters_that_show_the_fact():
     ev = c7.evidence().set_index("evidence_id")["chapter"].fillna("")
-    assert set(ev[ev != ""]) <= {"ch02-dual-wheel", "ch05-evolution"}
+    assert set(ev[ev != ""]) <= {"ch02-dual-wheel", "ch05-evolution", "ch06-results"}
+    # AIDC's adjusted EBITA is shown in Chapters 3 and 6 (Exhibits 3.5, 6.5), not Chapter 2
+    assert ev["aidc_ebita_fy2024"] == "ch06-results"
     assert ev["lazada_ceo_li"] == "" and ev["ant_ascend"] == ""
 
 
