@@ -163,8 +163,8 @@ def test_the_memo_is_a_graded_rubric_with_levelled_criteria(memo):
     # at least half the weight on the recommendation and its trade-offs (the first two criteria)
     assert "Recommendation" in memo.criteria[0]["text"] and "Trade-offs" in memo.criteria[1]["text"]
     assert weights[0] + weights[1] >= memo.points / 2
-    for c in memo.criteria:
-        levels = [int(n) for n in re.findall(r"(?:—|;) (\d+):", c["text"])]
+    for c in memo.criteria:  # levels as a mapping 0..points (conventions of issue 24)
+        levels = [int(n) for n in c["levels"]]
         assert sorted(levels) == list(range(int(c["points"]) + 1)), c["text"]
 
 

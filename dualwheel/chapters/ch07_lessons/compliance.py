@@ -234,3 +234,8 @@ def compliance_chart(r: ComplianceRisk, values: Mapping[str, Any]) -> Figure:
     ax.set_title(f"{values['scenario']}: expected fine against cost")
     ax.legend(loc="upper left", fontsize=8)
     return fig
+
+
+def compliance_conclusion(r: ComplianceRisk, values: Mapping[str, Any]) -> str:
+    """The call a manager takes from one frame of the what-if, in a few words."""
+    return "fund the compliance programme" if r.comply_pays else "fines alone do not justify the cost"

@@ -101,11 +101,13 @@ def _bullet_list(rows: pd.DataFrame) -> str:
     return "; ".join(parts) if parts else "—"
 
 
-def evidence_matrix() -> pd.DataFrame:
+def evidence_matrix(verdict: bool = True) -> pd.DataFrame:
     """Exhibit: each lesson with the paper's claim, the evidence for and against, and a verdict.
 
     Long format (four rows a lesson: claim, for, against, verdict, each labelled in bold), so
-    the table stays two columns wide and each row is short enough to fit a PDF page.
+    the table stays two columns wide and each row is short enough to fit a PDF page. The student
+    page passes ``verdict=False``: the verdict is what the class is meant to reach, so it lives
+    in the teaching note (three rows a lesson, and the column is "Claim and evidence").
 
     Evidence rows that carry only a figure (the AIDC EBITA series) are summarised in one line,
     so the matrix stays readable; the full rows are in ``data/lesson_evidence.csv``.
@@ -119,20 +121,21 @@ def evidence_matrix() -> pd.DataFrame:
         if les.lesson_id == "technology":
             loss = aidc_ebita()
             years = ", ".join(f"{fy(y)} {v:,.0f}" for y, v in loss.items())
-            against = f"AIDC adjusted EBITA, RMB million: {years} ([Chapter 2](ch02-dual-wheel)); " + against
+            against = (
+                f"AIDC adjusted EBITA, RMB million: {years} ([Chapter 3](ch03-company-overview), "
+                f"[Chapter 6](ch06-results)); " + against
+            )
         name = f"**{les.order}. {les.lesson}**"
-        for aspect, text in (
+        column = "Claim, evidence and verdict" if verdict else "Claim and evidence"
+        aspects = [
             ("The claim", f"({les.lesson_zh}) {les.paper_claim}"),
             ("Evidence for", _bullet_list(mine[mine["stance"] == "for"])),
             ("Evidence against", against),
-            ("Verdict", les.verdict_label),
-        ):
-            rows.append(
-                {
-                    "Lesson": name if aspect == "The claim" else "",
-                    "Claim, evidence and verdict": f"**{aspect}:** {text}",
-                }
-            )
+        ]
+        if verdict:
+            aspects.append(("Verdict", les.verdict_label))
+        for aspect, text in aspects:
+            rows.append({"Lesson": name if aspect == "The claim" else "", column: f"**{aspect}:** {text}"})
     return pd.DataFrame(rows)
 
 

@@ -252,3 +252,9 @@ def plan_chart(p: PlanResult, values: Mapping[str, Any]) -> Figure:
                 tab[i, j].set_facecolor("#fde0dd")
     ax.set_title(f"{p.firm[:24]}: {p.market}")
     return fig
+
+
+def plan_conclusion(p: PlanResult, values: Mapping[str, Any]) -> str:
+    """The call a manager takes from one frame: which lessons to plan around first."""
+    first = [x.split(". ", 1)[1] for x in p.binding]
+    return "plan first around " + ", ".join(first) if first else "no lesson binds first: find the open figures"
