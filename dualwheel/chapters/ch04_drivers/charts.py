@@ -40,7 +40,7 @@ def distance_chart(measure: str = "dist_km") -> Figure:
     shown = m[m[measure].notna()]
     missing = m.index[m[measure].isna()].tolist()
     fig, ax = plt.subplots(figsize=(7.0, 4.2))
-    for iso, row in shown.iterrows():
+    for _, row in shown.iterrows():
         ax.scatter(row[measure], row["gdp_ppp_bn"], s=40, color=_entry_colour(row["entry_year"]), zorder=3)
     ax.set_yscale("log")
     _place_labels(ax, shown, measure)

@@ -6,8 +6,8 @@ import pandas as pd
 
 from ... import claims, data, fmt
 from ... import moves as mv
-from .entry_rule import ENTRY_CUTOFF_YEAR, ENTRY_MODES, MODE_LABELS
 from .distances import kogut_singh
+from .entry_rule import ENTRY_CUTOFF_YEAR, ENTRY_MODES, MODE_LABELS
 from .ranking import SAMPLES, THEORY_PRESETS, market_table, preset_fits
 
 
