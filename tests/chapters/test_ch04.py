@@ -358,3 +358,64 @@ def test_mode_against_distance() -> None:
     assert t.index[-2:].tolist() == ["NPL", "LKA"]  # missing scores stay missing, last
     with pytest.raises(ValueError, match="mode must be one of"):
         c4.mean_ks_by_mode("export_platform")
+
+
+# ----------------------------------------------------------------------------- issues 23 and 24
+PAGE4 = DATA.parent / "book" / "ch04-drivers.md"
+
+
+def _student_part(path) -> str:
+    text = path.read_text(encoding="utf-8")
+    return text.split("(ch04-instructors)=")[0] if "ch04" in path.name else text.split("(ch05-instructors)=")[0]
+
+
+def test_distance_chart_labels_never_overlap() -> None:
+    import itertools
+
+    for measure in ("dist_km", "ks_index"):
+        boxes = c4.label_boxes(c4.distance_chart(measure))
+        assert len(boxes) == c4.market_table()[measure].notna().sum()
+        clashes = [(i, j) for i, j in itertools.combinations(range(len(boxes)), 2) if boxes[i].overlaps(boxes[j])]
+        assert clashes == [], f"labels {clashes} overlap on the {measure} chart"
+
+
+def test_rank_conclusions_change_with_the_weights() -> None:
+    assert c4.rank_conclusion(c4.rank_model(1, 1, 0, 0), {}) == "weights track Alibaba's order"
+    assert c4.rank_conclusion(c4.rank_model(0, 0, 0, -1), {}) == "Alibaba did not follow these weights"
+    assert c4.rank_conclusion(c4.rank_model(0, 0, 0, 0), {}) == "no ranking"
+
+
+def test_mode_test_on_four_dimensions_is_not_a_copy_of_the_page() -> None:
+    bank = bank_for(4)
+    q8 = bank.get("ch04-q8-mode-distance")
+    keys = [answer for _, answer in q8.variants]
+    assert len(keys) == 3 and len(set(round(k, 2) for k in keys)) == 3
+    six = c4.mode_distance()
+    shown = six.loc[six["Entry mode"] == c4.MODE_LABELS["acquisition"], "Kogut–Singh index"].dropna()
+    assert all(abs(k - shown.mean()) > 0.05 for k in keys), "a key equals the mean of Exhibit 4.9's column"
+    assert bank.get("ch04-q9-mode-distance-reading").type == "rubric"
+
+
+def test_self_checks_are_in_page_order_and_every_item_has_a_lesson() -> None:
+    import re
+
+    bank = bank_for(4)
+    on_page = re.findall(r'ch\.selfcheck\("([^"]+)"\)', PAGE4.read_text(encoding="utf-8"))
+    assert [q.id for q in bank.uses("self_check")] == on_page
+    assert all(q.lesson for q in bank.questions)
+    graded = bank.graded_questions
+    strategic = sum(q.points for q in graded if q.lesson != "measurement")
+    assert strategic >= sum(q.points for q in graded) / 2
+
+
+def test_student_page_leaves_verdicts_and_answers_to_class() -> None:
+    import re
+
+    text = PAGE4.read_text(encoding="utf-8")
+    student = " ".join(_student_part(PAGE4).split()).lower()
+    assert 'theory_matrix().drop(columns="Verdict")' in text
+    keys = re.findall(r"^% key (?:BC|DQ)\d+: (.*)$", text, re.M)
+    assert len(keys) == 4 + 5
+    for line in keys:
+        for phrase in line.split(";"):
+            assert phrase.strip().lower() not in student, phrase

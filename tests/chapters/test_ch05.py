@@ -14,6 +14,7 @@ from browser import open_whatif, visible_frame
 
 from dualwheel import data
 from dualwheel.chapters import ch05_evolution as c5
+from dualwheel.grading.questions import bank_for
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -536,3 +537,42 @@ def test_boundary_explorer_moves_offline(html_dir, offline_page):
 @pytest.mark.built
 def test_page_stays_within_its_size_budget(html_dir):
     assert (html_dir / PAGE).stat().st_size < 1_000_000
+
+
+# ----------------------------------------------------------------------------- issues 23 and 24
+PAGE5 = Path(__file__).resolve().parents[2] / "book" / "ch05-evolution.md"
+
+
+def test_self_checks_render_on_the_page():
+    import re
+
+    text = PAGE5.read_text(encoding="utf-8")
+    cells = re.findall(r":tags: \[([^\]]*)\]\n\nch\.selfcheck\(", text)
+    assert len(cells) == 5 and all("remove-cell" not in tags for tags in cells)
+
+
+def test_boundary_conclusions_change_with_the_cut():
+    assert c5.periodisation_conclusion(c5.periodise(2016, 2024)) == "expansion looks faster"
+    assert c5.periodisation_conclusion(c5.periodise(2018, 2024)) == "expansion looks slower"
+
+
+def test_student_page_does_not_hold_the_suggested_answers():
+    import re
+
+    text = PAGE5.read_text(encoding="utf-8")
+    student = " ".join(text.split("(ch05-instructors)=")[0].split()).lower()
+    keys = re.findall(r"^% key (?:BC|DQ)\d+: (.*)$", text, re.M)
+    assert len(keys) == 3 + 5
+    for line in keys:
+        for phrase in line.split(";"):
+            assert phrase.strip().lower() not in student, phrase
+
+
+def test_every_item_has_a_lesson_and_numeric_items_vary():
+    bank = bank_for(5)
+    assert all(q.lesson for q in bank.questions)
+    for q in bank.graded_questions:
+        if q.type == "numeric":
+            assert len(q.variants) >= 2, q.id
+    graded = bank.graded_questions
+    assert sum(q.points for q in graded if q.lesson != "measurement") >= sum(q.points for q in graded) / 2

@@ -193,11 +193,11 @@ def test_a_step_that_does_not_divide_a_criterion_is_refused(tmp_path, bank):
 
 
 def test_every_rubric_question_of_a_chapter_is_on_the_page(tmp_path):
-    bank4 = bank_for(4)  # two rubric questions
+    bank4 = bank_for(4)  # three rubric questions (q9 grades the reading of numeric q8)
     folder = _graded(tmp_path / "ch04-graded", bank4, {"ann": "memo", "bo": "memo"})
     data = _embedded(review.write_review(folder, bank4).page)
-    assert [q["var"] for q in data["questions"]] == ["q6", "q7"]
-    assert len(data["rows"]) == 4
+    assert [q["var"] for q in data["questions"]] == ["q6", "q7", "q9"]
+    assert len(data["rows"]) == 6
 
 
 def test_merge_command_reads_the_sheet(tmp_path, bank):

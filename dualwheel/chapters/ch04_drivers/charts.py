@@ -40,19 +40,10 @@ def distance_chart(measure: str = "dist_km") -> Figure:
     shown = m[m[measure].notna()]
     missing = m.index[m[measure].isna()].tolist()
     fig, ax = plt.subplots(figsize=(7.0, 4.2))
-    for iso, row in shown.iterrows():
-        colour = _entry_colour(row["entry_year"])
-        ax.scatter(row[measure], row["gdp_ppp_bn"], s=40, color=colour, zorder=3)
-        year = "none" if pd.isna(row["entry_year"]) else f"{int(row['entry_year'])}"
-        ax.annotate(
-            f"{iso} {year}",
-            (row[measure], row["gdp_ppp_bn"]),
-            xytext=(4, 3),
-            textcoords="offset points",
-            fontsize=8,
-            color=colour,
-        )
+    for _, row in shown.iterrows():
+        ax.scatter(row[measure], row["gdp_ppp_bn"], s=40, color=_entry_colour(row["entry_year"]), zorder=3)
     ax.set_yscale("log")
+    _place_labels(ax, shown, measure)
     ax.set_ylabel("GDP 2016, PPP (reconstructed; bn intl. dollars, log)")
     label = (
         "Distance from China (km, CEPII)"
@@ -67,6 +58,47 @@ def distance_chart(measure: str = "dist_km") -> Figure:
             0.0, -0.2, f"Not shown (no score): {names}", transform=ax.transAxes, fontsize=8, color="#555555"
         )
     return fig
+
+
+#: Offsets (points) tried in turn for a label: right, above, below, left, then farther out.
+LABEL_OFFSETS = [(4, 3), (4, -10), (-4, 6), (-4, -12), (6, 12), (6, -18), (-8, 16), (-8, -22), (10, 22), (10, -28)]
+
+
+def _place_labels(ax, shown: pd.DataFrame, measure: str) -> None:
+    """Label each point with its ISO code and entry year, trying offsets in turn until the label
+    overlaps no label already placed (the first offset when none is free)."""
+    renderer = ax.figure.canvas.get_renderer()
+    placed = []
+    for iso, row in shown.sort_values(measure).iterrows():
+        year = "none" if pd.isna(row["entry_year"]) else f"{int(row['entry_year'])}"
+        colour = _entry_colour(row["entry_year"])
+        for dx, dy in LABEL_OFFSETS:
+            text = ax.annotate(
+                f"{iso} {year}",
+                (row[measure], row["gdp_ppp_bn"]),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                fontsize=8,
+                color=colour,
+                ha="left" if dx >= 0 else "right",
+            )
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in placed):
+                break
+            text.remove()
+        else:
+            text = ax.annotate(
+                f"{iso} {year}", (row[measure], row["gdp_ppp_bn"]), xytext=LABEL_OFFSETS[0],
+                textcoords="offset points", fontsize=8, color=colour,
+            )
+            box = text.get_window_extent(renderer)
+        placed.append(box)
+
+
+def label_boxes(fig: Figure) -> list:
+    """The window extents of the text labels of a chart's first axes (used by the tests)."""
+    renderer = fig.canvas.get_renderer()
+    return [t.get_window_extent(renderer) for t in fig.axes[0].texts if t.get_text().split()[0].isupper()]
 
 
 def rank_chart(result: Ranking, values: Mapping[str, object]) -> Figure:
@@ -111,3 +143,14 @@ def rank_summary(result: Ranking, values: Mapping[str, object]) -> dict[str, str
     preset = matching_preset(result.weights)
     out["Preset"] = preset or "none (your own weights)"
     return out
+
+
+def rank_conclusion(result: Ranking, values: Mapping[str, object]) -> str:
+    """What a manager choosing criteria for the next market would conclude from these weights."""
+    from .ranking import GOOD_FIT
+
+    if math.isnan(result.rho):
+        return "no ranking"
+    if result.rho > GOOD_FIT:
+        return "weights track Alibaba's order"
+    return "Alibaba did not follow these weights"

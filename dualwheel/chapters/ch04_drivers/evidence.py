@@ -6,6 +6,7 @@ import pandas as pd
 
 from ... import claims, data, fmt
 from ... import moves as mv
+from .distances import kogut_singh
 from .entry_rule import ENTRY_CUTOFF_YEAR, ENTRY_MODES, MODE_LABELS
 from .ranking import SAMPLES, THEORY_PRESETS, market_table, preset_fits
 
@@ -65,12 +66,22 @@ def mode_distance() -> pd.DataFrame:
     return out.sort_values(["Kogut–Singh index", "km from China"], na_position="last")
 
 
-def mean_ks_by_mode(mode: str) -> float:
-    """Mean Kogut–Singh index of the markets whose first local entry used ``mode`` (scores only)."""
+def mean_ks_by_mode(mode: str, dims: tuple[str, ...] | None = None, without: str | None = None) -> float:
+    """Mean Kogut–Singh index of the markets whose first local entry used ``mode`` (scores only).
+
+    ``dims`` recomputes the index on those Hofstede dimensions (default: the six of the market
+    table); ``without`` leaves one market (ISO alpha-3) out, to show how much one market moves the mean.
+    """
     if mode not in ENTRY_MODES:
         raise ValueError(f"mode must be one of {list(ENTRY_MODES)}, not {mode!r}")
-    m = market_table().dropna(subset=["entry_year", "ks_index"])
-    return float(m.loc[m["mode"] == mode, "ks_index"].mean())
+    m = market_table().dropna(subset=["entry_year"])
+    m = m[m["mode"] == mode]
+    if without is not None:
+        if without not in m.index:
+            raise ValueError(f"{without!r} is not a market entered by {mode}")
+        m = m.drop(index=without)
+    ks = m["ks_index"] if dims is None else pd.Series({iso: kogut_singh(iso, dims=tuple(dims)) for iso in m.index})
+    return float(ks.dropna().mean())
 
 
 def region_first_years() -> pd.Series:
@@ -112,7 +123,7 @@ def theory_matrix() -> pd.DataFrame:
             "Predicts": "Control abroad where ownership advantages meet large, ready markets and owning beats contracting",
             "What happened": "Control was bought (Vendio, Auctiva, Lazada, Daraz, Trendyol), which fits internalisation. "
             "On location the record is mixed: the largest market, and one of the most online (the US), came first, but the US "
-            f"business was sold within a year of 11 Main's launch, and France and Korea had no local commitment by {ENTRY_CUTOFF_YEAR}",
+            f"business was sold about a year after 11 Main's launch, and France and Korea had no local commitment by {ENTRY_CUTOFF_YEAR}",
             "Fit ρ": rho(names[1]),
             "Verdict": "Fits partly (mode); location mixed",
         },

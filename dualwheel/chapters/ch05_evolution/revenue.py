@@ -257,3 +257,13 @@ def periodisation_summary(p: Periodisation, values: Mapping[str, Any] | None = N
 def periodisation_frame_key(values: Mapping[str, Any], p: Periodisation) -> tuple:
     """Invalid boundary choices all look the same, so they share one what-if frame."""
     return ("invalid",) if not p.valid else (values["expansion_start"], values["latest_start"])
+
+
+def periodisation_conclusion(p: Periodisation, values: Mapping[str, Any] | None = None) -> str:
+    """The conclusion a reader of a budget case would draw from one cut: does expansion look faster?"""
+    if not p.valid:
+        return "no periodisation"
+    two, three = p.phase(2), p.phase(3)
+    if not (two.measured and three.measured):
+        return "growth by phase cannot be compared"
+    return "expansion looks faster" if three.cagr_pct > two.cagr_pct else "expansion looks slower"
