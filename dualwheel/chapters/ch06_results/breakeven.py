@@ -74,7 +74,7 @@ def breakeven_summary(p: BreakEvenPath, values: dict) -> dict[str, str]:
     return {
         f"Adjusted EBITA margin, {end}": f"{p.end_margin:+.1f}% ({fy(BASE_YEAR)}: {p.path.iloc[2]['margin_pct']:+.1f}%)",
         f"Losses the group funds, {fy(BASE_YEAR + 1)}–{end}": f"RMB {p.budget_loss / 1000:,.1f} bn",
-        "Verdict": breakeven_conclusion(p, values),
+        "Outcome": breakeven_conclusion(p, values),
         "Status": "scenario, not a forecast",
     }
 
