@@ -17,6 +17,7 @@ pytestmark = pytest.mark.built
 ROOT = Path(__file__).resolve().parents[2]
 CH3 = "book/ch03-company-overview"
 CH6 = "book/ch06-results"
+RN = "book/reading-numbers"  # the CAGR explorer moved here from Chapter 6 (issue 23)
 
 
 def _pages(html_dir: Path) -> list[Path]:
@@ -162,8 +163,8 @@ def test_executed_chapters_have_no_errors_or_stderr(executed_notebooks):
                 assert out.get("name") != "stderr", f"{name}: stderr output {json.dumps(out)[:200]}"
 
 
-def test_ch06_cagr_explorer_follows_the_basis_and_the_years_offline(html_dir, offline_page):
-    page, box = open_whatif(offline_page, html_dir / f"{CH6}.html")
+def test_rn_cagr_explorer_follows_the_basis_and_the_years_offline(html_dir, offline_page):
+    page, box = open_whatif(offline_page, html_dir / f"{RN}.html")
     src0, text0 = visible_frame(page, 0)
     assert "CAGR: 34.8%" in text0 and "this is the published 34.8%" in text0  # opens on the paper's choice
     box.locator("button", has_text="(correct)").click()  # periods: end − start
@@ -186,28 +187,23 @@ def test_ch06_cagr_explorer_follows_the_basis_and_the_years_offline(html_dir, of
     assert offline_page.problems() == []
 
 
-def test_ch06_projection_moves_with_its_sliders_offline(html_dir, offline_page):
-    page, box = open_whatif(offline_page, html_dir / f"{CH6}.html", 1, count=2)
-    src0, text0 = visible_frame(page, 1)
-    assert "scenario, not a forecast" in text0 and "FY2028: 16.0%" in text0
+def test_ch06_breakeven_moves_with_its_sliders_offline(html_dir, offline_page):
+    # Chapter 6's one what-if: the growth and margin path to break-even by the budget's end
+    page, box = open_whatif(offline_page, html_dir / f"{CH6}.html", 0, count=1)
+    src0, text0 = visible_frame(page, 0)
+    assert "scenario, not a forecast" in text0 and "still loss-making when the budget ends" in text0
     handles = box.locator(".noUi-handle")
-    assert handles.count() == 3
+    assert handles.count() == 2
     handles.nth(0).focus()
-    page.keyboard.press("ArrowLeft")  # retail 20% -> 10%
-    page.keyboard.press("ArrowLeft")  # -> 0%
+    page.keyboard.press("ArrowRight")  # growth 30% -> 45%: a bigger bill, the same margin
     page.wait_for_timeout(300)
-    src1, text1 = visible_frame(page, 1)
-    assert src1 != src0 and text1 != text0
+    src1, text1 = visible_frame(page, 0)
+    assert src1 != src0 and "still loss-making when the budget ends" in text1
     handles.nth(1).focus()
-    page.keyboard.press("ArrowLeft")  # wholesale 5% -> 0%
-    handles.nth(2).focus()
-    page.keyboard.press("ArrowLeft")  # rest 5% -> 2.5%
-    page.keyboard.press("ArrowLeft")  # -> 0%
+    page.keyboard.press("ArrowRight")  # margin won back 2 -> 4 points a year
     page.wait_for_timeout(300)
-    src2, text2 = visible_frame(page, 1)
-    # zero growth everywhere: both shares stay at their FY2024 values
-    assert "FY2028: 10.9% (FY2024: 10.9%)" in text2 and "FY2028: 79.6% (FY2024: 79.6%)" in text2
-    assert src2 not in (src0, src1)
+    src2, text2 = visible_frame(page, 0)
+    assert "breaks even within the budget" in text2 and src2 not in (src0, src1)
     assert offline_page.problems() == []
 
 

@@ -1,5 +1,6 @@
-"""Chapter 6 (implementation results): the paper's section-6 claims recomputed from data/, and the
-models behind the chapter's two what-ifs. No build needed."""
+"""Chapter 6 (implementation results): the paper's section-6 claims recomputed from data/, the
+models behind the chapter's break-even what-if and the CAGR explorer (shown on the
+Reading-the-numbers page), and the issue 23/24 rules for the page and its bank. No build needed."""
 
 from __future__ import annotations
 
@@ -306,6 +307,7 @@ def test_chapter_six_charts_render_every_chinese_glyph():
             figure_png(c6.retail_mix("国际零售 / 国际批发 (口径变更)")),
             figure_png(cagr_chart(cainiao_cagr(2020, 2024, "old", "span"), {})),  # 旧口径 in the title
             figure_png(mix_chart(aidc_mix_projection(20, 5, 5), {})),
+            figure_png(c6.breakeven_chart(c6.aidc_breakeven(30, 2), {})),
         ]
     assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
     assert all(p[:4] == b"\x89PNG" and len(p) > 10_000 for p in pngs)
@@ -388,7 +390,10 @@ def test_q4_distractors_are_not_extreme_and_q6_names_choice():
     for letter, text in q4.options.items():
         assert not any(w in text.lower() for w in ("sell the", "close the", "all the money")), letter
     q6 = bank.get("ch06-q6-memo")
-    assert "Choice" in q6.model_answer and any("Choice" in c["text"] for c in q6.criteria)
+    # issue 24: criteria describe quality (students see them); the content, Choice among it,
+    # moved to the instructor-only look_for
+    assert "Choice" in q6.model_answer and any("Choice" in c.get("look_for", "") for c in q6.criteria)
+    assert not any("Choice" in c["text"] for c in q6.criteria)
 
 
 def test_explorer_names_both_readings_of_the_papers_rate():
@@ -410,33 +415,32 @@ def _student_text() -> str:
     return text[: text.index("(ch06-instructors)=")]
 
 
-EXHIBIT_6_11 = [
+# Exhibit 6.6: the study's claims about AIDC; Cainiao's growth rate is checked on the
+# Reading-the-numbers page (rn-cainiao), which tests/chapters/test_reading_numbers.py covers.
+EXHIBIT_6_6 = [
     "aidc_share_fy2022", "aidc_share_fy2024", "retail_share_aidc_fy2022", "retail_share_aidc_fy2024",
-    "wholesale_growth_slowed", "aidc_growth_vs_peers", "cainiao_revenue_fy2024", "cainiao_cagr",
-    "five_day_delivery",
+    "wholesale_growth_slowed", "aidc_growth_vs_peers", "five_day_delivery",
 ]
 
 
 def _generated_text() -> str:
     """What the page's code cells render besides its prose: the claims exhibit (header and every
-    cell), its source lines, the CAGR variants and scopes tables, the explorer's toggles, every
-    readout it can show, and the text drawn on its chart."""
+    cell, without the verdict), its source lines, and every readout and chart text of the
+    break-even what-if."""
     import matplotlib.pyplot as plt
 
     from dualwheel import data
 
     parts: list[str] = []
-    t = claims.claims_table(EXHIBIT_6_11)
+    t = claims.claims_table(EXHIBIT_6_6).drop(columns="Verdict")
     parts += list(t.columns) + [str(v) for v in t.to_numpy().ravel()]
-    rows = data.load("paper_claims").set_index("claim_id").loc[EXHIBIT_6_11]
+    rows = data.load("paper_claims").set_index("claim_id").loc[EXHIBIT_6_6]
     for sid in set(rows["source"]) | set(rows["check_source"]) - {"none"}:
         parts.append(data.source_line(sid))
-    parts += list(c6.cainiao_cagr_variants()["calculation"]) + list(c6.CAINIAO_BASES.values())
-    parts += list(CAGR_BASES.values()) + list(PERIOD_RULES.values())
-    for args in GRID:
-        r = cainiao_cagr(*args)
-        parts += list(cagr_summary(r, {}).keys()) + list(cagr_summary(r, {}).values())
-    fig = cagr_chart(cainiao_cagr(2020, 2024, "mixed", "paper"), {})
+    for g, m in itertools.product(range(0, 61, 15), range(0, 9, 2)):
+        p = c6.aidc_breakeven(g, m)
+        parts += list(c6.breakeven_summary(p, {}).keys()) + list(c6.breakeven_summary(p, {}).values())
+    fig = c6.breakeven_chart(c6.aidc_breakeven(30, 2), {})
     parts += [ax.get_title() for ax in fig.axes] + [x.get_text() for ax in fig.axes for x in ax.texts]
     plt.close(fig)
     return "\n".join(parts)
@@ -450,13 +454,16 @@ def test_student_page_says_the_paper_at_most_ten_times():
     assert "The study says" in _generated_text()
 
 
-def test_student_page_checks_the_claims_in_one_place():
+def test_student_page_checks_the_claims_in_one_place_without_verdicts():
+    # issue 24: the verdict column belongs to the class (teaching note), not to the page
     student = _student_text()
-    assert student.count("ch.claims(") == 1
-    block = student[student.index("ch.claims(") :]
-    block = block[: block.index(")\n```")]
-    for claim_id in SECTION_6_CLAIMS:
+    assert student.count("claims.claims_table(") == 1 and "ch.claims(" not in student
+    block = student[student.index("claim_ids = [") :]
+    block = block[: block.index("]")]
+    for claim_id in SECTION_6_CLAIMS - {"cainiao_cagr"}:
         assert f'"{claim_id}"' in block, claim_id
+    assert '.drop(columns="Verdict")' in student
+    assert "Verdict" not in _generated_text()
 
 
 def test_student_page_cites_and_glues_nothing_after_the_decision_date():
@@ -482,11 +489,180 @@ def test_back_to_the_decision_box_poses_questions_after_the_last_exhibit():
     assert box.count("?") >= 2 and "therefore" not in box.lower()
     for option in ("Choice", "local warehouses", "local marketplaces"):
         assert option in box, option
-    # after the last exhibit (the mix what-if) and the takeaways: the page ends on the box
-    assert student.index("ch.whatif(mix_whatif") < student.index("## Key takeaways") < start
+    # after the last exhibit (the break-even what-if) and the takeaways: the page ends on the box
+    assert student.index("ch.whatif(be_whatif") < student.index("## Key takeaways") < start
     assert "as a member of alibaba's board in 2024" in student[student.index("## Discussion questions") :].lower()
 
 
 def test_self_check_on_profit_uses_years_up_to_fy2024():
     q = bank_for(6).get("ch06-sc-profit")
     assert "FY2025" not in q.explanation and "FY2024" in q.explanation
+
+
+# ------------------------------------------------------------------ issues 23 and 24: strategy first
+import re  # noqa: E402
+
+from dualwheel.page.exhibits import LESSONS  # noqa: E402
+
+
+def _exhibit_lessons() -> list[str]:
+    """The lesson of every exhibit call on the student page, in page order."""
+    student = _student_text()
+    calls = re.findall(r"^ch\.(table|figure|whatif|claims)\(", student, flags=re.M)
+    lessons = re.findall(r'lesson="(\w+)"', student)
+    assert len(calls) == len(lessons), (calls, lessons)
+    return lessons
+
+
+def test_every_exhibit_names_a_lesson_and_most_are_strategic():
+    lessons = _exhibit_lessons()
+    assert set(lessons) <= set(LESSONS)
+    assert lessons.count("measurement") <= 1  # the brief: at most one measurement exhibit
+    assert sum(x != "measurement" for x in lessons) >= len(lessons) / 2
+    assert {"funding", "unit_economics"} <= set(lessons)
+
+
+def test_graded_points_are_mostly_strategic_and_every_question_names_a_lesson():
+    bank = bank_for(6)
+    assert all(q.lesson in LESSONS for q in bank.questions)
+    graded = bank.graded_questions
+    strategic = sum(q.points for q in graded if q.lesson != "measurement")
+    assert strategic >= sum(q.points for q in graded) / 2
+
+
+def test_self_checks_appear_in_bank_order():
+    student = _student_text()
+    on_page = re.findall(r'ch\.selfcheck\("([^"]+)"\)', student)
+    assert on_page == [q.id for q in bank_for(6).uses("self_check")]
+
+
+def test_choice_keys_are_not_the_long_option_and_letters_vary():
+    graded = [q for q in bank_for(6).graded_questions if q.type == "choice"]
+    for q in graded:
+        others = [len(v) for k, v in q.options.items() if k != q.answer]
+        assert len(q.options) >= 4 and len(q.options[q.answer]) <= 1.2 * sum(others) / len(others), q.id
+
+
+def test_numeric_items_vary_and_ask_no_sentence():
+    bank = bank_for(6)
+    for qid in ("ch06-q2-retail-contribution", "ch06-q3-who-paid"):
+        q = bank.get(qid)
+        assert len(q.variants) >= 3 and len({round(a, 3) for _, a in q.variants}) == len(q.variants)
+    for q in bank.graded_questions:
+        if q.type == "numeric":
+            assert "sentence" not in q.prompt.lower(), q.id
+    assert bank.get("ch06-q3-who-paid").variants[2][1] == pytest.approx(100 * 21_593 / 480_405)  # all segments: 144,020 + 162,581 + 173,804
+
+
+def test_rubrics_have_levels_and_the_memo_weights_its_recommendation():
+    import yaml
+
+    raw = yaml.safe_load((PAGE.parents[1] / "exercises" / "ch06.yml").read_text(encoding="utf-8"))
+    rubrics = [q for q in raw["questions"] if q["type"] == "rubric"]
+    for q in rubrics:
+        for c in q["criteria"]:
+            assert sorted(c["levels"]) == list(range(c["points"] + 1)), (q["id"], c["text"])
+            assert c.get("look_for"), (q["id"], c["text"])
+        words = len(q["model_answer"].split())
+        assert q["words"][0] <= words <= q["words"][1], (q["id"], words)
+        if q.get("figures"):
+            assert len(re.findall(r"\d[\d,.]*%?", q["model_answer"])) >= q["figures"]
+    memo = next(q for q in rubrics if q.get("memo"))
+    rec = sum(c["points"] for c in memo["criteria"] if c.get("recommendation"))
+    assert rec >= memo["points"] / 2
+    assert next(q for q in rubrics if q["id"] == "ch06-q2b-what-it-implies")["interprets"] == "ch06-q2-retail-contribution"
+
+
+def _keys() -> list[str]:
+    text = PAGE.read_text(encoding="utf-8")
+    note = text[text.index("(ch06-instructors)=") :]
+    return [k.strip() for line in re.findall(r"^% key \w+: (.+)$", note, flags=re.M) for k in line.split(";")]
+
+
+def test_every_question_has_a_suggested_answer_and_no_key_phrase_is_on_the_page():
+    text = PAGE.read_text(encoding="utf-8")
+    note = text[text.index("(ch06-instructors)=") :]
+    student = _student_text()
+    bc = re.search(r"Before class: assignment questions\n:class: important\n\n(.*?)```", student, re.S).group(1)
+    n_bc = len(re.findall(r"^\d+\. ", bc, flags=re.M))
+    dq = student[student.index("## Discussion questions") : student.index("## Key takeaways")]
+    n_dq = len(re.findall(r"^\d+\. ", dq, flags=re.M))
+    assert 3 <= n_bc <= 5 and n_dq >= 5
+    for i in range(1, n_bc + 1):
+        assert f"% key BC{i}:" in note, i
+    for i in range(1, n_dq + 1):
+        assert f"% key DQ{i}:" in note, i
+    shown = (student + _generated_text()).lower()
+    keys = _keys()
+    assert len(keys) >= n_bc + n_dq
+    for k in keys:
+        assert 2 <= len(k.split()) <= 8, k
+        assert k.lower() in note.lower().replace("\n", " ").replace("   ", " ") or k.lower() in " ".join(note.lower().split()), k
+        assert k.lower() not in " ".join(shown.split()), k
+
+
+def test_case_facts_box_is_short_and_glued():
+    student = _student_text()
+    box = re.search(r"```\{admonition\} Case facts\n:class: case-facts\n\n(.*?)```", student, re.S).group(1)
+    assert len(box.split()) <= 120
+    lines = [x for x in box.splitlines() if x.startswith("- ")]
+    assert 5 <= len(lines) <= 6 and all("{glue:text}" in x for x in lines)
+
+
+def test_econ_places_are_marked_for_the_next_wave():
+    student = _student_text()
+    assert "<!-- econ: per-order exhibit -->" in student
+    assert "<!-- econ: competitor exhibit -->" in student
+
+
+def test_student_prose_stays_under_the_word_limit():
+    prose = re.sub(r"```.*?```", "", _student_text(), flags=re.S)
+    assert len(prose.split()) <= 4_500
+
+
+# ------------------------------------------------------------------ the break-even what-if
+def test_breakeven_starts_from_the_filed_fy2024_margin_and_flips_its_conclusion():
+    p = c6.aidc_breakeven(0, 0)
+    assert p.path.iloc[2]["margin_pct"] == pytest.approx(100 * -8_035 / 102_598)
+    assert list(p.path["fiscal_year"]) == [2022, 2023, 2024, 2025, 2026]
+    assert not p.breaks_even and c6.aidc_breakeven(0, 4).breaks_even
+    # growth sets the size of the bill, the margin path whether it ends
+    assert c6.aidc_breakeven(60, 2).budget_loss > c6.aidc_breakeven(0, 2).budget_loss
+    assert c6.aidc_breakeven(60, 2).end_margin == pytest.approx(c6.aidc_breakeven(0, 2).end_margin)
+    assert c6.aidc_breakeven(0, 8).budget_loss == 0.0
+
+
+def test_breakeven_whatif_reaches_two_conclusions_on_the_page_grid():
+    from dualwheel.page import Param, WhatIf
+
+    w = WhatIf(
+        title="t",
+        params=[
+            Param(name="growth", label="g", min=0, max=60, step=15, default=30, unit="%/yr"),
+            Param(name="margin_gain", label="m", min=0, max=8, step=2, default=2, unit=" pts/yr"),
+        ],
+        model=c6.aidc_breakeven,
+        render=c6.breakeven_chart,
+        summary=c6.breakeven_summary,
+        conclusion=c6.breakeven_conclusion,
+    )
+    assert set(w.outcomes()) == {"breaks even within the budget", "still loss-making when the budget ends"}
+    assert "Param(name=\"margin_gain\", label=\"Margin won back\", min=0, max=8, step=2" in _student_text()
+
+
+def test_breakeven_refuses_impossible_input():
+    with pytest.raises(ValueError, match="above −100%"):
+        c6.aidc_breakeven(-100, 2)
+    with pytest.raises(ValueError, match="must end after"):
+        c6.aidc_breakeven(10, 2, end=2024)
+
+
+def test_quarters_and_funding_come_from_the_decision_file_and_the_filings():
+    q = c6.aidc_quarters().set_index("quarter")
+    assert q["revenue_rmb_m"].tolist() == [28_516, 27_450]
+    assert q["ebita_rmb_m"].tolist() == [-3_146, -4_085]
+    assert all(m < 100 * -8_035 / 102_598 for m in q["margin_pct"])  # both quarters below the year's margin
+    f = c6.funding_table().set_index("fiscal_year")
+    assert f.loc[2024, "aidc_loss_rmb_m"] == 8_035 and f.loc[2024, "segment_total_rmb_m"] == 173_804
+    assert f.loc[2024, "loss_pct_total"] == pytest.approx(100 * 8_035 / 173_804)
+    assert c6.loss_share("Taotian", 2022) == pytest.approx(100 * c6.aidc_losses_vs_taotian())
