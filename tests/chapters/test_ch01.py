@@ -638,9 +638,9 @@ def test_every_question_has_a_suggested_answer_whose_key_phrases_the_student_pag
 
 
 def test_the_memo_model_answer_keeps_to_its_own_rubric():
-    from dualwheel.grading.questions import bank_for
-
     import yaml
+
+    from dualwheel.grading.questions import bank_for
 
     bank_file = PAGE.parents[1] / "exercises" / "ch01.yml"
     raw = {q["id"]: q for q in yaml.safe_load(bank_file.read_text(encoding="utf-8"))["questions"]}
