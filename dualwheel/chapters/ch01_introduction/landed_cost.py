@@ -387,3 +387,16 @@ def landed_cost_chart(r: LandedCost, values: dict) -> Figure:
 def landed_cost_frame_key(values: dict, r: LandedCost) -> tuple:
     """Grid points with the same costs share one frame (the model has no other output)."""
     return (r.currency, r.order_value, r.threshold, tuple(r.direct.items()), tuple(r.warehouse.items()))
+
+
+#: What a manager would do on each frame of the landed-cost what-ifs (``WhatIf(conclusion=...)``).
+ROUTE_CONCLUSIONS = {
+    "direct": "post parcels from China",
+    "warehouse": "stock a local warehouse",
+    "tie": "either route: a tie",
+}
+
+
+def landed_cost_conclusion(r: LandedCost, values: dict | None = None) -> str:
+    """The route a seller would choose for this order: the what-ifs' ``conclusion``."""
+    return ROUTE_CONCLUSIONS[r.cheaper]
