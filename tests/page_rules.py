@@ -89,7 +89,14 @@ def student_part(path: Path) -> str:
 
 
 def numbered_items(lines: list[str]) -> list[str]:
-    return [m.group(1) for line in lines if (m := re.match(r"^\s{0,3}\d+\.\s+(.*)", line))]
+    """The items of a numbered list, in order. A wrapped line that happens to start with a number
+    ("   2024. Would you ...") continues its item, as in Markdown: only the next number opens one."""
+    items: list[str] = []
+    for line in lines:
+        m = re.match(r"^\s{0,3}(\d+)\.\s+(.*)", line)
+        if m and int(m.group(1)) == len(items) + 1:
+            items.append(m.group(2))
+    return items
 
 
 def before_class_questions(path: Path) -> list[str]:
