@@ -232,3 +232,44 @@ def cainiao_share_fy2024() -> float:
 @check("cainiao_revenue_fy2024")
 def cainiao_revenue_fy2024() -> float:
     return to_yi(value("cainiao", 2024))
+
+
+# --------------------------------------------------------------------------- strategy evidence
+#: AIDC's two businesses in the segment table: consumer retail (AliExpress, Trendyol, Lazada,
+#: Daraz) and business-to-business wholesale (Alibaba.com).
+AIDC_LINES = {"aidc_retail": "Retail: consumers", "aidc_wholesale": "Wholesale: business buyers (Alibaba.com)"}
+MIX_YEARS = (2022, 2023, 2024)
+
+
+def aidc_mix(years: tuple[int, ...] = MIX_YEARS) -> pd.DataFrame:
+    """AIDC's revenue by business (RMB million) and each one's growth on the year before (%),
+    from ``segment_revenue.csv``: where the segment's growth came from."""
+    rows = []
+    for line, label in AIDC_LINES.items():
+        row: dict[str, object] = {"Business": label}
+        for i, y in enumerate(years):
+            row[fy(y)] = value(line, y)
+            if i:
+                row[f"Growth {fy(y)} (%)"] = round(100 * (value(line, y) / value(line, years[i - 1]) - 1), 1)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def growth_and_profit(line: str = "aidc_total", years: tuple[int, ...] = MIX_YEARS) -> pd.DataFrame:
+    """One segment's revenue and adjusted EBITA by fiscal year (RMB million): the raw material
+    for asking whether its growth paid for itself (ratios are left to the reader)."""
+    return pd.DataFrame(
+        {
+            "Fiscal year": [fy(y) for y in years],
+            "Segment revenue": [value(line, y) for y in years],
+            "Adjusted EBITA": [segments.ebita(line, y) for y in years],
+        }
+    )
+
+
+def ebita_change_per_revenue(line: str, year: int) -> float:
+    """Change in adjusted EBITA per yuan of change in segment revenue, FY``year-1`` to FY``year``."""
+    d_rev = value(line, year) - value(line, year - 1)
+    if d_rev == 0:
+        raise ValueError(f"{line}: revenue did not change in FY{year}")
+    return (segments.ebita(line, year) - segments.ebita(line, year - 1)) / d_rev

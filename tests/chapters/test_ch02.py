@@ -335,13 +335,24 @@ def test_bank_meets_the_chapter_minimums():
 
 def test_numeric_answers_recompute_from_data():
     bank = bank_for(2)
-    assert bank.get("ch02-q1-capex-per-yuan").answer == pytest.approx((34_330 + 32_087) / (56_744 + 52_256))
+    # q1: extra product development had FY2016's intensity been held, in RMB billion, one variant a year
+    q1 = bank.get("ch02-q1-capex-per-yuan")
+    for inputs, key in q1.variants:
+        y = inputs["year"]
+        held = c2.tech_value("revenue", y) * c2.tech_value("product_development", 2016) / c2.tech_value("revenue", 2016)
+        assert key == pytest.approx((held - c2.tech_value("product_development", y)) / 1000)
+    assert [v["year"] for v, _ in q1.variants] == [2024, 2023, 2022, 2021]
+    assert q1.answer == pytest.approx(q1.variants[0][1])
     assert bank.get("ch02-q2-payment-gain").answer == pytest.approx(10_000 * 0.0258 * 0.15 * 0.60 * 0.5)
     assert bank.get("ch02-sc-intensity").answer == pytest.approx(100 * 52_256 / 941_168)
     d = {k: c2.slider_default(k) / 100 for k in c2.FUNNEL_PARAMS}
     expected = 10_000 * d["conversion_pct"] * d["payment_pct"] * (d["on_time_pct"] + 0.20) * d["repeat_pct"]
     assert bank.get("ch02-sc-fix-delivery").answer == pytest.approx(expected)
     assert bank.get("ch02-q7-launch-subsidy").answer == 16  # 12% is enough at 6% churn, not at 8%
+    for inputs, key in bank.get("ch02-q7-launch-subsidy").variants:
+        assert key == c2.smallest_takeoff_seed(inputs["attraction"], inputs["churn"], [0, 4, 8, 12, 16, 20, 24])
+    q2_keys = [k for _, k in bank.get("ch02-q2-payment-gain").variants]
+    assert len(q2_keys) >= 3 and len({round(k, 1) for k in q2_keys}) == len(q2_keys)  # no two students share a key
     assert c2.smallest_takeoff_seed(0.9, 6, [0, 4, 8, 12, 16, 20, 24]) == 12
 
 
@@ -471,3 +482,113 @@ def test_student_text_is_dated_and_about_the_company():
     assert text.index("## Key takeaways") < text.index("Back to the decision")  # the page ends on the box
     for sid in ("paper_s2", "sec_20f_fy2025_fs", "alibaba_results_sep2025", "hubbox_late_deliveries"):
         assert f'"{sid}"' not in text.split("ch.claims(")[0] + text.split("ch.claims(")[1].split("\n", 1)[1]
+
+
+# ---------------------------------------------------------------- session-3 conventions (issues 23, 24)
+import re as _re
+from pathlib import Path as _Path
+
+from dualwheel.page.exhibits import LESSONS as _LESSONS
+
+_PAGE = _Path(__file__).resolve().parents[2] / "book" / "ch02-dual-wheel.md"
+_LABEL = "(ch02-instructors)="
+
+
+def _split_page() -> tuple[str, str]:
+    student, instructors = _PAGE.read_text(encoding="utf-8").split(_LABEL)
+    return student, instructors
+
+
+def _exhibit_lessons() -> list[str]:
+    """The lesson of every exhibit call on the student page (ch.claims defaults to measurement)."""
+    student, _ = _split_page()
+    cells = _re.findall(r"```\{code-cell\}.*?```", student, flags=_re.S)
+    lessons = []
+    for cell in cells:
+        for call in _re.findall(r"ch\.(table|figure|whatif|claims)\(", cell):
+            found = _re.findall(r'lesson="(\w+)"', cell)
+            lessons.append(found[0] if found else ("measurement" if call == "claims" else ""))
+    return lessons
+
+
+def test_every_exhibit_names_a_lesson_and_most_are_strategic():
+    lessons = _exhibit_lessons()
+    assert lessons and all(lesson in _LESSONS for lesson in lessons), lessons
+    assert sum(lesson != "measurement" for lesson in lessons) * 2 >= len(lessons)
+
+
+def test_graded_points_are_mostly_strategic_and_every_question_has_a_lesson():
+    bank = bank_for(2)
+    assert all(q.lesson in _LESSONS for q in bank.questions)
+    total = sum(q.points for q in bank.graded_questions)
+    strategic = sum(q.points for q in bank.graded_questions if q.lesson != "measurement")
+    assert strategic * 2 >= total
+
+
+def test_key_phrases_of_the_suggested_answers_stay_off_the_student_page():
+    student, instructors = _split_page()
+    flat = _re.sub(r"\s+", " ", student).lower()
+    keys = _re.findall(r"^\s*% key (BC\d|DQ\d): (.+)$", instructors, flags=_re.M)
+    n_bc = len(_re.findall(r"^\d\. ", student.split("```{admonition} Before class")[1].split("```")[0], flags=_re.M))
+    n_dq = len(_re.findall(r"^\d\. ", student.split("## Discussion questions")[1].split("##")[0], flags=_re.M))
+    assert {k for k, _ in keys} == {f"BC{i}" for i in range(1, n_bc + 1)} | {f"DQ{i}" for i in range(1, n_dq + 1)}
+    for qid, phrases in keys:
+        for phrase in (p.strip() for p in phrases.split(";")):
+            assert 3 <= len(phrase.split()) <= 12, (qid, phrase)
+            assert phrase.lower() not in flat, (qid, phrase)
+
+
+def test_choice_keys_are_not_the_longest_option_by_far():
+    for q in bank_for(2).questions:
+        if q.type != "choice":
+            continue
+        assert len(q.options) >= 4 or not q.graded, q.id
+        others = [len(v) for k, v in q.options.items() if k != q.answer]
+        assert len(q.options[q.answer]) <= 1.2 * sum(others) / len(others) or not q.graded, q.id
+
+
+def test_rubrics_are_levelled_and_memos_weight_the_recommendation():
+    raw = {q["id"]: q for q in yaml_load_bank(2)}
+    for q in bank_for(2).questions:
+        if q.type != "rubric":
+            continue
+        for c in raw[q.id]["criteria"]:
+            assert sorted(c["levels"]) == list(range(int(c["points"]) + 1)), (q.id, c["text"])
+            assert c.get("look_for"), (q.id, c["text"])
+        if raw[q.id].get("memo"):
+            rec = sum(c["points"] for c in raw[q.id]["criteria"] if c.get("recommendation"))
+            assert rec * 2 >= q.points, q.id
+        low, high = q.words
+        assert low <= len(q.model_answer.split()) <= high, q.id
+        figures = raw[q.id].get("figures", 0)
+        assert len(_re.findall(r"\d+(?:\.\d+)?%|RMB \d", q.model_answer)) >= figures, q.id
+
+
+def test_numeric_graded_items_vary_per_student():
+    for q in bank_for(2).graded_questions:
+        if q.type == "numeric":
+            assert len(q.variants) >= 3, q.id
+
+
+def yaml_load_bank(n: int) -> list[dict]:
+    import yaml as _yaml
+
+    return _yaml.safe_load(bank_for(n).path.read_text(encoding="utf-8"))["questions"]
+
+
+def test_what_ifs_can_change_their_conclusion():
+    """Both what-ifs (built as on the page) reach at least two conclusions over their grids."""
+    from dualwheel.page import Param, WhatIf
+
+    def build(names, model, render, summary, conclusion):
+        return WhatIf(title="t", params=[Param(name=k, label=k, **c2.SLIDERS[k]) for k in names],
+                      model=model, render=render, summary=summary, conclusion=conclusion)
+
+    funnel = build(c2.FUNNEL_PARAMS, c2.funnel, c2.funnel_chart, c2.funnel_summary,
+                   lambda result, values: f"Next yuan to {result.best_per_yuan}")
+    platform = build(c2.PLATFORM_PARAMS, c2.platform_path, c2.platform_chart, c2.platform_summary,
+                     lambda result, values: "The launch subsidy tips it into take-off"
+                     if result.outcome == "takes off" else "Churn wins: the platform shrinks away")
+    assert len(funnel.outcomes()) >= 2 and len(platform.outcomes()) >= 2
+    student, _ = _split_page()
+    assert student.count("conclusion=lambda result, values:") == 2
