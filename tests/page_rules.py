@@ -19,7 +19,7 @@ BEFORE_CLASS = "Before class: assignment questions"
 FENCE = re.compile(r"^(`{3,}|:{3,})(.*)$")
 GLUE = re.compile(r"\{glue:\w+\}`[^`]*`")
 ROLE = re.compile(r"\{(ref|numref|doc|term|bcase|sub-ref|eq)\}`([^`<]*)(?:<[^`]*>)?`")
-KEY_LINE = re.compile(r"^%\s*key\s+(BC|DQ)(\d+)\s*:\s*(.+)$", re.M)
+KEY_LINE = re.compile(r"^[ \t]*%\s*key\s+(BC|DQ)(\d+)\s*:\s*(.+)$", re.M)
 
 
 def number(path: Path) -> int:
