@@ -18,6 +18,11 @@ from ...segments import BASE_YEAR
 #: The budget under debate covers the two fiscal years after the decision date (June 2024).
 BUDGET_END = BASE_YEAR + 2
 
+#: The what-if's base case: revenue growth (% a year) and margin won back (points a year). The
+#: page's sliders start here; the B-case sets this scenario against what happened.
+BASE_GROWTH = 30
+BASE_MARGIN_GAIN = 2
+
 
 @dataclass(frozen=True)
 class BreakEvenPath:
