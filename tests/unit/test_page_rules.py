@@ -153,3 +153,18 @@ def test_self_checks_are_shown_and_numbered_in_page_order(path):
     answered = [q for q in in_bank if q not in shown]
     if "ch.answer_key()" in path.read_text(encoding="utf-8"):
         assert not answered, f"{path.name}: the PDF answer key answers self-checks the page never shows: {answered}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_graded_points_name_their_lesson_and_half_are_strategic(path):
+    """Every bank question names its lesson; at least half of a chapter's graded points are on a
+    lesson other than measurement (issue 23 §2)."""
+    from dualwheel.page.exhibits import LESSONS
+
+    bank = bank_for(number(path))
+    untagged = [q.id for q in bank.questions if q.lesson not in LESSONS]
+    graded = bank.uses("graded")
+    total = sum(q.points for q in graded)
+    strategic = sum(q.points for q in graded if q.lesson in LESSONS and q.lesson != "measurement")
+    assert not untagged, f"{path.name}: questions without a lesson: {untagged}"
+    assert total and strategic * 2 >= total, f"{path.name}: {strategic:g} of {total:g} graded points strategic"
