@@ -97,16 +97,20 @@ def test_every_whatif_reaches_at_least_two_conclusions(executed_notebooks):
 
 
 def test_no_two_text_labels_of_a_chart_overlap(executed_notebooks):
-    checked, bad = 0, []
+    charts, checked, bad = 0, 0, []
     for page, nb in executed_notebooks.items():
         for out in _outputs(nb):
+            if "image/png" not in out.get("data", {}):
+                continue
+            charts += 1
             meta = out.get("metadata", {}).get("image/png", {})
             if "label_overlaps" not in meta:
                 continue
             checked += 1
             if meta["label_overlaps"]:
                 bad.append(f"{page}: {str(meta.get('alt', ''))[:60]}: {meta['label_overlaps']}")
-    assert checked >= 25, f"only {checked} charts carry the overlap check (rebuild)"
+    assert checked >= 10, f"only {checked} charts carry the overlap check (rebuild)"
+    assert checked == charts, f"{charts - checked} of {charts} charts were shown without the overlap check"
     assert not bad, "charts whose labels overlap:\n" + "\n".join(bad)
 
 

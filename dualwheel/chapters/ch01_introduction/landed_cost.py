@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from ... import data, fmt, style
 
@@ -356,6 +357,8 @@ _PART_COLOURS = {
 def landed_cost_chart(r: LandedCost, values: dict) -> Figure:
     """Two stacked bars: the cost per order on top of the goods' value, by component."""
     fig, ax = plt.subplots(figsize=(7.0, 2.6), dpi=80)
+    ax.set_xlim(0, 135)  # before any label is measured against its bar
+    renderer = fig.canvas.get_renderer()
     channels = [("Direct parcel", r.direct), ("Local warehouse", r.warehouse)]
     for i, (_, parts) in enumerate(channels):
         left = 0.0
@@ -363,9 +366,12 @@ def landed_cost_chart(r: LandedCost, values: dict) -> Figure:
             v = parts.get(part, 0.0) + (parts.get("fee", 0.0) if part == "duty" else 0.0)
             if v > 0:
                 ax.barh(i, v, left=left, color=_PART_COLOURS[part], height=0.55)
-                if v >= 3:
-                    label = "duty + fees" if part == "duty" and parts.get("fee", 0.0) > 0 else part
-                    ax.text(left + v / 2, i, label, ha="center", va="center", fontsize=7, color="white")
+                label = "duty + fees" if part == "duty" and parts.get("fee", 0.0) > 0 else part
+                t = ax.text(left + v / 2, i, label, ha="center", va="center", fontsize=7, color="white")
+                # a label that does not fit inside its bar is left out (the colour key names it)
+                x0, x1 = ax.transData.transform([(left, i), (left + v, i)])[:, 0]
+                if t.get_window_extent(renderer).width > 0.92 * (x1 - x0):
+                    t.remove()
             left += v
         ax.text(
             left + 0.8,
@@ -377,7 +383,12 @@ def landed_cost_chart(r: LandedCost, values: dict) -> Figure:
         )
     ax.set_yticks([0, 1], [c for c, _ in channels])
     ax.invert_yaxis()
-    ax.set_xlim(0, 135)
+    ax.legend(
+        handles=[Patch(color=_PART_COLOURS[p], label="duty + fees" if p == "duty" else p) for p in _PART_COLOURS],
+        loc="lower right",
+        fontsize=7,
+        frameon=False,
+    )
     ax.set_xlabel(f"Cost per order on top of the goods ({r.currency}; illustrative freight and fees)")
     title = f"Order {money(r.order_value, r.currency, symbol=True)}: {_SHORT_RULE[r.rule]}"
     ax.set_title(_tex_safe(title), fontsize=10)

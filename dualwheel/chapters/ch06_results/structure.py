@@ -7,10 +7,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ... import data, segments, style
-from ...charts import mark_basis_change
 from ...claims import check
 from ...finance import to_yi
 from ...fmt import fy
@@ -236,7 +236,9 @@ def retail_mix(title: str) -> Figure:
     for xi, top, sh in zip(x, tops, s["retail_share"], strict=True):
         ax.text(xi, top, f"retail {100 * sh:.1f}%", ha="center", va="bottom", fontsize=8)
     switch = int(s.loc[s["basis"] == "new", "fiscal_year"].min())
-    mark_basis_change(ax, switch, tops.max() * 0.4)
+    # the change of basis: a dotted line named in the legend (a label beside it would cross the
+    # bar labels of this chart)
+    ax.axvline(switch - 0.5, color="#444444", lw=1, ls=":")
     handles = [
         Patch(color=style.COLOURS["aidc_retail"], label=segments.SHORT_LABELS["aidc_retail"]),
         Patch(
@@ -247,6 +249,7 @@ def retail_mix(title: str) -> Figure:
             label=segments.SHORT_LABELS["aidc_wholesale"],
         ),
         Patch(color="#cccccc", label="lighter: old basis (旧口径)"),
+        Line2D([], [], color="#444444", lw=1, ls=":", label="reporting basis changes (口径变更)"),
     ]
     ax.set_xticks(x, [fy(int(v)) for v in x])
     ax.set_ylabel("亿元 (100 million yuan)")
