@@ -415,7 +415,7 @@ def _student_text() -> str:
     return text[: text.index("(ch06-instructors)=")]
 
 
-# Exhibit 6.6: the study's claims about AIDC; Cainiao's growth rate is checked on the
+# Exhibit 6.8: the study's claims about AIDC; Cainiao's growth rate is checked on the
 # Reading-the-numbers page (rn-cainiao), which tests/chapters/test_reading_numbers.py covers.
 EXHIBIT_6_6 = [
     "aidc_share_fy2022", "aidc_share_fy2024", "retail_share_aidc_fy2022", "retail_share_aidc_fy2024",
