@@ -267,6 +267,7 @@ def contribution(
     coupon_rate: float | None = None,
     return_rate: float | None = None,
     parcel_freight: float | None = None,
+    duty_rate: float | None = None,
 ) -> float:
     """One route's contribution per order (USD) with every other input at its base value: the
     name a question bank's ``expr`` can call (e.g. the fall in a parcel's contribution without
@@ -275,6 +276,7 @@ def contribution(
         route,
         basket_value=basket_value,
         de_minimis=de_minimis,
+        duty_rate=duty_rate,
         coupon_rate=order_input("coupon_rate") if coupon_rate is None else coupon_rate,
         return_rate=order_input("return_rate") if return_rate is None else return_rate,
         parcel_freight=order_input("parcel_freight", "parcel") if parcel_freight is None else parcel_freight,

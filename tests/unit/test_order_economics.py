@@ -206,3 +206,7 @@ def test_duty_is_charged_on_the_supply_price_not_the_basket_on_both_choice_route
     assert wh == pytest.approx(-supply * (0.20 + oe.landed_input("us_mpf_formal_pct") / 100))
     parcel = oe.one_order("parcel", de_minimis="off", **kw).lines["duty"]
     assert parcel == pytest.approx(-(supply * 0.20 + oe.landed_input("us_mpf_informal")))
+    # the bank's ch06-q8 asks for the fall at the file's high duty rate (30%), off the what-if's grid
+    drop = oe.contribution("parcel", 25, duty_rate=30) - oe.contribution("parcel", 25, "off", duty_rate=30)
+    assert drop == pytest.approx(0.30 * supply + oe.landed_input("us_mpf_informal"))
+    assert oe.order_input("duty_rate", level="high") == 30
