@@ -13,7 +13,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from . import finance, segments
+from . import finance, order_economics, segments
 
 #: Calculators every bank may use, whatever its chapter.
 SHARED: dict[str, Callable[..., Any]] = {
@@ -26,6 +26,7 @@ SHARED: dict[str, Callable[..., Any]] = {
     "growth": finance.growth,
     "cagr": finance.cagr,
     "to_yi": finance.to_yi,
+    "contribution": order_economics.contribution,
     "round": round,
     "abs": abs,
     "min": min,

@@ -267,6 +267,7 @@ def contribution(
     coupon_rate: float | None = None,
     return_rate: float | None = None,
     parcel_freight: float | None = None,
+    duty_rate: float | None = None,
 ) -> float:
     """One route's contribution per order (USD) with every other input at its base value: the
     name a question bank's ``expr`` can call (e.g. the fall in a parcel's contribution without
@@ -275,6 +276,7 @@ def contribution(
         route,
         basket_value=basket_value,
         de_minimis=de_minimis,
+        duty_rate=duty_rate,
         coupon_rate=order_input("coupon_rate") if coupon_rate is None else coupon_rate,
         return_rate=order_input("return_rate") if return_rate is None else return_rate,
         parcel_freight=order_input("parcel_freight", "parcel") if parcel_freight is None else parcel_freight,
@@ -289,6 +291,43 @@ def base_case() -> ThreeRoutes:
         return_rate=order_input("return_rate"),
         parcel_freight=order_input("parcel_freight", "parcel"),
     )
+
+
+#: Two readings of the same base-basket order besides the base case, for a static table: every
+#: lever the what-if moves at the end that favours the platform, or at the end that hurts it.
+READINGS: dict[str, dict[str, Any]] = {
+    "favourable": {"coupon_rate": "low", "parcel_freight": "low", "return_rate": "base", "de_minimis": "on"},
+    "unfavourable": {"coupon_rate": "high", "parcel_freight": "high", "return_rate": "high", "de_minimis": "off"},
+}
+
+
+def reading(name: str) -> ThreeRoutes:
+    """The base basket by the three routes with the levers at one reading of :data:`READINGS`
+    (levels of ``data/order_economics.csv``; 'base' is :func:`base_case`)."""
+    if name == "base":
+        return base_case()
+    if name not in READINGS:
+        raise ValueError(f"reading must be 'base' or one of {', '.join(READINGS)}, got {name!r}")
+    r = READINGS[name]
+    return three_routes(
+        basket_value=order_input("basket_value"),
+        coupon_rate=order_input("coupon_rate", level=r["coupon_rate"]),
+        return_rate=order_input("return_rate", level=r["return_rate"]),
+        parcel_freight=order_input("parcel_freight", "parcel", level=r["parcel_freight"]),
+        de_minimis=r["de_minimis"],
+    )
+
+
+def route_table() -> pd.DataFrame:
+    """A static table for a page that does not show the what-if: the base case line by line
+    (USD per order), then the contribution at the favourable and unfavourable readings."""
+    base = base_case().frame()
+    fav, unfav = (reading(n) for n in READINGS)
+    base.loc["Contribution, favourable levers"] = [fav.routes[r].contribution for r in ROUTES]
+    base.loc["Contribution, unfavourable levers"] = [unfav.routes[r].contribution for r in ROUTES]
+    out = base.map(lambda v: f"{v:+.2f}")
+    out.index = [f"{i} (base case)" if i == "Contribution" else i for i in out.index]
+    return out.reset_index(names="USD per order")
 
 
 # --------------------------------------------------------------------------- what-if
@@ -380,12 +419,15 @@ def order_whatif() -> WhatIf:
         summary=order_summary,
         conclusion=order_conclusion,
         note=(
-            "Illustrative inputs (data/order_economics.csv): basket, Choice markup, coupons, freight, "
-            "warehouse fee, returns and marketing per order were not found in any public source. "
-            "The local marketplace's commission range comes from other platforms' published rates "
-            "(TikTok Shop Malaysia, Amazon US apparel). Duty and entry fees follow the US rules in "
-            "force on 30 June 2024; 'no de minimis' is a proposal explored as a scenario. Contribution "
-            "is before fixed costs (technology, staff, warehouses' capital)."
+            "Illustrative inputs, not data (data/order_economics.csv): the basket, the Choice markup, "
+            "coupons, parcel and bulk freight, the warehouse fee, returns, marketing per order and the "
+            "20% duty rate; none was found in a public source. Sourced: the local marketplace's "
+            "commission range (other platforms' published rates: TikTok Shop Malaysia, Amazon US "
+            "apparel) and the US rules in force on 30 June 2024 (the USD 800 de minimis threshold and "
+            "the entry fees); 'no de minimis' is a proposal explored as a scenario. Duty is charged on "
+            "the supply price the platform pays (the customs value of its import), not on the retail "
+            "basket, on both Choice routes. Contribution is before fixed costs (technology, staff, "
+            "warehouses' capital)."
         ),
     )
 
@@ -407,5 +449,7 @@ __all__ = [
     "order_sources",
     "order_summary",
     "order_whatif",
+    "reading",
+    "route_table",
     "three_routes",
 ]

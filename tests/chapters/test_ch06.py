@@ -415,7 +415,7 @@ def _student_text() -> str:
     return text[: text.index("(ch06-instructors)=")]
 
 
-# Exhibit 6.6: the study's claims about AIDC; Cainiao's growth rate is checked on the
+# Exhibit 6.8: the study's claims about AIDC; Cainiao's growth rate is checked on the
 # Reading-the-numbers page (rn-cainiao), which tests/chapters/test_reading_numbers.py covers.
 EXHIBIT_6_6 = [
     "aidc_share_fy2022", "aidc_share_fy2024", "retail_share_aidc_fy2022", "retail_share_aidc_fy2024",
@@ -609,10 +609,16 @@ def test_case_facts_box_is_short_and_glued():
     assert 5 <= len(lines) <= 6 and all("{glue:text}" in x for x in lines)
 
 
-def test_econ_places_are_marked_for_the_next_wave():
+def test_econ_places_are_filled_with_the_per_order_table_and_the_rival_map():
+    # session 3 wave 2: the markers gave way to the exhibits; the what-if itself lives on the
+    # decision page only (one page shows it, the other a static table and a cross-reference)
     student = _student_text()
-    assert "<!-- econ: per-order exhibit -->" in student
-    assert "<!-- econ: competitor exhibit -->" in student
+    assert "<!-- econ:" not in student
+    assert "ch.table(oe.route_table()" in student and 'lesson="unit_economics"' in student
+    assert "ch.figure(rivals.model_map()" in student and 'lesson="competition"' in student
+    assert "order_whatif" not in student and "Exhibit D.6" in student and "Exhibit D.4" in student
+    decision = (PAGE.parent / "decision.md").read_text(encoding="utf-8")
+    assert "ex.whatif(oe.order_whatif()" in decision
 
 
 def test_student_prose_stays_under_the_word_limit():

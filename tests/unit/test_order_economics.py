@@ -183,3 +183,30 @@ def test_contribution_for_banks_and_the_de_minimis_drop_by_hand(basket):
     drop = oe.contribution("parcel", basket) - oe.contribution("parcel", basket, "off")
     # duty 20% on the supply price (basket x 0.75) plus the US informal-entry fee of USD 2.53
     assert drop == pytest.approx(basket * 0.75 * 0.20 + 2.53)
+
+
+def test_the_static_route_table_shows_the_base_case_and_both_readings():
+    t = oe.route_table().set_index("USD per order")
+    assert list(t.columns) == [oe.SHORT[r] for r in oe.ROUTES]
+    base = oe.base_case()
+    assert t.loc["Contribution (base case)"].tolist() == [f"{base.routes[r].contribution:+.2f}" for r in oe.ROUTES]
+    fav, unfav = oe.reading("favourable"), oe.reading("unfavourable")
+    # favourable levers: the parcel leads; unfavourable (no de minimis): the parcel falls behind the warehouse
+    assert fav.best == "parcel" and fav.routes["parcel"].contribution > base.routes["parcel"].contribution
+    assert unfav.routes["parcel"].contribution < unfav.routes["warehouse"].contribution
+    assert not unfav.routes["parcel"].duty_free
+    with pytest.raises(ValueError, match="reading"):
+        oe.reading("optimistic")
+
+
+def test_duty_is_charged_on_the_supply_price_not_the_basket_on_both_choice_routes():
+    kw = dict(basket_value=25, coupon_rate=10, return_rate=5, parcel_freight=6)
+    supply = 25 * (1 - oe.order_input("choice_markup", "parcel") / 100)
+    wh = oe.one_order("warehouse", **kw).lines["duty"]
+    assert wh == pytest.approx(-supply * (0.20 + oe.landed_input("us_mpf_formal_pct") / 100))
+    parcel = oe.one_order("parcel", de_minimis="off", **kw).lines["duty"]
+    assert parcel == pytest.approx(-(supply * 0.20 + oe.landed_input("us_mpf_informal")))
+    # the bank's ch06-q8 asks for the fall at the file's high duty rate (30%), off the what-if's grid
+    drop = oe.contribution("parcel", 25, duty_rate=30) - oe.contribution("parcel", 25, "off", duty_rate=30)
+    assert drop == pytest.approx(0.30 * supply + oe.landed_input("us_mpf_informal"))
+    assert oe.order_input("duty_rate", level="high") == 30
