@@ -395,7 +395,9 @@ def clear_cache() -> None:
 
 
 def source_line(*source_ids: str) -> str:
-    """A readable 'Source:' text for the given source ids, in the order given, without repeats."""
+    """A readable 'Source:' text for the given source ids, in the order given, without repeats:
+    each document's description, linked to its URL as Markdown (a page shows a link, never a
+    printed URL; the PDF prints it as a footnote). Glue it with ``{glue:md}``."""
     seen: list[str] = []
     for sid in source_ids:
         if sid not in seen:
@@ -406,5 +408,6 @@ def source_line(*source_ids: str) -> str:
         if sid not in known:
             raise KeyError(f"unknown source id {sid!r}; define it under 'sources' in data/metadata.yml")
         s = known[sid]
-        parts.append(s["document"] + (f" ({s['url']})" if s.get("url") else ""))
+        doc = str(s["document"]).replace("[", "(").replace("]", ")")
+        parts.append(f"[{doc}](<{s['url']}>)" if s.get("url") else doc)
     return "; ".join(parts)
