@@ -388,6 +388,15 @@ def test_rank_conclusions_change_with_the_weights() -> None:
     assert c4.rank_conclusion(c4.rank_model(0, 0, 0, 0), {}) == "no ranking"
 
 
+def test_the_rule_toggle_flips_the_conclusion_for_the_same_weights() -> None:
+    # teaching review: the analyst's weights alone barely move the answer; the rule for entry does
+    upp = c4.THEORY_PRESETS["Uppsala (near first)"]
+    assert c4.rank_conclusion(c4.rank_model(**upp), {}) == "Alibaba did not follow these weights"
+    held = c4.rank_model(**upp, rule="held")
+    assert c4.rank_conclusion(held, {}) == "weights track Alibaba's order"
+    assert held.n == 11 and "Only commitments still held" in c4.rank_summary(held, {"rule": "held"})["Rule for entry"]
+
+
 def test_mode_test_on_four_dimensions_is_not_a_copy_of_the_page() -> None:
     bank = bank_for(4)
     q8 = bank.get("ch04-q8-mode-distance")

@@ -130,6 +130,13 @@ def rank_chart(result: Ranking, values: Mapping[str, object]) -> Figure:
     return fig
 
 
+#: The what-if's rule toggle: the two rules of Exhibit 4.6 (entry_rule.RULES), in short labels.
+RULE_CHOICES: dict[str, str] = {
+    "commitment": "Every first commitment, even if sold",
+    "held": "Only commitments still held",
+}
+
+
 def rank_summary(result: Ranking, values: Mapping[str, object]) -> dict[str, str]:
     """The what-if's readout: the correlation, the top three, what was dropped, the preset matched."""
     if math.isnan(result.rho):
@@ -142,6 +149,8 @@ def rank_summary(result: Ranking, values: Mapping[str, object]) -> dict[str, str
     out["Left out"] = ", ".join(result.dropped) + " (no Hofstede score)" if result.dropped else "none"
     preset = matching_preset(result.weights)
     out["Preset"] = preset or "none (your own weights)"
+    if "rule" in values:
+        out["Rule for entry"] = RULE_CHOICES.get(str(values["rule"]), str(values["rule"]))
     return out
 
 
