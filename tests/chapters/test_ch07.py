@@ -390,7 +390,9 @@ def test_three_firms_compare_the_share_abroad():
     assert f"{100 * segments.share('aidc_total', 2024):.1f}%" in cell
     text = (Path(__file__).parents[2] / "book" / "ch07-lessons.md").read_text(encoding="utf-8")
     assert "beside Alibaba and Anker" not in text and "Three Chinese firms abroad" not in text
-    assert "measures a segment, not where customers are" in text
+    # teaching review: said once on the page, with the reading-numbers link (the table cell says it too)
+    assert "not a share of customers abroad ({ref}`rn-denominators`)" in text
+    assert text.split("(ch07-instructors)=")[0].count("not a share abroad") == 0
 
 
 def test_transfer_value_names_what_is_missing():
