@@ -285,7 +285,10 @@ def test_bank_answers_recompute() -> None:
     bank = bank_for(4)
     assert len(bank.uses("self_check")) >= 4 and len(bank.graded_questions) >= 6
     q2 = bank.get("ch04-q2-ks-four")
-    assert q2.answer == pytest.approx(c4.kogut_singh("TUR", dims=("pdi", "idv", "mas", "uai")), abs=1e-9)
+    # four-dimension index minus the six-dimension one (the review asked for a step beyond the DIY cell)
+    four = c4.kogut_singh("TUR", dims=("pdi", "idv", "mas", "uai"))
+    assert q2.answer == pytest.approx(four - c4.kogut_singh("TUR"), abs=1e-9)
+    assert q2.answer == pytest.approx(-0.075, abs=0.001)
     m = c4.market_table()
     lazada = m[m["vehicle"] == "Lazada"]
     users = (lazada["population"] * lazada["internet_pct"] / 100).sum() / 1e6
@@ -383,6 +386,15 @@ def test_rank_conclusions_change_with_the_weights() -> None:
     assert c4.rank_conclusion(c4.rank_model(1, 1, 0, 0), {}) == "weights track Alibaba's order"
     assert c4.rank_conclusion(c4.rank_model(0, 0, 0, -1), {}) == "Alibaba did not follow these weights"
     assert c4.rank_conclusion(c4.rank_model(0, 0, 0, 0), {}) == "no ranking"
+
+
+def test_the_rule_toggle_flips_the_conclusion_for_the_same_weights() -> None:
+    # teaching review: the analyst's weights alone barely move the answer; the rule for entry does
+    upp = c4.THEORY_PRESETS["Uppsala (near first)"]
+    assert c4.rank_conclusion(c4.rank_model(**upp), {}) == "Alibaba did not follow these weights"
+    held = c4.rank_model(**upp, rule="held")
+    assert c4.rank_conclusion(held, {}) == "weights track Alibaba's order"
+    assert held.n == 11 and "Only commitments still held" in c4.rank_summary(held, {"rule": "held"})["Rule for entry"]
 
 
 def test_mode_test_on_four_dimensions_is_not_a_copy_of_the_page() -> None:

@@ -390,7 +390,9 @@ def test_three_firms_compare_the_share_abroad():
     assert f"{100 * segments.share('aidc_total', 2024):.1f}%" in cell
     text = (Path(__file__).parents[2] / "book" / "ch07-lessons.md").read_text(encoding="utf-8")
     assert "beside Alibaba and Anker" not in text and "Three Chinese firms abroad" not in text
-    assert "measures a segment, not where customers are" in text
+    # teaching review: said once on the page, with the reading-numbers link (the table cell says it too)
+    assert "not a share of customers abroad ({ref}`rn-denominators`)" in text
+    assert text.split("(ch07-instructors)=")[0].count("not a share abroad") == 0
 
 
 def test_transfer_value_names_what_is_missing():
@@ -455,7 +457,9 @@ def test_numeric_answers_match_the_data():
         fine = inputs["share"] / 100 * c7.fine_cap("dsa_in_force") * segments.value("aidc_total", inputs["year"])
         assert key == pytest.approx(0.03 * fine)
         assert inputs["year"] <= 2024  # public by the decision date
-    assert q1.variants[0][0] == {"year": 2024, "share": 100}
+    # teaching review: FY2024's maximum fine is printed on the page (what-if, Do-it-yourself), so no variant uses it
+    assert q1.variants[0][0] == {"year": 2023, "share": 100}
+    assert all(inputs["year"] != 2024 for inputs, _ in q1.variants)
     q2 = bank["ch07-q2-break-even"]
     assert len(q2.variants) >= 3
     for inputs, key in q2.variants:
@@ -469,6 +473,10 @@ def test_numeric_answers_match_the_data():
     q6 = bank["ch07-q6-pop-mart-multiple"]
     computed = c7.pop_mart_outside_2022() / (c7.transfer_value("Pop Mart", "share_outside_mainland", "2022") / 100)
     assert abs(q6.answer - computed) <= q6.tolerance and round(computed, 1) == 4.5
+    # variants: the true 2022 share anywhere the source's rounding to 10% allows
+    assert sorted(inputs["share"] for inputs, _ in q6.variants) == [9.5, 10, 10.5]
+    for inputs, key in q6.variants:
+        assert key == pytest.approx(c7.pop_mart_outside_2022() / (inputs["share"] / 100))
     assert "2024" not in " ".join(q6.prompt.split())  # no figure from after the decision date
     assert len(bank) >= 10
     assert sum("self_check" in q.uses for q in bank.values()) >= 4

@@ -43,6 +43,8 @@ def distance_chart(measure: str = "dist_km") -> Figure:
     for _, row in shown.iterrows():
         ax.scatter(row[measure], row["gdp_ppp_bn"], s=40, color=_entry_colour(row["entry_year"]), zorder=3)
     ax.set_yscale("log")
+    if measure == "dist_km":
+        ax.set_xlim(left=0)  # room for the labels of the markets nearest China
     _place_labels(ax, shown, measure)
     ax.set_ylabel("GDP 2016, PPP (reconstructed; bn intl. dollars, log)")
     label = (
@@ -60,19 +62,44 @@ def distance_chart(measure: str = "dist_km") -> Figure:
     return fig
 
 
-#: Offsets (points) tried in turn for a label: right, above, below, left, then farther out.
-LABEL_OFFSETS = [(4, 3), (4, -10), (-4, 6), (-4, -12), (6, 12), (6, -18), (-8, 16), (-8, -22), (10, 22), (10, -28)]
+#: Label positions tried in turn (offset in points, horizontal and vertical alignment): beside the
+#: point first, in eight directions, then the same directions farther out (with a leader line).
+_DIRECTIONS = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1)]
+_ALIGN = {-1: "right", 0: "center", 1: "left"}
+_VALIGN = {-1: "top", 0: "center", 1: "bottom"}
+LABEL_OFFSETS = [
+    ((dx * r, dy * r), _ALIGN[dx], _VALIGN[dy]) for r in (5, 11, 18) for dx, dy in _DIRECTIONS
+]
+
+
+def _overlap(a, b) -> float:
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
 
 
 def _place_labels(ax, shown: pd.DataFrame, measure: str) -> None:
-    """Label each point with its ISO code and entry year, trying offsets in turn until the label
-    overlaps no label already placed (the first offset when none is free)."""
-    renderer = ax.figure.canvas.get_renderer()
+    """Label each point with its ISO code and entry year next to its point: try positions in turn
+    until the label overlaps no label already placed, no point and nothing outside the axes; when
+    none is free, take the position with the least overlap. Labels set away from their point get
+    a thin leader line, so none floats free of it."""
+    from matplotlib.transforms import Bbox
+
+    fig = ax.figure
+    fig.canvas.draw()  # fix the view limits and layout before measuring
+    renderer = fig.canvas.get_renderer()
+    radius = 4 * fig.dpi / 72  # a marker of size 40 is about 6.3 points across
+    points = {
+        iso: ax.transData.transform((row[measure], row["gdp_ppp_bn"])) for iso, row in shown.iterrows()
+    }
+    markers = [Bbox.from_extents(x - radius, y - radius, x + radius, y + radius) for x, y in points.values()]
+    frame = ax.get_window_extent(renderer)
     placed = []
     for iso, row in shown.sort_values(measure).iterrows():
         year = "none" if pd.isna(row["entry_year"]) else f"{int(row['entry_year'])}"
         colour = _entry_colour(row["entry_year"])
-        for dx, dy in LABEL_OFFSETS:
+        best = None
+        for k, ((dx, dy), ha, va) in enumerate(LABEL_OFFSETS):
             text = ax.annotate(
                 f"{iso} {year}",
                 (row[measure], row["gdp_ppp_bn"]),
@@ -80,19 +107,32 @@ def _place_labels(ax, shown: pd.DataFrame, measure: str) -> None:
                 textcoords="offset points",
                 fontsize=8,
                 color=colour,
-                ha="left" if dx >= 0 else "right",
+                ha=ha,
+                va=va,
             )
             box = text.get_window_extent(renderer)
-            if not any(box.overlaps(other) for other in placed):
-                break
+            cost = sum(_overlap(box, o) for o in placed + markers)
+            outside = box.width * box.height - _overlap(box, frame)
+            cost += 10 * outside
             text.remove()
-        else:
-            text = ax.annotate(
-                f"{iso} {year}", (row[measure], row["gdp_ppp_bn"]), xytext=LABEL_OFFSETS[0],
-                textcoords="offset points", fontsize=8, color=colour,
-            )
-            box = text.get_window_extent(renderer)
-        placed.append(box)
+            if best is None or cost < best[0]:
+                best = (cost, k)
+            if cost == 0:
+                break
+        (dx, dy), ha, va = LABEL_OFFSETS[best[1]]
+        far = best[1] >= len(_DIRECTIONS)
+        text = ax.annotate(
+            f"{iso} {year}",
+            (row[measure], row["gdp_ppp_bn"]),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            fontsize=8,
+            color=colour,
+            ha=ha,
+            va=va,
+            arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.6, "shrinkA": 0, "shrinkB": 3} if far else None,
+        )
+        placed.append(text.get_window_extent(renderer))
 
 
 def label_boxes(fig: Figure) -> list:
@@ -130,6 +170,13 @@ def rank_chart(result: Ranking, values: Mapping[str, object]) -> Figure:
     return fig
 
 
+#: The what-if's rule toggle: the two rules of Exhibit 4.6 (entry_rule.RULES), in short labels.
+RULE_CHOICES: dict[str, str] = {
+    "commitment": "Every first commitment, even if sold",
+    "held": "Only commitments still held",
+}
+
+
 def rank_summary(result: Ranking, values: Mapping[str, object]) -> dict[str, str]:
     """The what-if's readout: the correlation, the top three, what was dropped, the preset matched."""
     if math.isnan(result.rho):
@@ -142,6 +189,8 @@ def rank_summary(result: Ranking, values: Mapping[str, object]) -> dict[str, str
     out["Left out"] = ", ".join(result.dropped) + " (no Hofstede score)" if result.dropped else "none"
     preset = matching_preset(result.weights)
     out["Preset"] = preset or "none (your own weights)"
+    if "rule" in values:
+        out["Rule for entry"] = RULE_CHOICES.get(str(values["rule"]), str(values["rule"]))
     return out
 
 

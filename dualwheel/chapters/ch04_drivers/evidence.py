@@ -121,8 +121,8 @@ def theory_matrix() -> pd.DataFrame:
         {
             "Theory": "OLI paradigm (国际生产折衷范式)",
             "Predicts": "Control abroad where ownership advantages meet large, ready markets and owning beats contracting",
-            "What happened": "Control was bought (Vendio, Auctiva, Lazada, Daraz, Trendyol), which fits internalisation. "
-            "On location the record is mixed: the largest market, and one of the most online (the US), came first, but the US "
+            "What happened": "Control was bought (Vendio, Auctiva, Lazada, Daraz, Trendyol). "
+            "The largest market, and one of the most online (the US), came first; the US "
             f"business was sold about a year after 11 Main's launch, and France and Korea had no local commitment by {ENTRY_CUTOFF_YEAR}",
             "Fit ρ": rho(names[1]),
             "Verdict": "Fits partly (mode); location mixed",
@@ -131,8 +131,8 @@ def theory_matrix() -> pd.DataFrame:
             "Theory": "Blue Ocean strategy (蓝海战略)",
             "Predicts": "Large markets with untapped demand (few people online yet, few rivals) first",
             "What happened": "The first local commitment went to a large, highly connected market (the US), and "
-            "low-penetration South Asia came after better-connected Southeast Asia; competition at entry is not in "
-            "the data, so the theory's core claim is untested here",
+            "low-penetration South Asia came after better-connected Southeast Asia; the data hold no measure of "
+            "competition at entry",
             "Fit ρ": rho(names[2]),
             "Verdict": "No fit on this measure (ρ near zero); core claim untested",
         },

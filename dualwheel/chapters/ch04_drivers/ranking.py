@@ -205,9 +205,10 @@ def matching_preset(weights: Mapping[str, float]) -> str:
     return ""
 
 
-def rank_model(size: float, geo: float, culture: float, digital: float) -> Ranking:
-    """The what-if's model: :func:`rank_markets` over the markets Alibaba entered."""
-    return rank_markets(size=size, geo=geo, culture=culture, digital=digital, sample="entered")
+def rank_model(size: float, geo: float, culture: float, digital: float, rule: str = "commitment") -> Ranking:
+    """The what-if's model: :func:`rank_markets` over the markets Alibaba entered under ``rule``
+    (see RULES: every first local commitment, or only those still held at the cut-off)."""
+    return rank_markets(size=size, geo=geo, culture=culture, digital=digital, sample="entered", rule=rule)
 
 
 #: The fit counted as good in the chapter's summary of the grid.

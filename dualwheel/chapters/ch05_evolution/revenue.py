@@ -245,12 +245,7 @@ def periodisation_summary(p: Periodisation, values: Mapping[str, Any] | None = N
         if g.warnings:
             text += "; ⚠ spans " + "; ".join(g.warnings)
         out[label] = text
-    two, three = p.phase(2), p.phase(3)
-    if two.measured and three.measured:
-        verdict = "accelerates" if three.cagr_pct > two.cagr_pct else "slows down"
-        out["Story"] = (
-            f"growth {verdict} from phase 2 to phase 3 ({two.cagr_pct:.1f}% → {three.cagr_pct:.1f}%)"
-        )
+    # No "story" line: comparing the phases is before-class question 3, left to the reader.
     return out
 
 
