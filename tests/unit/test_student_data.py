@@ -264,3 +264,10 @@ def test_the_bank_keys_compute_on_the_students_copy_and_need_no_late_row(tmp_pat
         keys.append(json.loads(run.stdout))
     student, full = keys
     assert student and student == full, {q: (student.get(q), full[q]) for q in full if student.get(q) != full[q]}
+
+
+def test_chapter_1s_customs_definition_matches_the_table():
+    from dualwheel.chapters.ch01_introduction.market import CUSTOMS_MEASURE
+
+    row = data.row("market_sizes", "customs_2018")
+    assert {k: row[k] for k in CUSTOMS_MEASURE} == CUSTOMS_MEASURE
