@@ -24,8 +24,9 @@ import yaml
 from .. import cutoff, data
 
 HEADER = (
-    "# The student's copy of data/ (dualwheel.publish.student_data): the B-case's tables and the\n"
-    "# sources public only after the decision date come with the after-class case.\n"
+    "# The student's copy of data/ (dualwheel.publish.student_data): the B-case's tables, the rows\n"
+    "# not known on the decision date (known_by) and the sources public only after it come with\n"
+    "# the after-class case.\n"
 )
 
 
