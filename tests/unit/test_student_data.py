@@ -130,7 +130,7 @@ def test_student_lab_notebooks_drop_bcase_only_cells():
 
 # ---- rows: the student's copy keeps only the rows known on the decision date
 
-def _student_tables(tmp_path) -> dict[str, "object"]:
+def _student_tables(tmp_path) -> dict[str, object]:
     """Every table of the student's copy, read back from the files written (plain CSV)."""
     import pandas as pd
 
