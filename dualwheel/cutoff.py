@@ -269,3 +269,75 @@ def later_dates(text: str, cutoff: dt.date | None = None) -> list[DateMention]:
     given): a fiscal year that ends after it, any other period that starts after it."""
     cutoff = cutoff or decision_date()
     return [d for d in date_mentions(text) if (d.last if d.kind == "fy" else d.first) > cutoff]
+
+
+# ---- rows known on the decision date (the student's copy of data/, dualwheel.publish.student_data)
+
+#: How a table's ``known_by:`` declaration reads the column that dates a row (the last day of
+#: the period it names is when the row could first be known):
+#: ``fiscal_year``: Alibaba's fiscal year n ends 31 March n (its 20-F, the row's source, follows);
+#: ``calendar_year``: a calendar year's annual figure is not known before 31 December;
+#: ``period``: a date or period written as text (YYYY-MM-DD, YYYY-MM, YYYY, FY2024, H1 2024,
+#: 2024Q1, "Apr 2022-Mar 2023" ...): its latest day; a value that names no date leaves the row
+#: to its sources alone;
+#: ``vocabulary``: the rows are definitions, not dated facts (the term list): no column dates
+#: them and their source's date is when the list was compiled, so only their text is checked.
+KNOWN_BY_RULES = ("fiscal_year", "calendar_year", "period", "vocabulary")
+
+
+def known_by(table: str) -> dict[str, str] | None:
+    """A table's ``known_by:`` declaration ({"column": ..., "rule": ...}), checked; None if none."""
+    decl = data.metadata()["tables"][table].get("known_by")
+    if decl is None:
+        return None
+    where = data.table_meta(table)
+    if not isinstance(decl, dict) or decl.get("rule") not in KNOWN_BY_RULES:
+        raise data.DataError(where.file, "known-by", f"known_by needs a rule, one of {', '.join(KNOWN_BY_RULES)}")
+    if decl["rule"] != "vocabulary" and decl.get("column") not in where.columns:
+        raise data.DataError(where.file, "known-by", f"known_by names no column of the table: {decl.get('column')!r}")
+    return decl
+
+
+def period_end(value: Any, rule: str) -> dt.date | None:
+    """The last day of the period ``value`` names under a ``known_by`` rule (None: no date)."""
+    if value is None or (isinstance(value, float) and value != value) or str(value).strip() in ("", "nan"):
+        return None
+    if rule in ("fiscal_year", "calendar_year"):
+        year = int(float(value))
+        return dt.date(year, 3, 31) if rule == "fiscal_year" else dt.date(year, 12, 31)
+    text = str(value).strip()
+    try:
+        return parse_date(text).last
+    except ValueError:
+        pass
+    ends = [m.last for m in date_mentions(text)]
+    return max(ends) if ends else None
+
+
+def row_is_late(table: str, row: dict[str, Any] | Any) -> bool:
+    """True when a row of ``table`` was not known on the decision date: a source it cites (a
+    column marked ``source_id``) became public after it (:func:`after_cutoff`; the case paper,
+    ``kind: paper``, is the assigned reading and exempt), or the column its ``known_by:``
+    declaration names dates it after it. A ``vocabulary`` table's rows are late only when their
+    text names a later date."""
+    meta = data.table_meta(table)
+    decl = known_by(table)
+    cut = decision_date()
+    if decl and decl["rule"] == "vocabulary":
+        return any(later_dates(str(row[c])) for c in meta.columns if not meta.columns[c].get("source_id")
+                   and isinstance(row[c], str))
+    known = data.sources()
+    for col, rule in meta.columns.items():
+        sid = row[col] if rule.get("source_id") else None
+        if isinstance(sid, str) and sid and known[sid].get("kind") != "paper" and after_cutoff(sid):
+            return True
+    if decl:
+        end = period_end(row[decl["column"]], decl["rule"])
+        return end is not None and end > cut
+    return False
+
+
+def late_rows(table: str) -> list[int]:
+    """The positions (0-based, in file order) of the rows of ``table`` not known on the decision date."""
+    frame = data.load(table)
+    return [i for i, row in enumerate(frame.to_dict("records")) if row_is_late(table, row)]

@@ -2,34 +2,43 @@
 student folder ship, before the decision class.
 
 The B-case's own tables (``bcase: true`` in the metadata, :func:`dualwheel.data.bcase_tables`)
-are left out, with their definitions. So are the sources that became public after the decision
-date (:func:`dualwheel.cutoff.after_cutoff`) unless a table the student keeps cites one in a
-row (its loader checks every row's source id, so such a source must stay defined). The
-instructor edition and the after-class bundle keep the whole folder.
+are left out, with their definitions. Of the tables kept, only the ROWS known on the decision
+date stay (:func:`dualwheel.cutoff.row_is_late`: a row goes when a source it cites became public
+after the date, or when the column its table's ``known_by:`` declaration names dates it after
+the date). The sources that became public after the decision date
+(:func:`dualwheel.cutoff.after_cutoff`) go too, unless a row the student keeps cites one (its
+loader checks every row's source id, so such a source must stay defined) or a student page names
+it. The instructor edition and the after-class bundle keep the whole folder.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import re
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from .. import cutoff, data
 
 HEADER = (
-    "# The student's copy of data/ (dualwheel.publish.student_data): the B-case's tables and the\n"
-    "# sources public only after the decision date come with the after-class case.\n"
+    "# The student's copy of data/ (dualwheel.publish.student_data): the B-case's tables, the rows\n"
+    "# not known on the decision date (known_by) and the sources public only after it come with\n"
+    "# the after-class case.\n"
 )
 
 
-def cited_sources(tables: list[str]) -> set[str]:
-    """Every source id a row of ``tables`` names (in a column marked ``source_id``)."""
+def cited_sources(tables: list[str], kept_rows: bool = False) -> set[str]:
+    """Every source id a row of ``tables`` names (in a column marked ``source_id``); with
+    ``kept_rows``, only the rows the student's copy keeps."""
     ids: set[str] = set()
     for name in tables:
         meta = data.table_meta(name)
         frame = data.load(name)
+        if kept_rows:
+            frame = frame.drop(index=frame.index[dropped_rows()[name]])
         for col, rule in meta.columns.items():
             if rule.get("source_id"):
                 ids |= {v for v in frame[col].dropna()}
@@ -58,7 +67,7 @@ def left_out() -> tuple[tuple[str, ...], tuple[str, ...]]:
     it is the case paper (``kind: paper``, the assigned reading)."""
     bcase = data.bcase_tables()
     kept = [t for t in data.table_names() if t not in bcase]
-    needed = cited_sources(kept)
+    needed = cited_sources(kept, kept_rows=True)
     named = set(re.findall(r"[A-Za-z0-9_]+", _named_in_student_files()))
     late = sorted(
         sid
@@ -66,6 +75,29 @@ def left_out() -> tuple[tuple[str, ...], tuple[str, ...]]:
         if sid not in needed and sid not in named and s.get("kind") != "paper" and cutoff.after_cutoff(sid)
     )
     return tuple(bcase), tuple(late)
+
+
+@functools.cache
+def _dropped_rows() -> tuple[tuple[str, tuple[int, ...]], ...]:
+    bcase = set(data.bcase_tables())
+    return tuple((t, tuple(cutoff.late_rows(t))) for t in data.table_names() if t not in bcase)
+
+
+def dropped_rows() -> dict[str, list[int]]:
+    """Kept table -> positions (0-based, file order) of the rows the student's copy leaves out."""
+    return {t: list(rows) for t, rows in _dropped_rows()}
+
+
+def _rows_kept(path: Path, drop: list[int]) -> bytes:
+    """The CSV at ``path`` without the rows at positions ``drop`` (unchanged bytes when none)."""
+    raw = path.read_bytes()
+    if not drop:
+        return raw
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    kept = frame.drop(index=frame.index[drop])
+    out = io.StringIO()
+    kept.to_csv(out, index=False, lineterminator="\n")
+    return out.getvalue().encode("utf-8")
 
 
 def _filtered(path: Path, tables: set[str], sources: set[str]) -> bytes:
@@ -86,10 +118,11 @@ def _student_files(folder: Path) -> tuple[tuple[str, bytes], ...]:
     files = {"metadata.yml": _filtered(folder / "metadata.yml", tables, sources)}
     for extra in sorted((folder / "meta").glob("*.yml")):
         files[f"meta/{extra.name}"] = _filtered(extra, tables, sources)
+    drops = dropped_rows()
     for name in data.table_names():
         if name not in tables:
             file = data.table_meta(name).file
-            files[file] = (folder / file).read_bytes()
+            files[file] = _rows_kept(folder / file, drops[name])
     return tuple(sorted(files.items()))
 
 

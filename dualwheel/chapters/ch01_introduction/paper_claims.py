@@ -21,7 +21,7 @@ def claim_paper_value(claim_id: str) -> float:
 @check("cbec_share_2024")
 def cbec_share_2024() -> float:
     """Cross-border e-commerce as a percentage of China's goods trade, 2024, on the preliminary
-    figure (cbec_customs.csv, panexwd_2025_cbec) over total trade (goods_trade.csv, Xinhua)."""
+    figure (cbec_customs.csv) over total trade (goods_trade.csv, Xinhua)."""
     return share_of_trade(2024)
 
 
