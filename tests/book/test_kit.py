@@ -141,7 +141,9 @@ def test_student_kits_carry_no_graded_answers():
         for bank in banks:  # only self-checks, whose answers the page carries anyway
             assert bank["questions"] and all(q["use"] == ["self_check"] for q in bank["questions"]), kit.name
         assert not [
-            n for n in names if "/grading/" in n and not n.endswith(("questions.py", "text.py", "scoring.py"))
+            n
+            for n in names
+            if "/grading/" in n and not n.endswith(("questions.py", "text.py", "scoring.py", "rubric.py"))
         ]
 
 
