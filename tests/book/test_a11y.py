@@ -106,17 +106,17 @@ def check_chart_alt_texts(page, where: str) -> int:
 
 
 def test_a_static_chart_reads_its_numbers_from_the_data(html_dir, offline_page):
-    """Exhibit 3.x (revenue structure): the alt text names each segment with the share the
-    chart draws, recomputed here from data/ by the package."""
-    from dualwheel import segments
+    """Exhibit 2.2 (technology spending): the alt text names product development for each year
+    the chart draws, recomputed here from data/ by the package. (Chapter 3's revenue-structure
+    chart was cut: the denominators lesson is taught once, in the reading-numbers appendix.)"""
+    from dualwheel.chapters import ch02_dual_wheel as c2
 
-    page = offline_page.open(html_dir / f"{CH3}.html")
+    page = offline_page.open(html_dir / "book/ch02-dual-wheel.html")
     alts = [i.get_attribute("alt") for i in page.locator(".cell_output img").all()]
-    structure = [a for a in alts if a.startswith("Bar chart: Revenue structure")]
-    assert len(structure) == 1, alts
-    shares = segments.segment_shares(2024)
-    for _, row in shares.iterrows():
-        assert f"{row['segment']} {100 * row['share_of_segment_total']:.1f}%" in structure[0]
+    spending = [a for a in alts if a.startswith("Bar and line chart: Alibaba's technology spending")]
+    assert len(spending) == 1, alts
+    for year in (2016, 2019, 2024):
+        assert f"FY{year} {c2.tech_value('product_development', year) / 1000:.1f}" in spending[0]
 
 
 def test_moving_a_slider_changes_the_visible_charts_description(html_dir, offline_page):

@@ -92,15 +92,18 @@ def test_self_check_gives_immediate_feedback(html_dir, offline_page):
     box.locator(".casebook-sc-check").click()
     assert "is-right" in feedback.get_attribute("class")
 
-    num = page.locator("#selfcheck-ch03-sc-aidc-share")
+    # a numeric self-check: Chapter 2's (Chapter 3 keeps one choice self-check on denominators)
+    assert offline_page.problems() == []
+    page = offline_page.open(html_dir / "book/ch02-dual-wheel.html")
+    num = page.locator("#selfcheck-ch02-sc-intensity")
     num.scroll_into_view_if_needed()
     num.locator("input").fill("abc")
     num.locator(".casebook-sc-check").click()
     assert "Type a number" in num.locator(".casebook-sc-feedback").inner_text()
-    num.locator("input").fill("10.1")  # the segment-total share: the wrong denominator
+    num.locator("input").fill("13.6")  # FY2016's share: the wrong year
     num.locator(".casebook-sc-check").click()
     assert "is-wrong" in num.locator(".casebook-sc-feedback").get_attribute("class")
-    num.locator("input").fill("10.9")
+    num.locator("input").fill("5.6")
     num.locator(".casebook-sc-check").click()
     assert "is-right" in num.locator(".casebook-sc-feedback").get_attribute("class")
     assert offline_page.problems() == []

@@ -3,7 +3,9 @@ the what-if model's edge cases, and the question bank's rules (issue 14). No bui
 
 from __future__ import annotations
 
+import re as _re
 from pathlib import Path
+from pathlib import Path as _Path
 
 import pytest
 
@@ -11,6 +13,7 @@ from dualwheel import claims
 from dualwheel import segments as seg
 from dualwheel.chapters import ch03_overview as c3
 from dualwheel.grading.questions import bank_for
+from dualwheel.page.exhibits import LESSONS as _LESSONS
 
 PAGE = Path(__file__).resolve().parents[2] / "book" / "ch03-company-overview.md"
 
@@ -43,25 +46,34 @@ def test_profit_figures_in_exhibit_3_5():
     assert [seg.ebita("aidc_total", y) for y in (2022, 2023, 2024)] == [-8_614, -4_944, -8_035]
 
 
-def test_graded_answers_need_fy2023_figures_not_the_page():
+def test_graded_answers_need_computation_not_the_page():
     bank = bank_for(3)
-    # q2: FY2023 gap between the denominators, (930,529 - 868,687) / 868,687 = 7.1% -> range b;
-    # the FY2024 gap the page shows (8.0%) falls in another range
-    gap_23 = 100 * (seg.value("segment_total", 2023) / seg.value("consolidated", 2023) - 1)
-    gap_24 = 100 * (seg.value("segment_total", 2024) / seg.value("consolidated", 2024) - 1)
-    assert 5 <= gap_23 < 7.5 and bank.get("ch03-q2-gap").answer == "b"
-    assert 7.5 <= gap_24 < 10
-    # q4: FY2023 margins: Taotian 189,140 / 413,205; AIDC -4,944 / 70,506; Cainiao -391 / 77,512
+    # q2: FY2024 gap between the denominators as a share of consolidated revenue (7.97%) -> b;
+    # each distractor is one slip: the segment-total base (a), the wrong year (d: FY2022 and
+    # FY2023 both land there), or the elimination line alone without the unallocated line (a)
+    q2 = bank.get("ch03-q2-gap")
+    ranges = {k: tuple(float(x.rstrip("%")) for x in v.split(" to ")) for k, v in q2.options.items()}
+
+    def where(x):
+        return [k for k, (lo, hi) in ranges.items() if lo <= round(x, 1) <= hi]
+
+    st, con = (lambda y: seg.value("segment_total", y)), (lambda y: seg.value("consolidated", y))
+    assert where(100 * (st(2024) / con(2024) - 1)) == [q2.answer] == ["b"]
+    assert where(100 * (st(2024) - con(2024)) / st(2024)) == ["c"]  # wrong base
+    assert where(100 * (st(2023) / con(2023) - 1)) == where(100 * (st(2022) / con(2022) - 1)) == ["d"]
+    assert where(-100 * seg.value("elimination", 2024) / con(2024)) == ["a"]  # elimination alone
+    # q4: change in adjusted EBITA margin FY2022 -> FY2024, in points
     q4 = bank.get("ch03-q4-margins")
-    margins = {
-        k: 100 * seg.ebita_margin(line, 2023)
-        for k, line in (("1", "taotian_total"), ("2", "aidc_total"), ("3", "cainiao"))
+    change = {
+        k: 100 * (seg.ebita_margin(line, 2024) - seg.ebita_margin(line, 2022))
+        for k, line in (("1", "aidc_total"), ("2", "cloud"), ("3", "cainiao"))
     }
-    targets = {"a": 46, "b": -7, "c": -0.5, "d": 4}
+    targets = {"a": 6, "b": 2, "c": 3.5, "d": 0}
     for item, letter in q4.answer.items():
-        nearest = min(targets, key=lambda x: abs(targets[x] - margins[item]))
-        assert nearest == letter, (item, margins[item])
-    assert 100 * seg.ebita_margin("cloud", 2023) == pytest.approx(4.0, abs=0.05)  # the spare option
+        nearest = min(targets, key=lambda x: abs(targets[x] - change[item]))
+        assert nearest == letter, (item, change[item])
+    spare = 100 * (seg.ebita_margin("taotian_total", 2024) - seg.ebita_margin("taotian_total", 2022))
+    assert spare == pytest.approx(0, abs=0.5)  # the spare option
 
 
 def test_bank_meets_the_brief():
@@ -109,7 +121,7 @@ def test_back_to_the_decision_box_closes_the_body_and_poses_questions():
     box = text.split("```{admonition} Back to the decision")[1].split("```")[0]
     assert ":class: decision" in box
     assert text.index("## Key takeaways") < text.index("Back to the decision")  # the page ends on the box
-    assert text.rindex("ch.figure(") < text.index("Back to the decision")  # after the last exhibit
+    assert text.rindex("ch.table(") < text.index("Back to the decision")  # after the last exhibit
     assert box.count("?") >= 2 and "therefore" not in box.lower()
     for option in ("Choice shipped from China", "near the buyer", "local marketplaces"):
         assert option in box
@@ -126,10 +138,6 @@ def test_student_text_stops_at_fy2024():
 
 
 # ---------------------------------------------------------------- session-3 conventions (issues 23, 24)
-import re as _re
-from pathlib import Path as _Path
-
-from dualwheel.page.exhibits import LESSONS as _LESSONS
 
 _PAGE = _Path(__file__).resolve().parents[2] / "book" / "ch03-company-overview.md"
 _LABEL = "(ch03-instructors)="
@@ -170,9 +178,15 @@ def test_key_phrases_of_the_suggested_answers_stay_off_the_student_page():
     student, instructors = _split_page()
     flat = _re.sub(r"\s+", " ", student).lower()
     keys = _re.findall(r"^\s*% key (BC\d|DQ\d): (.+)$", instructors, flags=_re.M)
-    n_bc = len(_re.findall(r"^\d\. ", student.split("```{admonition} Before class")[1].split("```")[0], flags=_re.M))
-    n_dq = len(_re.findall(r"^\d\. ", student.split("## Discussion questions")[1].split("##")[0], flags=_re.M))
-    assert {k for k, _ in keys} == {f"BC{i}" for i in range(1, n_bc + 1)} | {f"DQ{i}" for i in range(1, n_dq + 1)}
+    n_bc = len(
+        _re.findall(r"^\d\. ", student.split("```{admonition} Before class")[1].split("```")[0], flags=_re.M)
+    )
+    n_dq = len(
+        _re.findall(r"^\d\. ", student.split("## Discussion questions")[1].split("##")[0], flags=_re.M)
+    )
+    assert {k for k, _ in keys} == {f"BC{i}" for i in range(1, n_bc + 1)} | {
+        f"DQ{i}" for i in range(1, n_dq + 1)
+    }
     for qid, phrases in keys:
         for phrase in (p.strip() for p in phrases.split(";")):
             assert 3 <= len(phrase.split()) <= 12, (qid, phrase)
@@ -231,7 +245,9 @@ def test_growth_beside_profit_and_the_ratio_behind_q3():
     """Exhibit 3.4 and ch03-q3: adjusted EBITA per extra yuan of revenue."""
     t = c3.growth_and_profit("aidc_total")
     assert list(t["Adjusted EBITA"]) == [-8_614, -4_944, -8_035]
-    assert c3.ebita_change_per_revenue("aidc_total", 2024) == pytest.approx((-8_035 + 4_944) / (102_598 - 70_506))
+    assert c3.ebita_change_per_revenue("aidc_total", 2024) == pytest.approx(
+        (-8_035 + 4_944) / (102_598 - 70_506)
+    )
     q3 = bank_for(3).get("ch03-q3-growth")
     assert q3.answer == pytest.approx(c3.ebita_change_per_revenue("cainiao", 2024))
     assert all(v["unit"] != "AIDC" for v, _ in q3.variants)  # AIDC's ratio is one step from Exhibit 3.4

@@ -56,7 +56,7 @@ def _graded(folder: Path, bank, answers: dict[str, str]) -> Path:
             "chapter": bank.chapter,
             "status": "graded",
             "message": "",
-            "questions": grade.score_answers(bank, {"q1": 11.2, "q6": text}),
+            "questions": grade.score_answers(bank, {"q1": -0.7, "q6": text}),
             "auto_total": 2.0,
             "max_points": bank.total_points,
         }
