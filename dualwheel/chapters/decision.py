@@ -191,7 +191,9 @@ def facts() -> dict[str, object]:
 
 
 def _usd(v: float) -> str:
-    return f"{v:+.2f}".replace("-", fmt.MINUS)
+    """'USD +1.00' / 'USD −4.38': signed, and never a bare number (the glue would read '+1.00'
+    back as the number 1.0 and drop its sign and decimals)."""
+    return f"USD {v:+.2f}".replace("-", fmt.MINUS)
 
 
 def order_facts() -> dict[str, object]:
