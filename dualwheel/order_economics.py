@@ -173,6 +173,7 @@ def one_order(
     shipping_subsidy: float | None = None,
     return_handling: float | None = None,
     marketing_per_order: float | None = None,
+    speed_coupon_cut: float | None = None,
 ) -> OrderEconomics:
     """The contribution of one order by one route (USD). Rates are percentages.
 
@@ -180,7 +181,8 @@ def one_order(
     1 - return rate (the share of orders kept) and ``supply`` = basket x (1 - markup):
 
     * take      = k x basket x take rate (Choice: markup over the supply price; local: commission)
-    * coupons   = -k x basket x coupon rate
+    * coupons   = -k x basket x coupon rate (warehouse: less the speed effect, the coupon points a
+                  locally stocked order no longer needs because it arrives in days; never below 0)
     * returns   = parcel: -r x supply (written off); warehouse: -r x return handling; local: 0
     * freight   = parcel: -parcel freight; warehouse: -(bulk freight + handling); local: -shipping subsidy
     * duty      = parcel: 0 within de minimis, else -(supply x duty rate + informal entry fee);
@@ -198,6 +200,7 @@ def one_order(
     shipping_subsidy = order_input("shipping_subsidy", "local") if shipping_subsidy is None else shipping_subsidy
     return_handling = order_input("return_handling", "warehouse") if return_handling is None else return_handling
     marketing_per_order = order_input("marketing_per_order") if marketing_per_order is None else marketing_per_order
+    speed_coupon_cut = order_input("speed_coupon_cut", "warehouse") if speed_coupon_cut is None else speed_coupon_cut
     for name, v, upper in (
         ("basket value", basket_value, None),
         ("coupon rate", coupon_rate, 100),
@@ -210,6 +213,7 @@ def one_order(
         ("shipping subsidy", shipping_subsidy, None),
         ("return handling", return_handling, None),
         ("marketing per order", marketing_per_order, None),
+        ("speed effect", speed_coupon_cut, 100),
     ):
         _check(name, v, upper)
     if basket_value == 0:
@@ -217,7 +221,8 @@ def one_order(
     kept = 1 - return_rate / 100
     supply = basket_value * (1 - take_rate / 100)
     take = kept * basket_value * take_rate / 100
-    coupons = -kept * basket_value * coupon_rate / 100
+    paid_coupons = max(0.0, coupon_rate - speed_coupon_cut) if route == "warehouse" else coupon_rate
+    coupons = -kept * basket_value * paid_coupons / 100
     duty_free = True
     if route == "parcel":
         returns = -return_rate / 100 * supply
@@ -246,18 +251,38 @@ def one_order(
 
 
 def three_routes(
-    basket_value: float, coupon_rate: float, return_rate: float, parcel_freight: float, de_minimis: str = "on"
+    coupon_rate: float,
+    parcel_freight: float,
+    de_minimis: str = "on",
+    duty_rate: float | None = None,
+    warehouse_fee: float | None = None,
+    commission: float | None = None,
+    speed_effect: float | None = None,
+    basket_value: float | None = None,
+    return_rate: float | None = None,
 ) -> ThreeRoutes:
-    """The same order by the three routes: the what-if's model (its levers are the arguments;
-    every other input at its base value)."""
+    """The same order by the three routes: the what-if's model. Its levers are the first seven
+    arguments: the parcel's (coupons, freight, de minimis), the warehouse's own (duty rate, warehouse
+    fee, speed effect) and the local marketplace's commission; the basket, the return rate and every
+    other input take their base values unless given."""
     values = {
-        "basket_value": basket_value,
         "coupon_rate": coupon_rate,
-        "return_rate": return_rate,
         "parcel_freight": parcel_freight,
         "de_minimis": de_minimis,
+        "duty_rate": order_input("duty_rate") if duty_rate is None else duty_rate,
+        "warehouse_fee": order_input("handling_fee", "warehouse") if warehouse_fee is None else warehouse_fee,
+        "commission": order_input("commission", "local") if commission is None else commission,
+        "speed_effect": order_input("speed_coupon_cut", "warehouse") if speed_effect is None else speed_effect,
+        "basket_value": order_input("basket_value") if basket_value is None else basket_value,
+        "return_rate": order_input("return_rate") if return_rate is None else return_rate,
     }
-    return ThreeRoutes(routes={r: one_order(r, **values) for r in ROUTES}, values=values)
+    shared = {k: values[k] for k in ("basket_value", "coupon_rate", "return_rate", "parcel_freight", "de_minimis", "duty_rate")}
+    routes = {
+        "parcel": one_order("parcel", **shared),
+        "warehouse": one_order("warehouse", **shared, handling_fee=values["warehouse_fee"], speed_coupon_cut=values["speed_effect"]),
+        "local": one_order("local", **shared, take_rate=values["commission"]),
+    }
+    return ThreeRoutes(routes=routes, values=values)
 
 
 def contribution(
@@ -285,49 +310,94 @@ def contribution(
 
 def base_case() -> ThreeRoutes:
     """All three routes at the base values of ``data/order_economics.csv``, de minimis in force."""
-    return three_routes(
-        basket_value=order_input("basket_value"),
-        coupon_rate=order_input("coupon_rate"),
-        return_rate=order_input("return_rate"),
-        parcel_freight=order_input("parcel_freight", "parcel"),
-    )
+    return three_routes(coupon_rate=order_input("coupon_rate"), parcel_freight=order_input("parcel_freight", "parcel"))
 
 
-#: Two readings of the same base-basket order besides the base case, for a static table: every
-#: lever the what-if moves at the end that favours the platform, or at the end that hurts it.
-READINGS: dict[str, dict[str, Any]] = {
-    "favourable": {"coupon_rate": "low", "parcel_freight": "low", "return_rate": "base", "de_minimis": "on"},
+#: Readings of the same base-basket order besides the base case, as levels of
+#: data/order_economics.csv for the what-if's levers (the rest stay at base). Each route's *case*
+#: is a setting in which that route contributes most; 'favourable' and 'unfavourable' move the
+#: parcel's levers (coupons, parcel freight, returns, de minimis) to the end that helps or hurts.
+READINGS: dict[str, dict[str, str]] = {
+    "parcel": {"coupon_rate": "low", "parcel_freight": "low"},
+    "warehouse": {"duty_rate": "low", "warehouse_fee": "low", "speed_effect": "high"},
+    "local": {"commission": "high", "coupon_rate": "low"},
+    "favourable": {"coupon_rate": "low", "parcel_freight": "low"},
     "unfavourable": {"coupon_rate": "high", "parcel_freight": "high", "return_rate": "high", "de_minimis": "off"},
 }
 
+#: Each lever's row of data/order_economics.csv, and how a reading describes it.
+_LEVER_ROWS: dict[str, tuple[str, str, str]] = {
+    "coupon_rate": ("coupon_rate", "all", "coupons {:g}%"),
+    "parcel_freight": ("parcel_freight", "parcel", "parcel freight USD {:g}"),
+    "return_rate": ("return_rate", "all", "returns {:g}%"),
+    "duty_rate": ("duty_rate", "all", "duty {:g}%"),
+    "warehouse_fee": ("handling_fee", "warehouse", "warehouse fee USD {:g}"),
+    "speed_effect": ("speed_coupon_cut", "warehouse", "speed effect {:g} coupon points"),
+    "commission": ("commission", "local", "marketplace commission {:g}%"),
+}
 
-def reading(name: str) -> ThreeRoutes:
-    """The base basket by the three routes with the levers at one reading of :data:`READINGS`
-    (levels of ``data/order_economics.csv``; 'base' is :func:`base_case`)."""
-    if name == "base":
-        return base_case()
+
+def reading_values(name: str) -> dict[str, Any]:
+    """The lever values of one reading of :data:`READINGS` (the CSV's levels)."""
     if name not in READINGS:
         raise ValueError(f"reading must be 'base' or one of {', '.join(READINGS)}, got {name!r}")
-    r = READINGS[name]
+    out: dict[str, Any] = {}
+    for lever, level in READINGS[name].items():
+        if lever == "de_minimis":
+            out[lever] = level
+        else:
+            row, route, _ = _LEVER_ROWS[lever]
+            out[lever] = order_input(row, route, level)
+    return out
+
+
+def reading_text(name: str) -> str:
+    """The settings of one reading in words (levers left at base are not named), e.g.
+    'coupons 0%, parcel freight USD 3'."""
+    parts = []
+    for lever, v in reading_values(name).items():
+        parts.append("no de minimis (a scenario)" if lever == "de_minimis" and v == "off" else
+                     "de minimis in force" if lever == "de_minimis" else _LEVER_ROWS[lever][2].format(v))
+    return ", ".join(parts)
+
+
+def reading(name: str) -> ThreeRoutes:
+    """The base basket by the three routes at one reading of :data:`READINGS` ('base' is
+    :func:`base_case`)."""
+    if name == "base":
+        return base_case()
+    v = reading_values(name)
     return three_routes(
-        basket_value=order_input("basket_value"),
-        coupon_rate=order_input("coupon_rate", level=r["coupon_rate"]),
-        return_rate=order_input("return_rate", level=r["return_rate"]),
-        parcel_freight=order_input("parcel_freight", "parcel", level=r["parcel_freight"]),
-        de_minimis=r["de_minimis"],
+        coupon_rate=v.get("coupon_rate", order_input("coupon_rate")),
+        parcel_freight=v.get("parcel_freight", order_input("parcel_freight", "parcel")),
+        **{k: x for k, x in v.items() if k not in ("coupon_rate", "parcel_freight")},
     )
+
+
+#: The readings :func:`route_table` shows after the base case: one case per route.
+CASES: dict[str, str] = {
+    "parcel": "Contribution, the parcel's case",
+    "warehouse": "Contribution, the warehouse's case",
+    "local": "Contribution, the marketplace's case",
+}
 
 
 def route_table() -> pd.DataFrame:
     """A static table for a page that does not show the what-if: the base case line by line
-    (USD per order), then the contribution at the favourable and unfavourable readings."""
+    (USD per order), then the contribution in each route's case (:data:`CASES`; the settings are
+    :func:`reading_text`), a setting in which that route contributes most."""
     base = base_case().frame()
-    fav, unfav = (reading(n) for n in READINGS)
-    base.loc["Contribution, favourable levers"] = [fav.routes[r].contribution for r in ROUTES]
-    base.loc["Contribution, unfavourable levers"] = [unfav.routes[r].contribution for r in ROUTES]
-    out = base.map(lambda v: f"{v:+.2f}")
+    for name, label in CASES.items():
+        base.loc[label] = [reading(name).routes[r].contribution for r in ROUTES]
+    out = base.map(lambda v: f"{v:+.2f}".replace("-", "\u2212"))
     out.index = [f"{i} (base case)" if i == "Contribution" else i for i in out.index]
     return out.reset_index(names="USD per order")
+
+
+def cases_note() -> str:
+    """The settings of :func:`route_table`'s cases in words, for the table's note."""
+    return "; ".join(f"{CASES[n].removeprefix('Contribution, ')}: {reading_text(n)}" for n in CASES) + \
+        " (every other input at its base value)."
 
 
 # --------------------------------------------------------------------------- what-if
@@ -395,37 +465,48 @@ def order_chart(result: ThreeRoutes, values: Mapping[str, Any] | None = None) ->
     return fig
 
 
+def _lever(name: str, label: str, unit: str, values: tuple[str, str], *, higher_is_better: bool) -> Param:
+    """A two-step slider over two levels of the lever's CSV row (``values``: e.g. ('low', 'base')),
+    the base value as its default; the PDF's low / high scenarios take the end that hurts / helps."""
+    row, route, _ = _LEVER_ROWS[name]
+    a, b = (order_input(row, route, v) for v in values)
+    lo, hi = (a, b) if higher_is_better else (b, a)
+    return Param(name=name, label=label, unit=unit, min=a, max=b, step=b - a,
+                 default=order_input(row, route), low=lo, high=hi)
+
+
 def order_whatif() -> WhatIf:
-    """The what-if a manager would use: basket value, coupons, US de minimis (a scenario),
-    parcel freight and the return rate; 3 x 3 x 2 x 3 x 2 = 108 frames. The conclusion names
-    the route that contributes most, or says that every route loses money."""
+    """The what-if a manager would use, with levers for every route: the parcel's coupons and
+    freight and US de minimis (a scenario); the warehouse's duty rate, warehouse fee and speed
+    effect; the local marketplace's commission. Two steps each: 2^7 = 128 frames, at the base
+    basket and return rate. Each route leads somewhere on the grid; the conclusion names the route
+    that contributes most, or says that every route loses money."""
     return WhatIf(
         title="One order, three routes: what does the platform keep?",
         params=[
-            Param(name="basket_value", label="Basket value", unit="USD", min=10, max=40, step=15,
-                  default=order_input("basket_value"), low=order_input("basket_value", level="low"),
-                  high=order_input("basket_value", level="high")),
-            Param(name="coupon_rate", label="Coupons and subsidies", unit="% of basket", min=0, max=20, step=10,
-                  default=order_input("coupon_rate"), low=order_input("coupon_rate", level="high"),
-                  high=order_input("coupon_rate", level="low")),
+            _lever("coupon_rate", "Coupons and subsidies", "% of basket", ("low", "base"), higher_is_better=False),
+            _lever("parcel_freight", "Parcel freight from China", "USD", ("low", "base"), higher_is_better=False),
             Choice(name="de_minimis", label="US de minimis", options=DE_MINIMIS, default="on", low="off", high="on"),
-            Param(name="parcel_freight", label="Parcel freight from China", unit="USD", min=3, max=9, step=3,
-                  default=order_input("parcel_freight", "parcel"), low=9, high=3),
-            Param(name="return_rate", label="Return rate", unit="% of orders", min=5, max=15, step=10,
-                  default=order_input("return_rate"), low=15, high=5),
+            _lever("duty_rate", "Duty rate (both Choice routes)", "% of supply price", ("low", "base"), higher_is_better=False),
+            _lever("warehouse_fee", "Warehouse fee", "USD per order", ("low", "base"), higher_is_better=False),
+            _lever("speed_effect", "Speed effect: coupons a local-stock order no longer needs", "points",
+                   ("base", "high"), higher_is_better=True),
+            _lever("commission", "Local marketplace commission", "% of basket", ("base", "high"), higher_is_better=True),
         ],
         model=three_routes,
         render=order_chart,
         summary=order_summary,
         conclusion=order_conclusion,
         note=(
-            "Illustrative inputs, not data (data/order_economics.csv): the basket, the Choice markup, "
-            "coupons, parcel and bulk freight, the warehouse fee, returns, marketing per order and the "
-            "20% duty rate; none was found in a public source. Sourced: the local marketplace's "
-            "commission range (other platforms' published rates: TikTok Shop Malaysia, Amazon US "
-            "apparel) and the US rules in force on 30 June 2024 (the USD 800 de minimis threshold and "
-            "the entry fees); 'no de minimis' is a proposal explored as a scenario. Duty is charged on "
-            "the supply price the platform pays (the customs value of its import), not on the retail "
+            "Illustrative inputs, not data (data/order_economics.csv): the basket "
+            f"(USD {order_input('basket_value'):g}), the Choice markup, coupons, parcel and bulk freight, "
+            "the warehouse fee, returns, marketing per order, the duty rates and the speed effect (the "
+            "coupon points an order from local stock, delivered in days, no longer needs to win the "
+            "buyer; no public figure was found); none was found in a public source. Sourced: the local "
+            "marketplace's commission (Amazon US apparel's published 10% and 17% referral fees) and "
+            "the US rules in force on 30 June 2024 (the USD 800 de minimis threshold and the entry "
+            "fees); 'no de minimis' is a proposal explored as a scenario. Duty is charged on the "
+            "supply price the platform pays (the customs value of its import), not on the retail "
             "basket, on both Choice routes. Contribution is before fixed costs (technology, staff, "
             "warehouses' capital)."
         ),
@@ -449,7 +530,12 @@ __all__ = [
     "order_sources",
     "order_summary",
     "order_whatif",
+    "CASES",
+    "READINGS",
+    "cases_note",
     "reading",
+    "reading_text",
+    "reading_values",
     "route_table",
     "three_routes",
 ]

@@ -69,10 +69,13 @@ RESULTS: dict[str, str] = {
 
 GAP_TEXT = "not found"
 
+#: The minus sign the exhibits print (U+2212), as elsewhere in the book.
+MINUS = "\u2212"
+
 _UNITS: dict[str, str] = {
     "rmb_m": "RMB {v:,.0f} m",
-    "usd_m": "US$ {v:,.0f} m",
-    "usd_bn": "US$ {v:,.1f} bn",
+    "usd_m": "USD {v:,.0f} m",
+    "usd_bn": "USD {v:,.1f} bn",
     "pct": "{v:.2f}%",
     "pct_of_revenue": "{v:.1f}% of revenue",
     "pct_sea_gmv": "{v:.1f}% of SE Asian GMV",
@@ -126,12 +129,14 @@ def cell_text(row: pd.Series) -> str:
     if pd.isna(row["value"]):
         text = str(row["text"])
         if row["attribute"] == "model" and isinstance(row["category"], str):
-            text = f"{MODEL_SHORT[row['category']]}: {text}"
+            short = MODEL_SHORT[row["category"]]
+            if not text.lower().replace("-", " ").startswith(short.lower().replace("-", " ")):  # never "Fully managed: Fully managed ..."
+                text = f"{short}: {text}"
         return f"{text} ({row['period']})" if isinstance(row["period"], str) and row["attribute"] == "profit" else text
     fmt = _UNITS[row["unit"]]
     v = float(row["value"])
     if row["unit"] in ("rmb_m", "usd_m", "usd_bn") and v < 0:
-        amount = fmt.format(v=-v).replace("RMB ", "RMB -").replace("US$ ", "US$ -")
+        amount = fmt.format(v=-v).replace("RMB ", f"RMB {MINUS}").replace("USD ", f"USD {MINUS}")
     else:
         amount = fmt.format(v=v)
     what = str(row["text"]) if isinstance(row["text"], str) else ""
@@ -144,13 +149,29 @@ def rival_table() -> pd.DataFrame:
 
     The model column shows the class and, after it, the description."""
     t = competitors()
+    t = t[~t["firm"].isin(unread_firms())]
     t = t.assign(cell=[cell_text(r) for _, r in t.iterrows()])
     wide = t.pivot(index="firm", columns="attribute", values="cell")
-    wide = wide.reindex(index=list(FIRMS), columns=list(ATTRIBUTES)).fillna(GAP_TEXT)
+    wide = wide.reindex(index=[f for f in FIRMS if f not in unread_firms()], columns=list(ATTRIBUTES)).fillna(GAP_TEXT)
     wide.index = [FIRMS[f] for f in wide.index]
     wide.index.name = "Firm"
     wide.columns = [ATTRIBUTES[a] for a in wide.columns]
     return wide.reset_index()
+
+
+def unread_firms() -> list[str]:
+    """Firms whose every row is a gap (their figures were not read): left off the table, and
+    named in its note (:func:`unread_note`)."""
+    t = competitors()
+    return [f for f in FIRMS if f in set(t["firm"]) and (t[t["firm"] == f]["basis"] == "gap").all()]
+
+
+def unread_note() -> str:
+    """One sentence for the rival table's note naming the firms left off, or ''."""
+    names = [FIRMS[f] for f in unread_firms()]
+    if not names:
+        return ""
+    return f"{' and '.join(names)} {'is' if len(names) == 1 else 'are'} left off: {'its' if len(names) == 1 else 'their'} figures were not read."
 
 
 def rival_sources() -> list[str]:
@@ -277,5 +298,7 @@ __all__ = [
     "rival_sources",
     "rival_table",
     "scale_text",
+    "unread_firms",
+    "unread_note",
 ]
 

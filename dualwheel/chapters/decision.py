@@ -182,7 +182,49 @@ def facts() -> dict[str, object]:
         "dec_d_dsa": public_day("aliexpress_dsa_proceedings"),
         "dec_dsa_cap": value("dsa_fine_cap"),
         "dec_d_tiktok": public_day("tiktok_us_launch"),
+        **{
+            f"dec_margin_text_{y.lower()}": f"{100 * value(f'aidc_ebita_{y.lower()}') / value(f'aidc_rev_{y.lower()}'):.1f}".replace("-", fmt.MINUS)
+            for y in ANNUAL
+        },
+        **order_facts(),
     }
+
+
+def _usd(v: float) -> str:
+    """'USD +1.00' / 'USD −4.38': signed, and never a bare number (the glue would read '+1.00'
+    back as the number 1.0 and drop its sign and decimals)."""
+    return f"USD {v:+.2f}".replace("-", fmt.MINUS)
+
+
+def order_facts() -> dict[str, object]:
+    """The one-order what-if's readings the teaching note quotes (Exhibit D.6,
+    dualwheel/order_economics.py): the base case, each route's case, the parcel's case without
+    de minimis, and how many of the what-if's frames each conclusion covers."""
+    from collections import Counter
+
+    from .. import order_economics as oe
+    from ..page.whatif import grid
+
+    out: dict[str, object] = {}
+    base = oe.base_case()
+    for r in oe.ROUTES:
+        out[f"dec_oe_base_{r}"] = _usd(base.routes[r].contribution)
+        case = oe.reading(r)
+        out[f"dec_oe_case_{r}"] = _usd(case.routes[r].contribution)
+        out[f"dec_oe_case_{r}_text"] = oe.reading_text(r)
+    v = oe.reading_values("parcel")
+    off = oe.three_routes(v["coupon_rate"], v["parcel_freight"], "off")
+    out["dec_oe_parcel_case_off"] = _usd(off.routes["parcel"].contribution)
+    out["dec_oe_parcel_case_off_best"] = oe.SHORT[off.best].lower()
+    w = oe.order_whatif()
+    counts = Counter(oe.order_conclusion(w.compute(**x), x).split(";")[0] for x in grid(w.params))
+    out["dec_oe_frames"] = sum(counts.values())
+    for r in oe.ROUTES:
+        out[f"dec_oe_leads_{r}"] = counts[f"{oe.SHORT[r]} contributes most"]
+    out["dec_oe_all_lose"] = counts["Every route loses money on this order"]
+    out["dec_oe_duty"] = oe.order_input("duty_rate")
+    out["dec_oe_fee"] = oe.order_input("handling_fee", "warehouse")
+    return out
 
 
 #: The course map on the instructors' page: sessions, the pages read before each, what happens.

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from IPython.display import display
 
 
+def escape_dollars(text: str) -> str:
+    """``$`` as ``\\$``, so MyST's dollar maths (and JupyterLab's) never reads "US$15 ... US$20"
+    as a formula; a dollar already escaped stays as it is."""
+    return re.sub(r"(?<!\\)\$", r"\\$", text)
+
+
 def _cell(value: object) -> str:
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
+    return escape_dollars(text.replace("|", "\\|").replace("\n", " "))
 
 
 def markdown_table(frame: pd.DataFrame, index: bool = False) -> str:

@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 
 from .. import data
 from .alttext import colour_only, describe
-from .display import display_markdown, markdown_table
+from .display import display_markdown, escape_dollars, markdown_table
 from .overlap import label_overlaps
 from .whatif import WhatIf, figure_png
 
@@ -166,8 +166,9 @@ def short_title(sid: str) -> str:
 
 
 def _md_link_text(text: str) -> str:
-    """Text safe inside a Markdown link's brackets."""
-    return re.sub(r"([\[\]\\*_`])", r"\\\1", text)
+    """Text safe inside a Markdown link's brackets (``$`` too: MyST reads two dollars in one
+    line as maths, which breaks the links between them)."""
+    return re.sub(r"([\[\]\\*_`$])", r"\\\1", text)
 
 
 def source_notes(sources: Sequence[str], note: str = "") -> str:
@@ -192,10 +193,10 @@ def source_notes(sources: Sequence[str], note: str = "") -> str:
             lead = html.escape(title.rstrip("…"))
             rest = doc[len(lead) :] if doc.startswith(lead) else f": {doc}"
             doc = f'<a href="{html.escape(url, quote=True)}">{lead}</a>{rest}'
-        full.append(f"<li>{doc}</li>")
+        full.append(f"<li>{doc.replace('$', '&#36;')}</li>")
     line = f"*Source:* {'; '.join(parts)}."
     if note:
-        line += f" *Note:* {note}"
+        line += f" *Note:* {escape_dollars(note)}"
     folded = (
         f'<details class="{NOTES_CLASS}"><summary>Source notes ({len(ids)})</summary>'
         f"<ol>{''.join(full)}</ol></details>"

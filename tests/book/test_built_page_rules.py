@@ -171,3 +171,21 @@ def test_self_checks_render_in_both_editions_in_page_order(edition, html_dir):
         if numbers != list(range(1, len(numbers) + 1)):
             bad.append(f"{page}: self-checks numbered {numbers} down the page")
     assert not bad, "\n".join(bad)
+
+
+MATH_PAGES = [*PAGES, "book/decision"]
+
+
+@pytest.mark.parametrize("page", MATH_PAGES, ids=[p.split("/")[-1][:8] for p in MATH_PAGES])
+@pytest.mark.parametrize("edition", ["instructor", "student"])
+def test_no_dollar_sign_is_read_as_maths(page, edition, html_dir):
+    """No chapter or decision page has a maths span: the book has no formulas, so one is always
+    a pair of dollar signs ("US$15 ... US$20") read as maths, which hides the text between them and
+    breaks its links (table cells, source lines and notes escape "$")."""
+    root = html_dir if edition == "instructor" else STUDENT_HTML
+    path = root / f"{page}.html"
+    if not path.exists():
+        pytest.skip(f"{path} not built")
+    page_html = path.read_text(encoding="utf-8")
+    spans = [page_html[max(0, m.start() - 80) : m.start() + 120] for m in re.finditer(r'class="math[" ]', page_html)]
+    assert not spans, f"{page} ({edition}): {len(spans)} maths spans, e.g. {spans[:2]}"

@@ -117,22 +117,35 @@ def test_bad_inputs_are_refused():
 
 
 def test_levers_move_the_answer_the_right_way():
-    lo = oe.three_routes(25, 10, 5, 6)
-    assert oe.three_routes(40, 10, 5, 6).routes["parcel"].contribution > lo.routes["parcel"].contribution
-    assert oe.three_routes(25, 20, 5, 6).routes["local"].contribution < lo.routes["local"].contribution
-    assert oe.three_routes(25, 10, 5, 9).routes["parcel"].contribution == pytest.approx(lo.routes["parcel"].contribution - 3)
-    assert oe.three_routes(25, 10, 15, 6).routes["parcel"].contribution < lo.routes["parcel"].contribution
-    assert oe.three_routes(25, 10, 5, 6, "off").routes["parcel"].contribution < lo.routes["parcel"].contribution
+    lo = oe.three_routes(10, 6)
+    assert oe.three_routes(10, 6, basket_value=40).routes["parcel"].contribution > lo.routes["parcel"].contribution
+    assert oe.three_routes(20, 6).routes["local"].contribution < lo.routes["local"].contribution
+    assert oe.three_routes(10, 9).routes["parcel"].contribution == pytest.approx(lo.routes["parcel"].contribution - 3)
+    assert oe.three_routes(10, 6, return_rate=15).routes["parcel"].contribution < lo.routes["parcel"].contribution
+    assert oe.three_routes(10, 6, "off").routes["parcel"].contribution < lo.routes["parcel"].contribution
+    # the warehouse's own levers move only the warehouse; the commission moves only the marketplace
+    wh = lo.routes["warehouse"].contribution
+    assert oe.three_routes(10, 6, warehouse_fee=3).routes["warehouse"].contribution == pytest.approx(wh + 1)
+    assert oe.three_routes(10, 6, duty_rate=0).routes["warehouse"].contribution > wh
+    sped = oe.three_routes(10, 6, speed_effect=10)
+    assert sped.routes["warehouse"].contribution == pytest.approx(wh + 0.95 * 25 * 0.10)  # no coupons left to pay
+    assert sped.routes["parcel"].contribution == lo.routes["parcel"].contribution
+    assert oe.three_routes(0, 6, speed_effect=10).routes["warehouse"].lines["coupons"] == 0  # never below zero
+    rich = oe.three_routes(10, 6, commission=17)
+    assert rich.routes["local"].contribution == pytest.approx(lo.routes["local"].contribution + 0.95 * 25 * 0.07)
+    assert rich.routes["warehouse"].contribution == wh
 
 
-def test_whatif_reaches_several_conclusions_within_the_frame_budget():
+def test_whatif_lets_each_route_win_within_the_frame_budget():
     w = oe.order_whatif()
-    assert w._frames <= 110
+    assert w._frames <= 128
     outcomes = w.outcomes()
-    assert len(outcomes) >= 2
     assert "Every route loses money on this order" in outcomes
-    assert any(c.startswith("Choice parcel from China contributes most") for c in outcomes)
-    assert any(c.startswith("Local marketplace contributes most") for c in outcomes)
+    for route in oe.ROUTES:
+        assert any(c.startswith(f"{oe.SHORT[route]} contributes most") for c in outcomes), route
+    # the warehouse wins on its own levers, with de minimis still in force
+    case = {**w.defaults, **oe.reading_values("warehouse")}
+    assert case["de_minimis"] == "on" and w.compute(**case).best == "warehouse"
     # the de minimis lever alone can flip the answer: same order, parcel best with it, not without
     v = outcomes["Choice parcel from China contributes most"]
     assert w.compute(**{**v, "de_minimis": "off"}).best != "parcel"
@@ -140,11 +153,14 @@ def test_whatif_reaches_several_conclusions_within_the_frame_budget():
 
 def test_whatif_defaults_are_the_csv_base_values():
     d = oe.order_whatif().defaults
-    assert d["basket_value"] == oe.order_input("basket_value")
     assert d["coupon_rate"] == oe.order_input("coupon_rate")
     assert d["parcel_freight"] == oe.order_input("parcel_freight", "parcel")
-    assert d["return_rate"] == oe.order_input("return_rate")
+    assert d["duty_rate"] == oe.order_input("duty_rate")
+    assert d["warehouse_fee"] == oe.order_input("handling_fee", "warehouse")
+    assert d["speed_effect"] == oe.order_input("speed_coupon_cut", "warehouse") == 0
+    assert d["commission"] == oe.order_input("commission", "local")
     assert d["de_minimis"] == "on"
+    assert oe.order_whatif().compute(**d).routes["parcel"].contribution == oe.base_case().routes["parcel"].contribution
 
 
 def test_chart_fits_every_frame_and_names_its_series():
@@ -189,9 +205,14 @@ def test_the_static_route_table_shows_the_base_case_and_both_readings():
     t = oe.route_table().set_index("USD per order")
     assert list(t.columns) == [oe.SHORT[r] for r in oe.ROUTES]
     base = oe.base_case()
-    assert t.loc["Contribution (base case)"].tolist() == [f"{base.routes[r].contribution:+.2f}" for r in oe.ROUTES]
+    assert t.loc["Contribution (base case)"].tolist() == [f"{base.routes[r].contribution:+.2f}".replace("-", "\u2212") for r in oe.ROUTES]
+    # each route's case: that route contributes most, and the table shows it
+    for route, label in oe.CASES.items():
+        case = oe.reading(route)
+        assert case.best == route and case.routes[route].contribution > 0, route
+        assert t.loc[label].tolist() == [f"{case.routes[r].contribution:+.2f}".replace("-", "\u2212") for r in oe.ROUTES]
+    assert "duty 0%, warehouse fee USD 3, speed effect 10 coupon points" in oe.cases_note()
     fav, unfav = oe.reading("favourable"), oe.reading("unfavourable")
-    # favourable levers: the parcel leads; unfavourable (no de minimis): the parcel falls behind the warehouse
     assert fav.best == "parcel" and fav.routes["parcel"].contribution > base.routes["parcel"].contribution
     assert unfav.routes["parcel"].contribution < unfav.routes["warehouse"].contribution
     assert not unfav.routes["parcel"].duty_free

@@ -45,9 +45,12 @@ def test_figures_are_read_from_the_csv():
             assert got is None
         else:
             assert got == pytest.approx(float(r["value"]))
-    # spot values against the documents (PDD release of 22 May 2024; Amazon 10-K 2023)
+    # spot values against the documents (PDD release of 22 May 2024; Amazon 10-K 2023, 10-Q Q1 2024)
     assert rivals.figure("temu", "scale") == pytest.approx(86812.1)
-    assert rivals.figure("amazon", "profit") == pytest.approx(-2656)
+    assert rivals.figure("amazon", "scale") == pytest.approx(131200)
+    # the latest result before the cut-off: International's first quarter of 2024, a profit
+    assert rivals.figure("amazon", "profit") == pytest.approx(903)
+    assert rivals.result_class("amazon") == "profit"
 
 
 def test_amazon_marketing_intensity_is_the_ratio_of_the_two_10k_lines():
@@ -62,7 +65,9 @@ def test_gaps_stay_blank_and_say_not_found():
     assert (gaps["source"] == "rv_gap").all()
     assert gaps["note"].str.contains("not found|not checked|not applicable").all()
     table = rivals.rival_table().set_index("Firm")
-    assert table.loc["Hepsiburada"].eq(rivals.GAP_TEXT).all()
+    # a firm whose every row is a gap is left off the table and named in its note
+    assert rivals.unread_firms() == ["hepsiburada"] and "Hepsiburada" not in table.index
+    assert rivals.unread_note() == "Hepsiburada is left off: its figures were not read."
     assert table.loc["Lazada (AIDC)", "Profit or loss"] == rivals.GAP_TEXT
 
 
@@ -99,10 +104,17 @@ def test_estimates_are_labelled_in_the_student_table():
 
 def test_student_table_is_text_one_row_per_firm():
     table = rivals.rival_table()
-    assert list(table["Firm"]) == list(rivals.FIRMS.values())
+    assert list(table["Firm"]) == [n for f, n in rivals.FIRMS.items() if f not in rivals.unread_firms()]
     assert list(table.columns) == ["Firm", *rivals.ATTRIBUTES.values()]
     assert all(isinstance(v, str) for v in table.drop(columns="Firm").to_numpy().ravel())
     assert table.set_index("Firm").loc["Temu (PDD Holdings)", "Model"].startswith("Fully managed")
+    # the class is never printed twice ("Fully managed: Fully managed ...")
+    for cell in table["Model"]:
+        head, _, rest = cell.partition(": ")
+        assert not rest.lower().replace("-", " ").startswith(head.lower().replace("-", " ")), cell
+    # negative figures carry the minus sign (U+2212), and no cell prints a dollar sign
+    assert "RMB \u2212" in table.set_index("Firm").loc["AliExpress Choice (AIDC)", "Profit or loss"]
+    assert not any("-8,035" in v or "$" in v for v in table.drop(columns="Firm").to_numpy().ravel())
 
 
 def test_model_map_places_each_firm_once_and_labels_do_not_overlap():
