@@ -21,7 +21,7 @@ BUSINESSES: tuple[tuple[str, str, str], ...] = (
 )
 
 _LAZADA_CAPITAL = ("lazada_cap_jul2023", "lazada_cap_dec2023", "lazada_cap_may2024")
-_NOT_FOUND = "not found in a document public by 30 June 2024"
+_NOT_FOUND = "not found"
 
 
 def _facts() -> pd.DataFrame:
