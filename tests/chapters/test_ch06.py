@@ -683,8 +683,8 @@ def test_quarters_and_funding_come_from_the_decision_file_and_the_filings():
 def test_aidc_businesses_table_comes_from_the_data_files_and_says_not_found():
     t = c6.aidc_businesses().set_index("business")
     assert list(t.index) == ["AliExpress / Choice", "Lazada", "Trendyol", "Daraz", "Miravia"]
-    assert c6.lazada_capital_usd_m() == pytest.approx(845.44 + 634 + 230)
-    assert "USD 1,709 m injected" in t.loc["Lazada", "capital"]
+    assert c6.lazada_capital_usd_m() == pytest.approx(845.44 + 634)  # May 2024: low confidence, left out
+    assert "USD 1,479 m injected, Jul–Dec 2023" in t.loc["Lazada", "capital"]
     assert "USD 2,000 m pledged" in t.loc["Trendyol", "capital"]
     assert "about 50% of AliExpress orders" in t.loc["AliExpress / Choice", "result"]
     # no Lazada profit figure public before the cut-off: the table must not invent one
@@ -695,6 +695,10 @@ def test_aidc_businesses_table_comes_from_the_data_files_and_says_not_found():
 
     for sid in c6.business_sources():
         assert data.source_line(sid)
+    # two '$' in one source paragraph turn into a math span and break the links (built page rule)
+    from dualwheel.page.exhibits import Exhibits
+
+    assert Exhibits._source_text(c6.business_sources()).splitlines()[0].count("$") <= 1
 
 
 def test_q3_tolerance_rejects_averaging_the_yearly_ratios():

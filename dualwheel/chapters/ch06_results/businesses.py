@@ -20,7 +20,9 @@ BUSINESSES: tuple[tuple[str, str, str], ...] = (
     ("Miravia", "Spain", "miravia"),
 )
 
-_LAZADA_CAPITAL = ("lazada_cap_jul2023", "lazada_cap_dec2023", "lazada_cap_may2024")
+#: The two injections of 2023, each from a dated report of a Singapore filing. The May 2024 one
+#: (decision.csv ``lazada_cap_may2024``) rests on a low-confidence republication and is left out.
+_LAZADA_CAPITAL = ("lazada_cap_jul2023", "lazada_cap_dec2023")
 _NOT_FOUND = "not found"
 
 
@@ -34,7 +36,7 @@ def _competitor(firm: str, attribute: str) -> pd.Series:
 
 
 def lazada_capital_usd_m() -> float:
-    """Capital Alibaba injected into Lazada from July 2023 to May 2024 (USD million)."""
+    """Capital Alibaba injected into Lazada in July and December 2023 (USD million)."""
     f = _facts()
     return float(sum(f.loc[i, "value"] for i in _LAZADA_CAPITAL))
 
@@ -57,7 +59,7 @@ def aidc_businesses() -> pd.DataFrame:
     trendyol_g = _competitor("trendyol", "scale")
     capital = {
         "AliExpress / Choice": "inside AIDC; not reported separately",
-        "Lazada": f"USD {lazada_capital_usd_m():,.0f} m injected, Jul 2023–May 2024",
+        "Lazada": f"USD {lazada_capital_usd_m():,.0f} m injected, Jul–Dec 2023",
         "Trendyol": f"USD {f.loc['trendyol_pledge', 'value']:,.0f} m pledged, Sep 2023",
         "Daraz": _NOT_FOUND,
         "Miravia": _NOT_FOUND,
@@ -96,4 +98,8 @@ def business_sources() -> list[str]:
     ids += [f.loc[i, "source"] for i in (*_LAZADA_CAPITAL, "trendyol_pledge", "trendyol_op_profit_q2_2023",
                                           "choice_share_jan2024", "aliexpress_orders_growth_q3_fy2024")]
     ids += [_competitor("lazada", "scale")["source"], _competitor("trendyol", "scale")["source"]]
-    return list(dict.fromkeys(i for i in ids if isinstance(i, str) and i and i != "none"))
+    # one document cited under two ids (SCMP, 18 September 2023) is cited once, by its first id
+    out: dict[str, str] = {}
+    for i in dict.fromkeys(i for i in ids if isinstance(i, str) and i and i != "none"):
+        out.setdefault(data.source_line(i).rpartition("](<")[2] or i, i)
+    return list(out.values())
