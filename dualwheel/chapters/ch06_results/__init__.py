@@ -12,6 +12,7 @@ question bank writes ``c6.cainiao_cagr(...)`` whatever the file.
 """
 
 from .breakeven import *  # noqa: F403
+from .businesses import *  # noqa: F403
 from .cagr import *  # noqa: F403
 from .funding import *  # noqa: F403
 from .mix import *  # noqa: F403
