@@ -185,8 +185,7 @@ def investment_chart(title: str, through: int | None = LAST_FY) -> Figure:
     x = years.astype(float)  # the x-axis is the fiscal year itself; a year with no figure is a gap
     fig, ax = plt.subplots(figsize=style.FIGSIZE)
     width = 0.38
-    pd_bn = wide["product_development"] / 1000
-    cx_bn = wide["capex"] / 1000
+    pd_bn, cx_bn = wide["product_development"] / 1000, wide["capex"] / 1000
     has_pd, has_cx = pd_bn.notna().to_numpy(), cx_bn.notna().to_numpy()
     ax.bar(
         x[has_pd] - width / 2,
