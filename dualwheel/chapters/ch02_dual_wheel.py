@@ -182,21 +182,21 @@ def investment_chart(title: str, through: int | None = LAST_FY) -> Figure:
     """Bars of product development expense and capex (RMB billion) and a line of R&D intensity."""
     wide = tech_investment(through)
     years = wide.index.to_numpy()
-    x = np.arange(len(years))
+    x = years.astype(float)  # the x-axis is the fiscal year itself; a year with no figure is a gap
     fig, ax = plt.subplots(figsize=style.FIGSIZE)
     width = 0.38
-    pd_bn = wide["product_development"] / 1000
-    cx_bn = wide["capex"] / 1000
+    pd_bn, cx_bn = wide["product_development"] / 1000, wide["capex"] / 1000
+    has_pd, has_cx = pd_bn.notna().to_numpy(), cx_bn.notna().to_numpy()
     ax.bar(
-        x - width / 2,
-        pd_bn.fillna(0),
+        x[has_pd] - width / 2,
+        pd_bn[has_pd],
         width,
         color=style.COLOURS["cloud"],
         label="Product development expense",
     )
     ax.bar(
-        x + width / 2,
-        cx_bn.fillna(0),
+        x[has_cx] + width / 2,
+        cx_bn[has_cx],
         width,
         color=style.COLOURS["scenario"],
         hatch=style.SECOND_HATCH,  # beside the expense bar of the same year
@@ -212,11 +212,12 @@ def investment_chart(title: str, through: int | None = LAST_FY) -> Figure:
     ax2 = ax.twinx()
     ax2.plot(
         x,
-        wide["pd_intensity_pct"],
+        wide["pd_intensity_pct"].to_numpy(dtype=float),  # NaN where a year has no figure: no point drawn
         "o",
         color=style.COLOURS["highlight"],
         label="Product development ÷ revenue",
     )
+    ax2.set_xticks(x, [fy(int(y)) for y in years])  # the twin's x-axis is hidden; this names its points
     ax2.set_ylabel("% of revenue")
     ax2.set_ylim(0, max(20.0, float(np.nanmax(wide["pd_intensity_pct"])) * 1.2))
     ax2.spines["right"].set_visible(True)

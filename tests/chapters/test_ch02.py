@@ -354,7 +354,7 @@ def test_numeric_answers_recompute_from_data():
     assert [v["year"] for v, _ in q1.variants] == [2024, 2023, 2022, 2021]
     assert q1.answer == pytest.approx(q1.variants[0][1])
     assert bank.get("ch02-q2-payment-gain").answer == pytest.approx(10_000 * 0.0258 * 0.15 * 0.60 * 0.5)
-    assert bank.get("ch02-sc-intensity").answer == pytest.approx(100 * 52_256 / 941_168)
+    assert bank.get("ch02-sc-intensity").answer == pytest.approx(56_744 / 34_330)
     d = {k: c2.slider_default(k) / 100 for k in c2.FUNNEL_PARAMS}
     expected = 10_000 * d["conversion_pct"] * d["payment_pct"] * (d["on_time_pct"] + 0.20) * d["repeat_pct"]
     assert bank.get("ch02-sc-fix-delivery").answer == pytest.approx(expected)
