@@ -191,25 +191,35 @@ def _focus_before(page, locator) -> None:
 
 
 def test_sliders_have_names_and_move_with_the_arrow_keys(html_dir, offline_page):
-    page, box = open_whatif(offline_page, html_dir / f"{CH3}.html")
+    """Chapter 2's funnel what-if: a named slider per lever, its value spoken as the readout
+    shows it, moved by the arrow keys and Home/End, and Tab reaching the next slider."""
+    from dualwheel.chapters import ch02_dual_wheel as c2
+
+    page, box = open_whatif(offline_page, html_dir / f"{CH2}.html")
     wait_for_widgets(page)
     # the browser's own accessible names: a slider per parameter, named by its label
-    for label in ("AIDC growth", "Rest of group growth", "Target share"):
+    for label in ("Visit to order", "Payment success", "On-time delivery", "Repeat after good delivery"):
         assert page.get_by_role("slider", name=label, exact=True).count() == 1
-    slider = page.get_by_role("slider", name="AIDC growth", exact=True)
-    assert slider.get_attribute("aria-valuetext") == "20 %/yr"  # what the readout shows, not "2"
+    values = c2.slider_values("conversion_pct")
+    text = lambda v: f"{v:g} %"  # noqa: E731 - what the readout shows, not the slider's index
+    slider = page.get_by_role("slider", name="Visit to order", exact=True)
+    assert slider.get_attribute("aria-valuetext") == text(c2.slider_default("conversion_pct"))
     _focus_before(page, box)
     assert _tab_until(page, ".noUi-handle"), "Tab never reached the first slider"
     before_alt, before_text = _visible_alt(page), visible_frame(page)[1]
-    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
     page.wait_for_timeout(300)
-    assert slider.get_attribute("aria-valuetext") == "30 %/yr"
+    assert slider.get_attribute("aria-valuetext") == text(values[-2])
     assert _visible_alt(page) != before_alt and visible_frame(page)[1] != before_text
-    page.keyboard.press("Home")  # noUiSlider's keys: Home/End jump to the ends
+    page.keyboard.press("End")  # noUiSlider's keys: Home/End jump to the ends
     page.wait_for_timeout(300)
-    assert slider.get_attribute("aria-valuetext") == "0 %/yr"
+    assert slider.get_attribute("aria-valuetext") == text(values[-1])
+    page.keyboard.press("Home")
+    page.wait_for_timeout(300)
+    assert slider.get_attribute("aria-valuetext") == text(values[0])
     # Tab moves on to the next slider
-    assert _tab_until(page, ".noUi-handle:not([aria-valuetext='0 %/yr'])", limit=3)
+    nxt = text(c2.slider_default("payment_pct"))
+    assert _tab_until(page, f".noUi-handle[aria-valuetext='{nxt}']", limit=3)
     assert offline_page.problems() == []
 
 
@@ -277,17 +287,24 @@ def test_self_checks_work_from_the_keyboard_and_announce_feedback(html_dir, offl
     page.keyboard.press("Enter")
     assert "is-right" in feedback.get_attribute("class")
 
-    num = page.get_by_role("group", name="Self-check 3.2")
-    answer = num.get_by_role("textbox", name="Your answer to self-check 3.2")
+    assert offline_page.problems() == []
+
+    # a numeric self-check: Chapter 2's first (product development per yuan of capex, FY2023)
+    from dualwheel.grading.questions import bank_for
+
+    key = bank_for(2).get("ch02-sc-intensity").answer
+    page = offline_page.open(html_dir / f"{CH2}.html")
+    num = page.get_by_role("group", name="Self-check 2.1")
+    num.scroll_into_view_if_needed()
+    answer = num.get_by_role("textbox", name="Your answer to self-check 2.1")
     answer.focus()
-    page.keyboard.type("10.9")
+    page.keyboard.type(f"{key:.2f}")
     page.keyboard.press("Enter")  # Enter in the box checks it
     assert "is-right" in num.locator(".casebook-sc-feedback").get_attribute("class")
     assert offline_page.problems() == []
 
 
 # ---- colour --------------------------------------------------------------------------------
-
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
@@ -316,4 +333,6 @@ def test_axe_is_the_pinned_newest_release():
 
     pinned = pinned_axe_version()
     assert tuple(int(x) for x in pinned.split(".")[:2]) >= (4, 14), pinned
-    assert AXE_JS.read_text(encoding="utf-8")[:40].startswith(f"/*! axe v{pinned}\n"), "node_modules is stale: npm ci"
+    assert AXE_JS.read_text(encoding="utf-8")[:40].startswith(f"/*! axe v{pinned}\n"), (
+        "node_modules is stale: npm ci"
+    )
