@@ -273,3 +273,30 @@ def ebita_change_per_revenue(line: str, year: int) -> float:
     if d_rev == 0:
         raise ValueError(f"{line}: revenue did not change in FY{year}")
     return (segments.ebita(line, year) - segments.ebita(line, year - 1)) / d_rev
+
+
+def growth_and_profit_chart(line: str = "aidc_total", years: tuple[int, ...] = MIX_YEARS) -> Figure:
+    """:func:`growth_and_profit` drawn: revenue (left) and adjusted EBITA (right) by fiscal year,
+    each bar labelled with its value in RMB billion (a loss below zero)."""
+    t = growth_and_profit(line, years)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(7.2, 3.2))
+    for ax, col, colour in (
+        (left, "Segment revenue", style.COLOURS["aidc_total"]),
+        (right, "Adjusted EBITA", style.COLOURS["cloud"]),
+    ):
+        vals = t[col] / 1000
+        bars = ax.bar(t["Fiscal year"], vals, color=colour, width=0.6)
+        for rect, v in zip(bars, vals, strict=True):
+            ax.text(
+                rect.get_x() + rect.get_width() / 2,
+                v,
+                f"{v:,.1f}".replace("-", "−"),
+                ha="center",
+                va="bottom" if v >= 0 else "top",
+                fontsize=9,
+            )
+        ax.axhline(0, color="#444444", lw=0.8)
+        lo, hi = min(0.0, vals.min()), max(0.0, vals.max())
+        ax.set_ylim(lo * 1.25 if lo < 0 else 0, hi * 1.2 if hi > 0 else 1)
+        ax.set_title(f"{col} (RMB billion)", fontsize=10)
+    return fig
