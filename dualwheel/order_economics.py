@@ -429,12 +429,14 @@ _LINE_COLOURS = {
     "duty": style.COLOURS["aidc_total"],
     "marketing": style.COLOURS["dme"],
 }
+#: a hatch per line as well as a colour, so that no two steps are told apart by colour alone
+_LINE_HATCH = {"take": "oo", "coupons": "//", "returns": "\\\\", "freight": "..", "duty": "xx", "marketing": "--"}
 
 
 def order_chart(result: ThreeRoutes, values: Mapping[str, Any] | None = None) -> Figure:
     """Three waterfalls side by side: each route's lines from zero to its contribution.
 
-    Gains rise, costs fall; each step is labelled in the legend and hatched when it is a cost,
+    Gains rise, costs fall; each step is labelled in the legend and has a hatch of its own,
     so colour is never the only cue; the contribution is a black bar with its value written."""
     fig, ax = plt.subplots(figsize=(8.0, 3.6), dpi=80)
     width = 0.12
@@ -445,7 +447,7 @@ def order_chart(result: ThreeRoutes, values: Mapping[str, Any] | None = None) ->
             v = e.lines[k]
             x = i + (j - len(keys) / 2) * width
             ax.bar(x, v, bottom=level, width=width * 0.9, color=_LINE_COLOURS[k],
-                   hatch=style.SECOND_HATCH if v < 0 else None, edgecolor="white", linewidth=0.3,
+                   hatch=_LINE_HATCH[k], edgecolor="white", linewidth=0.3,
                    label=LINES[k] if i == 0 else None)
             level += v
         xc = i + (len(keys) / 2) * width

@@ -354,6 +354,10 @@ _PART_COLOURS = {
 }
 
 
+#: a hatch per part as well as a colour (a part too narrow for its label is still told apart)
+_PART_HATCH = {"freight": None, "handling": "//", "duty": ".."}
+
+
 def landed_cost_chart(r: LandedCost, values: dict) -> Figure:
     """Two stacked bars: the cost per order on top of the goods' value, by component."""
     fig, ax = plt.subplots(figsize=(7.0, 2.6), dpi=80)
@@ -365,7 +369,8 @@ def landed_cost_chart(r: LandedCost, values: dict) -> Figure:
         for part in ("freight", "handling", "duty"):
             v = parts.get(part, 0.0) + (parts.get("fee", 0.0) if part == "duty" else 0.0)
             if v > 0:
-                ax.barh(i, v, left=left, color=_PART_COLOURS[part], height=0.55)
+                ax.barh(i, v, left=left, color=_PART_COLOURS[part], height=0.55, hatch=_PART_HATCH[part],
+                        edgecolor="white", linewidth=0.3)
                 label = "duty + fees" if part == "duty" and parts.get("fee", 0.0) > 0 else part
                 t = ax.text(left + v / 2, i, label, ha="center", va="center", fontsize=7, color="white")
                 # a label that does not fit inside its bar is left out (the colour key names it)
@@ -384,7 +389,10 @@ def landed_cost_chart(r: LandedCost, values: dict) -> Figure:
     ax.set_yticks([0, 1], [c for c, _ in channels])
     ax.invert_yaxis()
     ax.legend(
-        handles=[Patch(color=_PART_COLOURS[p], label="duty + fees" if p == "duty" else p) for p in _PART_COLOURS],
+        handles=[
+            Patch(facecolor=_PART_COLOURS[p], hatch=_PART_HATCH[p], edgecolor="white", label="duty + fees" if p == "duty" else p)
+            for p in _PART_COLOURS
+        ],
         loc="lower right",
         fontsize=7,
         frameon=False,
