@@ -351,10 +351,15 @@ def _no_answers_in_release(bank, notebook: str, checks: str) -> None:
     ]
     assert set(specs) == {q.var for q in bank.graded_questions}
     for var, spec in specs.items():
-        assert not {"answer", "tolerance", "feedback", "model_answer", "criteria"} & set(spec), (
-            bank.chapter,
-            var,
-        )
+        assert not {"answer", "tolerance", "feedback", "model_answer"} & set(spec), (bank.chapter, var)
+        # a rubric's criteria travel with their levels (what students are marked on), never what
+        # a strong answer contains (look_for)
+        for crit in spec.get("criteria", []):
+            assert "look_for" not in crit and set(crit) <= {"points", "text", "levels", "recommendation"}, (
+                bank.chapter,
+                var,
+                sorted(crit),
+            )
     cells = [
         c for c in json.loads(notebook)["cells"] if c["metadata"].get("casebook", {}).get("role") == "answer"
     ]

@@ -138,7 +138,7 @@ def test_levers_move_the_answer_the_right_way():
 
 def test_whatif_lets_each_route_win_within_the_frame_budget():
     w = oe.order_whatif()
-    assert w._frames <= 128
+    assert w._frames <= 64  # six levers: a seventh nested level did not switch frames in the static page
     outcomes = w.outcomes()
     assert "Every route loses money on this order" in outcomes
     for route in oe.ROUTES:
@@ -157,7 +157,7 @@ def test_whatif_defaults_are_the_csv_base_values():
     assert d["parcel_freight"] == oe.order_input("parcel_freight", "parcel")
     assert d["duty_rate"] == oe.order_input("duty_rate")
     assert d["warehouse_fee"] == oe.order_input("handling_fee", "warehouse")
-    assert d["speed_effect"] == oe.order_input("speed_coupon_cut", "warehouse") == 0
+    assert "speed_effect" not in d  # held at its base (0) in the what-if
     assert d["commission"] == oe.order_input("commission", "local")
     assert d["de_minimis"] == "on"
     assert oe.order_whatif().compute(**d).routes["parcel"].contribution == oe.base_case().routes["parcel"].contribution
@@ -209,9 +209,9 @@ def test_the_static_route_table_shows_the_base_case_and_both_readings():
     # each route's case: that route contributes most, and the table shows it
     for route, label in oe.CASES.items():
         case = oe.reading(route)
-        assert case.best == route and case.routes[route].contribution > 0, route
+        assert case.best == route, route  # leads there (the warehouse still loses a little)
         assert t.loc[label].tolist() == [f"{case.routes[r].contribution:+.2f}".replace("-", "\u2212") for r in oe.ROUTES]
-    assert "duty 0%, warehouse fee USD 3, speed effect 10 coupon points" in oe.cases_note()
+    assert "duty 0%, warehouse fee USD 3;" in oe.cases_note()
     fav, unfav = oe.reading("favourable"), oe.reading("unfavourable")
     assert fav.best == "parcel" and fav.routes["parcel"].contribution > base.routes["parcel"].contribution
     assert unfav.routes["parcel"].contribution < unfav.routes["warehouse"].contribution
