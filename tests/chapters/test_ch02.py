@@ -7,8 +7,8 @@ from __future__ import annotations
 import itertools
 import math
 import re as _re
-from pathlib import Path as _Path
 
+import chapter_conventions as conventions
 import numpy as np
 import pytest
 import yaml
@@ -17,7 +17,6 @@ from browser import open_whatif, visible_frame
 from dualwheel import claims, data
 from dualwheel.chapters import ch02_dual_wheel as c2
 from dualwheel.grading.questions import bank_for
-from dualwheel.page.exhibits import LESSONS as _LESSONS
 from dualwheel.page.whatif import figure_png
 
 
@@ -87,7 +86,6 @@ def test_link_context_drops_a_fact_whose_source_came_out_after_the_decision(monk
 def test_do_it_yourself_stops_at_fy2024():
     """The Do-it-yourself cell, run as printed, shows no fiscal year after FY2024 (the decision date)."""
     import os
-    import re as _re
 
     text = MD_PAGE.read_text(encoding="utf-8")
     cell = text.split("### Do it yourself", 1)[1].split("```{code-cell} ipython3", 1)[1].split("```", 1)[0]
@@ -502,96 +500,30 @@ def test_student_text_is_dated_and_about_the_company():
 
 # ---------------------------------------------------------------- session-3 conventions (issues 23, 24)
 
-_PAGE = _Path(__file__).resolve().parents[2] / "book" / "ch02-dual-wheel.md"
-_LABEL = "(ch02-instructors)="
 
-
-def _split_page() -> tuple[str, str]:
-    student, instructors = _PAGE.read_text(encoding="utf-8").split(_LABEL)
-    return student, instructors
-
-
-def _exhibit_lessons() -> list[str]:
-    """The lesson of every exhibit call on the student page (ch.claims defaults to measurement)."""
-    student, _ = _split_page()
-    cells = _re.findall(r"```\{code-cell\}.*?```", student, flags=_re.S)
-    lessons = []
-    for cell in cells:
-        for call in _re.findall(r"ch\.(table|figure|whatif|claims)\(", cell):
-            found = _re.findall(r'lesson="(\w+)"', cell)
-            lessons.append(found[0] if found else ("measurement" if call == "claims" else ""))
-    return lessons
-
-
+# the session-3 conventions (issues 23, 24): one shared check per rule, on this chapter
 def test_every_exhibit_names_a_lesson_and_most_are_strategic():
-    lessons = _exhibit_lessons()
-    assert lessons and all(lesson in _LESSONS for lesson in lessons), lessons
-    assert sum(lesson != "measurement" for lesson in lessons) * 2 >= len(lessons)
+    conventions.every_exhibit_names_a_lesson_and_most_are_strategic(2)
 
 
 def test_graded_points_are_mostly_strategic_and_every_question_has_a_lesson():
-    bank = bank_for(2)
-    assert all(q.lesson in _LESSONS for q in bank.questions)
-    total = sum(q.points for q in bank.graded_questions)
-    strategic = sum(q.points for q in bank.graded_questions if q.lesson != "measurement")
-    assert strategic * 2 >= total
+    conventions.graded_points_are_mostly_strategic_and_every_question_has_a_lesson(2)
 
 
 def test_key_phrases_of_the_suggested_answers_stay_off_the_student_page():
-    student, instructors = _split_page()
-    flat = _re.sub(r"\s+", " ", student).lower()
-    keys = _re.findall(r"^\s*% key (BC\d|DQ\d): (.+)$", instructors, flags=_re.M)
-    n_bc = len(
-        _re.findall(r"^\d\. ", student.split("```{admonition} Before class")[1].split("```")[0], flags=_re.M)
-    )
-    n_dq = len(
-        _re.findall(r"^\d\. ", student.split("## Discussion questions")[1].split("##")[0], flags=_re.M)
-    )
-    assert {k for k, _ in keys} == {f"BC{i}" for i in range(1, n_bc + 1)} | {
-        f"DQ{i}" for i in range(1, n_dq + 1)
-    }
-    for qid, phrases in keys:
-        for phrase in (p.strip() for p in phrases.split(";")):
-            assert 3 <= len(phrase.split()) <= 12, (qid, phrase)
-            assert phrase.lower() not in flat, (qid, phrase)
+    conventions.key_phrases_of_the_suggested_answers_stay_off_the_student_page(2)
 
 
 def test_choice_keys_are_not_the_longest_option_by_far():
-    for q in bank_for(2).questions:
-        if q.type != "choice":
-            continue
-        assert len(q.options) >= 4 or not q.graded, q.id
-        others = [len(v) for k, v in q.options.items() if k != q.answer]
-        assert len(q.options[q.answer]) <= 1.2 * sum(others) / len(others) or not q.graded, q.id
+    conventions.choice_keys_are_not_the_longest_option_by_far(2)
 
 
 def test_rubrics_are_levelled_and_memos_weight_the_recommendation():
-    raw = {q["id"]: q for q in yaml_load_bank(2)}
-    for q in bank_for(2).questions:
-        if q.type != "rubric":
-            continue
-        for c in raw[q.id]["criteria"]:
-            assert sorted(c["levels"]) == list(range(int(c["points"]) + 1)), (q.id, c["text"])
-            assert c.get("look_for"), (q.id, c["text"])
-        if raw[q.id].get("memo"):
-            rec = sum(c["points"] for c in raw[q.id]["criteria"] if c.get("recommendation"))
-            assert rec * 2 >= q.points, q.id
-        low, high = q.words
-        assert low <= len(q.model_answer.split()) <= high, q.id
-        figures = raw[q.id].get("figures", 0)
-        assert len(_re.findall(r"\d+(?:\.\d+)?%|RMB \d", q.model_answer)) >= figures, q.id
+    conventions.rubrics_are_levelled_and_memos_weight_the_recommendation(2)
 
 
 def test_numeric_graded_items_vary_per_student():
-    for q in bank_for(2).graded_questions:
-        if q.type == "numeric":
-            assert len(q.variants) >= 3, q.id
-
-
-def yaml_load_bank(n: int) -> list[dict]:
-    import yaml as _yaml
-
-    return _yaml.safe_load(bank_for(n).path.read_text(encoding="utf-8"))["questions"]
+    conventions.numeric_graded_items_vary_per_student(2)
 
 
 def test_what_ifs_can_change_their_conclusion():
@@ -627,5 +559,5 @@ def test_what_ifs_can_change_their_conclusion():
         ),
     )
     assert len(funnel.outcomes()) >= 2 and len(platform.outcomes()) >= 2
-    student, _ = _split_page()
+    student, _ = conventions._split_page(2)
     assert student.count("conclusion=lambda result, values:") == 2

@@ -3,17 +3,15 @@ the what-if model's edge cases, and the question bank's rules (issue 14). No bui
 
 from __future__ import annotations
 
-import re as _re
 from pathlib import Path
-from pathlib import Path as _Path
 
+import chapter_conventions as conventions
 import pytest
 
 from dualwheel import claims
 from dualwheel import segments as seg
 from dualwheel.chapters import ch03_overview as c3
 from dualwheel.grading.questions import bank_for
-from dualwheel.page.exhibits import LESSONS as _LESSONS
 
 PAGE = Path(__file__).resolve().parents[2] / "book" / "ch03-company-overview.md"
 
@@ -139,96 +137,30 @@ def test_student_text_stops_at_fy2024():
 
 # ---------------------------------------------------------------- session-3 conventions (issues 23, 24)
 
-_PAGE = _Path(__file__).resolve().parents[2] / "book" / "ch03-company-overview.md"
-_LABEL = "(ch03-instructors)="
 
-
-def _split_page() -> tuple[str, str]:
-    student, instructors = _PAGE.read_text(encoding="utf-8").split(_LABEL)
-    return student, instructors
-
-
-def _exhibit_lessons() -> list[str]:
-    """The lesson of every exhibit call on the student page (ch.claims defaults to measurement)."""
-    student, _ = _split_page()
-    cells = _re.findall(r"```\{code-cell\}.*?```", student, flags=_re.S)
-    lessons = []
-    for cell in cells:
-        for call in _re.findall(r"ch\.(table|figure|whatif|claims)\(", cell):
-            found = _re.findall(r'lesson="(\w+)"', cell)
-            lessons.append(found[0] if found else ("measurement" if call == "claims" else ""))
-    return lessons
-
-
+# the session-3 conventions (issues 23, 24): one shared check per rule, on this chapter
 def test_every_exhibit_names_a_lesson_and_most_are_strategic():
-    lessons = _exhibit_lessons()
-    assert lessons and all(lesson in _LESSONS for lesson in lessons), lessons
-    assert sum(lesson != "measurement" for lesson in lessons) * 2 >= len(lessons)
+    conventions.every_exhibit_names_a_lesson_and_most_are_strategic(3)
 
 
 def test_graded_points_are_mostly_strategic_and_every_question_has_a_lesson():
-    bank = bank_for(3)
-    assert all(q.lesson in _LESSONS for q in bank.questions)
-    total = sum(q.points for q in bank.graded_questions)
-    strategic = sum(q.points for q in bank.graded_questions if q.lesson != "measurement")
-    assert strategic * 2 >= total
+    conventions.graded_points_are_mostly_strategic_and_every_question_has_a_lesson(3)
 
 
 def test_key_phrases_of_the_suggested_answers_stay_off_the_student_page():
-    student, instructors = _split_page()
-    flat = _re.sub(r"\s+", " ", student).lower()
-    keys = _re.findall(r"^\s*% key (BC\d|DQ\d): (.+)$", instructors, flags=_re.M)
-    n_bc = len(
-        _re.findall(r"^\d\. ", student.split("```{admonition} Before class")[1].split("```")[0], flags=_re.M)
-    )
-    n_dq = len(
-        _re.findall(r"^\d\. ", student.split("## Discussion questions")[1].split("##")[0], flags=_re.M)
-    )
-    assert {k for k, _ in keys} == {f"BC{i}" for i in range(1, n_bc + 1)} | {
-        f"DQ{i}" for i in range(1, n_dq + 1)
-    }
-    for qid, phrases in keys:
-        for phrase in (p.strip() for p in phrases.split(";")):
-            assert 3 <= len(phrase.split()) <= 12, (qid, phrase)
-            assert phrase.lower() not in flat, (qid, phrase)
+    conventions.key_phrases_of_the_suggested_answers_stay_off_the_student_page(3)
 
 
 def test_choice_keys_are_not_the_longest_option_by_far():
-    for q in bank_for(3).questions:
-        if q.type != "choice":
-            continue
-        assert len(q.options) >= 4 or not q.graded, q.id
-        others = [len(v) for k, v in q.options.items() if k != q.answer]
-        assert len(q.options[q.answer]) <= 1.2 * sum(others) / len(others) or not q.graded, q.id
+    conventions.choice_keys_are_not_the_longest_option_by_far(3)
 
 
 def test_rubrics_are_levelled_and_memos_weight_the_recommendation():
-    raw = {q["id"]: q for q in yaml_load_bank(3)}
-    for q in bank_for(3).questions:
-        if q.type != "rubric":
-            continue
-        for c in raw[q.id]["criteria"]:
-            assert sorted(c["levels"]) == list(range(int(c["points"]) + 1)), (q.id, c["text"])
-            assert c.get("look_for"), (q.id, c["text"])
-        if raw[q.id].get("memo"):
-            rec = sum(c["points"] for c in raw[q.id]["criteria"] if c.get("recommendation"))
-            assert rec * 2 >= q.points, q.id
-        low, high = q.words
-        assert low <= len(q.model_answer.split()) <= high, q.id
-        figures = raw[q.id].get("figures", 0)
-        assert len(_re.findall(r"\d+(?:\.\d+)?%|RMB \d", q.model_answer)) >= figures, q.id
+    conventions.rubrics_are_levelled_and_memos_weight_the_recommendation(3)
 
 
 def test_numeric_graded_items_vary_per_student():
-    for q in bank_for(3).graded_questions:
-        if q.type == "numeric":
-            assert len(q.variants) >= 3, q.id
-
-
-def yaml_load_bank(n: int) -> list[dict]:
-    import yaml as _yaml
-
-    return _yaml.safe_load(bank_for(n).path.read_text(encoding="utf-8"))["questions"]
+    conventions.numeric_graded_items_vary_per_student(3)
 
 
 def test_aidc_growth_came_from_retail():
@@ -256,5 +188,5 @@ def test_growth_beside_profit_and_the_ratio_behind_q3():
 
 def test_the_share_projection_what_if_is_gone():
     """Chapter 6 keeps the one compound-growth projection (issue 23, §5)."""
-    student, _ = _split_page()
+    student, _ = conventions._split_page(3)
     assert "WhatIf(" not in student and "aidc_share_path" not in student
