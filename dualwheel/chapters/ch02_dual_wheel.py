@@ -442,24 +442,6 @@ def funnel_summary(result: FunnelResult, values: Mapping[str, float]) -> dict[st
     }
 
 
-def benchmark_rate(stage: str, pick: str = "max", source: str | None = None) -> float:
-    """One published rate (per cent) for a link of the funnel, from ``funnel_benchmarks.csv``.
-
-    ``pick`` chooses among several rows for the stage ("max" or "min"); ``source`` picks the
-    row of one source instead.
-    """
-    t = data.load("funnel_benchmarks")
-    rows = t[t["stage"] == stage]
-    if source is not None:
-        rows = rows[rows["source"] == source]
-    if rows.empty:
-        where = f" from {source!r}" if source else ""
-        raise KeyError(f"no benchmark for stage {stage!r}{where}; stages: {sorted(set(t['stage']))}")
-    if pick not in ("max", "min"):
-        raise ValueError(f"pick must be 'max' or 'min', not {pick!r}")
-    return float(rows["value"].max() if pick == "max" else rows["value"].min())
-
-
 def benchmark_table(before_decision: bool = True) -> pd.DataFrame:
     """The published rates behind the funnel's slider ranges, with their confidence; by default
     only those whose source was public on the decision date."""

@@ -136,12 +136,22 @@ def _evaluate(expr: str, where: str, chapter: int, inputs: dict[str, Any] | None
     (and a variant's ``inputs``, which shadow them)."""
     from .. import figures
 
-    scope = {**figures.scope(chapter), **(inputs or {})}
+    scope = {**figures.scope(chapter), **_key_calculators(chapter), **(inputs or {})}
     try:
         result = eval(expr, {"__builtins__": {}}, scope)  # noqa: S307 - instructor-authored bank
     except Exception as exc:  # noqa: BLE001 - report any failure with its place
         raise BankError(f"{where}: answer.expr {expr!r} failed: {exc}") from None
     return float(result)
+
+
+def _key_calculators(chapter: int) -> dict[str, Any]:
+    """The grader's key-only functions (:mod:`dualwheel.grading.keys`); none in a student kit,
+    which ships this module without them (its bank holds self-checks only, which never call them)."""
+    try:
+        from . import keys
+    except ImportError:  # a student kit (dualwheel.publish.kit.GRADING_ONLY)
+        return {}
+    return keys.scope(chapter)
 
 
 def _req(raw: dict, key: str, where: str) -> Any:

@@ -40,6 +40,10 @@ from . import ROOT
 RUNTIME = ("pandas", "numpy", "matplotlib", "pillow", "PyYAML", "ipywidgets", "ipykernel", "nbclient")
 #: Never shipped: the publishing package (dualwheel/publish) (it needs Sphinx and the execution cache) and the grader's own code.
 SKIP_PARTS = {"__pycache__", "publish"}
+#: Never in a student kit, even though the bank loader a page uses imports it: the functions
+#: only the graded answer keys call (``dualwheel/grading/keys.py``). An instructor kit ships it,
+#: since its page prints the solutions.
+GRADING_ONLY = ("grading/keys.py",)
 EPOCH = (1980, 1, 1, 0, 0, 0)
 
 SETUP_CELL = """\
@@ -155,13 +159,15 @@ def bcase_modules() -> tuple[str, ...]:
 
 
 @functools.cache
-def _package_files(without: tuple[str, ...] = ()) -> tuple[Path, ...]:
+def _package_files(without: tuple[str, ...] = (), keys: bool = False) -> tuple[Path, ...]:
     """The package as a page needs it: every module outside ``build/`` and ``grading/``, plus
     the grading modules they import (the question bank, its text and the number parser), and
-    the chart style. The grader itself (sandbox, runner, batch...) stays home. The chapter
+    the chart style. The grader itself (sandbox, runner, batch...) stays home, and so do the
+    key-only functions (:data:`GRADING_ONLY`) unless ``keys`` (an instructor kit). The chapter
     modules named in ``without`` (the B-case's, :func:`bcase_modules`) stay home too, unless
     a module that goes imports them."""
     package = ROOT / "dualwheel"
+    grading_only = {package / p for p in GRADING_ONLY}
 
     def left_out(p: Path) -> bool:
         parts = p.relative_to(package).parts
@@ -177,6 +183,8 @@ def _package_files(without: tuple[str, ...] = ()) -> tuple[Path, ...]:
     todo = list(wanted)
     while todo:
         for module in _imports(todo.pop(), package):
+            if module in grading_only and not keys:
+                continue
             if module not in wanted and not SKIP_PARTS & set(module.relative_to(package).parts):
                 wanted.add(module)
                 todo.append(module)
@@ -235,7 +243,7 @@ def kit_files(source: Path, notebook: str, edition: str, bcase: bool = True) -> 
         if edition == "student":
             text = student_bank(text, str(bank.relative_to(ROOT)))
         files[bank.relative_to(ROOT).as_posix()] = text.encode()
-    for path in _package_files(() if bcase else bcase_modules()):
+    for path in _package_files(() if bcase else bcase_modules(), keys=edition != "student"):
         files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
     return {f"{stem}/{name}": data for name, data in sorted(files.items())}
 

@@ -29,7 +29,7 @@ def _kits(html: Path) -> list[Path]:
     kits = sorted((html / "_kits").glob("*.zip"))
     pages = STUDENT.files() if html == STUDENT_HTML else None
     assert [k.stem for k in kits] == sorted(p.stem for p in notebooks(pages=pages))
-    package = kitmod._package_files(kitmod.bcase_modules() if pages else ())  # the B-case's stay home
+    package = kitmod._package_files(kitmod.bcase_modules() if pages else (), keys=not pages)  # the B-case's stay home; the key-only functions too (student)
     expected = {p.relative_to(ROOT).as_posix(): p.read_bytes() for p in package}
     if pages:  # the student's copy of data/: no B-case table (dualwheel.publish.student_data)
         from dualwheel.publish.student_data import student_files

@@ -10,6 +10,7 @@ from browser import open_whatif, visible_frame
 
 from dualwheel import claims, data
 from dualwheel.chapters import ch04_drivers as c4
+from dualwheel.grading import keys
 from dualwheel.grading.questions import bank_for
 
 DATA = data.DEFAULT_DATA_DIR
@@ -353,14 +354,14 @@ def test_preset_table_is_built_from_the_presets() -> None:
 def test_mode_against_distance() -> None:
     t = c4.mode_distance()
     assert len(t) == 14 and t["Entry mode"].str.startswith("Acquisition").sum() == 12
-    assert c4.mean_ks_by_mode("acquisition") == pytest.approx(1.4097, abs=1e-3)  # 1.4134 before the restored Dominican Rep row
-    assert c4.mean_ks_by_mode("joint_venture") == pytest.approx(c4.kogut_singh("RUS"))
-    assert c4.mean_ks_by_mode("organic") == pytest.approx(c4.kogut_singh("ESP"))
+    assert keys.mean_ks_by_mode("acquisition") == pytest.approx(1.4097, abs=1e-3)  # 1.4134 before the restored Dominican Rep row
+    assert keys.mean_ks_by_mode("joint_venture") == pytest.approx(c4.kogut_singh("RUS"))
+    assert keys.mean_ks_by_mode("organic") == pytest.approx(c4.kogut_singh("ESP"))
     # the most distant market of all, the US, was entered by buying firms outright
     assert t.index[t["Kogut–Singh index"].notna()][-1] == "USA"
     assert t.index[-2:].tolist() == ["NPL", "LKA"]  # missing scores stay missing, last
     with pytest.raises(ValueError, match="mode must be one of"):
-        c4.mean_ks_by_mode("export_platform")
+        keys.mean_ks_by_mode("export_platform")
 
 
 # ----------------------------------------------------------------------------- issues 23 and 24

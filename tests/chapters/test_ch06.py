@@ -23,6 +23,7 @@ from dualwheel.chapters.ch06_results import (
     mix_chart,
     mix_summary,
 )
+from dualwheel.grading import keys
 from dualwheel.grading.questions import bank_for
 from dualwheel.page.whatif import figure_png
 
@@ -676,7 +677,7 @@ def test_quarters_and_funding_come_from_the_decision_file_and_the_filings():
     f = c6.funding_table().set_index("fiscal_year")
     assert f.loc[2024, "aidc_loss_rmb_m"] == 8_035 and f.loc[2024, "segment_total_rmb_m"] == 173_804
     assert f.loc[2024, "loss_pct_total"] == pytest.approx(100 * 8_035 / 173_804)
-    assert c6.loss_share("Taotian", 2022) == pytest.approx(100 * c6.aidc_losses_vs_taotian())
+    assert keys.loss_share("Taotian", 2022) == pytest.approx(100 * c6.aidc_losses_vs_taotian())
 
 
 # ------------------------------------------------------------ AIDC's own businesses (Exhibit 6.7)
@@ -705,6 +706,6 @@ def test_q3_tolerance_rejects_averaging_the_yearly_ratios():
     # a student who averages each year's percentage must miss in every variant (tolerance 0.005)
     for pool in ("Taotian", "all segments together"):
         for start in (2022, 2023):
-            right = c6.loss_share(pool, start, 2024)
-            avg = sum(c6.loss_share(pool, y, y) for y in range(start, 2025)) / (2025 - start)
+            right = keys.loss_share(pool, start, 2024)
+            avg = sum(keys.loss_share(pool, y, y) for y in range(start, 2025)) / (2025 - start)
             assert abs(right - avg) > 0.005 and abs(round(right, 2) - right) <= 0.005

@@ -14,7 +14,7 @@ from browser import open_whatif, visible_frame
 
 from dualwheel import claims, data, moves, segments
 from dualwheel.chapters import ch07_lessons as c7
-from dualwheel.grading import questions
+from dualwheel.grading import keys, questions
 from dualwheel.page.exhibits import LESSONS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -292,13 +292,13 @@ def test_fine_share_scales_the_fine_and_the_break_even():
     assert half.fine_m == pytest.approx(full.fine_m / 2)
     assert half.expected_fine_m == pytest.approx(full.expected_fine_m / 2)
     assert half.break_even == pytest.approx(2 * full.break_even)
-    assert c7.break_even_probability(300, full.turnover_m, 0.06, 0.5) == pytest.approx(half.break_even)
+    assert keys.break_even_probability(300, full.turnover_m, 0.06, 0.5) == pytest.approx(half.break_even)
     none = c7.compliance_model("Alibaba AIDC, FY2024", "DSA (6%)", probability=3.5, cost=300, fine_share=0)
     assert none.break_even == float("inf") and not none.comply_pays
     with pytest.raises(ValueError, match="share of the cap"):
         c7.compliance_model("Alibaba AIDC, FY2024", "DSA (6%)", probability=3.5, cost=300, fine_share=120)
     with pytest.raises(ValueError, match="fine share"):
-        c7.break_even_probability(300, full.turnover_m, 0.06, 0)
+        keys.break_even_probability(300, full.turnover_m, 0.06, 0)
 
 
 def test_upper_and_lower_bound_are_stated_the_same_way_in_body_and_teaching_note():
@@ -344,9 +344,9 @@ def test_compliance_model_bad_input(kwargs, error, message):
 
 def test_break_even_probability_bad_input():
     with pytest.raises(ValueError, match="positive"):
-        c7.break_even_probability(100, 0, 0.04)
+        keys.break_even_probability(100, 0, 0.04)
     with pytest.raises(ValueError, match="negative"):
-        c7.break_even_probability(-5, 1000, 0.04)
+        keys.break_even_probability(-5, 1000, 0.04)
 
 
 # ----------------------------------------------------------------- transfer cases
@@ -465,18 +465,18 @@ def test_numeric_answers_match_the_data():
     for inputs, key in q2.variants:
         assert key == pytest.approx(
             100
-            * c7.break_even_probability(
+            * keys.break_even_probability(
                 inputs["cost"], segments.value("consolidated", inputs["year"]), c7.fine_cap("gdpr_applies")
             )
         )  # the prompt puts the cap on the group's turnover, not AIDC's segment revenue
         assert inputs["cost"] not in c7.slider_values(c7.COST_STEPS)  # not readable off the what-if
     q6 = bank["ch07-q6-pop-mart-multiple"]
-    computed = c7.pop_mart_outside_2022() / (c7.transfer_value("Pop Mart", "share_outside_mainland", "2022") / 100)
+    computed = keys.pop_mart_outside_2022() / (c7.transfer_value("Pop Mart", "share_outside_mainland", "2022") / 100)
     assert abs(q6.answer - computed) <= q6.tolerance and round(computed, 1) == 4.5
     # variants: the true 2022 share anywhere the source's rounding to 10% allows
     assert sorted(inputs["share"] for inputs, _ in q6.variants) == [9.5, 10, 10.5]
     for inputs, key in q6.variants:
-        assert key == pytest.approx(c7.pop_mart_outside_2022() / (inputs["share"] / 100))
+        assert key == pytest.approx(keys.pop_mart_outside_2022() / (inputs["share"] / 100))
     assert "2024" not in " ".join(q6.prompt.split())  # no figure from after the decision date
     assert len(bank) >= 10
     assert sum("self_check" in q.uses for q in bank.values()) >= 4

@@ -69,13 +69,6 @@ def cbec_row(period: str | int, vintage: str = "first") -> dict:
     return sel.iloc[0].to_dict()
 
 
-def goods_trade_row(year: int) -> dict:
-    """One row of ``goods_trade.csv`` as a dict (total, exports, imports, growth, source)."""
-    goods_trade(year)  # the same clear error for an unknown year
-    t = data.load("goods_trade").set_index("calendar_year")
-    return t.loc[year].to_dict()
-
-
 def share_of_trade(year: int, vintage: str = "first") -> float:
     """Cross-border e-commerce as a percentage of goods trade in a calendar year.
 

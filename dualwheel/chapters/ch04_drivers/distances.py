@@ -83,11 +83,3 @@ def indicators(year: int = INDICATOR_YEAR) -> pd.DataFrame:
     return static.join(dated, how="outer")
 
 
-def internet_users_millions(iso_codes: list[str], year: int = INDICATOR_YEAR) -> float:
-    """Internet users in a group of markets: population x internet penetration, in millions."""
-    ind = indicators(year)
-    missing = [i for i in iso_codes if i not in ind.index]
-    if missing:
-        raise ValueError(f"no {year} indicators for {', '.join(missing)}; use codes from data/markets.csv")
-    rows = ind.loc[list(iso_codes)]
-    return float((rows["population"] * rows["internet_pct"] / 100).sum() / 1e6)

@@ -6,8 +6,7 @@ import pandas as pd
 
 from ... import claims, data, fmt
 from ... import moves as mv
-from .distances import kogut_singh
-from .entry_rule import ENTRY_CUTOFF_YEAR, ENTRY_MODES, MODE_LABELS
+from .entry_rule import ENTRY_CUTOFF_YEAR, MODE_LABELS
 from .ranking import SAMPLES, THEORY_PRESETS, market_table, preset_fits
 
 
@@ -64,24 +63,6 @@ def mode_distance() -> pd.DataFrame:
         }
     )
     return out.sort_values(["Kogut–Singh index", "km from China"], na_position="last")
-
-
-def mean_ks_by_mode(mode: str, dims: tuple[str, ...] | None = None, without: str | None = None) -> float:
-    """Mean Kogut–Singh index of the markets whose first local entry used ``mode`` (scores only).
-
-    ``dims`` recomputes the index on those Hofstede dimensions (default: the six of the market
-    table); ``without`` leaves one market (ISO alpha-3) out, to show how much one market moves the mean.
-    """
-    if mode not in ENTRY_MODES:
-        raise ValueError(f"mode must be one of {list(ENTRY_MODES)}, not {mode!r}")
-    m = market_table().dropna(subset=["entry_year"])
-    m = m[m["mode"] == mode]
-    if without is not None:
-        if without not in m.index:
-            raise ValueError(f"{without!r} is not a market entered by {mode}")
-        m = m.drop(index=without)
-    ks = m["ks_index"] if dims is None else pd.Series({iso: kogut_singh(iso, dims=tuple(dims)) for iso in m.index})
-    return float(ks.dropna().mean())
 
 
 def region_first_years() -> pd.Series:

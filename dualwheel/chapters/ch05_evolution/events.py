@@ -254,31 +254,6 @@ def committed_usd_m(unit: str | None = None, step: str | None = None) -> float:
     return float(t["amount_usd_m"].sum())
 
 
-def entry_value(event_id: str, column: str) -> float:
-    """One number of :func:`entry_steps`: ``amount_usd_m`` or ``stake_after_pct`` of a step.
-
-    KeyError for a move that is not a marketplace step; ValueError when the source gives no
-    number (undisclosed), so a computation never silently uses a gap."""
-    if column not in ("amount_usd_m", "stake_after_pct"):
-        raise KeyError(f"column must be 'amount_usd_m' or 'stake_after_pct', got {column!r}")
-    t = entry_steps().set_index("event_id")
-    if event_id not in t.index:
-        raise KeyError(f"{event_id!r} is not a marketplace step in data/moves.csv")
-    v = t.loc[event_id, column]
-    if pd.isna(v):
-        raise ValueError(f"{event_id}: {column} is not disclosed in the sources")
-    return float(v)
-
-
-def implied_value_usd_m(event_id: str, before_event_id: str) -> float:
-    """USD million value of 100% of a company implied by a follow-on step: its price over the
-    stake it added (stake after ``event_id`` minus stake after ``before_event_id``)."""
-    added = entry_value(event_id, "stake_after_pct") - entry_value(before_event_id, "stake_after_pct")
-    if added <= 0:
-        raise ValueError(f"{event_id} adds no stake over {before_event_id}")
-    return 100 * entry_value(event_id, "amount_usd_m") / added
-
-
 def markets_by_mode() -> dict[str, int]:
     """Foreign consumer marketplaces by how Alibaba first entered them: 'bought' (control),
     'built', 'joint_venture' or 'minority_stake'."""

@@ -110,27 +110,6 @@ def cagr_pct(start_value: float, end_value: float, periods: int) -> float:
     return 100 * finance.cagr(start_value, end_value, periods)
 
 
-def intl_value(series: str, fiscal_year: int) -> int:
-    """One value of the older international tables, RMB million: ``intl_retail``,
-    ``intl_wholesale``, ``intl_total`` (20-F basis, FY2014-FY2023) or ``group_revenue``
-    (FY2014-FY2020). Reads ``intl_revenue_early`` and, from FY2019, ``segment_history``.
-    KeyError, naming what exists, for a year or series not in data/."""
-    early = data.load("intl_revenue_early")
-    hist = data.load("segment_history")
-    rows = pd.concat(
-        [
-            early[["series", "fiscal_year", "value_rmb_m"]],
-            hist.loc[hist["basis"] == "old", ["series", "fiscal_year", "value_rmb_m"]],
-        ]
-    )
-    hit = rows[(rows["series"] == series) & (rows["fiscal_year"] == fiscal_year)]
-    if hit.empty:
-        have = sorted(rows.loc[rows["series"] == series, "fiscal_year"])
-        span = f"{fy(have[0])}-{fy(have[-1])}" if have else "no years"
-        raise KeyError(f"no {series!r} value for {fy(fiscal_year)} in data/ (it has {span})")
-    return int(hit["value_rmb_m"].iloc[0])
-
-
 # ----------------------------------------------------------------------------- the what-if model
 
 

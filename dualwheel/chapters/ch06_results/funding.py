@@ -67,13 +67,3 @@ def funding_table(years: tuple[int, ...] = (2022, 2023, 2024)) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-#: The profit pools a graded question divides AIDC's losses by (name in the prompt -> segment line).
-PROFIT_POOLS = {"Taotian": "taotian_total", "all segments together": "segment_total"}
-
-
-def loss_share(pool: str, start: int, end: int = 2024) -> float:
-    """AIDC's cumulative adjusted EBITA loss from ``start`` to ``end`` as a percentage of the
-    cumulative adjusted EBITA of ``pool`` (a key of :data:`PROFIT_POOLS`)."""
-    line = PROFIT_POOLS[pool]
-    years = range(start, end + 1)
-    return 100 * -sum(segments.ebita("aidc_total", y) for y in years) / sum(segments.ebita(line, y) for y in years)

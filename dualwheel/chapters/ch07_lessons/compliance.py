@@ -65,25 +65,6 @@ class ComplianceRisk:
         return self.expected_fine_m >= self.cost_m
 
 
-def break_even_probability(
-    cost_m: float, turnover_m: float, cap_share: float, fine_share: float = 1.0
-) -> float:
-    """Yearly chance of a fine that makes compliance spending break even.
-
-    ``fine_share`` is the fine as a fraction of the cap (1.0: a fine at the cap).
-
-    Raises:
-        ValueError: a negative cost, or a turnover, cap or fine share that is not positive.
-    """
-    if cost_m < 0:
-        raise ValueError(f"compliance cost must not be negative; got {cost_m}")
-    if turnover_m <= 0 or cap_share <= 0:
-        raise ValueError(f"turnover and fine cap must be positive; got {turnover_m} and {cap_share}")
-    if not 0 < fine_share <= 1:
-        raise ValueError(f"the fine share of the cap must be above 0 and at most 1; got {fine_share}")
-    return cost_m / (fine_share * cap_share * turnover_m)
-
-
 def firm_turnovers() -> dict[str, float]:
     """Worldwide turnover options for the what-if, RMB million, each from data/.
 

@@ -56,13 +56,6 @@ def pop_mart_outside_share(last_year: int = POP_MART_LAST_YEAR) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def pop_mart_outside_2022() -> float:
-    """Pop Mart's 2022 revenue outside the mainland (RMB bn), derived from 2023 and its growth."""
-    return transfer_value("Pop Mart", "revenue_outside_mainland", "2023") / (
-        1 + transfer_value("Pop Mart", "growth_outside_mainland", "2023") / 100
-    )
-
-
 def anker_abroad_share() -> float:
     """Anker's share of revenue outside mainland China (percent) in :data:`ANKER_PERIOD`."""
     return transfer_value("Anker", "share_outside_mainland", ANKER_PERIOD)
