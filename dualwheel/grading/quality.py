@@ -4,7 +4,8 @@ The loader (:mod:`dualwheel.grading.questions`) rejects what breaks the format; 
 report what is well formed but weak: a choice whose key gives itself away by its length, too
 few distractors, a numeric item that asks for a sentence, criteria without quality levels, a
 memo that rewards little recommendation, a model answer that breaks its own rules, a bank
-that is mostly about reading numbers. Each problem is one line that names the file, the
+that is mostly about reading numbers, variants whose keys accept each other, a match item keyed
+in the options' order. Each problem is one line that names the file, the
 question id and what to fix. ``tests/unit/test_bank_quality.py`` runs them on the real banks.
 """
 
@@ -190,6 +191,44 @@ def variant_counts(bank: Bank) -> list[str]:
     ]
 
 
+def variant_spread(bank: Bank) -> list[str]:
+    """Swapped answers fail: any two variants' keys of a varying item differ by more than its
+    tolerance, so a classmate's number is never accepted."""
+    out = []
+    for q in bank.graded_questions:
+        close = [
+            (a, b)
+            for i, (a, ka) in enumerate(q.variants)
+            for b, kb in q.variants[i + 1 :]
+            if abs(ka - kb) <= q.tolerance
+        ]
+        if close:
+            pairs = "; ".join(f"{a} and {b}" for a, b in close[:3])
+            out.append(
+                f"{_at(bank, q)}: {len(close)} pair(s) of variants whose keys are within the tolerance "
+                f"({q.tolerance:g}) of each other ({pairs}): a classmate's answer would be accepted; "
+                "change a value of `vary` or tighten the tolerance"
+            )
+    return out
+
+
+def match_order(bank: Bank) -> list[str]:
+    """A match item's key is not the options in order (1→a, 2→b, 3→c...), the pattern a student
+    who has not worked it out fills in."""
+    out = []
+    for q in bank.graded_questions:
+        if q.type != "match" or len(q.items) < 2:
+            continue
+        items = sorted(q.answer, key=lambda k: (len(k), k))
+        letters = sorted(q.options)[: len(items)]
+        if [q.answer[k] for k in items] == letters:
+            out.append(
+                f"{_at(bank, q)}: the key runs {', '.join(f'{k}→{q.answer[k]}' for k in items)}, the options in "
+                "order; reorder the options so the key is not the diagonal"
+            )
+    return out
+
+
 STOP = frozenset(
     "which about their there these those would could should where while other share total "
     "first second three alibaba chapter figure figures answer option options between after before".split()
@@ -238,6 +277,8 @@ BANK_CHECKS: dict[str, Callable[[Bank], list[str]]] = {
     "lessons": lessons,
     "strategic_share": strategic_share,
     "variant_counts": variant_counts,
+    "variant_spread": variant_spread,
+    "match_order": match_order,
 }
 
 

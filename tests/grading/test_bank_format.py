@@ -170,3 +170,34 @@ def test_a_stem_word_repeated_only_in_the_key_is_caught(tmp_path):
         len(found) == 1 and "ch03-q2-entry" in found[0] and "custo..." in found[0] and "relat..." in found[0]
     )
     assert quality.keyword_match(load(tmp_path, CHOICE)) == []
+
+
+MATCH = {
+    "id": "ch03-q5-roles",
+    "type": "match",
+    "lesson": "platform",
+    "points": 2,
+    "prompt": "Match each unit to what it sells.",
+    "items": {"1": "Alibaba Cloud", "2": "Cainiao", "3": "Lazada"},
+    "options": {"a": "Computing capacity", "b": "Fulfilment", "c": "A marketplace", "d": "Payments"},
+    "answer": {"1": "a", "2": "b", "3": "c"},
+    "feedback": {"wrong": "Ask what each unit charges for."},
+}
+
+
+def test_a_match_item_keyed_in_the_options_order_is_caught(tmp_path):
+    found = quality.match_order(load(tmp_path, MATCH))
+    assert len(found) == 1 and "ch03-q5-roles" in found[0] and "1→a, 2→b, 3→c" in found[0]
+    mixed = with_changes(MATCH, answer={"1": "c", "2": "a", "3": "b"})
+    assert quality.match_order(load(tmp_path, mixed)) == []
+    ordered_but_skips = with_changes(MATCH, answer={"1": "a", "2": "b", "3": "d"})  # not the diagonal
+    assert quality.match_order(load(tmp_path, ordered_but_skips)) == []
+
+
+def test_variants_whose_keys_accept_each_other_are_caught(tmp_path):
+    # FY2023 and FY2024 AIDC shares differ by well over 0.1 points, so they pass at 0.1
+    assert quality.variant_spread(load(tmp_path, VARY)) == []
+    loose = copy.deepcopy(VARY)
+    loose["answer"]["tolerance"] = 50  # every share is within 50 points of every other
+    found = quality.variant_spread(load(tmp_path, loose))
+    assert len(found) == 1 and "3 pair(s)" in found[0] and "{'year': 2022} and {'year': 2023}" in found[0]
