@@ -356,11 +356,13 @@ def test_numeric_answers_recompute_from_data():
     d = {k: c2.slider_default(k) / 100 for k in c2.FUNNEL_PARAMS}
     expected = 10_000 * d["conversion_pct"] * d["payment_pct"] * (d["on_time_pct"] + 0.20) * d["repeat_pct"]
     assert bank.get("ch02-sc-fix-delivery").answer == pytest.approx(expected)
-    assert bank.get("ch02-q7-launch-subsidy").answer == 16  # 12% is enough at 6% churn, not at 8%
+    assert bank.get("ch02-q7-launch-subsidy").answer == 16  # attraction 1.0, churn 9%: 14% is not enough
+    budget = list(range(0, 25, 2))  # the prompt's budget: steps of 2% up to 24%
+    q7_keys = []
     for inputs, key in bank.get("ch02-q7-launch-subsidy").variants:
-        assert key == c2.smallest_takeoff_seed(
-            inputs["attraction"], inputs["churn"], [0, 4, 8, 12, 16, 20, 24]
-        )
+        assert key == c2.smallest_takeoff_seed(inputs["attraction"], inputs["churn"], budget)
+        q7_keys.append(key)
+    assert sorted(q7_keys) == [8, 10, 12, 14, 16, 20]  # six variants, six keys: a classmate's seed fails
     q2_keys = [k for _, k in bank.get("ch02-q2-payment-gain").variants]
     assert len(q2_keys) >= 3 and len({round(k, 1) for k in q2_keys}) == len(
         q2_keys

@@ -66,7 +66,8 @@ def test_graded_answers_need_computation_not_the_page():
         k: 100 * (seg.ebita_margin(line, 2024) - seg.ebita_margin(line, 2022))
         for k, line in (("1", "aidc_total"), ("2", "cloud"), ("3", "cainiao"))
     }
-    targets = {"a": 6, "b": 2, "c": 3.5, "d": 0}
+    targets = {k: float(v.split()[1]) for k, v in q4.options.items()}  # "About +3.5 points" -> 3.5
+    assert targets == {"a": 0, "b": 3.5, "c": 6, "d": 2}
     for item, letter in q4.answer.items():
         nearest = min(targets, key=lambda x: abs(targets[x] - change[item]))
         assert nearest == letter, (item, change[item])
