@@ -2,7 +2,8 @@
 
 A figure the book shows, a claim check (``@claims.check``) and a question bank's numeric
 answer (``answer: {expr: ...}`` in ``exercises/chNN.yml``) all call the same functions: the
-shared calculators below plus every public function of the chapter's own module. An
+shared calculators below plus every public function of the chapter's own module (and, for
+a bank, the grader's key-only functions, :mod:`dualwheel.grading.keys`). An
 ``expr`` is a short Python expression over those names, e.g.
 ``share('aidc_total', 2024, 'segment_total') * 100`` or ``retail_share_aidc_fy2024()``.
 """
