@@ -241,15 +241,16 @@ AIDC_LINES = {"aidc_retail": "Retail: consumers", "aidc_wholesale": "Wholesale: 
 MIX_YEARS = (2022, 2023, 2024)
 
 
-def aidc_mix(years: tuple[int, ...] = MIX_YEARS) -> pd.DataFrame:
-    """AIDC's revenue by business (RMB million) and each one's growth on the year before (%),
-    from ``segment_revenue.csv``: where the segment's growth came from."""
+def aidc_mix(years: tuple[int, ...] = MIX_YEARS, growth: bool = False) -> pd.DataFrame:
+    """AIDC's revenue by business (RMB million), from ``segment_revenue.csv``; with ``growth``,
+    each one's growth on the year before (%) too. The page shows the levels only: which business
+    grew faster is before-class question 2."""
     rows = []
     for line, label in AIDC_LINES.items():
         row: dict[str, object] = {"Business": label}
         for i, y in enumerate(years):
             row[fy(y)] = value(line, y)
-            if i:
+            if i and growth:
                 row[f"Growth {fy(y)} (%)"] = round(100 * (value(line, y) / value(line, years[i - 1]) - 1), 1)
         rows.append(row)
     return pd.DataFrame(rows)

@@ -418,9 +418,15 @@ def test_both_what_ifs_share_one_set_of_defaults_and_agree():
     assert a.warehouse_total == pytest.approx(50 + 1 + 4 + 10 + 50 * MPF)  # 65.17, in both
 
 
-def test_every_platform_has_a_rule_exposure_cell():
+def test_every_platform_has_a_relief_cell_that_states_use_not_consequence():
     m = c1.business_model_matrix()
-    assert m["Rule exposure (dated rules)"].notna().all()
+    cells = m["Low-value relief the route uses"]
+    assert cells.notna().all()
+    # issue 24: the cell says which relief the route uses; what a proposal would cost (BC2) is the
+    # students' work and sits in the teaching note
+    for cell in cells:
+        assert "uses" in cell
+        assert not any(w in cell for w in ("would", "fall on", "unchanged", "already pays", "face the same")), cell
     # CBP's own FY2023 fact sheet (the FY2024 1.36 billion had only a homepage as its source)
     assert c1.low_value_parcels("us_de_minimis_fy2023") == 1.0
     periods = data.load("low_value_parcels").set_index("measure_id")["period"]

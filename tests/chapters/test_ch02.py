@@ -556,11 +556,44 @@ def test_what_ifs_can_change_their_conclusion():
         c2.platform_chart,
         c2.platform_summary,
         lambda result, values: (
-            "The launch subsidy tips it into take-off"
-            if result.outcome == "takes off"
-            else "Churn wins: the platform shrinks away"
+            "Takes off in the long run" if result.outcome == "takes off" else "Shrinks away in the long run"
         ),
     )
     assert len(funnel.outcomes()) >= 2 and len(platform.outcomes()) >= 2
     student, _ = conventions._split_page(2)
     assert student.count("conclusion=lambda result, values:") == 2
+    assert '"Takes off in the long run"' in student  # neutral: no "the launch subsidy tips it" (DQ4)
+
+
+def test_the_critical_mass_scenarios_never_isolate_the_seed():
+    """Issue 24 (DQ4): the printed low / base / high table must not show the seed alone turning a
+    collapse into a take-off. Low and high share one seed and move attraction and churn together."""
+    from dualwheel.page import Param, WhatIf
+
+    student, _ = conventions._split_page(2)
+    picks = {"attraction": (0.6, 1.2), "churn_pct": (15, 5), "seed_sellers_pct": (15, 15)}
+    for name, (low, high) in picks.items():
+        assert f'**c2.SLIDERS["{name}"], low={low:g}, high={high:g})' in student
+    w = WhatIf(
+        title="t",
+        params=[Param(name=k, label=k, **c2.SLIDERS[k], low=lo, high=hi) for k, (lo, hi) in picks.items()],
+        model=c2.platform_path,
+        render=c2.platform_chart,
+        summary=c2.platform_summary,
+    )
+    t = w.scenarios().set_index("Scenario")
+    assert t.loc["Low", "seed_sellers_pct"] == t.loc["High", "seed_sellers_pct"]
+    assert list(t["In the long run"]) == ["collapses", "collapses", "takes off"]
+    # base -> high moves churn and the seed at once; the seed's own effect is for the sliders
+    changed = [c for c in picks if t.loc["Base", c] != t.loc["High", c]]
+    assert len(changed) >= 2
+
+
+def test_exhibit_2_5_lists_rules_by_market_and_leaves_the_link_to_the_class():
+    """Issue 24 (DQ6): mapping each rule to a link is the discussion question."""
+    student, _ = conventions._split_page(2)
+    cell = student[student.index("# Localisation and regulation by market") :]
+    cell = cell[: cell.index("```")]
+    assert '"market"' in cell and '"Link"' not in cell and 'ctx["link"]' not in cell
+    markets = c2.link_context().set_index("source")["market"]
+    assert markets["dec_hr7979_2024_04"] == "US" and markets["dec_gcn_2023_05"] == "EU"

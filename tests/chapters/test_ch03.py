@@ -165,8 +165,10 @@ def test_numeric_graded_items_vary_per_student():
 
 
 def test_aidc_growth_came_from_retail():
-    """Exhibit 3.3: AIDC's two businesses, from the segment table."""
-    mix = c3.aidc_mix().set_index("Business")
+    """Exhibit 3.2: AIDC's two businesses, from the segment table. The page shows the levels only
+    (issue 24: the growth columns answered before-class question 2); the growth is for the note."""
+    assert not any(c.startswith("Growth") for c in c3.aidc_mix().columns)
+    mix = c3.aidc_mix(growth=True).set_index("Business")
     retail, wholesale = mix.iloc[0], mix.iloc[1]
     assert retail["FY2024"] == 81_654 and wholesale["FY2024"] == 20_944
     assert retail["Growth FY2024 (%)"] == pytest.approx(100 * (81_654 / 50_933 - 1), abs=0.05)

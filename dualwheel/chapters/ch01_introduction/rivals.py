@@ -25,7 +25,7 @@ DIMENSIONS: dict[str, str] = {
     "pricing": "Who sets the price",
     "logistics": "How goods travel",
     "revenue": "How it earns",
-    "exposure": "Rule exposure (dated rules)",
+    "exposure": "Low-value relief the route uses",
 }
 BASIS_MARKS: dict[str, str] = {"filing": "[F]", "company": "[C]", "press": "[P]", "book": "[R]"}
 
