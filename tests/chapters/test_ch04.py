@@ -432,3 +432,17 @@ def test_student_page_leaves_verdicts_and_answers_to_class() -> None:
     for line in keys:
         for phrase in line.split(";"):
             assert phrase.strip().lower() not in student, phrase
+
+
+def test_the_readout_names_no_market_so_the_static_table_gives_no_order() -> None:
+    # issue 24 review: "Top three: United States, Russia, Spain" in the low / base / high table gave
+    # before-class question 1 an order of named markets; the chart still places every market
+    for weights in c4.THEORY_PRESETS.values():
+        out = c4.rank_summary(c4.rank_model(**weights), {})
+        assert "Top three" not in out and not any("United States" in v for v in out.values())
+    assert "Top three" not in c4.rank_summary(c4.rank_model(0, 0, 0, 0), {})
+
+
+def test_exhibit_4_7_states_the_record_not_the_reading() -> None:
+    happened = " ".join(c4.theory_matrix()["What happened"])
+    assert "farthest" not in happened  # the falsifier of before-class question 2 is the class's to name

@@ -125,7 +125,10 @@ def test_phase_profile_cites_only_known_events_and_covers_every_cell():
     assert table.shape == (4, 4) and (table != "").all().all()
     # phase 4 (January-June 2024) records absences, not later events
     assert "Accio" not in " ".join(table.iloc[:, 3]) and "Korea" not in " ".join(table.iloc[:, 3])
-    assert profile["evidence"].isna().sum() == 2
+    # three phase-4 cells (customer, model, entry mode) leave the judgement to class and cite no event
+    # (issue 24: "last first entry: Miravia (2022)" pre-answered discussion question 4)
+    assert profile["evidence"].isna().sum() == 3
+    assert all(table.loc[d].iloc[3].startswith("To judge in class") for d in table.index[:3])
 
 
 def test_a_profile_citing_an_unknown_event_is_refused(tmp_path, monkeypatch):
@@ -317,7 +320,7 @@ def test_paper_boundaries_show_acceleration():
         100 * (intl_total(2024) - intl_total(2016)) / total
     )
     assert not p.phase(1).measured and not p.phase(4).measured
-    assert "data end" in p.phase(4).note
+    assert p.phase(4).note == "not measured: the series ends at FY2024"  # no "full fiscal year" reading (DQ4)
     assert any("FY2017" in w for w in p.phase(3).warnings) and any("FY2022" in w for w in p.phase(3).warnings)
     assert c5.periodisation_conclusion(p) == "expansion looks faster"
     assert "Story" not in c5.periodisation_summary(p)  # the readout leaves the comparison to the reader
@@ -578,3 +581,17 @@ def test_every_item_has_a_lesson_and_numeric_items_vary():
             assert len(q.variants) >= 2, q.id
     graded = bank.graded_questions
     assert sum(q.points for q in graded if q.lesson != "measurement") >= sum(q.points for q in graded) / 2
+
+
+def test_static_scenarios_keep_fy2017_inside_expansion():
+    # issue 24 review: a low cut from 2018 printed the reversal (acceleration -> slowdown) that answers
+    # before-class question 3; the static table now shows cuts on one side of the Lazada jump, and the
+    # slider still reaches both conclusions
+    text = PAGE5.read_text(encoding="utf-8")
+    assert "default=2016, low=2015, high=2016" in text
+    for cut in ((2015, 2022), (2016, 2024), (2016, 2020)):
+        assert c5.periodisation_conclusion(c5.periodise(*cut)) == "expansion looks faster"
+    student = text.split("(ch05-instructors)=")[0]
+    for moved in ("measures two businesses at once", "a strategist would look at", "did not start in 2016",
+                  "not of a transaction platform", "not the first of maturity"):
+        assert moved not in student, moved

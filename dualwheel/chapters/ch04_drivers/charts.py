@@ -178,14 +178,12 @@ RULE_CHOICES: dict[str, str] = {
 
 
 def rank_summary(result: Ranking, values: Mapping[str, object]) -> dict[str, str]:
-    """The what-if's readout: the correlation, the top three, what was dropped, the preset matched."""
+    """The what-if's readout: the correlation, what was dropped, the preset matched. It names no
+    market: the chart places each one, and the order a theory gives five named markets is
+    before-class question 1 (the static low / base / high table would print it)."""
     if math.isnan(result.rho):
-        return {"Spearman ρ": "n/a (give at least one criterion a weight)", "Top three": "–"}
-    top = ", ".join(result.table["country"].head(3))
-    out = {
-        "Spearman ρ": f"{result.rho:+.2f} over {result.n} markets",
-        "Top three": top,
-    }
+        return {"Spearman ρ": "n/a (give at least one criterion a weight)"}
+    out = {"Spearman ρ": f"{result.rho:+.2f} over {result.n} markets"}
     out["Left out"] = ", ".join(result.dropped) + " (no Hofstede score)" if result.dropped else "none"
     preset = matching_preset(result.weights)
     out["Preset"] = preset or "none (your own weights)"

@@ -90,8 +90,8 @@ def theory_matrix() -> pd.DataFrame:
         {
             "Theory": "Uppsala model (乌普萨拉模型)",
             "Predicts": "Near markets (small psychic distance) first; light modes first, commitment rising with experience",
-            "What happened": f"The first local commitment was in the farthest large market: US firms bought in {year['vendio']} and "
-            f"Alibaba's own US marketplace, 11 Main, launched in {year['eleven_main_launch']} (sold in {year['eleven_main_sale']}). "
+            "What happened": f"First local commitment: the United States (US firms bought in {year['vendio']}; "
+            f"Alibaba's own US marketplace, 11 Main, launched in {year['eleven_main_launch']}, sold in {year['eleven_main_sale']}). "
             "Then Southeast Asia, South Asia and Turkey (acquisitions) → Russia (joint venture) → Spain (own launch, Miravia). "
             f"AliExpress sold worldwide from {year['aliexpress']} and chose Russia (a neighbour by border, but its buyers live far west) "
             f"as its first focus market ({year['aliexpress_russia_focus']}); nearby Korea was not entered by "

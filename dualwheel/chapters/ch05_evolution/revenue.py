@@ -181,7 +181,7 @@ def periodise(expansion_start: float, latest_start: float, exploration_start: fl
             why = (
                 f"no revenue in data/ for it: the series starts in {fy(first)}"
                 if lo == first or a < first
-                else f"the data end in {fy(last)}, before the phase has a full fiscal year"
+                else f"not measured: the series ends at {fy(last)}"
             )
             phases.append(PhaseGrowth(number, a, e, None, None, None, None, None, (), why))
             continue
