@@ -29,6 +29,7 @@ illustrative because no public figure was found (the row's note says what was lo
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -482,15 +483,22 @@ def order_whatif() -> WhatIf:
     freight and US de minimis (a scenario); the warehouse's duty rate, warehouse fee and speed
     effect; the local marketplace's commission. Two steps each: 2^7 = 128 frames, at the base
     basket and return rate. Each route leads somewhere on the grid; the conclusion names the route
-    that contributes most, or says that every route loses money."""
+    that contributes most, or says that every route loses money.
+
+    The static low / base / high table never moves one lever alone between two columns: its low
+    scenario pairs "no de minimis" with the cheaper parcel freight and warehouse fee (a manager
+    cutting logistics costs as the rule bites), so the rule's own effect on each route (the answer
+    to the decision page's rules question) is found with the slider, not read off the table."""
+    freight = _lever("parcel_freight", "Parcel freight from China", "USD", ("low", "base"), higher_is_better=False)
+    fee = _lever("warehouse_fee", "Warehouse fee", "USD per order", ("low", "base"), higher_is_better=False)
     return WhatIf(
         title="One order, three routes: what does the platform keep?",
         params=[
             _lever("coupon_rate", "Coupons and subsidies", "% of basket", ("low", "base"), higher_is_better=False),
-            _lever("parcel_freight", "Parcel freight from China", "USD", ("low", "base"), higher_is_better=False),
+            dataclasses.replace(freight, low=freight.scenario_high),
             Choice(name="de_minimis", label="US de minimis", options=DE_MINIMIS, default="on", low="off", high="on"),
             _lever("duty_rate", "Duty rate (both Choice routes)", "% of supply price", ("low", "base"), higher_is_better=False),
-            _lever("warehouse_fee", "Warehouse fee", "USD per order", ("low", "base"), higher_is_better=False),
+            dataclasses.replace(fee, low=fee.scenario_high),
             _lever("commission", "Local marketplace commission", "% of basket", ("base", "high"), higher_is_better=True),
         ],
         model=three_routes,
@@ -510,7 +518,8 @@ def order_whatif() -> WhatIf:
             "fees); 'no de minimis' is a proposal explored as a scenario. Duty is charged on the "
             "supply price the platform pays (the customs value of its import), not on the retail "
             "basket, on both Choice routes. Contribution is before fixed costs (technology, staff, "
-            "warehouses' capital)."
+            "warehouses' capital). The low scenario pairs 'no de minimis' with cheaper parcel "
+            "freight and warehouse fee: move one slider at a time to see what each lever does."
         ),
     )
 

@@ -301,10 +301,15 @@ def test_fine_share_scales_the_fine_and_the_break_even():
         keys.break_even_probability(300, full.turnover_m, 0.06, 0)
 
 
-def test_upper_and_lower_bound_are_stated_the_same_way_in_body_and_teaching_note():
+def test_the_page_names_the_formulas_limits_and_the_teaching_note_gives_their_direction():
+    """The body says what the formula leaves out; which way that moves the call (the expected fine
+    a lower bound on what a breach costs) answers before-class question 2, so only the note says it
+    (issue 24, part 1)."""
     text = (Path(__file__).parents[2] / "book" / "ch07-lessons.md").read_text(encoding="utf-8")
     body, note = text.split("(ch07-instructors)=")
-    assert "most that fines alone can cost" in body and "**lower bound**" in body
+    assert "most that fines alone can cost" in body and "not in the formula" in body
+    for answer in ("lower bound", "upper bound", "understates", "Call"):
+        assert answer not in body, answer
     assert "lower bound" in note and "upper bounds on the" in note
     assert "floor for the case for compliance." not in note  # the old, contradicting wording
     assert "upper bound on the turnover chosen" not in body
@@ -578,13 +583,14 @@ def test_ch07_compliance_whatif_moves_offline(html_dir, offline_page):
     page, box = open_whatif(offline_page, html_dir / f"{CH7}.html", 0, count=2)
     src0, text0 = visible_frame(page, 0)
     assert "RMB 6,156 m" in text0 and "4.9% a year" in text0  # AIDC, DSA, 3.5%, at the cap, 300
-    assert "fines alone cost less" in text0 and "Maximum fine (cap × turnover)" in text0
+    assert "Expected fine a year: RMB 215 m" in text0 and "Maximum fine (cap × turnover)" in text0
+    assert "Call" not in text0 and "comply" not in text0  # a comparison, no call: that is BC2
     handles = box.locator(".noUi-handle")
     handles.nth(0).focus()
     page.keyboard.press("ArrowRight")  # chance 3.5% -> 6.5%: above AIDC's break-even
     page.wait_for_timeout(300)
     src_up, text_up = visible_frame(page, 0)
-    assert src_up != src0 and "comply: cheaper than the expected fine" in text_up
+    assert src_up != src0 and "RMB 400 m" in text_up  # now above the RMB 300 m cost
     page.keyboard.press("ArrowLeft")  # back to 3.5%
     page.wait_for_timeout(300)
     box.locator("button", has_text="Pop Mart 2023, GDPR 4%").click()
@@ -605,7 +611,7 @@ def test_ch07_compliance_whatif_moves_offline(html_dir, offline_page):
     page.wait_for_timeout(300)
     src3, text3 = visible_frame(page, 0)
     # the group's turnover, the fine still at 60% of the cap: 300 / (0.6 x 56,470) = 0.9%
-    assert "RMB 56,470 m" in text3 and "0.9% a year" in text3 and "comply: cheaper" in text3
+    assert "RMB 56,470 m" in text3 and "0.9% a year" in text3 and "RMB 1,186 m" in text3
     assert box.locator("button", has_text="Pop Mart 2023, DSA").count() == 0  # no DSA cap for a non-platform
     assert offline_page.problems() == []
 
@@ -624,3 +630,19 @@ def test_ch07_plan_whatif_follows_the_firm_offline(html_dir, offline_page):
     src2, text2 = visible_frame(page, 1)
     assert src2 != src1 and "3.8% of revenue (H1 2023)" in text2
     assert offline_page.problems() == []
+
+
+def test_the_student_matrix_files_no_transfer_firm_and_the_readout_makes_no_call():
+    """Issue 24, part 1: filed under the ecosystem lesson's "evidence against", Anker's figure
+    answered before-class question 3; and the compliance readout's "Call" answered question 2."""
+    student = " ".join(c7.evidence_matrix(verdict=False).iloc[:, 1])
+    assert "Anker" not in student and "Pop Mart" not in student
+    assert "Anker" in " ".join(c7.evidence_matrix()["Claim, evidence and verdict"])  # the note's copy keeps it
+    assert "c7_btw_anker_h1_2023" not in c7.evidence_sources(student=True)
+    assert "c7_btw_anker_h1_2023" in c7.evidence_sources()
+    r = c7.compliance_scenario("AIDC FY2024, DSA 6%", 3.5, 300, 100)
+    readout = c7.compliance_summary(r, {})
+    assert "Call" not in readout and "Break-even chance" in readout
+    words = " ".join([*readout.values(), c7.compliance_conclusion(r, {})]).lower()
+    for verdict in ("comply", "fund", "justify", "left out", "understates"):
+        assert verdict not in words, verdict

@@ -211,3 +211,31 @@ def test_the_course_map_reading_loads_follow_the_pages():
     for session, (t, c) in enumerate(zip(typed, computed, strict=True), start=1):
         assert abs(t - c) <= 0.15 * c, f"session {session}: the map says {t} words, the pages have {c}"
     assert "The decision class" in section and "ch07-q9-decision-memo" in section
+
+
+# ---------------------------------------------------------------- the opener poses, it does not answer
+
+
+def _flat(text: str) -> str:
+    return " ".join(re.sub(r"[*_`]", "", text).split()).lower()
+
+
+def test_no_key_phrase_of_a_suggested_answer_is_on_the_student_page():
+    """Issue 24, part 1: every before-class question (BCn) and question to prepare (DQn) has 2-4
+    key phrases, verbatim in its suggested answer, and none is in the opener's student part (its
+    prose, exhibits' code and the what-if's static table alike)."""
+    from dualwheel import order_economics as oe
+
+    note = PAGE.read_text(encoding="utf-8").split("(decision-instructors)=", 1)[1]
+    keys = dict(re.findall(r"^% key ((?:BC|DQ)\d): (.+)$", note, flags=re.M))
+    assert set(keys) == {"BC1", "BC2", "BC3", "BC4", "DQ1", "DQ2", "DQ3", "DQ4", "DQ5", "DQ6"}
+    answers = _flat(re.sub(r"^% key .+$", "", note, flags=re.M))
+    table = oe.order_whatif().scenarios().to_string()
+    shown = _flat(student_part() + " " + table)
+    for q, line in keys.items():
+        phrases = [p.strip() for p in line.split(";")]
+        assert 2 <= len(phrases) <= 4, q
+        for phrase in phrases:
+            assert 3 <= len(phrase.split()) <= 8, (q, phrase)
+            assert _flat(phrase) in answers, (q, phrase)
+            assert _flat(phrase) not in shown, (q, phrase)

@@ -231,3 +231,21 @@ def test_duty_is_charged_on_the_supply_price_not_the_basket_on_both_choice_route
     drop = oe.contribution("parcel", 25, duty_rate=30) - oe.contribution("parcel", 25, "off", duty_rate=30)
     assert drop == pytest.approx(0.30 * supply + oe.landed_input("us_mpf_informal"))
     assert oe.order_input("duty_rate", level="high") == 30
+
+
+def test_the_static_table_never_isolates_one_lever():
+    """Issue 24, part 1: a Low column that differed from Base only in the de minimis rule printed the
+    rule's own effect on each route, the answer to the decision page's rules question (Q3, BC3).
+    Between any two columns of the low / base / high table at least two levers move."""
+    w = oe.order_whatif()
+    cols = {
+        "low": {p.name: p.scenario_low for p in w.params},
+        "base": dict(w.defaults),
+        "high": {p.name: p.scenario_high for p in w.params},
+    }
+    for a, b in (("low", "base"), ("base", "high"), ("low", "high")):
+        moved = [n for n in cols[a] if cols[a][n] != cols[b][n]]
+        assert len(moved) >= 2, (a, b, moved)
+    assert cols["low"]["de_minimis"] == "off"  # the rule scenario stays in the table, paired
+    table = w.scenarios().set_index("Scenario")
+    assert table.loc["Low", "Choice local warehouse"] != table.loc["Base", "Choice local warehouse"]

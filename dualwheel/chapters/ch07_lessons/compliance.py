@@ -5,7 +5,9 @@ fine share of 100% the expected fine is the most that *fines* can cost at the ch
 upper bound on the fine). A fine is only one cost of a breach (commitments, product changes,
 bans, legal costs and lost trust are left out), so as a price of non-compliance the expected fine
 is a *lower* bound, and the break-even chance an *upper* bound on the true one. A "comply" call
-survives adding the costs left out; a "don't" call may not.
+survives adding the costs left out; a "don't" call may not. That reading answers before-class
+question 2, so it lives in the teaching note: the page's readout compares the expected fine with
+the cost and makes no call.
 """
 
 from __future__ import annotations
@@ -176,7 +178,8 @@ def compliance_calls() -> pd.DataFrame:
 
 
 def compliance_summary(r: ComplianceRisk, values: Mapping[str, Any]) -> dict[str, str]:
-    """Readout: maximum fine, the fine if imposed, expected fine, cost, break-even and the call."""
+    """Readout: maximum fine, the fine if imposed, expected fine, cost and break-even. No call:
+    which way to go is before-class question 2, and the figures are enough to compare."""
     be = f"{100 * r.break_even:.1f}% a year" if r.break_even <= 1 else "above 100%: never"
     return {
         "Maximum fine (cap × turnover)": f"RMB {r.max_fine_m:,.0f} m",
@@ -184,9 +187,6 @@ def compliance_summary(r: ComplianceRisk, values: Mapping[str, Any]) -> dict[str
         "Expected fine a year": f"RMB {r.expected_fine_m:,.0f} m",
         "Compliance cost a year": f"RMB {r.cost_m:,.0f} m",
         "Break-even chance": be,
-        "Call": "comply: cheaper than the expected fine"
-        if r.comply_pays
-        else "fines alone cost less; other costs of a breach are left out",
     }
 
 
@@ -218,5 +218,6 @@ def compliance_chart(r: ComplianceRisk, values: Mapping[str, Any]) -> Figure:
 
 
 def compliance_conclusion(r: ComplianceRisk, values: Mapping[str, Any]) -> str:
-    """The call a manager takes from one frame of the what-if, in a few words."""
-    return "fund the compliance programme" if r.comply_pays else "fines alone do not justify the cost"
+    """What one frame of the what-if shows, in a few words: the expected fine against the cost
+    (a comparison, not a call: whether to comply is before-class question 2)."""
+    return "expected fine at or above the cost" if r.comply_pays else "expected fine below the cost"

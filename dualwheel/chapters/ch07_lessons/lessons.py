@@ -80,10 +80,24 @@ def evidence(lesson_id: str | None = None, after_cutoff: bool = False) -> pd.Dat
     return t.sort_values(["_o", "_d"]).drop(columns=["_o", "_d"]).reset_index(drop=True)
 
 
-def evidence_sources(after_cutoff: bool = False) -> list[str]:
-    """Source ids behind :func:`evidence` (the lesson rows' own source first), in order of use."""
+#: Evidence rows about the transfer firms (Pop Mart, Anker), not about Alibaba's own record. The
+#: student matrix leaves them out: filed under a lesson's "against", a transfer firm's figure is
+#: the answer to before-class question 3; Exhibit 7.6 shows them as figures, unfiled.
+TRANSFER_FIRM_PREFIXES = ("anker_", "pop_mart_")
+
+
+def _is_transfer_row(evidence_id: str) -> bool:
+    return evidence_id.startswith(TRANSFER_FIRM_PREFIXES)
+
+
+def evidence_sources(after_cutoff: bool = False, student: bool = False) -> list[str]:
+    """Source ids behind :func:`evidence` (the lesson rows' own source first), in order of use;
+    ``student=True``: those of the student matrix (without the transfer firms' rows)."""
     ids = ["c7_paper_s7", "c7_sec_20f_fy2024_r111"] if not after_cutoff else []
-    ids += [s for s in evidence(after_cutoff=after_cutoff)["source"] if s != "c7_not_found"]
+    ev = evidence(after_cutoff=after_cutoff)
+    if student:
+        ev = ev[~ev["evidence_id"].map(_is_transfer_row)]
+    ids += [s for s in ev["source"] if s != "c7_not_found"]
     return list(dict.fromkeys(ids))
 
 
@@ -107,7 +121,8 @@ def evidence_matrix(verdict: bool = True) -> pd.DataFrame:
     Long format (four rows a lesson: claim, for, against, verdict, each labelled in bold), so
     the table stays two columns wide and each row is short enough to fit a PDF page. The student
     page passes ``verdict=False``: the verdict is what the class is meant to reach, so it lives
-    in the teaching note (three rows a lesson, and the column is "Claim and evidence").
+    in the teaching note (three rows a lesson, and the column is "Claim and evidence"), and the
+    transfer firms' rows (:data:`TRANSFER_FIRM_PREFIXES`) are left out for the same reason.
 
     Evidence rows that carry only a figure (the AIDC EBITA series) are summarised in one line,
     so the matrix stays readable; the full rows are in ``data/lesson_evidence.csv``.
@@ -117,6 +132,8 @@ def evidence_matrix(verdict: bool = True) -> pd.DataFrame:
     rows = []
     for les in lessons().itertuples():
         mine = ev[(ev["lesson_id"] == les.lesson_id) & ~ebita]
+        if not verdict:
+            mine = mine[~mine["evidence_id"].map(_is_transfer_row)]
         against = _bullet_list(mine[mine["stance"] == "against"])
         if les.lesson_id == "technology":
             loss = aidc_ebita()
