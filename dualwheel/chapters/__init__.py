@@ -31,7 +31,9 @@ def module_for(chapter: int | str) -> ModuleType:
     """The module of one chapter (or of a lettered page, ``"R"``); a clear error when it has none."""
     names: dict[int | str, str] = {**modules(), **PAGES}
     if chapter not in names:
-        raise KeyError(f"no module for chapter {chapter} in dualwheel/chapters (have {sorted(names, key=str)})")
+        raise KeyError(
+            f"no module for chapter {chapter} in dualwheel/chapters (have {sorted(names, key=str)})"
+        )
     return importlib.import_module(f"{__name__}.{names[chapter]}")
 
 

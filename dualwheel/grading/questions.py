@@ -311,7 +311,11 @@ def load_bank(path: Path | str) -> Bank:
         chapter = str(raw["chapter"])
         if PAGE_BANKS[chapter] != path.name:
             raise BankError(f"{path.name}: page {chapter}'s bank is exercises/{PAGE_BANKS[chapter]}")
-        graded = [q.get("id") for q in raw["questions"] or [] if isinstance(q, dict) and "graded" in (q.get("use") or ["graded"])]
+        graded = [
+            q.get("id")
+            for q in raw["questions"] or []
+            if isinstance(q, dict) and "graded" in (q.get("use") or ["graded"])
+        ]
         if graded:
             raise BankError(
                 f"{path.name}: a page's bank holds self-checks only (use: [self_check]); graded: {graded}"

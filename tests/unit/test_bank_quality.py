@@ -34,7 +34,9 @@ def test_bank_quality(banks, bank_file, check):
 
 
 def _as_graded(bank: Bank) -> Bank:
-    return dataclasses.replace(bank, questions=tuple(dataclasses.replace(q, uses=("graded",)) for q in bank.questions))
+    return dataclasses.replace(
+        bank, questions=tuple(dataclasses.replace(q, uses=("graded",)) for q in bank.questions)
+    )
 
 
 @pytest.mark.parametrize("check", PAGE_CHECKS)
