@@ -307,7 +307,7 @@ def load_bank(path: Path | str) -> Bank:
     if not isinstance(raw, dict) or "questions" not in raw:
         raise BankError(f"{path.name}: needs 'chapter', 'title' and a list of 'questions'")
     chapter: int | str
-    if raw.get("chapter") in PAGE_BANKS:  # a lettered page's bank: self-checks only
+    if isinstance(raw.get("chapter"), str) and raw["chapter"] in PAGE_BANKS:  # a page's bank: self-checks only
         chapter = str(raw["chapter"])
         if PAGE_BANKS[chapter] != path.name:
             raise BankError(f"{path.name}: page {chapter}'s bank is exercises/{PAGE_BANKS[chapter]}")
