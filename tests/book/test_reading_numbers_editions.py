@@ -103,3 +103,14 @@ def test_the_student_pdf_prints_the_self_checks_and_no_teaching_note(pdf_path):
     tex = "\n".join(p.read_text(encoding="utf-8") for p in STUDENT_PDF.parent.glob("*.tex"))
     assert tex and [n for n in NOTE if _flat(n) in _flat(tex)] == []  # nor in its LaTeX source
     assert "Teaching note: reading the numbers" in _pdf_text(pdf_path)  # the instructor PDF keeps it
+
+
+@pytest.mark.parametrize("edition", ["instructor", "student"])
+def test_each_self_check_answers_in_the_browser_offline(edition, html_dir, offline_page):
+    """Wrong, then right, in a browser that refuses the network: the page's own script checks the
+    answer and shows the feedback (the bundle test's driver, which finds the page's bank)."""
+    from test_bundles import answer_selfchecks
+
+    page = offline_page.open(_root(edition, html_dir) / PAGE)
+    assert answer_selfchecks(page, f"{edition} reading-numbers") == len(bank_for("R").uses("self_check"))
+    assert offline_page.problems() == []
