@@ -36,12 +36,12 @@ SHARED: dict[str, Callable[..., Any]] = {
 }
 
 
-def scope(chapter: int) -> dict[str, Any]:
-    """The names an ``expr`` of chapter ``chapter``'s bank can use."""
-    from .chapters import module_for, modules
+def scope(chapter: int | str) -> dict[str, Any]:
+    """The names an ``expr`` of chapter ``chapter``'s bank can use (a lettered page's, ``"R"``, too)."""
+    from .chapters import PAGES, module_for, modules
 
     names: dict[str, Any] = dict(SHARED)
-    if chapter in modules():
+    if chapter in modules() or chapter in PAGES:
         module = module_for(chapter)
         for name, obj in vars(module).items():
             if name.startswith("_") or not inspect.isfunction(obj):

@@ -22,11 +22,18 @@ def modules() -> dict[int, str]:
     return dict(sorted(out.items()))
 
 
-def module_for(chapter: int) -> ModuleType:
-    """The module of one chapter; a clear error when the chapter has none."""
-    names = modules()
+#: Lettered book pages that are not numbered chapters but have a question bank: letter -> module
+#: (``exercises/<page>.yml``, see ``grading.questions.PAGE_BANKS``).
+PAGES: dict[str, str] = {"R": "reading_numbers"}
+
+
+def module_for(chapter: int | str) -> ModuleType:
+    """The module of one chapter (or of a lettered page, ``"R"``); a clear error when it has none."""
+    names: dict[int | str, str] = {**modules(), **PAGES}
     if chapter not in names:
-        raise KeyError(f"no module for chapter {chapter} in dualwheel/chapters (have {sorted(names)})")
+        raise KeyError(
+            f"no module for chapter {chapter} in dualwheel/chapters (have {sorted(names, key=str)})"
+        )
     return importlib.import_module(f"{__name__}.{names[chapter]}")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import segments
+from .. import data, segments
 from ..finance import cagr
 from ..page import Choice, Param, WhatIf
 from .ch06_results import (  # noqa: F401  (re-exported for the page)
@@ -89,3 +89,12 @@ def seam(line: str, old: str, year: int) -> float:
 def growth_periods(start: float, end: float, years: int) -> dict[str, float]:
     """The same start and end values compounded over the right and a miscounted number of periods."""
     return {"right": 100 * cagr(start, end, years), "one_too_many": 100 * cagr(start, end, years + 1)}
+
+
+def goods_trade(year: int) -> float:
+    """China's goods trade, imports plus exports, in one calendar year (trillion yuan; customs'
+    figures in ``data/goods_trade.csv``). Self-check R.5 compounds it over the right periods."""
+    table = data.load("goods_trade").set_index("calendar_year")["total_trn_yuan"]
+    if year not in table.index:
+        raise KeyError(f"no goods-trade total for {year} in goods_trade.csv (have {list(table.index)})")
+    return float(table[year])

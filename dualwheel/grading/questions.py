@@ -1,5 +1,10 @@
 """Question banks: one YAML file per chapter under ``exercises/``, read and checked here.
 
+A lettered book page that is not a numbered chapter may have a bank of its own, named like its
+page (``exercises/reading-numbers.yml``, ``chapter: R``; :data:`PAGE_BANKS`). Such a bank holds
+self-checks only: :func:`all_banks`, which releases, grading, kits and bundles walk, lists the
+chapters' banks; :func:`page_banks` lists the pages'.
+
 The bank is the one source of every question: the in-page self-checks, the student
 exercise notebook, the solutions and the autograders are all generated from it. The
 format is meant to be edited by an instructor who does not program (see
@@ -30,6 +35,10 @@ EXERCISES_DIR = Path(__file__).resolve().parents[2] / "exercises"
 
 TYPES = ("numeric", "choice", "multi", "order", "match", "rubric")
 USES = ("self_check", "graded")
+
+#: Lettered pages with a bank of self-checks: the letter their exhibits and self-checks are
+#: numbered by ("Self-check R.1") -> the bank's file under ``exercises/``.
+PAGE_BANKS: dict[str, str] = {"R": "reading-numbers.yml"}
 
 
 class BankError(ValueError):
@@ -108,7 +117,7 @@ class Question:
 
 @dataclass(frozen=True)
 class Bank:
-    chapter: int
+    chapter: int | str  # a chapter's number, or a lettered page's letter (PAGE_BANKS)
     title: str
     path: Path
     questions: tuple[Question, ...]
@@ -131,7 +140,7 @@ class Bank:
         return self.uses("graded")
 
 
-def _evaluate(expr: str, where: str, chapter: int, inputs: dict[str, Any] | None = None) -> float:
+def _evaluate(expr: str, where: str, chapter: int | str, inputs: dict[str, Any] | None = None) -> float:
     """Evaluate a numeric answer expression against the named figures of ``dualwheel.figures``
     (and a variant's ``inputs``, which shadow them)."""
     from .. import figures
@@ -160,7 +169,7 @@ def _req(raw: dict, key: str, where: str) -> Any:
     return raw[key]
 
 
-def _parse_question(raw: Any, where: str, chapter: int) -> Question:
+def _parse_question(raw: Any, where: str, chapter: int | str) -> Question:
     if not isinstance(raw, dict):
         raise BankError(f"{where}: each question must be a mapping of fields")
     qid = str(_req(raw, "id", where))
@@ -307,10 +316,27 @@ def load_bank(path: Path | str) -> Bank:
         raise BankError(f"{path.name}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict) or "questions" not in raw:
         raise BankError(f"{path.name}: needs 'chapter', 'title' and a list of 'questions'")
-    try:
-        chapter = int(raw["chapter"])
-    except (KeyError, TypeError, ValueError):
-        raise BankError(f"{path.name}: needs 'chapter' (a number)") from None
+    chapter: int | str
+    if isinstance(raw.get("chapter"), str) and raw["chapter"] in PAGE_BANKS:  # a page's bank: self-checks only
+        chapter = str(raw["chapter"])
+        if PAGE_BANKS[chapter] != path.name:
+            raise BankError(f"{path.name}: page {chapter}'s bank is exercises/{PAGE_BANKS[chapter]}")
+        graded = [
+            q.get("id")
+            for q in raw["questions"] or []
+            if isinstance(q, dict) and "graded" in (q.get("use") or ["graded"])
+        ]
+        if graded:
+            raise BankError(
+                f"{path.name}: a page's bank holds self-checks only (use: [self_check]); graded: {graded}"
+            )
+    else:
+        try:
+            chapter = int(raw["chapter"])
+        except (KeyError, TypeError, ValueError):
+            raise BankError(
+                f"{path.name}: needs 'chapter' (a number, or a page letter of {sorted(PAGE_BANKS)})"
+            ) from None
     qs = tuple(
         _parse_question(q, f"{path.name}, question {i + 1}", chapter) for i, q in enumerate(raw["questions"])
     )
@@ -332,16 +358,26 @@ def load_bank(path: Path | str) -> Bank:
                 f"{path.name}, question {i + 1} ({q.id}): interprets {q.interprets!r} is not the id of a "
                 "numeric question in this bank"
             )
-    return Bank(chapter=int(raw["chapter"]), title=str(raw["title"]), path=path, questions=qs)
+    return Bank(chapter=chapter, title=str(raw["title"]), path=path, questions=qs)
 
 
-def bank_for(chapter: int) -> Bank:
-    """The bank of one chapter: ``exercises/chNN.yml``."""
+def bank_for(chapter: int | str) -> Bank:
+    """The bank of one chapter, ``exercises/chNN.yml``, or of a lettered page (``"R"``: PAGE_BANKS)."""
+    if isinstance(chapter, str):
+        if chapter not in PAGE_BANKS:
+            raise KeyError(f"no page {chapter!r} with a question bank (have {sorted(PAGE_BANKS)})")
+        return load_bank(EXERCISES_DIR / PAGE_BANKS[chapter])
     return load_bank(EXERCISES_DIR / f"ch{chapter:02d}.yml")
 
 
 def all_banks() -> list[Bank]:
+    """The chapters' banks (``exercises/chNN.yml``): the ones with graded exercises to release."""
     return [load_bank(p) for p in sorted(EXERCISES_DIR.glob("ch*.yml"))]
+
+
+def page_banks() -> list[Bank]:
+    """The lettered pages' banks (:data:`PAGE_BANKS`): self-checks only, shown in their page."""
+    return [bank_for(letter) for letter in PAGE_BANKS]
 
 
 def check(q: Question, response: Any) -> tuple[float, str]:

@@ -9,7 +9,8 @@ data") also offers a *kit*, a zip with everything the notebook needs and nothing
         requirements.txt                the runtime packages, pinned as in requirements.lock
         book/ch03-company-overview.ipynb  executed, numbers filled in, a set-up cell first
         data/                           every table and its metadata
-        exercises/ch03.yml              the chapter's question bank (student kit: self-checks only)
+        exercises/ch03.yml              the chapter's question bank (student kit: self-checks only;
+                                        a page with a bank named like it takes that one)
         dualwheel/                      the helper package: the modules a page imports, no build or grader code
 
 The notebook sits in ``book/`` as in the repository, so its ``pd.read_csv("../data/...")``
@@ -213,7 +214,9 @@ def kit_files(source: Path, notebook: str, edition: str, bcase: bool = True) -> 
     """Every file of a chapter's kit, by its path inside the zip (``stem/...``); without the
     B-case's modules when the edition leaves the B-case out (``bcase=False``)."""
     stem = source.stem
-    number = re.match(r"ch(\d+)", stem)  # a chapter also takes its question bank
+    # a chapter also takes its question bank, and so does a lettered page whose bank is named
+    # like it (book/reading-numbers.md: exercises/reading-numbers.yml, self-checks only)
+    number = re.match(r"ch(\d+)", stem)
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     chapter = nbformat.reads(notebook, as_version=4).cells
     heading = next(
@@ -237,8 +240,8 @@ def kit_files(source: Path, notebook: str, edition: str, bcase: bool = True) -> 
 
         for rel, payload in student_files().items():
             files[f"data/{rel}"] = payload
-    bank = ROOT / "exercises" / f"ch{int(number.group(1)):02d}.yml" if number else None
-    if bank is not None and bank.exists():
+    bank = ROOT / "exercises" / (f"ch{int(number.group(1)):02d}.yml" if number else f"{stem}.yml")
+    if bank.exists():
         text = bank.read_text(encoding="utf-8")
         if edition == "student":
             text = student_bank(text, str(bank.relative_to(ROOT)))

@@ -95,7 +95,7 @@ def _drop_thebe(app: Any, pagename: str, templatename: str, context: dict, doctr
 
 
 INSTRUCTOR_CLASSES = {"instructor-only", "tag_instructor-only"}
-INSTRUCTOR_LABEL = re.compile(r"^\((ch\d+|decision)-instructors\)=", re.M)
+INSTRUCTOR_LABEL = re.compile(r"^\((ch\d+|decision|rn)-instructors\)=", re.M)
 
 
 def _before_instructors(text: str) -> str | None:

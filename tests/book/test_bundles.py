@@ -14,7 +14,7 @@ import pytest
 from browser import axe_violations, describe_violations, visible_frame
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from dualwheel.grading.questions import all_banks, bank_for
+from dualwheel.grading.questions import all_banks, bank_for, page_banks
 from dualwheel.publish import ROOT, toc_files
 from dualwheel.publish.bundle import (
     AFTER_CLASS_ZIP,
@@ -206,7 +206,13 @@ def answer_selfchecks(page, name: str) -> int:
     ids = page.evaluate("() => [...document.querySelectorAll('.casebook-selfcheck')].map(b => b.id)")
     for box_id in ids:
         qid = box_id.removeprefix("selfcheck-")
-        q = bank_for(int(qid[2:4])).get(qid)
+        # a chapter's ids start chNN-; a lettered page's bank is found by its ids (rn-sc-...)
+        bank = (
+            bank_for(int(qid[2:4]))
+            if qid[2:4].isdigit()
+            else next(b for b in page_banks() if qid in {q.id for q in b.questions})
+        )
+        q = bank.get(qid)
         for given, expected in _attempts(q):
             kind, text = page.evaluate(ANSWER, [qid, given])
             assert expected in kind.split(), f"{name}: {qid} given {given}: {kind!r} {text!r}"
