@@ -63,9 +63,28 @@ def data_dir() -> Path:
     return Path(os.environ.get("CASEBOOK_DATA", DEFAULT_DATA_DIR))
 
 
+_FAST_YAML = getattr(yaml, "CSafeLoader", None)
+
+
+def safe_load_yaml(stream: str | bytes) -> Any:
+    """``yaml.safe_load(stream)``: the same objects and the same errors, about ten times faster.
+
+    libyaml's scanner (``CSafeLoader``) feeds the same Python constructor and resolver as the
+    pure-Python one, so a valid document loads to the same objects. Its error text differs (no
+    excerpt of the line with a caret), so a document it refuses is read again by the pure-Python
+    loader, which raises the error a reader has always seen.
+    """
+    if _FAST_YAML is not None:
+        try:
+            return yaml.load(stream, Loader=_FAST_YAML)  # noqa: S506 - CSafeLoader is the safe loader
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(stream)
+
+
 def _read_yaml(path: Path, label: str) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return safe_load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError(label, "metadata-present", f"{path} does not exist") from None
     except yaml.YAMLError as exc:

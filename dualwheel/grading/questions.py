@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from ..data import safe_load_yaml
 from . import rubric, scoring
 
 EXERCISES_DIR = Path(__file__).resolve().parents[2] / "exercises"
@@ -140,12 +141,20 @@ class Bank:
         return self.uses("graded")
 
 
-def _evaluate(expr: str, where: str, chapter: int | str, inputs: dict[str, Any] | None = None) -> float:
+def _evaluate(
+    expr: str, where: str, chapter: int | str, inputs: dict[str, Any] | None = None, known: dict | None = None
+) -> float:
     """Evaluate a numeric answer expression against the named figures of ``dualwheel.figures``
-    (and a variant's ``inputs``, which shadow them)."""
+    (and a variant's ``inputs``, which shadow them). ``known`` caches ``figures.scope(chapter)``
+    for one bank: it is filled on the first expression, and the bank's other ones reuse it."""
     from .. import figures
 
-    scope = {**figures.scope(chapter), **_key_calculators(chapter), **(inputs or {})}
+    if known is None:
+        known = {}
+    if not known:
+        known.update(figures.scope(chapter))
+        known.update(_key_calculators(chapter))
+    scope = {**known, **(inputs or {})}
     try:
         result = eval(expr, {"__builtins__": {}}, scope)  # noqa: S307 - instructor-authored bank
     except Exception as exc:  # noqa: BLE001 - report any failure with its place
@@ -169,7 +178,7 @@ def _req(raw: dict, key: str, where: str) -> Any:
     return raw[key]
 
 
-def _parse_question(raw: Any, where: str, chapter: int | str) -> Question:
+def _parse_question(raw: Any, where: str, chapter: int | str, known: dict | None = None) -> Question:
     if not isinstance(raw, dict):
         raise BankError(f"{where}: each question must be a mapping of fields")
     qid = str(_req(raw, "id", where))
@@ -208,7 +217,7 @@ def _parse_question(raw: Any, where: str, chapter: int | str) -> Question:
         names = list(vary)
         combos = [dict(zip(names, c, strict=True)) for c in itertools.product(*(vary[n] for n in names))]
         variants = tuple(
-            (c, _evaluate(str(raw["answer"]["expr"]), f"{where} {c}", chapter, c)) for c in combos
+            (c, _evaluate(str(raw["answer"]["expr"]), f"{where} {c}", chapter, c, known)) for c in combos
         )
         template = {k: raw[k] for k in ("prompt", "title", "feedback") if raw.get(k) is not None}
         try:
@@ -225,7 +234,9 @@ def _parse_question(raw: Any, where: str, chapter: int | str) -> Question:
         if variants:
             answer = variants[0][1]
         else:
-            answer = _evaluate(str(spec["expr"]), where, chapter) if "expr" in spec else float(spec["value"])
+            answer = (
+                _evaluate(str(spec["expr"]), where, chapter, known=known) if "expr" in spec else float(spec["value"])
+            )
         tolerance = float(spec.get("tolerance", 0))
         if tolerance < 0:
             raise BankError(f"{where}: tolerance must not be negative")
@@ -311,7 +322,7 @@ def load_bank(path: Path | str) -> Bank:
     """Read and check one chapter's bank; raise :class:`BankError` naming file and question."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise BankError(f"{path.name}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict) or "questions" not in raw:
@@ -337,8 +348,10 @@ def load_bank(path: Path | str) -> Bank:
             raise BankError(
                 f"{path.name}: needs 'chapter' (a number, or a page letter of {sorted(PAGE_BANKS)})"
             ) from None
+    known: dict[str, Any] = {}  # figures.scope(chapter), looked up once for the whole bank
     qs = tuple(
-        _parse_question(q, f"{path.name}, question {i + 1}", chapter) for i, q in enumerate(raw["questions"])
+        _parse_question(q, f"{path.name}, question {i + 1}", chapter, known)
+        for i, q in enumerate(raw["questions"])
     )
     ids = [q.id for q in qs]
     dupes = sorted({i for i in ids if ids.count(i) > 1})

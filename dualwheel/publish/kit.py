@@ -105,8 +105,10 @@ def requirements() -> str:
 
 def student_bank(text: str, where: str) -> str:
     """A question bank with only its self-checks (their answers travel in the page anyway)."""
+    from ..data import safe_load_yaml
+
     try:
-        bank = yaml.safe_load(text)
+        bank = safe_load_yaml(text)
         bank["questions"] = [q for q in bank["questions"] if "self_check" in q.get("use", [])]
     except (yaml.YAMLError, KeyError, TypeError) as exc:
         raise KitError(f"{where}: not a question bank ({exc})") from None

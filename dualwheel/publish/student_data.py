@@ -102,7 +102,7 @@ def _rows_kept(path: Path, drop: list[int]) -> bytes:
 
 def _filtered(path: Path, tables: set[str], sources: set[str]) -> bytes:
     raw = path.read_bytes()
-    doc = yaml.safe_load(raw) or {}
+    doc = data.safe_load_yaml(raw) or {}
     if not (set(doc.get("tables") or {}) & tables or set(doc.get("sources") or {}) & sources):
         return raw
     for section, drop in (("tables", tables), ("sources", sources)):
