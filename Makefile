@@ -32,13 +32,13 @@ bundle: setup    ## offline course bundles (student, instructor and after-class 
 exercises: setup ## student releases, solutions and otter masters of every chapter -> _build/exercises
 	@.venv/bin/casebook release --all
 
+# make test builds the editions two at a time (dualwheel/publish/lanes.py), then runs the tests on
+# both cores (pytest-xdist; tests that share a class folder, the sandbox or _build/lab stay on one
+# worker: tests/conftest.py). tests/build is named because pytest never enters a folder called
+# build by itself (its norecursedirs).
 test: setup      ## build HTML, PDF, the student and after-class editions and the bundles, then run every test (browser, PDF, grading, unit)
-	@$(PY) -m dualwheel.publish html
-	@$(PY) -m dualwheel.publish pdf
-	@$(PY) -m dualwheel.publish student
-	@$(PY) -m dualwheel.publish after-class
-	@$(PY) -m dualwheel.publish bundle --no-build
-	@$(PY) -m pytest -q --durations=12
+	@$(PY) -m dualwheel.publish all
+	@$(PY) -m pytest -q -n 2 --dist loadgroup --durations=12 tests tests/build
 
 unit: setup      ## only the fast unit tests: no build, no sandbox (under 30 s)
 	@$(PY) -m pytest -q -n 2 -m "not built and not pdf and not sandbox and not build"

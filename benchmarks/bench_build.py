@@ -1,6 +1,7 @@
 """Benchmark the book build: clean HTML, no-change rebuild, PDF, and the plain serial build.
 
 Usage: .venv/bin/python benchmarks/bench_build.py [--rounds N] [--write]
+       .venv/bin/python benchmarks/bench_build.py --editions [--rounds N] [--write]
 
 Each round measures, side by side in the same run (machines are noisy, so compare ratios):
   1. clean HTML build with parallel pre-execution (python -m dualwheel.publish html, _build removed)
@@ -9,6 +10,11 @@ Each round measures, side by side in the same run (machines are noisy, so compar
   4. clean plain serial build (jupyter-book build . -W -n --keep-going, _build removed)
 The ratio is (1) / (4). Goals on a 2-core machine: ratio <= 0.6, no-change rebuild <= 3 s.
 --write replaces the "Build" section of BENCHMARKS.md with the medians.
+
+--editions measures instead what make test builds before its tests, from a clean _build each
+time: the five steps one after another (html, pdf, student, after-class, bundle --no-build, as
+make test ran them before) against ``python -m dualwheel.publish all`` (one execution, then two
+lanes side by side, then the bundles). --write records it as the "Editions" section.
 """
 
 from __future__ import annotations
@@ -51,11 +57,73 @@ def one_round() -> dict[str, float]:
     }
 
 
+SEQUENTIAL = [["html"], ["pdf"], ["student"], ["after-class"], ["bundle", "--no-build"]]
+
+
+def editions_round() -> dict[str, float]:
+    """Every edition make test reads and the bundles, from a clean _build: one step after
+    another, then with ``publish all``."""
+    _clean()
+    steps = {" ".join(s): timed_run([PY, "-m", "dualwheel.publish", *s]) for s in SEQUENTIAL}
+    _clean()
+    together = timed_run([PY, "-m", "dualwheel.publish", "all"])
+    sequential = sum(steps.values())
+    return {**steps, "sequential": sequential, "all": together, "ratio": together / sequential}
+
+
+def editions(rounds: int, write: bool) -> int:
+    results = []
+    for i in range(rounds):
+        r = editions_round()
+        results.append(r)
+        print(
+            f"round {i + 1}: "
+            + " | ".join(f"{k} {v:.1f}" for k, v in r.items() if k != "ratio")
+            + f" | ratio {r['ratio']:.2f}",
+            flush=True,
+        )
+    med = {k: statistics.median(r[k] for r in results) for k in results[0]}
+    print(
+        f"median: one after another {med['sequential']:.1f} s, publish all {med['all']:.1f} s, ratio {med['ratio']:.2f}"
+    )
+    if write:
+        load = os.getloadavg()
+        names = [" ".join(s) for s in SEQUENTIAL]
+        rows = "\n".join(
+            f"| {i + 1} | "
+            + " | ".join(f"{r[n]:.1f}" for n in names)
+            + f" | {r['sequential']:.1f} | {r['all']:.1f} | {r['ratio']:.2f} |"
+            for i, r in enumerate(results)
+        )
+        write_section(
+            "Editions",
+            f"""Command: `.venv/bin/python benchmarks/bench_build.py --editions --rounds {rounds} --write`
+Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime("%Y-%m-%d")}; load average
+at the end {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f} (1, 5, 15 min). Each column from a clean `_build`.
+
+What make test builds before its tests: each step alone, one after another (as make test ran
+them before), against `python -m dualwheel.publish all` (make test now: one execution of the
+chapters, then the instructor lane, html and its PDF, beside the student lane, student,
+after-class and the student PDF, then the bundles).
+
+| round | {" | ".join(f"`{n}` (s)" for n in names)} | one after another (s) | `all` (s) | ratio |
+|---|{"---|" * len(names)}---|---|---|
+{rows}
+""",
+        )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2, help="rounds to run (median reported; default 2)")
     parser.add_argument("--write", action="store_true", help="record the medians in BENCHMARKS.md")
+    parser.add_argument(
+        "--editions", action="store_true", help="make test's builds: one after another against publish all"
+    )
     args = parser.parse_args()
+    if args.editions:
+        return editions(args.rounds, args.write)
     rounds = []
     for i in range(args.rounds):
         r = one_round()

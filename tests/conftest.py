@@ -25,6 +25,26 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: Tests that share something outside their own tmp_path, by the group that keeps them on one
+#: pytest-xdist worker (``make test`` runs ``-n 2 --dist loadgroup``): every sandboxed test (the
+#: class folder is graded once a session, and ``test_no_process_is_left_behind`` looks for any
+#: process of the sandbox's user, so no other sandbox may run beside it), and the two tests that
+#: write ``_build/lab/student`` (``write_lab``).
+SHARED_LAB = {
+    "tests/book/test_bcase.py::test_make_labs_student_notebooks_hold_none_of_the_bcase",
+    "tests/build/test_lab.py::test_the_real_chapters_open_in_lab_with_numbers_and_no_instructor_answers",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("sandbox"):
+            item.add_marker(pytest.mark.xdist_group("sandbox"))
+        elif item.nodeid in SHARED_LAB:
+            item.add_marker(pytest.mark.xdist_group("lab"))
+
+
 @pytest.fixture(scope="session")
 def html_dir() -> Path:
     index = HTML / "index.html"

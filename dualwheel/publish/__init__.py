@@ -14,6 +14,7 @@ anything a chapter prints to stderr fails it.
     python -m dualwheel.publish lab         # the chapters as notebooks for JupyterLab (make lab)
     python -m dualwheel.publish bundle      # the offline course bundles (zips) in _build/bundles
     python -m dualwheel.publish execute     # only (re-)execute changed chapters
+    python -m dualwheel.publish all         # every edition and the bundles, two builds at a time
 """
 
 from __future__ import annotations
@@ -63,6 +64,20 @@ def notebooks(root: Path = ROOT, pages: list[Path] | None = None) -> list[Path]:
 DEPS_STAMP = ROOT / "_build" / ".casebook-deps"
 
 
+def write_stamp(path: Path, text: str) -> None:
+    """Write a stamp whole or not at all, and only when it changes: two builds running side by
+    side (``python -m dualwheel.publish all``) may read it while the other writes it, and a
+    half-written stamp would look like a changed input (and re-execute every chapter)."""
+    try:
+        if path.read_text() == text:
+            return
+    except OSError:
+        pass
+    part = path.with_name(f"{path.name}.{os.getpid()}.part")
+    part.write_text(text)
+    os.replace(part, path)
+
+
 def dependency_hash(root: Path = ROOT) -> str:
     """Hash of what chapters depend on besides their own code: the package, data/, exercises/.
 
@@ -109,7 +124,7 @@ def execute(timeout: int = 600, force: bool = False) -> int:
     stale = [u for u in uris if force or not DEPS_STAMP.exists() or _needs_run(cache, u)]
     if not stale:
         print(f"execute: all {len(uris)} notebooks are cached")
-        DEPS_STAMP.write_text(deps)
+        write_stamp(DEPS_STAMP, deps)
         return 0
     for uri in stale:  # the parallel executor skips cached notebooks, so drop stale outputs first
         record = cache.get_cached_project_nb(uri)
@@ -131,7 +146,7 @@ def execute(timeout: int = 600, force: bool = False) -> int:
         record = cache.get_project_record(uri)
         print(f"\nexecute: FAILED {Path(uri).relative_to(ROOT)}\n{record.traceback or ''}", file=sys.stderr)
     if not failed:
-        DEPS_STAMP.write_text(deps)
+        write_stamp(DEPS_STAMP, deps)
     for uri in stale:  # make Sphinx re-read the pages whose outputs changed
         os.utime(uri)
     print(
@@ -254,7 +269,7 @@ def _build(
     )
     code = jupyter_book(builder or name, [*(extra or []), *everything], env=env)
     if code == 0 and output.exists():
-        _stamp(name).write_text(json.dumps(seen))
+        write_stamp(_stamp(name), json.dumps(seen))
     return code
 
 
@@ -373,9 +388,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     ex = sub.add_parser("execute", help="execute changed chapters into the cache, in parallel")
     ex.add_argument("--force", action="store_true", help="re-execute every chapter")
+    sub.add_parser(
+        "all",
+        help="every edition make test reads (HTML, both PDFs, student, after-class) and the bundles",
+        description="Execute the chapters once, then build the editions in two lanes side by side "
+        "(html and the instructor PDF; student, after-class and the student PDF), each step the same "
+        "command as when run alone, then pack the bundles (make test).",
+    )
     args = parser.parse_args(argv)
     if args.target == "execute":
         return 1 if execute(force=args.force) else 0
+    if args.target == "all":
+        from .lanes import build_all
+
+        return build_all()
     if args.target == "student":
         return build_student(force=args.force, with_bcase=args.with_bcase)
     if args.target == "after-class":
