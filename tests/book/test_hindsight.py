@@ -37,7 +37,7 @@ PAGES = sorted(p.stem for p in (ROOT / "book").glob("ch0[1-7]-*.md")) + (
 ALLOWED: dict[str, str] = {
     r"FY2025 ?(?:and |to |[–-]) ?FY2026": "the decision's own budget horizon: the two fiscal years it allocates",
     r"(?:first quarter of (?:Alibaba['’]s )?|end of )FY202[56]": "where the decision date and the budget's end fall in the fiscal calendar",
-    r"(?:Adjusted EBITA margin, |reaches zero by |break even by |breaks even by )FY2026": "the break-even what-if's scenario at the budget's end (a scenario, not a reported figure)",
+    r"(?:Adjusted EBITA margin, |reaches zero by |break[ -]even by |breaks even by )FY2026": "the break-even what-if's scenario at the budget's end (a scenario, not a reported figure)",
     r"turn positive in the second half of 2024": "Sea's own forecast, published 4 March 2024, quoted in the opener",
 }
 

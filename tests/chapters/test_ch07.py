@@ -610,8 +610,9 @@ def test_ch07_compliance_whatif_moves_offline(html_dir, offline_page):
     box.locator("button", has_text="Group FY2024, DSA 6%").click()
     page.wait_for_timeout(300)
     src3, text3 = visible_frame(page, 0)
-    # the group's turnover, the fine still at 60% of the cap: 300 / (0.6 x 56,470) = 0.9%
-    assert "RMB 56,470 m" in text3 and "0.9% a year" in text3 and "RMB 1,186 m" in text3
+    # the group's turnover, the fine still at 60% of the cap: 300 / (0.6 x 56,470) = 0.9%; the
+    # chance still at 6.5%: 0.065 x 0.6 x 56,470 = RMB 2,202 m expected a year
+    assert "RMB 56,470 m" in text3 and "0.9% a year" in text3 and "RMB 2,202 m" in text3
     assert box.locator("button", has_text="Pop Mart 2023, DSA").count() == 0  # no DSA cap for a non-platform
     assert offline_page.problems() == []
 
