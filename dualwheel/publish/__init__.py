@@ -23,6 +23,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -293,6 +294,17 @@ def build_html(parallel: bool = True, force: bool = False) -> int:
     return _build("html", ROOT / "_build" / "html" / "index.html", parallel, force)
 
 
+def missing_glyphs(log: Path) -> list[str]:
+    """The characters XeLaTeX left out of a PDF because its font has no glyph for them, each as
+    "ρ (U+03C1)", from the run's log (XeTeX says "Missing character: There is no ρ (U+03C1) in
+    font ..." and goes on, so the PDF silently lacks the character). None if the log is absent."""
+    if not log.exists():
+        return []
+    text = log.read_text(encoding="utf-8", errors="replace")
+    found = re.findall(r"Missing character: There is no (.+?) \((U\+[0-9A-F]{4,6})\)", text)
+    return sorted({f"{ch} ({code})" for ch, code in found})
+
+
 def build_pdf(
     parallel: bool = True,
     force: bool = False,
@@ -313,6 +325,15 @@ def build_pdf(
             code = _build(f"{student.name}-pdf", pdf, parallel, force, builder="pdflatex", extra=extra)
         if code == 0 and not pdf.exists():
             print(f"build: the PDF builder finished but {pdf} is missing", file=sys.stderr)
+            return 1
+        lost = missing_glyphs(pdf.with_suffix(".log")) if code == 0 else []
+        if lost:
+            print(
+                f"build: {pdf.name} drops {len(lost)} character(s) its fonts lack: {', '.join(lost)} "
+                f"(see {pdf.with_suffix('.log').relative_to(ROOT)}; set a font that has them in "
+                "_config.yml's latex_elements)",
+                file=sys.stderr,
+            )
             return 1
         if code:
             return code

@@ -238,3 +238,15 @@ def test_source_urls_print_as_footnotes(pdf_text: str, executed_notebooks):
     assert len(urls) > 20
     missing = [u for u in urls if re.sub(r"\s+", "", u) not in squashed]
     assert len(missing) <= len(urls) // 20, f"{len(missing)} cited URLs not printed in the PDF, e.g. {missing[:3]}"
+
+
+@pytest.mark.parametrize("which", ["instructor", "student"])
+def test_no_character_is_dropped_for_want_of_a_glyph(which: str, pdf_path: Path):
+    """Greek, Cyrillic and symbols print: XeLaTeX's log of each PDF names no missing character
+    (it drops one silently otherwise; the build fails on it too)."""
+    from dualwheel.publish import STUDENT_PDF, missing_glyphs
+
+    pdf = pdf_path if which == "instructor" else STUDENT_PDF
+    log = pdf.with_suffix(".log")
+    assert log.exists(), f"{log} is missing: build both PDFs first (make pdf)"
+    assert missing_glyphs(log) == []
