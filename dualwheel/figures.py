@@ -14,7 +14,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from . import finance, order_economics, segments
+from . import finance, segments
 
 #: Calculators every bank may use, whatever its chapter.
 SHARED: dict[str, Callable[..., Any]] = {
@@ -27,7 +27,6 @@ SHARED: dict[str, Callable[..., Any]] = {
     "growth": finance.growth,
     "cagr": finance.cagr,
     "to_yi": finance.to_yi,
-    "contribution": order_economics.contribution,
     "round": round,
     "abs": abs,
     "min": min,

@@ -286,29 +286,6 @@ def three_routes(
     return ThreeRoutes(routes=routes, values=values)
 
 
-def contribution(
-    route: str,
-    basket_value: float,
-    de_minimis: str = "on",
-    coupon_rate: float | None = None,
-    return_rate: float | None = None,
-    parcel_freight: float | None = None,
-    duty_rate: float | None = None,
-) -> float:
-    """One route's contribution per order (USD) with every other input at its base value: the
-    name a question bank's ``expr`` can call (e.g. the fall in a parcel's contribution without
-    de minimis: ``contribution('parcel', 25) - contribution('parcel', 25, 'off')``)."""
-    return one_order(
-        route,
-        basket_value=basket_value,
-        de_minimis=de_minimis,
-        duty_rate=duty_rate,
-        coupon_rate=order_input("coupon_rate") if coupon_rate is None else coupon_rate,
-        return_rate=order_input("return_rate") if return_rate is None else return_rate,
-        parcel_freight=order_input("parcel_freight", "parcel") if parcel_freight is None else parcel_freight,
-    ).contribution
-
-
 def base_case() -> ThreeRoutes:
     """All three routes at the base values of ``data/order_economics.csv``, de minimis in force."""
     return three_routes(coupon_rate=order_input("coupon_rate"), parcel_freight=order_input("parcel_freight", "parcel"))

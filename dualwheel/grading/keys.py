@@ -116,6 +116,44 @@ def mean_ks_by_mode(mode: str, dims: tuple[str, ...] | None = None, without: str
     return float(ks.dropna().mean())
 
 
+# Chapter 4, session 5 (issue 24): the Kogut-Singh index with its variances taken over the
+# chapter's own markets, so that neither the page's Do-it-yourself cell nor the shipped
+# ``kogut_singh`` (variances over the whole Hofstede file) returns the graded keys.
+def _chapter_scores() -> pd.DataFrame:
+    """Hofstede scores of the markets of ``data/markets.csv`` that have one (China included), by ISO code."""
+    from ..chapters.ch04_drivers.distances import hofstede
+
+    h = hofstede().dropna(subset=["iso3"])
+    return h[h["iso3"].isin(data.load("markets")["iso3"])].set_index("iso3")
+
+
+@key(4)
+def ks_chapter_base(iso3: str, dims: tuple[str, ...] | None = None) -> float:
+    """Kogut-Singh index from China with each dimension's variance (pandas' ``.var()``, n - 1)
+    taken over the chapter's markets that have a score, on ``dims`` (default: all six)."""
+    from ..chapters.ch04_drivers.distances import DIMENSIONS, HOME
+
+    dims = list(DIMENSIONS if dims is None else dims)
+    s = _chapter_scores()
+    if iso3 not in s.index:
+        raise ValueError(f"{iso3!r} is not a market of data/markets.csv with a Hofstede score")
+    var = s[dims].astype(float).var()
+    diff = s.loc[iso3, dims].astype(float) - s.loc[HOME, dims].astype(float)
+    return float(((diff**2) / var).sum() / len(dims))
+
+
+@key(4)
+def ks_chapter_rank(iso3: str, dims: tuple[str, ...] | None = None) -> int:
+    """Place of ``iso3`` (1 = nearest to China) among the chapter's scored markets, China left
+    out, on :func:`ks_chapter_base`."""
+    from ..chapters.ch04_drivers.distances import HOME
+
+    ks = {i: ks_chapter_base(i, dims) for i in _chapter_scores().index if i != HOME}
+    if iso3 not in ks:
+        raise ValueError(f"{iso3!r} is not a market of data/markets.csv with a Hofstede score")
+    return 1 + sum(v < ks[iso3] for v in ks.values())
+
+
 # ------------------------------------------------------------------ Chapter 5
 @key(5)
 def intl_value(series: str, fiscal_year: int) -> int:
@@ -180,6 +218,33 @@ def loss_share(pool: str, start: int, end: int = 2024) -> float:
     line = PROFIT_POOLS[pool]
     years = range(start, end + 1)
     return 100 * -sum(segments.ebita("aidc_total", y) for y in years) / sum(segments.ebita(line, y) for y in years)
+
+
+# Chapter 6, session 5 (issue 24): moved from dualwheel/order_economics.py, where every kit
+# shipped it although only the bank's expr called it (ch06-q8, ch06-q9).
+@key(6)
+def contribution(
+    route: str,
+    basket_value: float,
+    de_minimis: str = "on",
+    coupon_rate: float | None = None,
+    return_rate: float | None = None,
+    parcel_freight: float | None = None,
+    duty_rate: float | None = None,
+) -> float:
+    """One route's contribution per order (USD), with every input not given at its base value
+    in ``data/order_economics.csv`` (``de_minimis``: 'on' or 'off')."""
+    from ..order_economics import one_order, order_input
+
+    return one_order(
+        route,
+        basket_value=basket_value,
+        de_minimis=de_minimis,
+        duty_rate=duty_rate,
+        coupon_rate=order_input("coupon_rate") if coupon_rate is None else coupon_rate,
+        return_rate=order_input("return_rate") if return_rate is None else return_rate,
+        parcel_freight=order_input("parcel_freight", "parcel") if parcel_freight is None else parcel_freight,
+    ).contribution
 
 
 # ------------------------------------------------------------------ Chapter 7

@@ -68,13 +68,19 @@ def test_kogut_singh_matches_a_plain_pandas_recomputation() -> None:
 
 
 def test_kogut_singh_four_dimensions_reorders_markets() -> None:
+    from dualwheel.grading import keys
+
     four = ("pdi", "idv", "mas", "uai")
-    order4 = sorted(["THA", "ESP", "VNM", "RUS"], key=lambda i: c4.kogut_singh(i, dims=four))
-    order6 = sorted(["THA", "ESP", "VNM", "RUS"], key=c4.kogut_singh)
-    assert order4 == ["VNM", "THA", "ESP", "RUS"]
-    assert order6 != order4, (
-        "the graded ordering question must not be answerable from the six-dimension table"
-    )
+    # the graded place (ch04-q3) uses variances over the chapter's markets; neither the shipped
+    # kogut_singh (whole-file variances, four or six dimensions) nor the six-dimension table gives it
+    scored = [i for i in c4.market_table().index if i != "CHN" and not math.isnan(c4.kogut_singh(i))]
+    assert len(scored) == 15
+    for iso in ("BGD", "BRA", "TUR"):
+        graded = keys.ks_chapter_rank(iso, dims=four)
+        file4 = 1 + sum(c4.kogut_singh(j, dims=four) < c4.kogut_singh(iso, dims=four) for j in scored)
+        file6 = 1 + sum(c4.kogut_singh(j) < c4.kogut_singh(iso) for j in scored)
+        assert graded not in (file4, file6), iso
+    assert [keys.ks_chapter_rank(i, dims=four) for i in ("BGD", "BRA", "TUR")] == [2, 6, 9]
 
 
 def test_kogut_singh_rejects_bad_input() -> None:
@@ -286,10 +292,19 @@ def test_bank_answers_recompute() -> None:
     bank = bank_for(4)
     assert len(bank.uses("self_check")) >= 4 and len(bank.graded_questions) >= 6
     q2 = bank.get("ch04-q2-ks-four")
-    # four-dimension index minus the six-dimension one (the review asked for a step beyond the DIY cell)
-    four = c4.kogut_singh("TUR", dims=("pdi", "idv", "mas", "uai"))
-    assert q2.answer == pytest.approx(four - c4.kogut_singh("TUR"), abs=1e-9)
-    assert q2.answer == pytest.approx(-0.075, abs=0.001)
+    # four-dimension index minus the six-dimension one, variances over the chapter's scored
+    # markets (the DIY cell and the shipped kogut_singh take them over the whole file)
+    hof = pd.read_csv(DATA / "hofstede.csv").dropna(subset=["iso3"]).set_index("iso3")
+    base = hof.loc[hof.index.isin(pd.read_csv(DATA / "markets.csv")["iso3"])]
+    assert len(base) == 16
+
+    def by_hand(iso: str, dims: list[str]) -> float:
+        return float(((base.loc[iso, dims] - base.loc["CHN", dims]) ** 2 / base[dims].var()).mean())
+
+    assert q2.answer == pytest.approx(by_hand("MYS", DIMS[:4]) - by_hand("MYS", DIMS), abs=1e-9)
+    assert q2.answer == pytest.approx(-0.963, abs=0.001)
+    shipped = c4.kogut_singh("MYS", dims=("pdi", "idv", "mas", "uai")) - c4.kogut_singh("MYS")
+    assert abs(q2.answer - shipped) > 0.1
     m = c4.market_table()
     lazada = m[m["vehicle"] == "Lazada"]
     users = (lazada["population"] * lazada["internet_pct"] / 100).sum() / 1e6

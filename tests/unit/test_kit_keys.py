@@ -34,7 +34,6 @@ PAGE_CALLS = {
     "tech_value": "Chapter 2's page reads the technology-investment table with it",
     "funnel": "Chapter 2's funnel what-if runs it (c2.funnel)",
     "smallest_takeoff_seed": "Chapter 2's page glues the take-off seed of its platform what-if with it",
-    "kogut_singh": "Chapter 4's distance table and ranking (distances.py, ranking.py) compute it",
     "fine_cap": "Chapter 7's page and its compliance what-if read the fine caps with it",
 }
 
@@ -142,3 +141,35 @@ def test_a_student_kit_runs_its_self_checks_without_the_keys(tmp_path):
         for q in bank.graded_questions:
             if q.type == "numeric":
                 assert all(v == v for _, v in q.variants) and q.answer == q.answer  # not NaN
+
+
+def test_every_shared_calculator_is_used_outside_the_banks():
+    """The shared calculators (``figures.SHARED``) ship in every kit and every bank may call them,
+    so each must be one a page or the exhibit code uses: a calculator that only a graded ``expr``
+    calls returns keys from the kit (the session-5 review found ``contribution()`` there) and
+    belongs in dualwheel/grading/keys.py."""
+    import inspect
+
+    pages = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "book").glob("*.md"))
+    called_in_code: set[str] = set()  # calls in the package's code (not docstrings), the grader left out
+    for path in (ROOT / "dualwheel").rglob("*.py"):
+        if "grading" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                f = node.func
+                called_in_code.add(f.id if isinstance(f, ast.Name) else getattr(f, "attr", ""))
+    import yaml
+
+    in_banks: set[str] = set()
+    for path in sorted(EXERCISES_DIR.glob("ch*.yml")):
+        for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
+            answer = q.get("answer")
+            if isinstance(answer, dict) and "expr" in answer:
+                in_banks |= _called(str(answer["expr"]))
+    for name, fn in figures.SHARED.items():
+        if name not in in_banks or inspect.isbuiltin(fn) or not inspect.isfunction(fn):
+            continue
+        short = fn.__name__
+        on_page = re.search(rf"\b{short}\(", pages)
+        assert on_page or short in called_in_code, f"figures.SHARED[{name!r}] is called only by the banks: move it to dualwheel/grading/keys.py"

@@ -12,6 +12,7 @@ import pytest
 
 from dualwheel import cutoff, style
 from dualwheel import order_economics as oe
+from dualwheel.grading import keys
 from dualwheel.page.whatif import grid
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -195,8 +196,8 @@ def test_summary_and_sources():
 
 @pytest.mark.parametrize("basket", [10, 25, 40])
 def test_contribution_for_banks_and_the_de_minimis_drop_by_hand(basket):
-    assert oe.contribution("parcel", 25) == pytest.approx(oe.base_case().routes["parcel"].contribution)
-    drop = oe.contribution("parcel", basket) - oe.contribution("parcel", basket, "off")
+    assert keys.contribution("parcel", 25) == pytest.approx(oe.base_case().routes["parcel"].contribution)
+    drop = keys.contribution("parcel", basket) - keys.contribution("parcel", basket, "off")
     # duty 20% on the supply price (basket x 0.75) plus the US informal-entry fee of USD 2.53
     assert drop == pytest.approx(basket * 0.75 * 0.20 + 2.53)
 
@@ -228,7 +229,7 @@ def test_duty_is_charged_on_the_supply_price_not_the_basket_on_both_choice_route
     parcel = oe.one_order("parcel", de_minimis="off", **kw).lines["duty"]
     assert parcel == pytest.approx(-(supply * 0.20 + oe.landed_input("us_mpf_informal")))
     # the bank's ch06-q8 asks for the fall at the file's high duty rate (30%), off the what-if's grid
-    drop = oe.contribution("parcel", 25, duty_rate=30) - oe.contribution("parcel", 25, "off", duty_rate=30)
+    drop = keys.contribution("parcel", 25, duty_rate=30) - keys.contribution("parcel", 25, "off", duty_rate=30)
     assert drop == pytest.approx(0.30 * supply + oe.landed_input("us_mpf_informal"))
     assert oe.order_input("duty_rate", level="high") == 30
 
