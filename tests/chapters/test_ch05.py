@@ -324,6 +324,7 @@ def test_paper_boundaries_show_acceleration():
     assert any("FY2017" in w for w in p.phase(3).warnings) and any("FY2022" in w for w in p.phase(3).warnings)
     assert c5.periodisation_conclusion(p) == "expansion looks faster"
     assert "Story" not in c5.periodisation_summary(p)  # the readout leaves the comparison to the reader
+    assert not any(k.startswith("Phase 4") for k in c5.periodisation_summary(p))  # no unmeasured row (DQ4)
 
 
 def test_moving_expansion_to_2018_reverses_the_story():

@@ -416,7 +416,7 @@ def _student_text() -> str:
     return text[: text.index("(ch06-instructors)=")]
 
 
-# Exhibit 6.8: the study's claims about AIDC; Cainiao's growth rate is checked on the
+# Exhibit 6.9: the study's claims about AIDC; Cainiao's growth rate is checked on the
 # Reading-the-numbers page (rn-cainiao), which tests/chapters/test_reading_numbers.py covers.
 EXHIBIT_6_6 = [
     "aidc_share_fy2024", "retail_share_aidc_fy2024", "wholesale_growth_slowed", "aidc_growth_vs_peers",

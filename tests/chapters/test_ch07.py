@@ -35,7 +35,7 @@ def test_the_five_lessons_are_in_the_papers_order_with_evidence_both_ways():
         stances = set(ev.loc[ev["lesson_id"] == lesson_id, "stance"])
         assert stances == {"for", "against"}, lesson_id
     matrix = c7.evidence_matrix()
-    assert len(matrix) == 5 * 4
+    assert len(matrix) == 5 * 4 + 1  # the technology lesson's "Context" row (AIDC's EBITA)
     detail = matrix["Claim, evidence and verdict"]
     labels = detail.str.extract(r"^\*\*(.+?):\*\*")[0]
     assert list(labels.iloc[:4]) == ["The claim", "Evidence for", "Evidence against", "Verdict"]
@@ -307,7 +307,8 @@ def test_the_page_names_the_formulas_limits_and_the_teaching_note_gives_their_di
     (issue 24, part 1)."""
     text = (Path(__file__).parents[2] / "book" / "ch07-lessons.md").read_text(encoding="utf-8")
     body, note = text.split("(ch07-instructors)=")
-    assert "most that fines alone can cost" in body and "not in the formula" in body
+    assert "most that fines alone can cost" in body and "counts only the fine" in body
+    assert "lost trust" not in body  # review s5: the list of costs left out sat one step from BC2's key
     for answer in ("lower bound", "upper bound", "understates", "Call"):
         assert answer not in body, answer
     assert "lower bound" in note and "upper bounds on the" in note
@@ -647,3 +648,14 @@ def test_the_student_matrix_files_no_transfer_firm_and_the_readout_makes_no_call
     words = " ".join([*readout.values(), c7.compliance_conclusion(r, {})]).lower()
     for verdict in ("comply", "fund", "justify", "left out", "understates"):
         assert verdict not in words, verdict
+
+
+def test_aidc_loss_is_context_not_evidence_against_technology():
+    """Review s5: filing AIDC's EBITA under the technology lesson's "evidence against" planted the
+    verdict the teaching note calls a misconception (the lesson is untested)."""
+    for verdict in (False, True):
+        cells = list(c7.evidence_matrix(verdict=verdict).iloc[:, 1])
+        against = [c for c in cells if c.startswith("**Evidence against:**")]
+        context = [c for c in cells if c.startswith("**Context:**")]
+        assert not any("AIDC adjusted EBITA" in c for c in against)
+        assert len(context) == 1 and "AIDC adjusted EBITA" in context[0]

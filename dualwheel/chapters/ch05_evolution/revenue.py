@@ -214,12 +214,9 @@ def periodisation_summary(p: Periodisation, values: Mapping[str, Any] | None = N
         return {"Phases": "no periodisation", "Why": p.message}
     out: dict[str, str] = {}
     for g in p.phases:
-        if g.phase == 1:
+        if not g.measured:  # phase 1 and a latest phase past the data: no row (what that means is DQ4's)
             continue
         label = f"Phase {g.phase} ({g.first_year}–{g.last_year if g.last_year else 'on'})"
-        if not g.measured:
-            out[label] = g.note
-            continue
         text = f"{g.note}: {g.cagr_pct:.1f}% a year; {g.share_of_growth_pct:.0f}% of all growth"
         if g.warnings:
             text += "; ⚠ spans " + "; ".join(g.warnings)

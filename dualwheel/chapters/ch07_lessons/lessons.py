@@ -125,7 +125,9 @@ def evidence_matrix(verdict: bool = True) -> pd.DataFrame:
     transfer firms' rows (:data:`TRANSFER_FIRM_PREFIXES`) are left out for the same reason.
 
     Evidence rows that carry only a figure (the AIDC EBITA series) are summarised in one line,
-    so the matrix stays readable; the full rows are in ``data/lesson_evidence.csv``.
+    so the matrix stays readable; the full rows are in ``data/lesson_evidence.csv``. That line is
+    the technology lesson's "Context" row, not its evidence against: a loss does not isolate what
+    technology did, and filing it "against" would plant the reading the class should test.
     """
     ev = evidence()
     ebita = ev["evidence_id"].str.startswith("aidc_ebita_")
@@ -135,12 +137,13 @@ def evidence_matrix(verdict: bool = True) -> pd.DataFrame:
         if not verdict:
             mine = mine[~mine["evidence_id"].map(_is_transfer_row)]
         against = _bullet_list(mine[mine["stance"] == "against"])
+        context = None
         if les.lesson_id == "technology":
             loss = aidc_ebita()
             years = ", ".join(f"{fy(y)} {v:,.0f}" for y, v in loss.items())
-            against = (
+            context = (
                 f"AIDC adjusted EBITA, RMB million: {years} ([Chapter 3](ch03-company-overview), "
-                f"[Chapter 6](ch06-results)); " + against
+                f"[Chapter 6](ch06-results))"
             )
         name = f"**{les.order}. {les.lesson}**"
         column = "Claim, evidence and verdict" if verdict else "Claim and evidence"
@@ -149,6 +152,8 @@ def evidence_matrix(verdict: bool = True) -> pd.DataFrame:
             ("Evidence for", _bullet_list(mine[mine["stance"] == "for"])),
             ("Evidence against", against),
         ]
+        if context is not None:
+            aspects.append(("Context", context))
         if verdict:
             aspects.append(("Verdict", les.verdict_label))
         for aspect, text in aspects:

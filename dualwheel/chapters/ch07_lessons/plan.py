@@ -153,7 +153,7 @@ def plan_model(firm: str, market: str, budget: str, threshold: float = ESTABLISH
         },
         {
             "lesson": "2. Technology",
-            "test": "none the data can run: no figure isolates what technology adds",
+            "test": "no test in this model",
             "figure": "—",
             "binds first": "open",
         },
@@ -194,10 +194,28 @@ def plan_frame_key(values: Mapping[str, Any], p: PlanResult) -> tuple:
     return (p.firm, p.market, tuple(map(tuple, p.table[["figure", "binds first"]].to_numpy())))
 
 
+#: What each lesson's flag reads and where its threshold sits (Exhibit 7.7); the reason for each
+#: test is the teaching note's, not the page's (before-class question 3).
+PLAN_THRESHOLDS: dict[str, tuple[str, str]] = {
+    "1. Gradual entry": ("the market's share of revenue", "under the threshold (a slider)"),
+    "2. Technology": ("—", "no test in this model"),
+    "3. Localisation": ("the market's share; the home market's share",
+                        f"market at the threshold or above, home under {HOME_MINORITY:.0f}%"),
+    "4. Compliance": ("direct parcels; parcel rules proposed in the market", "yes, and at least one proposal"),
+    "5. Ecosystem": ("the largest channel's share of sales",
+                     f"over {CHANNEL_DEPENDENCE:.0f}% (not flagged if the firm builds its own logistics and payments)"),
+}
+
+
 def plan_tests() -> pd.DataFrame:
-    """The one stated test behind each lesson's flag in the plan what-if (same for every firm)."""
-    t = plan_model("Anker", "United States", BUDGETS[0]).table
-    return t[["lesson", "test"]]
+    """Each lesson's figure and threshold in the plan what-if (same for every firm); the
+    model's own wording of each test stays in :func:`plan_model`'s ``test`` column."""
+    lessons = list(plan_model("Anker", "United States", BUDGETS[0]).table["lesson"])
+    if set(lessons) != set(PLAN_THRESHOLDS):
+        raise ValueError("PLAN_THRESHOLDS must name every lesson of plan_model")
+    return pd.DataFrame(
+        [{"lesson": x, "figure": PLAN_THRESHOLDS[x][0], "threshold": PLAN_THRESHOLDS[x][1]} for x in lessons]
+    )
 
 
 def home_share(firm: str) -> tuple[float, str]:
