@@ -29,7 +29,6 @@ illustrative because no public figure was found (the row's note says what was lo
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -392,8 +391,9 @@ def order_conclusion(result: ThreeRoutes, values: Mapping[str, Any]) -> str:
 
 
 def order_summary(result: ThreeRoutes, values: Mapping[str, Any]) -> dict[str, str]:
-    """The what-if readout: the conclusion, then each route's contribution per order."""
-    out = {"Reading": order_conclusion(result, values)}
+    """The what-if readout: each route's contribution per order, and no verdict (which route
+    leads is the reader's call: the decision page's questions ask it)."""
+    out: dict[str, str] = {}
     for r, e in result.routes.items():
         out[SHORT[r]] = f"USD {e.contribution:+.2f} per order ({e.margin:+.0f}% of the basket)"
     return out
@@ -447,10 +447,13 @@ def order_chart(result: ThreeRoutes, values: Mapping[str, Any] | None = None) ->
 
 def _lever(name: str, label: str, unit: str, values: tuple[str, str], *, higher_is_better: bool) -> Param:
     """A two-step slider over two levels of the lever's CSV row (``values``: e.g. ('low', 'base')),
-    the base value as its default; the PDF's low / high scenarios take the end that hurts / helps."""
+    the base value as its default. The static table's high scenario takes the slider's end that
+    helps; its low scenario takes the end of the CSV row that hurts (beyond the slider when the
+    slider stops at the base), so that the low column is a costlier world, not the base again."""
     row, route, _ = _LEVER_ROWS[name]
     a, b = (order_input(row, route, v) for v in values)
-    lo, hi = (a, b) if higher_is_better else (b, a)
+    hi = b if higher_is_better else a
+    lo = order_input(row, route, "low" if higher_is_better else "high")
     return Param(name=name, label=label, unit=unit, min=a, max=b, step=b - a,
                  default=order_input(row, route), low=lo, high=hi)
 
@@ -462,20 +465,19 @@ def order_whatif() -> WhatIf:
     basket and return rate. Each route leads somewhere on the grid; the conclusion names the route
     that contributes most, or says that every route loses money.
 
-    The static low / base / high table never moves one lever alone between two columns: its low
-    scenario pairs "no de minimis" with the cheaper parcel freight and warehouse fee (a manager
-    cutting logistics costs as the rule bites), so the rule's own effect on each route (the answer
-    to the decision page's rules question) is found with the slider, not read off the table."""
-    freight = _lever("parcel_freight", "Parcel freight from China", "USD", ("low", "base"), higher_is_better=False)
-    fee = _lever("warehouse_fee", "Warehouse fee", "USD per order", ("low", "base"), higher_is_better=False)
+    The static low / base / high table keeps US de minimis in force in all three columns and
+    moves every cost lever together (low: each at the costly end of its CSV row; high: each at the
+    slider's cheap end), with no verdict row: the rule's own effect on each route (the decision
+    page's rules question) is found with its slider, not read off the table, and no column pairs
+    the rule with other levers (a pairing that made the warehouse look better off without it)."""
     return WhatIf(
         title="One order, three routes: what does the platform keep?",
         params=[
             _lever("coupon_rate", "Coupons and subsidies", "% of basket", ("low", "base"), higher_is_better=False),
-            dataclasses.replace(freight, low=freight.scenario_high),
-            Choice(name="de_minimis", label="US de minimis", options=DE_MINIMIS, default="on", low="off", high="on"),
+            _lever("parcel_freight", "Parcel freight from China", "USD", ("low", "base"), higher_is_better=False),
+            Choice(name="de_minimis", label="US de minimis", options=DE_MINIMIS, default="on", low="on", high="on"),
             _lever("duty_rate", "Duty rate (both Choice routes)", "% of supply price", ("low", "base"), higher_is_better=False),
-            dataclasses.replace(fee, low=fee.scenario_high),
+            _lever("warehouse_fee", "Warehouse fee", "USD per order", ("low", "base"), higher_is_better=False),
             _lever("commission", "Local marketplace commission", "% of basket", ("base", "high"), higher_is_better=True),
         ],
         model=three_routes,
@@ -495,8 +497,10 @@ def order_whatif() -> WhatIf:
             "fees); 'no de minimis' is a proposal explored as a scenario. Duty is charged on the "
             "supply price the platform pays (the customs value of its import), not on the retail "
             "basket, on both Choice routes. Contribution is before fixed costs (technology, staff, "
-            "warehouses' capital). The low scenario pairs 'no de minimis' with cheaper parcel "
-            "freight and warehouse fee: move one slider at a time to see what each lever does."
+            "warehouses' capital). The table below keeps US de minimis in force in every column; its "
+            "low column takes each cost at the costly end of its illustrative range (beyond the "
+            "sliders) and its high column at the sliders' cheap end: move one slider at a time, the "
+            "rule's included, to see what each lever does."
         ),
     )
 

@@ -220,43 +220,38 @@ def model_map_cells() -> dict[tuple[str, str], list[str]]:
     return cells
 
 
-def model_map() -> Figure:
-    """Each firm placed by business model (x) and by its latest disclosed result (y).
+def model_map(place_rivals: bool = False) -> Figure:
+    """The grid of business model (x) against latest disclosed result (y), with AIDC's own
+    businesses placed; the rivals are left for the reader to place from the rival table
+    (``place_rivals=True`` places them too, for the instructor). Sorting the rivals into the
+    grid is the decision page's question of who fights whom, so the student page poses it.
 
     Names in one cell are stacked one per line, centred in the cell, so labels never overlap;
-    shaded cells mark AIDC's own businesses (named '(AIDC)'). The chart does not say which
-    model wins: a profit figure belongs to a whole group or segment, on its own calendar."""
-    cells = model_map_cells()
+    each AIDC name sits on a shaded, hatched label of its own (a cell is never shaded for a
+    rival that shares it). The chart does not say which model wins."""
+    cells = {k: v if place_rivals else [n for n in v if "(AIDC)" in n] for k, v in model_map_cells().items()}
+    cells = {k: v for k, v in cells.items() if v}
     fig, ax = plt.subplots(figsize=(8.0, 4.4), dpi=80)
-    present = {m for m, _ in cells}
-    xs, ys = [m for m in MODELS if m in present], list(RESULTS)
+    xs, ys = list(MODELS), list(RESULTS)
     for (m, r), names in cells.items():
         x, y = xs.index(m), ys.index(r)
-        aidc = any("(AIDC)" in n for n in names)
-        ax.add_patch(
-            plt.Rectangle(
-                (x - 0.48, y - 0.46),
-                0.96,
-                0.92,
-                facecolor=style.COLOURS["aidc_wholesale"] if aidc else "#f2f2f2",
-                edgecolor=style.COLOURS["neutral"],
-                linewidth=0.6,
-                hatch=style.SECOND_HATCH if aidc else None,
-                alpha=0.5,
-            )
-        )
         step = 0.8 / max(len(names), 1)
         top = y + step * (len(names) - 1) / 2
         for i, name in enumerate(names):
+            aidc = "(AIDC)" in name
+            box = dict(boxstyle="round,pad=0.3", facecolor=style.COLOURS["aidc_wholesale"], alpha=0.5,
+                       edgecolor=style.COLOURS["neutral"], linewidth=0.6, hatch=style.SECOND_HATCH) if aidc else None
             ax.text(x, top - i * step, name, ha="center", va="center", fontsize=8,
-                    fontweight="bold" if "(AIDC)" in name else "normal", color=style.COLOURS["highlight"])
+                    fontweight="bold" if aidc else "normal", color=style.COLOURS["highlight"], bbox=box)
     ax.set_xlim(-0.5, len(xs) - 0.5)
     ax.set_ylim(-0.5, len(ys) - 0.5)
     ax.set_xticks(range(len(xs)), [MODELS[m] for m in xs], fontsize=8)
     ax.set_yticks(range(len(ys)), [RESULTS[r] for r in ys], fontsize=8)
     ax.set_xlabel("Business model (who prices and who ships)")
     ax.set_ylabel("Latest result found before 30 June 2024")
-    ax.set_title("Rivals by model and by their latest disclosed result", fontsize=10)
+    title = "Rivals by model and by their latest disclosed result" if place_rivals else \
+        "AIDC's businesses by model and latest result: place the rivals"
+    ax.set_title(title, fontsize=10)
     for v in range(1, len(xs)):
         ax.axvline(v - 0.5, color="#dddddd", linewidth=0.6)
     for h in range(1, len(ys)):

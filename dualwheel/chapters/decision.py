@@ -212,6 +212,8 @@ def order_facts() -> dict[str, object]:
         case = oe.reading(r)
         out[f"dec_oe_case_{r}"] = _usd(case.routes[r].contribution)
         out[f"dec_oe_case_{r}_text"] = oe.reading_text(r)
+    base_off = oe.three_routes(base.values["coupon_rate"], base.values["parcel_freight"], "off")  # the rule alone
+    out["dec_oe_base_parcel_off"] = _usd(base_off.routes["parcel"].contribution)
     v = oe.reading_values("parcel")
     off = oe.three_routes(v["coupon_rate"], v["parcel_freight"], "off")
     out["dec_oe_parcel_case_off"] = _usd(off.routes["parcel"].contribution)

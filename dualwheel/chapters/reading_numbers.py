@@ -67,6 +67,9 @@ def cagr_explorer() -> WhatIf:
         note=f"Cainiao revenue on the chosen basis; the dotted line marks the published {paper:g}%. "
         "Base case: the published calculation; low: restated basis FY2022–FY2024; high: the "
         "charted series FY2019–FY2024, both over the correct number of years.",
+        table_heading="**Three calculations at a glance** (the columns are calculations, not "
+        "scenarios: restated basis FY2022–FY2024 / the published choice / the charted span "
+        "FY2019–FY2024):",
     )
 
 

@@ -125,10 +125,17 @@ def test_model_map_places_each_firm_once_and_labels_do_not_overlap():
     assert "Hepsiburada" not in placed  # its model is a gap
     assert "AliExpress Choice (AIDC)" in cells[("fully_managed", "loss")]
     assert "Temu (PDD Holdings)" in cells[("fully_managed", "profit")]
-    fig = rivals.model_map()
+    fig = rivals.model_map(place_rivals=True)
     assert not rivals.labels_overlap(fig)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert sorted(texts) == sorted(placed)
+    # the student page places AIDC's businesses only: sorting the rivals is the reader's task
+    # (decision DQ4), and only AIDC's own labels are shaded
+    fig = rivals.model_map()
+    shown = [t for t in fig.axes[0].texts]
+    assert sorted(t.get_text() for t in shown) == sorted(n for n in placed if "(AIDC)" in n)
+    assert all(t.get_bbox_patch() is not None for t in shown)
+    assert len(fig.axes[0].get_xticklabels()) == len(rivals.MODELS)  # every column, even empty
 
 
 def test_result_class_reads_the_sign_of_the_latest_figure():

@@ -45,7 +45,9 @@ def business_model_matrix() -> pd.DataFrame:
 
 def model_sources() -> list[str]:
     """Every source id the business-model matrix uses, in table order."""
-    return list(dict.fromkeys(data.load("platform_models")["source"]))
+    t = data.load("platform_models")
+    ids = [i for pair in zip(t["source"], t["source_eu"]) for i in pair if i != "none"]
+    return list(dict.fromkeys(ids))
 
 
 # --------------------------------------------------------------------------- calendars

@@ -52,6 +52,9 @@ class WhatIf:
     #: words ("Choice from China is cheaper"). Across the sliders' grid a what-if must reach at
     #: least two conclusions: its ranges can change the answer (see :meth:`outcomes`).
     conclusion: Callable[[Any, Mapping[str, Any]], str] | None = None
+    #: The static table's heading: its three columns are low / base / high scenarios unless a
+    #: what-if's columns are something else (three calculations, say).
+    table_heading: str = "**Scenarios at a glance** (low / base / high):"
     _frames: int = field(init=False, default=0)
     _margins: Margins | None = field(init=False, default=None)
     _built: dict[tuple, widgets.Widget] = field(init=False, default_factory=dict)  # grid point -> frame
@@ -386,7 +389,7 @@ class WhatIf:
             # one column per scenario: readouts are sentences, and nine narrow columns do not
             # fit a PDF page
             table = self.scenarios().set_index("Scenario").T.rename_axis("Setting or result").reset_index()
-            display_markdown("**Scenarios at a glance** (low / base / high):\n\n" + markdown_table(table))
+            display_markdown(self.table_heading + "\n\n" + markdown_table(table))
 
 
 #: The what-if whose frames forked workers are rendering (set only while a pool runs).
