@@ -33,7 +33,6 @@ PAGE_CALLS = {
     "landed_cost": "Chapter 1's landed-cost what-if and its exhibit call it (c1.landed_cost)",
     "tech_value": "Chapter 2's page reads the technology-investment table with it",
     "funnel": "Chapter 2's funnel what-if runs it (c2.funnel)",
-    "smallest_takeoff_seed": "Chapter 2's page glues the take-off seed of its platform what-if with it",
     "kogut_singh": "Chapter 4's distance table and ranking (distances.py, ranking.py) compute it",
     "fine_cap": "Chapter 7's page and its compliance what-if read the fine caps with it",
 }
