@@ -60,8 +60,10 @@ def figures_quoted(text: str) -> list[str]:
 
 # ------------------------------------------------------------------ one bank
 def choice_key_length(bank: Bank) -> list[str]:
+    """Choice keys much longer than their distractors, graded or self-check (a self-check on the
+    page teaches the same cue)."""
     out = []
-    for q in bank.graded_questions:
+    for q in bank.questions:
         if q.type != "choice" or len(q.options) < 2:
             continue
         others = [len(v) for k, v in q.options.items() if k != q.answer]
