@@ -545,14 +545,6 @@ def platform_summary(path: PlatformPath, values: Mapping[str, float]) -> dict[st
     }
 
 
-def smallest_takeoff_seed(attraction: float, churn_pct: float, seeds: list[float]) -> float | None:
-    """The smallest of ``seeds`` (per cent of potential sellers) with which the platform takes off."""
-    for seed in sorted(seeds):
-        if platform_path(attraction, churn_pct, seed).outcome == "takes off":
-            return seed
-    return None
-
-
 # --------------------------------------------------------------------------- localisation and regulation
 def _last_day(text: str) -> str | None:
     """The latest ISO day a date (YYYY, YYYY-MM, YYYY-MM-DD or a span YYYY-YYYY) can mean; None if

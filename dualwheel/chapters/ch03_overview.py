@@ -268,14 +268,6 @@ def growth_and_profit(line: str = "aidc_total", years: tuple[int, ...] = MIX_YEA
     )
 
 
-def ebita_change_per_revenue(line: str, year: int) -> float:
-    """Change in adjusted EBITA per yuan of change in segment revenue, FY``year-1`` to FY``year``."""
-    d_rev = value(line, year) - value(line, year - 1)
-    if d_rev == 0:
-        raise ValueError(f"{line}: revenue did not change in FY{year}")
-    return (segments.ebita(line, year) - segments.ebita(line, year - 1)) / d_rev
-
-
 def growth_and_profit_chart(line: str = "aidc_total", years: tuple[int, ...] = MIX_YEARS) -> Figure:
     """:func:`growth_and_profit` drawn: revenue (left) and adjusted EBITA (right) by fiscal year,
     each bar labelled with its value in RMB billion (a loss below zero)."""

@@ -78,6 +78,27 @@ def benchmark_rate(stage: str, pick: str = "max", source: str | None = None) -> 
     return float(rows["value"].max() if pick == "max" else rows["value"].min())
 
 
+@key(2)
+def smallest_takeoff_seed(attraction: float, churn_pct: float, seeds: list[float]) -> float | None:
+    """The smallest of ``seeds`` (per cent of potential sellers) with which the platform takes off."""
+    from ..chapters.ch02_dual_wheel import platform_path
+
+    for seed in sorted(seeds):
+        if platform_path(attraction, churn_pct, seed).outcome == "takes off":
+            return seed
+    return None
+
+
+# ------------------------------------------------------------------ Chapter 3
+@key(3)
+def ebita_change_per_revenue(line: str, year: int) -> float:
+    """Change in adjusted EBITA per yuan of change in segment revenue, FY``year-1`` to FY``year``."""
+    d_rev = segments.value(line, year) - segments.value(line, year - 1)
+    if d_rev == 0:
+        raise ValueError(f"{line}: revenue did not change in FY{year}")
+    return (segments.ebita(line, year) - segments.ebita(line, year - 1)) / d_rev
+
+
 # ------------------------------------------------------------------ Chapter 4
 @key(4)
 def internet_users_millions(iso_codes: list[str], year: int | None = None) -> float:

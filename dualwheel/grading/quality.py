@@ -34,7 +34,7 @@ RECOMMENDS = re.compile(r"\brecommend", re.I)
 #: A figure quoted in an answer: a number with a decimal, a unit or a thousands separator, or
 #: any number that is not a bare year (FY2024 and 2019 name periods, not figures).
 NUMBER = re.compile(
-    r"(?<![\w.])(?:US\$|RMB|\$|¥)?\d[\d,]*(?:\.\d+)?\s*(?:%|pp|x|×|bn|billion|million|m\b)?", re.I
+    r"(?<![\w.])(?:US\$|RMB|\$|¥)?\d+(?:,\d{3})*(?:\.\d+)?\s*(?:%|pp|x|×|bn|billion|million|m\b)?", re.I
 )
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -60,8 +60,10 @@ def figures_quoted(text: str) -> list[str]:
 
 # ------------------------------------------------------------------ one bank
 def choice_key_length(bank: Bank) -> list[str]:
+    """Choice keys much longer than their distractors, graded or self-check (a self-check on the
+    page teaches the same cue)."""
     out = []
-    for q in bank.graded_questions:
+    for q in bank.questions:
         if q.type != "choice" or len(q.options) < 2:
             continue
         others = [len(v) for k, v in q.options.items() if k != q.answer]

@@ -59,13 +59,18 @@ def test_the_later_2024_figure_lifts_the_share():
 def test_share_2021_holds_on_the_revised_base_the_2022_rates_imply():
     c = claims.claim("cbec_share_2021")
     # both 2022 vintages imply the same revised 2021 level, about 1.92 trillion
-    g = c1.growth_check()
-    g22 = g[g["year"] == 2022].set_index("vintage")
-    assert g22.loc["first", "prior_implied"] == pytest.approx(2.11 / 1.098)
-    assert g22.loc["revised", "prior_implied"] == pytest.approx((1.53 + 0.5278) / 1.071, abs=1e-4)
-    assert abs(g22.loc["first", "prior_implied"] - g22.loc["revised", "prior_implied"]) < 0.002
+    first = c1.implied_previous(2.11, 9.8)
+    survey = c1.implied_previous(1.53 + 0.5278, 7.1)
+    assert abs(first - survey) < 0.002
     revised = c1.implied_revised_level(2021)
+    assert revised == pytest.approx((first + survey) / 2, abs=1e-4)
     assert revised == pytest.approx(1.92, abs=0.005)
+    # one vintage of a rate has nothing to agree with: the helper does not average it, so the
+    # student kit has no one-call answer for the single-vintage years the graded bank asks about
+    for year in (2020, 2022):
+        with pytest.raises(ValueError, match="one vintage"):
+            c1.implied_revised_level(year)
+    assert not {"prior_implied", "prior_gap_trn"} & set(c1.growth_check().columns)
     again = c1.claim_checks()["cbec_share_2021"]
     assert again == pytest.approx(100 * revised / 39.1)
     assert round(again, 1) == c["checked_value"] == c["paper_value"] == 4.9
@@ -130,9 +135,9 @@ def test_growth_check_allows_for_rounding_and_the_2021_and_2022_rates_fail():
     assert g.loc[(2022, "revised"), "growth_max_pct"] == pytest.approx(4.45, abs=0.01)
     # 2023 is set against the 2022 level current at its release (the June 2023 revision)
     assert g.loc[(2023, "first"), "prior_vintage"] == "revised"
-    assert g.loc[(2023, "first"), "prior_implied"] == pytest.approx(2.0578, abs=0.005)
+    assert c1.implied_previous(g.loc[(2023, "first"), "level"], 15.6) == pytest.approx(2.0578, abs=0.005)
     # 2021: 1.98 at +15% implies 1.717 to 1.727 against 1.69 published: a revised base
-    assert g.loc[(2021, "first"), "prior_implied_min"] > 1.69 + 0.005
+    assert c1.implied_previous(g.loc[(2021, "first"), "level_min"], 15.05) > 1.69 + 0.005
     assert g.loc[(2021, "first"), "growth_min_pct"] > 15.05
 
 

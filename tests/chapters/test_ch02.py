@@ -16,6 +16,7 @@ from browser import open_whatif, visible_frame
 
 from dualwheel import claims, data
 from dualwheel.chapters import ch02_dual_wheel as c2
+from dualwheel.grading import keys
 from dualwheel.grading.questions import bank_for
 from dualwheel.page.whatif import figure_png
 
@@ -291,9 +292,9 @@ def test_the_grid_shows_both_outcomes_and_a_threshold():
     assert "takes off" in grid and "collapses" in grid
     seeds = c2.slider_values("seed_sellers_pct")
     assert c2.platform_path(1.2, 10, 0).outcome == "collapses"  # the page's base case
-    assert c2.smallest_takeoff_seed(1.2, 10, seeds) == 15
-    assert c2.smallest_takeoff_seed(1.2, 15, seeds) == 30
-    assert c2.smallest_takeoff_seed(0.6, 15, seeds) is None
+    assert keys.smallest_takeoff_seed(1.2, 10, seeds) == 15
+    assert keys.smallest_takeoff_seed(1.2, 15, seeds) == 30
+    assert keys.smallest_takeoff_seed(0.6, 15, seeds) is None
 
 
 def test_chart_title_says_long_run():
@@ -364,14 +365,14 @@ def test_numeric_answers_recompute_from_data():
     budget = list(range(0, 25, 2))  # the prompt's budget: steps of 2% up to 24%
     q7_keys = []
     for inputs, key in bank.get("ch02-q7-launch-subsidy").variants:
-        assert key == c2.smallest_takeoff_seed(inputs["attraction"], inputs["churn"], budget)
+        assert key == keys.smallest_takeoff_seed(inputs["attraction"], inputs["churn"], budget)
         q7_keys.append(key)
     assert sorted(q7_keys) == [8, 10, 12, 14, 16, 20]  # six variants, six keys: a classmate's seed fails
     q2_keys = [k for _, k in bank.get("ch02-q2-payment-gain").variants]
     assert len(q2_keys) >= 3 and len({round(k, 1) for k in q2_keys}) == len(
         q2_keys
     )  # no two students share a key
-    assert c2.smallest_takeoff_seed(0.9, 6, [0, 4, 8, 12, 16, 20, 24]) == 12
+    assert keys.smallest_takeoff_seed(0.9, 6, [0, 4, 8, 12, 16, 20, 24]) == 12
 
 
 def test_memo_rubric_figures_match_the_data():

@@ -11,6 +11,7 @@ the reason.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import subprocess
 import sys
@@ -33,7 +34,6 @@ PAGE_CALLS = {
     "landed_cost": "Chapter 1's landed-cost what-if and its exhibit call it (c1.landed_cost)",
     "tech_value": "Chapter 2's page reads the technology-investment table with it",
     "funnel": "Chapter 2's funnel what-if runs it (c2.funnel)",
-    "smallest_takeoff_seed": "Chapter 2's page glues the take-off seed of its platform what-if with it",
     "fine_cap": "Chapter 7's page and its compliance what-if read the fine caps with it",
 }
 
@@ -173,3 +173,158 @@ def test_every_shared_calculator_is_used_outside_the_banks():
         short = fn.__name__
         on_page = re.search(rf"\b{short}\(", pages)
         assert on_page or short in called_in_code, f"figures.SHARED[{name!r}] is called only by the banks: move it to dualwheel/grading/keys.py"
+
+
+# --------------------------------------------------------------- any shipped function, by use and by value
+#: The instructor part of a chapter page starts at its ``(chNN-instructors)=`` label.
+INSTRUCTOR_LABEL = re.compile(r"^\([\w-]+-instructors\)=", re.M)
+
+
+REMOVED_CELL = re.compile(r"```\{code-cell\}[^\n]*\n:tags: \[[^\]]*remove-cell[^\]]*\]\n.*?```", re.S)
+
+
+@functools.cache
+def _page_text() -> tuple[str, str]:
+    """(what the student pages show and run, what only the instructor parts run), over book/*.md."""
+    from dualwheel.publish.editions import is_instructor_page
+
+    student, instructor = [], []
+    for p in sorted((ROOT / "book").glob("*.md")):
+        text = p.read_text(encoding="utf-8")
+        if is_instructor_page(p):
+            instructor.append(text)
+            continue
+        m = INSTRUCTOR_LABEL.search(text)
+        student.append(text[: m.start()] if m else text)
+        instructor.append(text[m.start() :] if m else "")
+    return "\n".join(student), "\n".join(instructor)
+
+
+@functools.cache
+def _shipped_modules(page: Path) -> dict[str, bytes]:
+    """The chapter modules a student kit of ``page`` ships: dotted module name -> source."""
+    files = kit.kit_files(page, NB, "student", bcase=False)
+    out = {}
+    for name, payload in files.items():
+        rel = name.split("/", 1)[1]
+        if rel.startswith("dualwheel/chapters/") and rel.endswith(".py"):
+            mod = rel[:-3].replace("/", ".").removesuffix(".__init__")
+            out[mod] = payload
+    return out
+
+
+def _calls(name: str, text: str) -> int:
+    return len(re.findall(rf"(?<![\w.])(?:\w+\.)?{name}\(", text)) - len(re.findall(rf"def {name}\(", text))
+
+
+def _graded_keys() -> set[float]:
+    found = set()
+    for bank in all_banks():
+        for q in bank.graded_questions:
+            if q.type == "numeric":
+                found |= {float(v) for _, v in q.variants} | ({float(q.answer)} if q.answer is not None else set())
+    return {k for k in found if k == k}
+
+
+def _numbers(value) -> list[float]:
+    """The numbers a return value holds: a scalar, or the numeric cells of a table, series or dict."""
+    import numbers
+
+    import pandas as pd
+
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, numbers.Real):
+        return [float(value)]
+    if isinstance(value, pd.DataFrame):
+        return [float(x) for x in value.select_dtypes("number").to_numpy(dtype=float, na_value=float("nan")).ravel()]
+    if isinstance(value, pd.Series):
+        return [float(x) for x in value.to_numpy() if isinstance(x, numbers.Real) and not isinstance(x, bool | type(pd.NA))]
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _numbers(v)]
+    return []
+
+
+@pytest.mark.parametrize("page", _chapter_pages(), ids=lambda p: p.stem[:4])
+def test_no_shipped_function_only_the_instructor_part_or_the_bank_calls(page):
+    """A function a student kit ships, that the instructor part of a page or a graded ``expr``
+    calls, must be called by a student page or by other shipped code; otherwise it is a key
+    calculator in the student's hands (``c2.smallest_takeoff_seed``, ``c3.ebita_change_per_revenue``
+    were) and belongs in dualwheel/grading/keys.py."""
+    student, instructor = _page_text()
+    shipped = _shipped_modules(page)
+    code = "\n".join(p.decode("utf-8") for p in shipped.values())
+    expr_names = set(_graded_expr_functions())
+    leaked = {}
+    for mod, payload in shipped.items():
+        for node in ast.parse(payload.decode("utf-8")).body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            name = node.name
+            key_use = _calls(name, instructor) > 0 or name in expr_names
+            if key_use and not _calls(name, student) and not _calls(name, code):
+                leaked[name] = mod
+    assert not leaked, f"{page.stem}'s student kit ships functions only instructor cells or graded exprs call: {leaked}"
+
+
+def _data_values() -> set[float]:
+    """Every number typed in data/*.csv: a function that echoes one is reading the data, which
+    students have anyway, not computing a key."""
+    import pandas as pd
+
+    out: set[float] = set()
+    for path in (ROOT / "data").glob("*.csv"):
+        t = pd.read_csv(path)
+        out |= {float(x) for x in t.select_dtypes("number").to_numpy(dtype=float, na_value=float("nan")).ravel() if x == x}
+    return out
+
+
+@functools.cache
+def _one_call_keys(mod: str) -> dict[str, float]:
+    """Functions of ``mod`` that no student page calls where students see it, run without arguments, and return a graded
+    key (as a number, or as a cell of a table): name -> the key."""
+    import importlib
+    import inspect
+    import math
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    # calls a student can see: a remove-cell (glue) runs on the page but shows no code
+    student = REMOVED_CELL.sub("", _page_text()[0])
+    data_values = _data_values()
+    graded = {k for k in _graded_keys() if not any(math.isclose(k, d, rel_tol=1e-9) for d in data_values)}
+    fractional = {k for k in graded if k != round(k)}
+    hits: dict[str, float] = {}
+    module = importlib.import_module(mod)
+    for name, fn in inspect.getmembers(module, inspect.isfunction):
+        if name.startswith("_") or fn.__module__ != mod or _calls(name, student):
+            continue
+        params = inspect.signature(fn).parameters.values()
+        if any(p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+            continue
+        try:
+            value = fn()
+        except Exception:  # noqa: BLE001 - a function that needs set-up the page gives it elsewhere
+            continue
+        finally:
+            plt.close("all")
+        keys_here = graded if not hasattr(value, "__len__") else fractional
+        for x in _numbers(value):
+            if any(math.isclose(x, k, rel_tol=1e-9, abs_tol=1e-12) for k in keys_here):
+                hits[name] = x
+                break
+    return hits
+
+
+@pytest.mark.parametrize("page", _chapter_pages(), ids=lambda p: p.stem[:4])
+def test_no_shipped_function_returns_a_graded_key_in_one_call(page):
+    """A public function a student kit ships that no student page calls and that runs without
+    arguments must not return a graded key (a number, or a cell of a table it returns): that is
+    the answer in one call. Keys that are a number typed in data/*.csv are left out (reading the
+    data is what students do), and integer keys are checked against scalars only (a table of
+    counts holds small integers by chance)."""
+    hits = {f"{mod}.{n}": v for mod in _shipped_modules(page) for n, v in _one_call_keys(mod).items()}
+    assert not hits, f"{page.stem}'s student kit has functions that return a graded key in one call: {hits}"

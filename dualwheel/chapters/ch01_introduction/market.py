@@ -204,8 +204,8 @@ def growth_check(known_by: str | None = KNOWN_BY) -> pd.DataFrame:
     latest vintage published before it). Each level may hide up to half a unit of its last
     decimal, or less when exports and imports pin it down (:func:`level_bounds`); the rate (one
     decimal) up to 0.05 points. ``growth_min_pct``/``growth_max_pct`` bound the growth the two
-    levels allow; the rate fits when its own rounding interval overlaps those bounds.
-    ``prior_implied`` (with its bounds) is the prior level the rate implies: level / (1 + g).
+    levels allow; the rate fits when its own rounding interval overlaps those bounds. (The prior
+    level a rate implies is one division: :func:`implied_previous`.)
     Only figures released by ``known_by`` (the decision date; ``None`` for every vintage)."""
     rows_all = _annual_rows(known_by)
     rows = []
@@ -236,26 +236,28 @@ def growth_check(known_by: str | None = KNOWN_BY) -> pd.DataFrame:
                 "growth_min_pct": gmin,
                 "growth_max_pct": gmax,
                 "fits_within_rounding": bool(g + hg >= gmin and g - hg <= gmax),
-                "prior_implied": implied_previous(level, g),
-                "prior_implied_min": implied_previous(lo, g + hg),
-                "prior_implied_max": implied_previous(hi, g - hg),
-                "prior_gap_trn": implied_previous(level, g) - prior,
             }
         )
     return pd.DataFrame(rows)
 
 
 def implied_revised_level(year: int) -> float:
-    """The level for ``year`` implied by the growth rates customs published for the next year,
-    averaged over that year's vintages (trillion yuan): each is level / (1 + g).
+    """The level for ``year`` on which the vintages of the next year's growth rate agree
+    (trillion yuan): the mean of level / (1 + g) over those vintages.
 
     Customs restated its 2021 base without republishing it as a headline; both 2022 vintages
-    (2.11 at +9.8% and 2.058 at +7.1%) point to about 1.92 trillion, not the 1.98 first given."""
+    (2.11 at +9.8% and 2.058 at +7.1%) point to about 1.92 trillion, not the 1.98 first given.
+    A year whose next-year rate has one vintage only has no agreement to measure: ValueError
+    (one rate's implied level is :func:`implied_previous`)."""
     g = growth_check()
     sel = g[g["year"] == year + 1]
     if sel.empty:
         raise KeyError(f"no published growth rate for {year + 1} to imply a {year} level from")
-    return float(sel["prior_implied"].mean())
+    if len(sel) < 2:
+        raise ValueError(f"{year + 1} has one vintage of its growth rate; use implied_previous(level, growth)")
+    mids = (sel["level_min"] + sel["level_max"]) / 2
+    implied = [implied_previous(m, r) for m, r in zip(mids, sel["published_growth_pct"], strict=True)]
+    return float(sum(implied) / len(implied))
 
 
 def vintages() -> pd.DataFrame:
