@@ -267,7 +267,8 @@ def test_no_shipped_function_only_the_instructor_part_or_the_bank_calls(page):
     assert not leaked, f"{page.stem}'s student kit ships functions only instructor cells or graded exprs call: {leaked}"
 
 
-def _data_values() -> set[float]:
+@functools.cache
+def _data_values() -> frozenset[float]:
     """Every number typed in data/*.csv: a function that echoes one is reading the data, which
     students have anyway, not computing a key."""
     import pandas as pd
@@ -276,7 +277,18 @@ def _data_values() -> set[float]:
     for path in (ROOT / "data").glob("*.csv"):
         t = pd.read_csv(path)
         out |= {float(x) for x in t.select_dtypes("number").to_numpy(dtype=float, na_value=float("nan")).ravel() if x == x}
-    return out
+    return frozenset(out)
+
+
+@functools.cache
+def _keys_not_in_data() -> tuple[frozenset[float], frozenset[float]]:
+    """(graded keys that are not a number typed in data/*.csv, those of them that are fractional),
+    worked out once for every module."""
+    import math
+
+    data_values = _data_values()
+    graded = {k for k in _graded_keys() if not any(math.isclose(k, d, rel_tol=1e-9) for d in data_values)}
+    return frozenset(graded), frozenset(k for k in graded if k != round(k))
 
 
 @functools.cache
@@ -294,9 +306,7 @@ def _one_call_keys(mod: str) -> dict[str, float]:
 
     # calls a student can see: a remove-cell (glue) runs on the page but shows no code
     student = REMOVED_CELL.sub("", _page_text()[0])
-    data_values = _data_values()
-    graded = {k for k in _graded_keys() if not any(math.isclose(k, d, rel_tol=1e-9) for d in data_values)}
-    fractional = {k for k in graded if k != round(k)}
+    graded, fractional = _keys_not_in_data()
     hits: dict[str, float] = {}
     module = importlib.import_module(mod)
     for name, fn in inspect.getmembers(module, inspect.isfunction):
