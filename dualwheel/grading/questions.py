@@ -20,6 +20,7 @@ format is meant to be edited by an instructor who does not program (see
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -29,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from ..data import safe_load_yaml
+from ..data import data_dir, register_cache, safe_load_yaml
 from . import rubric, scoring
 
 EXERCISES_DIR = Path(__file__).resolve().parents[2] / "exercises"
@@ -319,10 +320,22 @@ def _fill(template: Any, inputs: dict[str, Any]) -> Any:
 
 
 def load_bank(path: Path | str) -> Bank:
-    """Read and check one chapter's bank; raise :class:`BankError` naming file and question."""
+    """Read and check one chapter's bank; raise :class:`BankError` naming file and question.
+
+    A bank is read again only when its text, its path or the data folder changes (or when
+    :func:`dualwheel.data.clear_cache` forgets the tables its keys are computed from): its
+    numeric keys come from the tables, which stay loaded until then as well."""
     path = Path(path)
+    return _load_bank(path, path.read_text(encoding="utf-8"), data_dir())
+
+
+@register_cache
+@functools.lru_cache(maxsize=128)
+def _load_bank(path: Path, text: str, folder: Path) -> Bank:
+    """:func:`load_bank` of ``path`` holding ``text``, its keys computed from ``folder``'s tables
+    (the folder is part of the key only: :mod:`dualwheel.data` reads it)."""
     try:
-        raw = safe_load_yaml(path.read_text(encoding="utf-8"))
+        raw = safe_load_yaml(text)
     except yaml.YAMLError as exc:
         raise BankError(f"{path.name}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict) or "questions" not in raw:

@@ -80,6 +80,22 @@ def stable_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def _cell(kind: str, source: str, metadata: dict[str, Any] | None = None) -> nbformat.NotebookNode:
+    """The cell ``new_code_cell`` / ``new_markdown_cell`` make, without checking each cell on its
+    own against the notebook schema (milliseconds each, and a roster release writes thousands):
+    :func:`nbformat.write` checks the whole notebook when it is written."""
+    from nbformat.corpus.words import generate_corpus_id
+
+    cell = nbformat.NotebookNode(
+        id=generate_corpus_id(), cell_type=kind, metadata=nbformat.NotebookNode(), source=source
+    )
+    if kind == "code":
+        cell.update(execution_count=None, outputs=[])
+    if metadata is not None:
+        cell.update(metadata=metadata)
+    return cell
+
+
 def _meta(q: Question, role: str) -> dict[str, Any]:
     return {"casebook": {"question": q.var, "role": role}}
 
@@ -103,12 +119,12 @@ def student_notebook(bank: Bank) -> nbformat.NotebookNode:
         f"from {mod} import check, check_all\n\n"
         '# the casebook\'s tables, e.g. segments = pd.read_csv("data/segment_revenue.csv")'
     )
-    cells = [new_markdown_cell(intro), new_code_cell(setup, metadata={"casebook": {"role": "setup"}})]
+    cells = [_cell("markdown", intro), _cell("code", setup, metadata={"casebook": {"role": "setup"}})]
     for n, q in enumerate(bank.graded_questions, start=1):
-        cells.append(new_markdown_cell(prompt_markdown(q, n), metadata=_meta(q, "prompt")))
-        cells.append(new_code_cell(f'{_blank(q)}\n\ncheck("{q.var}")', metadata=_meta(q, "answer")))
-    cells.append(new_markdown_cell("## Before you hand in"))
-    cells.append(new_code_cell("check_all()", metadata={"casebook": {"role": "summary"}}))
+        cells.append(_cell("markdown", prompt_markdown(q, n), metadata=_meta(q, "prompt")))
+        cells.append(_cell("code", f'{_blank(q)}\n\ncheck("{q.var}")', metadata=_meta(q, "answer")))
+    cells.append(_cell("markdown", "## Before you hand in"))
+    cells.append(_cell("code", "check_all()", metadata={"casebook": {"role": "summary"}}))
     meta = {
         "kernelspec": KERNEL,
         "casebook": {"chapter": bank.chapter},

@@ -222,11 +222,17 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 
 # ------------------------------------------------------------------ in the browser
-def _open(offline_page, path: Path):
+def _open(offline_page, path: Path, settle: bool = False):
+    """Open a review page and wait for its script to draw the marks (``#progress``). With
+    ``settle``, also for the network to stay idle half a second (offline_page.open), so that a
+    request a hostile answer might start is recorded: the tests that assert nothing ran."""
     page = offline_page.page
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    offline_page.open(path)
+    if settle:
+        offline_page.open(path)
+    else:
+        page.goto(path.as_uri(), wait_until="load")
     page.wait_for_selector("#progress")
     return page, dialogs
 
@@ -247,7 +253,7 @@ def _assert_nothing_ran(page, dialogs: list[str], offline_page) -> None:
 
 def test_hostile_answers_and_names_are_shown_as_text_and_nothing_runs(tmp_path, bank, offline_page):
     page_path = review.write_review(_class(tmp_path, bank), bank).page
-    page, dialogs = _open(offline_page, page_path)
+    page, dialogs = _open(offline_page, page_path, settle=True)
     page.wait_for_timeout(300)  # time for an image error or a load handler to fire
     _assert_nothing_ran(page, dialogs, offline_page)
     card = page.get_by_role("article", name=HOSTILE_NAME, exact=True)
@@ -390,7 +396,7 @@ def test_marks_round_trip_from_the_page_into_the_gradebook(tmp_path, bank, offli
     done = _cli("review", str(graded))
     assert done.returncode == 0, done.stderr
 
-    page, dialogs = _open(offline_page, graded / "review.html")
+    page, dialogs = _open(offline_page, graded / "review.html", settle=True)
     page.wait_for_timeout(300)
     _assert_nothing_ran(page, dialogs, offline_page)
     shown = page.get_by_role("article", name=HOSTILE_NAME, exact=True).locator(".text").text_content()

@@ -145,15 +145,15 @@ def fake_run(answers_by_file: dict[str, dict]):
 def submit(
     folder: Path, name: str, answers: dict, prompt: str | None = None, meta: dict | None = None
 ) -> Path:
+    from dualwheel.grading.release import _cell  # nbformat's cells; nbformat.write checks the notebook
+
     nb = nbformat.v4.new_notebook(metadata={"casebook": {"chapter": 3, **(meta or {})}})
-    cells = [nbformat.v4.new_code_cell(f"# MARK {len(list(folder.glob('*.ipynb')))}")]
+    cells = [_cell("code", f"# MARK {len(list(folder.glob('*.ipynb')))}")]
     if prompt:
-        cells.append(nbformat.v4.new_markdown_cell(prompt))
+        cells.append(_cell("markdown", prompt))
     for var, value in {"q1": None, "q2": "", "q3": "", "q4": "", **answers}.items():
         cells.append(
-            nbformat.v4.new_code_cell(
-                f"{var} = {value!r}", metadata={"casebook": {"question": var, "role": "answer"}}
-            )
+            _cell("code", f"{var} = {value!r}", metadata={"casebook": {"question": var, "role": "answer"}})
         )
     nb.cells = cells
     folder.mkdir(exist_ok=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from dualwheel import figures
+from dualwheel.data import safe_load_yaml
 from dualwheel.grading import keys
 from dualwheel.grading.questions import EXERCISES_DIR, all_banks
 from dualwheel.publish import ROOT, kit
@@ -42,13 +43,13 @@ def _called(expr: str) -> set[str]:
     return {n.func.id for n in ast.walk(ast.parse(expr)) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
 
 
+@functools.cache
 def _graded_expr_functions() -> dict[str, set[str]]:
-    """Function name -> the graded question ids whose expr calls it (shared calculators left out)."""
-    import yaml
-
+    """Function name -> the graded question ids whose expr calls it (shared calculators left out).
+    Read once for the module's tests (nothing here writes the banks)."""
     found: dict[str, set[str]] = {}
     for path in sorted(EXERCISES_DIR.glob("ch*.yml")):
-        for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
+        for q in safe_load_yaml(path.read_text(encoding="utf-8"))["questions"]:
             answer = q.get("answer")
             if "graded" not in q.get("use", ["graded"]) or not isinstance(answer, dict) or "expr" not in answer:
                 continue

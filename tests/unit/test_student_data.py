@@ -3,10 +3,12 @@ that only the B-case needs, and still a data folder every student page can load.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from dualwheel import cutoff, data
@@ -62,13 +64,15 @@ def test_the_full_copy_keeps_everything():
     assert "later_results.csv" in files and "sec_20f_fy2026_income:" in _meta_text(files)
 
 
-def test_every_student_table_loads_from_the_students_copy(tmp_path):
-    """The kit must still run: the copy's metadata is valid, every table it names loads and
-    passes its checks, and the chapters' modules import with it (nothing a student runs reads
-    a B-case table at import time)."""
-    folder = sd.write_student_data(tmp_path / "data")
+@pytest.fixture(scope="module")
+def students_copy_run(tmp_path_factory):
+    """One fresh interpreter on a student's copy of data/ (its modules read the copy from their
+    first import): it loads every table and chapter module, then every bank and each graded key
+    (and each variant's). Returns the interpreter's run and what it printed."""
+    folder = sd.write_student_data(tmp_path_factory.mktemp("student") / "data")
     env = {**os.environ, "CASEBOOK_DATA": str(folder)}
     code = (
+        "import json\n"
         "from dualwheel import data, cutoff\n"
         "import importlib, pkgutil, dualwheel.chapters as c\n"
         "assert 'later_events' not in data.table_names()\n"
@@ -76,12 +80,27 @@ def test_every_student_table_loads_from_the_students_copy(tmp_path):
         "[data.load(t) for t in data.table_names()]\n"
         "for m in pkgutil.iter_modules(c.__path__):\n"
         "    if m.name != 'epilogue': importlib.import_module('dualwheel.chapters.' + m.name)\n"
-        "print(len(data.table_names()))\n"
+        "tables = len(data.table_names())\n"
+        "from dualwheel.grading.questions import all_banks\n"
+        "out = {}\n"
+        "for b in all_banks():\n"
+        "    for q in b.questions:\n"
+        "        out[q.id] = [repr(q.answer), [k for _, k in q.variants]]\n"
+        "print(json.dumps({'tables': tables, 'keys': out}))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert int(out.stdout) == len(data.table_names()) - len(data.bcase_tables())
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
+    return run, (json.loads(run.stdout) if run.returncode == 0 else None)
+
+
+def test_every_student_table_loads_from_the_students_copy(tmp_path, students_copy_run):
+    """The kit must still run: the copy's metadata is valid, every table it names loads and
+    passes its checks, and the chapters' modules import with it (nothing a student runs reads
+    a B-case table at import time)."""
+    run, printed = students_copy_run
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert printed["tables"] == len(data.table_names()) - len(data.bcase_tables())
     # stale files go when the copy is rewritten
+    folder = sd.write_student_data(tmp_path / "data")
     (folder / "later_events.csv").write_text("x", encoding="utf-8")
     sd.write_student_data(folder)
     assert not (folder / "later_events.csv").exists()
@@ -242,28 +261,17 @@ def test_the_sources_only_dropped_rows_cite_go_with_them():
     assert late_kept == {"casebook_terms"}  # the term list (vocabulary), compiled after the date
 
 
-def test_the_bank_keys_compute_on_the_students_copy_and_need_no_late_row(tmp_path):
+def test_the_bank_keys_compute_on_the_students_copy_and_need_no_late_row(students_copy_run):
     """A release ships the student's copy: every bank loads on it, every graded key (and each
     variant's) computes, and equals the key computed on the whole folder (no key rests on a row
     public after the decision date)."""
-    import json
+    from dualwheel.grading.questions import all_banks
 
-    folder = sd.write_student_data(tmp_path / "data")
-    code = (
-        "import json\n"
-        "from dualwheel.grading.questions import all_banks\n"
-        "out = {}\n"
-        "for b in all_banks():\n"
-        "    for q in b.questions:\n"
-        "        out[q.id] = [repr(q.answer), [k for _, k in q.variants]]\n"
-        "print(json.dumps(out))\n"
-    )
-    keys = []
-    for env in ({**os.environ, "CASEBOOK_DATA": str(folder)}, {**os.environ, "CASEBOOK_DATA": str(data.data_dir())}):
-        run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
-        assert run.returncode == 0, run.stderr[-2000:]
-        keys.append(json.loads(run.stdout))
-    student, full = keys
+    run, printed = students_copy_run
+    assert run.returncode == 0, run.stderr[-2000:]
+    student = printed["keys"]
+    full = {q.id: [repr(q.answer), [k for _, k in q.variants]] for b in all_banks() for q in b.questions}
+    full = json.loads(json.dumps(full))  # the student's keys came through JSON too
     assert student and student == full, {q: (student.get(q), full[q]) for q in full if student.get(q) != full[q]}
 
 

@@ -44,6 +44,16 @@ def small_chart(s, values):
     return fig
 
 
+@pytest.fixture(scope="module")
+def built():
+    """One what-if of :func:`make` and its widget, drawn in this process: shared by the tests
+    that only read a widget (the tests that type into one build their own)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CASEBOOK_FRAME_WORKERS", "1")
+        w = make()
+        return w, w.widget()
+
+
 def _leaves(widget):
     if isinstance(widget, widgets.Stack):
         for child in widget.children:
@@ -98,9 +108,8 @@ def test_choice_parameters_accept_value_or_label():
         Choice(name="basis", label="Basis", options={"old": "Old"}, default="new")
 
 
-def test_the_stack_holds_one_frame_per_grid_point_and_links_every_level():
-    w = make()
-    box = w.widget()
+def test_the_stack_holds_one_frame_per_grid_point_and_links_every_level(built):
+    w, box = built
     sliders, stack = box.children[:3], box.children[3]
     assert all(isinstance(s, widgets.SelectionSlider) for s in sliders)
     frames = list(_leaves(stack))
@@ -128,9 +137,8 @@ def test_the_stack_holds_one_frame_per_grid_point_and_links_every_level():
     assert isinstance(base, widgets.Stack)
 
 
-def test_jslinks_connect_sliders_to_stacks():
-    w = make()
-    box = w.widget()
+def test_jslinks_connect_sliders_to_stacks(built):
+    _w, box = built
     from ipywidgets.widgets.widget import _instances
     from ipywidgets.widgets.widget_link import Link
 
@@ -358,13 +366,13 @@ def _frame_images(box) -> list[bytes]:
     return [base64.b64decode(m.group(1)) for m in found]
 
 
-def test_every_frame_has_the_same_size_so_the_chart_does_not_jump():
+def test_every_frame_has_the_same_size_so_the_chart_does_not_jump(built):
     import io
 
     from PIL import Image as PILImage
 
-    w = make()
-    sizes = {PILImage.open(io.BytesIO(png)).size for png in _frame_images(w.widget())}
+    w, box = built
+    sizes = {PILImage.open(io.BytesIO(png)).size for png in _frame_images(box)}
     assert len(sizes) == 1, sizes
     margins = w.frame_margins()
     assert 0 < margins["left"] < margins["right"] < 1 and 0 < margins["bottom"] < margins["top"] < 1
@@ -394,9 +402,8 @@ def test_frames_with_an_equal_key_are_drawn_once_and_shared(monkeypatch):
     assert len(calls) == 9 + 3  # the frames, plus the three layouts that fix the margins
 
 
-def test_worker_processes_render_the_same_frames_as_one_process(monkeypatch):
-    monkeypatch.setenv("CASEBOOK_FRAME_WORKERS", "1")
-    alone = _frame_images(make().widget())
+def test_worker_processes_render_the_same_frames_as_one_process(monkeypatch, built):
+    alone = _frame_images(built[1])  # drawn in one process (CASEBOOK_FRAME_WORKERS=1)
     monkeypatch.setenv("CASEBOOK_FRAME_WORKERS", "2")
     pooled = _frame_images(make().widget())
     assert len(alone) == len(pooled) == 18
