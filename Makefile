@@ -3,6 +3,10 @@
 PY := .venv/bin/python
 SETUP := .venv/.installed
 
+# Python may cache compiled modules and pytest its rewritten test files (__pycache__, ignored by
+# git): a shell that sets PYTHONDONTWRITEBYTECODE makes every test worker compile them again.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: help setup python html pdf student bundle test unit lab clean lint bench exercises
 
 # BCASE=1 adds the B-case ("After the case") to the student edition (make student) and to the
