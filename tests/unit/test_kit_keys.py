@@ -339,3 +339,22 @@ def test_no_shipped_function_returns_a_graded_key_in_one_call(page):
     counts holds small integers by chance)."""
     hits = {f"{mod}.{n}": v for mod in _shipped_modules(page) for n, v in _one_call_keys(mod).items()}
     assert not hits, f"{page.stem}'s student kit has functions that return a graded key in one call: {hits}"
+
+
+def test_no_self_check_calls_a_key_only_function():
+    """A self-check ships in the student kit with the page, whose package has no
+    dualwheel/grading/keys.py: its ``expr`` may only call what the kit ships (Chapter 1's imports
+    self-check once called ``goods_trade_row`` and broke the kit)."""
+    import yaml
+
+    from dualwheel.grading import keys
+
+    bad = {}
+    for path in sorted(EXERCISES_DIR.glob("*.yml")):
+        for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
+            answer = q.get("answer")
+            if "self_check" in (q.get("use") or []) and isinstance(answer, dict) and "expr" in answer:
+                used = _called(str(answer["expr"])) & keys.names()
+                if used:
+                    bad[q["id"]] = sorted(used)
+    assert bad == {}

@@ -52,12 +52,16 @@ def published_growth(period: str | int, vintage: str = "first") -> float:
     return float(sel["growth_pct"].iloc[0])
 
 
-def goods_trade(year: int) -> float:
-    """China's total goods trade (imports + exports) in a calendar year, trillion yuan."""
+def goods_trade(year: int, flow: str = "total") -> float:
+    """China's goods trade in a calendar year, trillion yuan: ``flow`` "total" (imports +
+    exports), "exports" or "imports"."""
+    if flow not in ("total", "exports", "imports"):
+        raise ValueError(f"flow must be 'total', 'exports' or 'imports'; got {flow!r}")
     t = data.load("goods_trade").set_index("calendar_year")
-    if year not in t.index:
-        raise KeyError(f"no goods-trade total for {year}; known years: {', '.join(map(str, t.index))}")
-    return float(t.loc[year, "total_trn_yuan"])
+    if year not in t.index or pd.isna(t.loc[year, f"{flow}_trn_yuan"]):
+        known = ", ".join(str(y) for y in t.index[t[f"{flow}_trn_yuan"].notna()])
+        raise KeyError(f"no goods-trade {flow} for {year}; known years: {known}")
+    return float(t.loc[year, f"{flow}_trn_yuan"])
 
 
 def cbec_row(period: str | int, vintage: str = "first") -> dict:
