@@ -290,7 +290,12 @@ def test_chapter_six_bank_meets_the_brief():
     assert len(numeric) >= 2
     assert {q.type for q in graded} >= {"numeric", "choice", "rubric"}
     q1 = bank.get("ch06-q1-prospectus-cagr")
-    assert q1.answer == pytest.approx(100 * ((77_800 / 52_733) ** 0.5 - 1))
+    # FY2021-FY2023 on the prospectus (52,733 -> 77,800) minus the old segment basis (37,258 -> 55,681)
+    assert q1.answer == pytest.approx(100 * ((77_800 / 52_733) ** 0.5 - (55_681 / 37_258) ** 0.5))
+    # one period each for the one-year spans
+    assert dict((v["span"], k) for v, k in q1.variants)["FY2022 to FY2023"] == pytest.approx(
+        100 * (77_800 / 66_867 - 55_681 / 46_107)
+    )
     # (81,654 - 43,679) / (102,598 - 62,185): retail's part of AIDC's FY2022-FY2024 increase
     assert bank.get("ch06-q2-retail-contribution").answer == pytest.approx(100 * 37_975 / 40_413)
     # AIDC's FY2022-FY2024 losses (8,614 + 4,944 + 8,035) over Taotian's EBITA (192,218 + 189,140 + 194,827)
