@@ -460,13 +460,13 @@ def _lever(name: str, label: str, unit: str, values: tuple[str, str], *, higher_
 
 def order_whatif() -> WhatIf:
     """The what-if a manager would use, with levers for every route: the parcel's coupons and
-    freight and US de minimis (a scenario); the warehouse's duty rate, warehouse fee and speed
-    effect; the local marketplace's commission. Two steps each: 2^7 = 128 frames, at the base
-    basket and return rate. Each route leads somewhere on the grid; the conclusion names the route
-    that contributes most, or says that every route loses money.
+    freight and US de minimis (a scenario); the warehouse's duty rate and warehouse fee; the local
+    marketplace's commission. Two steps each: 2^6 = 64 frames, at the base basket and return rate;
+    the speed effect is left out (held at its base, 0). Each route leads somewhere on the grid;
+    the conclusion names the route that contributes most, or says that every route loses money.
 
     The static low / base / high table keeps US de minimis in force in all three columns and
-    moves every cost lever together (low: each at the costly end of its CSV row; high: each at the
+    moves every lever together (low: each at the end of its CSV row that hurts; high: each at the
     slider's cheap end), with no verdict row: the rule's own effect on each route (the decision
     page's rules question) is found with its slider, not read off the table, and no column pairs
     the rule with other levers (a pairing that made the warehouse look better off without it)."""
@@ -489,18 +489,23 @@ def order_whatif() -> WhatIf:
         note=(
             "Illustrative inputs, not data (data/order_economics.csv): the basket "
             f"(USD {order_input('basket_value'):g}), the Choice markup, coupons, parcel and bulk freight, "
-            "the warehouse fee, returns, marketing per order, the duty rates and the speed effect (the "
-            "coupon points an order from local stock, delivered in days, no longer needs to win the "
-            "buyer; no public figure was found); none was found in a public source. Sourced: the local "
-            "marketplace's commission (Amazon US apparel's published 10% and 17% referral fees) and "
+            "the warehouse fee, returns, marketing per order and the duty rates; none was found in a "
+            "public source. The speed effect (coupons an order from local stock, delivered in days, "
+            "might no longer need) is left out: it is set to zero here, as no public figure was found. "
+            "Sourced: the local marketplace's commission (TikTok Shop Malaysia's 4.16% in the low "
+            "column; Amazon US apparel's published 10% and 17% referral fees on the slider) and "
             "the US rules in force on 30 June 2024 (the USD 800 de minimis threshold and the entry "
             "fees); 'no de minimis' is a proposal explored as a scenario. Duty is charged on the "
             "supply price the platform pays (the customs value of its import), not on the retail "
-            "basket, on both Choice routes. Contribution is before fixed costs (technology, staff, "
-            "warehouses' capital). The table below keeps US de minimis in force in every column; its "
-            "low column takes each cost at the costly end of its illustrative range (beyond the "
-            "sliders) and its high column at the sliders' cheap end: move one slider at a time, the "
-            "rule's included, to see what each lever does."
+            "basket, on both Choice routes; Chapter 1's landed-cost model (Exhibit 1.8) charges it on "
+            "the order value because it has no purchase price apart from the order, while this model "
+            "separates the two by the Choice markup. Contribution is before fixed costs (technology, "
+            "staff). Capital sits outside it too: the warehouses' capital and stock, and the local "
+            "marketplaces' fixed and capital costs (platform capital, local staff and logistics). "
+            "The table below keeps US de minimis in force in every column; its low column takes each "
+            "lever at the end of its range that hurts (beyond the sliders) and its high column at the "
+            "sliders' end that helps: move one slider at a time, the rule's included, to see what "
+            "each lever does."
         ),
     )
 

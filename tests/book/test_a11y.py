@@ -133,7 +133,7 @@ def test_moving_a_slider_changes_the_visible_charts_description(html_dir, offlin
     page, box = open_whatif(offline_page, html_dir / f"{CH2}.html")
     wait_for_widgets(page)
     before = _visible_alt(page)
-    assert before.startswith("Bar chart: Best per yuan"), before
+    assert before.startswith("Bar chart: Orders left after each link"), before
     assert placed_before in before, before
     box.locator(".noUi-handle").first.focus()
     page.keyboard.press("ArrowLeft")
