@@ -112,7 +112,7 @@ def _bullet_list(rows: pd.DataFrame) -> str:
             else ""
         )
         parts.append(f"{date}{r.evidence}{see}")
-    return "; ".join(parts) if parts else "—"
+    return "; ".join(parts) if parts else "none recorded in the chapter's data"
 
 
 def evidence_matrix(verdict: bool = True) -> pd.DataFrame:
