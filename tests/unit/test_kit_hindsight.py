@@ -65,6 +65,21 @@ def test_no_shipped_module_names_a_late_row(shipped):
     assert found == []
 
 
+def test_the_student_metadata_of_chapters_4_to_7_names_no_bcase_figure():
+    """The student's copy of data/meta/ch04-ch07.yml: no description that points to the B-case
+    or carries a figure only it uses (the header comment that says what was left out is fine)."""
+    from dualwheel.publish.student_data import student_files
+
+    files = student_files()
+    found = [
+        f"{name}: {line.strip()}"
+        for name in ("meta/ch04.yml", "meta/ch05.yml", "meta/ch06.yml", "meta/ch07.yml")
+        for line in files[name].decode().splitlines()
+        if not line.startswith("#") and re.search(r"B-case|bcase|24\.71|merged into new", line)
+    ]
+    assert found == []
+
+
 def test_the_kits_chapter_7_package_imports_without_the_bcase(shipped, tmp_path):
     for name in shipped:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
