@@ -153,12 +153,18 @@ def _imports(path: Path, package: Path) -> set[Path]:
     return found
 
 
+#: A chapter package's own part of the B-case (``dualwheel/chapters/ch07_lessons/bcase.py``):
+#: only the B-case's page imports it, and its names tell what happened after the decision date.
+BCASE_PART = "bcase"
+
+
 def bcase_modules() -> tuple[str, ...]:
     """The chapter modules of the B-case's pages (``dualwheel/chapters/epilogue.py`` for
-    ``book/epilogue.md``): a kit of an edition without the B-case leaves them out."""
+    ``book/epilogue.md``) and the chapter packages' B-case parts (:data:`BCASE_PART`): a kit of
+    an edition without the B-case leaves them out."""
     from .editions import bcase_files
 
-    return tuple(sorted(p.stem.replace("-", "_") for p in bcase_files()))
+    return tuple(sorted({BCASE_PART, *(p.stem.replace("-", "_") for p in bcase_files())}))
 
 
 @functools.cache
@@ -174,7 +180,7 @@ def _package_files(without: tuple[str, ...] = (), keys: bool = False) -> tuple[P
 
     def left_out(p: Path) -> bool:
         parts = p.relative_to(package).parts
-        return len(parts) >= 2 and parts[0] == "chapters" and Path(parts[1]).stem in without
+        return len(parts) >= 2 and parts[0] == "chapters" and any(Path(q).stem in without for q in parts[1:])
 
     wanted = {
         p

@@ -610,4 +610,4 @@ def test_exhibit_2_5_lists_rules_by_market_and_leaves_the_link_to_the_class():
     cell = cell[: cell.index("```")]
     assert '"market"' in cell and '"Link"' not in cell and 'ctx["link"]' not in cell
     markets = c2.link_context().set_index("source")["market"]
-    assert markets["dec_hr7979_2024_04"] == "US" and markets["dec_gcn_2023_05"] == "EU"
+    assert markets["dec_hr7979_2024_04"] == "US" and markets["dec_com_2023_259"] == "EU"

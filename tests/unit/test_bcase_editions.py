@@ -116,13 +116,14 @@ def test_the_build_package_does_not_re_execute_the_chapters(tmp_path):
 def test_a_kit_without_the_bcase_leaves_its_module_home():
     from dualwheel.publish import kit
 
-    modules = kit.bcase_modules()
-    assert modules == tuple(sorted(p.stem.replace("-", "_") for p in ed.bcase_files()))
+    modules = kit.bcase_modules()  # the B-case's pages' modules, and the chapter packages' B-case parts
+    assert modules == tuple(sorted({kit.BCASE_PART, *(p.stem.replace("-", "_") for p in ed.bcase_files())}))
     every, student = set(kit._package_files()), set(kit._package_files(modules))
     gone = {p.relative_to(ROOT).as_posix() for p in every - student}
     assert gone == {
         f"dualwheel/chapters/{m}.py" for m in modules if (ROOT / "dualwheel/chapters" / f"{m}.py").exists()
-    }
+    } | {p.relative_to(ROOT).as_posix() for p in (ROOT / "dualwheel/chapters").glob(f"*/{kit.BCASE_PART}.py")}
+    assert "dualwheel/chapters/ch07_lessons/bcase.py" in gone
     assert gone, "the B-case's module should stay out of a student kit"
     # nothing a student page runs needs it: no module that goes imports it
     modules = [p for p in student if p.suffix == ".py"]

@@ -69,7 +69,7 @@ def _parse_date(text: str) -> pd.Timestamp:
 
 
 def _public_last_day(text: str) -> pd.Timestamp:
-    """The last day a date may mean ('2024' -> 31 December 2024, '2024-06' -> 30 June 2024), the
+    """The last day a date may mean ('2023' -> 31 December 2023, '2024-06' -> 30 June 2024), the
     rule of dualwheel/cutoff.py: a partial date counts as public only once its whole period is."""
     return pd.Timestamp(cutoff.parse_date(str(text)).last)
 

@@ -14,12 +14,12 @@ from .phases import PAPER_BOUNDARIES, PHASE_NAMES, phase_of
 # ----------------------------------------------------------------------------- events
 
 #: The decision date of the case (book/decision.md): the chapter shows only what was public by
-#: then; later moves and events belong to the after-class B-case (book/epilogue.md).
+#: then.
 CUTOFF = cutoff.decision_date().isoformat()
 
 
 def after_cutoff_events() -> pd.DataFrame:
-    """The moves and events of the two tables made public after :data:`CUTOFF` (for the B-case):
+    """The moves and events of the two tables made public after :data:`CUTOFF` (none in a student's copy):
     event_id, date (announcement where it differs), label and source."""
     m = moves.moves()
     m = m[~m["move_id"].isin(moves.known_by(m, CUTOFF)["move_id"])]

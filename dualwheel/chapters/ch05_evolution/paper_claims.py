@@ -64,7 +64,7 @@ def purchases_before(year: int) -> pd.DataFrame:
 
 def ai_tools_by_cutoff() -> pd.DataFrame:
     """AI tools launched by the decision date with a medium- or high-confidence source: none in
-    data/events.csv (Accio, November 2024, is after it), so the 2024 AI claim is untested and
+    the student's data/events.csv, so the 2024 AI claim is untested and
     has no check (its Check column shows "—")."""
     t = events()
     ok = (t["kind"] == "ai_tool") & (t["confidence"] != "low")

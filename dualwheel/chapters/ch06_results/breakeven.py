@@ -19,7 +19,7 @@ from ...segments import BASE_YEAR
 BUDGET_END = BASE_YEAR + 2
 
 #: The what-if's base case: revenue growth (% a year) and margin won back (points a year). The
-#: page's sliders start here; the B-case sets this scenario against what happened.
+#: page's sliders start here.
 BASE_GROWTH = 30
 BASE_MARGIN_GAIN = 2
 

@@ -267,7 +267,7 @@ def profit_table(years: tuple[int, ...] = (2022, 2023, 2024)) -> pd.DataFrame:
     margin on segment revenue where both are on the FY2024 basis (FY2022-FY2024).
 
     The default years stop at FY2024, the last full year public at the decision date (June 2024);
-    later years (data/segment_ebita.csv keeps FY2025 for the B-case) only when asked for.
+    later years (none in a student's copy of data/segment_ebita.csv) only when asked for.
     Long format: one row per group and year; ``adj_ebita_rmb_m`` is NaN where no filing gives a
     figure on a comparable basis, ``margin`` is NaN where data/ has no segment revenue that year."""
     wide = segments.ebita_wide()

@@ -20,7 +20,6 @@ bank writes ``c7.evidence_matrix()`` whatever the file.
 """
 
 from ... import style
-from .bcase import bcase_facts  # noqa: F401  (the B-case, book/epilogue.md)
 from .compliance import *  # noqa: F403
 from .lessons import *  # noqa: F403
 from .plan import *  # noqa: F403

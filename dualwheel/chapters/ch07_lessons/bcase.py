@@ -4,6 +4,8 @@ tables the chapter reads, filtered the other way (``after_cutoff=True``)."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ... import data, fmt, moves
 from .lessons import evidence, evidence_sources
 from .rules import rule_sources, rules
@@ -12,6 +14,18 @@ from .transfer import transfer_value
 
 def _day(date: str) -> str:
     return fmt.date_text(date, "day") if len(date) == 10 else fmt.date_text(date[:7], "month")
+
+
+def anker_regions() -> pd.DataFrame:
+    """Anker's H1 2024 revenue by region (percent), largest first."""
+    t = data.load("transfer_cases")
+    t = t[(t["firm"] == "Anker") & t["indicator"].str.startswith("region_")]
+    t = t.assign(region=t["indicator"].str.removeprefix("region_").str.replace("_", " "))
+    return (
+        t[["region", "value"]]
+        .rename(columns={"value": "share_pct"})
+        .sort_values("share_pct", ascending=False)
+    )
 
 
 def bcase_facts() -> dict[str, object]:

@@ -64,7 +64,7 @@ def evidence(lesson_id: str | None = None, after_cutoff: bool = False) -> pd.Dat
     """Dated evidence rows, for one lesson or all, in the paper's lesson order then by date.
 
     By default only rows public by :data:`CUTOFF` (the student page); ``after_cutoff=True``
-    gives the rows made public later instead (the B-case, ``book/epilogue.md``).
+    gives the rows made public later instead (none in a student's copy).
 
     Raises:
         KeyError: ``lesson_id`` is not one of the five lessons.
@@ -112,7 +112,7 @@ def _bullet_list(rows: pd.DataFrame) -> str:
             else ""
         )
         parts.append(f"{date}{r.evidence}{see}")
-    return "; ".join(parts) if parts else "—"
+    return "; ".join(parts) if parts else "none recorded in the chapter's data"
 
 
 def evidence_matrix(verdict: bool = True) -> pd.DataFrame:

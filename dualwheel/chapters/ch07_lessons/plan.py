@@ -60,8 +60,7 @@ def market_exposure(firm: str, market: str) -> tuple[float | None, str]:
     if market not in MARKETS:
         raise KeyError(f"unknown market {market!r}; choose one of {', '.join(MARKETS)}")
     if firm in ("Pop Mart", "Anker"):
-        # Regional splits were read only in reports published after the decision date
-        # (Pop Mart's 2024 results, Anker's H1 2024 report): open at the date.
+        # No regional split was read in a source public by the decision date: open at the date.
         return None, "not read in a source public by the decision date"
     if firm == FIRMS[2]:
         return MIDSIZE_EXPORTER["share_by_market"][market], "assumption"

@@ -13,7 +13,7 @@ def rules(after_cutoff: bool = False) -> pd.DataFrame:
     """The dated rules table, oldest first, with a proper date column.
 
     By default the rules dated on or before the decision date (``lessons.CUTOFF``), the
-    student page's timeline; ``after_cutoff=True`` gives the later ones (the B-case)."""
+    student page's timeline; ``after_cutoff=True`` gives the later ones (none in a student's copy)."""
     from .lessons import CUTOFF
 
     t = data.load("rules")
@@ -55,7 +55,7 @@ def gdpr_fixed_cap_eur_m() -> float:
 
 
 def rule_month(rule_id: str) -> str:
-    """A rule's date as prose, e.g. 'May 2025', from the rules table."""
+    """A rule's date as prose, e.g. 'May 2023', from the rules table."""
     return fmt.date_text(str(data.row("rules", rule_id, "rule")["date"])[:7], "month")
 
 

@@ -26,19 +26,18 @@ def transfer_value(firm: str, indicator: str, period: str) -> float:
 
 
 #: The last calendar year of Pop Mart's results public by the decision date (30 June 2024):
-#: its 2023 annual results came out in March 2024; its 2024 results (March 2025) are B-case.
+#: its 2023 annual results came out in March 2024.
 POP_MART_LAST_YEAR = 2023
 
-#: Anker's latest figures public by the decision date: its H1 2023 report (August 2023). Its
-#: H1 2024 report (30 August 2024) is after the date and appears only in the B-case.
+#: Anker's latest figures public by the decision date: its H1 2023 report (August 2023).
 ANKER_PERIOD = "H1 2023"
 
 
 def pop_mart_outside_share(last_year: int = POP_MART_LAST_YEAR) -> pd.DataFrame:
     """Pop Mart's revenue outside mainland China as a share of revenue, 2021 to ``last_year``.
 
-    2021 and 2022 are shares as reported (2022 rounded by the source); 2023 (and 2024, for the
-    B-case) are computed here from revenue figures, so the two kinds are labelled.
+    2021 and 2022 are shares as reported (2022 rounded by the source); later years are computed
+    here from revenue figures, so the two kinds are labelled.
     """
     rows = []
     for year in ("2021", "2022"):
@@ -59,18 +58,6 @@ def pop_mart_outside_share(last_year: int = POP_MART_LAST_YEAR) -> pd.DataFrame:
 def anker_abroad_share() -> float:
     """Anker's share of revenue outside mainland China (percent) in :data:`ANKER_PERIOD`."""
     return transfer_value("Anker", "share_outside_mainland", ANKER_PERIOD)
-
-
-def anker_regions() -> pd.DataFrame:
-    """Anker's H1 2024 revenue by region (percent), largest first (B-case: after the date)."""
-    t = data.load("transfer_cases")
-    t = t[(t["firm"] == "Anker") & t["indicator"].str.startswith("region_")]
-    t = t.assign(region=t["indicator"].str.removeprefix("region_").str.replace("_", " "))
-    return (
-        t[["region", "value"]]
-        .rename(columns={"value": "share_pct"})
-        .sort_values("share_pct", ascending=False)
-    )
 
 
 #: Why Alibaba has no row figure in Exhibit 7.7 (issue 21): AIDC's share of group revenue is a
