@@ -22,7 +22,7 @@ and its Singapore data centre (2015), and Ant Financial's stakes in Mynt and Kak
 purchase of helloPay from Lazada (2017). Counts from this table are counts of the moves recorded.
 
 :func:`known_by` keeps the moves public by a date (Chapter 5 shows nothing public after the
-decision date of 30 June 2024; later moves are for the after-class B-case).
+decision date of 30 June 2024).
 """
 
 from __future__ import annotations

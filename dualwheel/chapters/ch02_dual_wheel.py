@@ -42,7 +42,7 @@ SECTION_2_CLAIMS = (
 )
 
 #: The last full fiscal year public at the decision date (FY2024, 20-F filed May 2024); the chapter
-#: shows nothing later (the B-case, book/epilogue.md, passes ``through=None``).
+#: shows nothing later (``through=None`` lifts the limit).
 LAST_FY = 2024
 
 #: The loop's links in the order a purchase passes through them.

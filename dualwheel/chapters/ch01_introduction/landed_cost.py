@@ -85,7 +85,7 @@ def rule_date(rule_id: str) -> str:
 
 
 def rule_day(rule_id: str) -> str:
-    """The date of a row of ``data/rules.csv`` written out for prose: '2 May 2025'."""
+    """The date of a row of ``data/rules.csv`` written out for prose: '15 April 2024'."""
     return fmt.date_text(rule_date(rule_id))
 
 
@@ -99,8 +99,7 @@ def low_value_parcels(measure_id: str) -> float:
 
 def exposure_table() -> pd.DataFrame:
     """The low-value counts public by the decision date (``low_value_parcels.csv`` rows whose
-    source is not after the cut-off): the US de minimis count for federal FY2023. The EU's
-    count for 2024 (published in 2025) belongs to the B-case."""
+    source is not after the cut-off): the US de minimis count for federal FY2023."""
     t = data.load("low_value_parcels")
     t = t[t["measure_id"].isin(EXPOSURE_SHOWN)]
     unit = {"billion_shipments": "billion shipments", "billion_parcels": "billion parcels", "percent": "%"}

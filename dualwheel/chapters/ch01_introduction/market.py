@@ -16,7 +16,7 @@ from ... import cutoff, data, style
 FULL_SERIES_FROM = 2018
 
 #: The decision date (the knowledge cut-off, see book/decision.md). The chapter's exhibits show
-#: only figures released by then; later vintages stay in data/ for the B-case (book/epilogue.md).
+#: only figures released by then.
 KNOWN_BY = cutoff.decision_date().isoformat()  # typed once, in data/metadata.yml
 
 
@@ -347,8 +347,8 @@ def three_sizes(known_by: str | None = KNOWN_BY) -> pd.DataFrame:
         return t[t["measure_id"].isin(["customs_2018", *keep])].reset_index(drop=True)
     year = first_full_year(known_by)
     row = cbec_row(year)
-    # the 2018 row (published August 2024) lends the measure's definition; the student's copy of
-    # data/ leaves that row out, so its definition then comes from the customs row itself
+    # the 2018 row lends the measure's definition where data/ holds it; otherwise the definition
+    # comes from the customs row itself
     template = t[t["measure_id"] == "customs_2018"]
     customs = template.iloc[0].to_dict() if len(template) else {**CUSTOMS_MEASURE, "share_of_trade_claimed_pct": None}
     customs.update(

@@ -63,8 +63,8 @@ def _months_in_year(start: date, end: date, year: int) -> int:
     return months
 
 
-#: The decision date (the knowledge cut-off): periods that ended later, whose results came out
-#: after it (PDD 2024, AIDC FY2025), belong to the B-case.
+#: The decision date (the knowledge cut-off): the chapter shows no period whose results came
+#: out after it.
 KNOWN_BY = cutoff.decision_date().isoformat()  # typed once, in data/metadata.yml
 
 
