@@ -44,8 +44,10 @@ test: setup      ## build HTML, PDF, the student and after-class editions and th
 	@$(PY) -m dualwheel.publish all
 	@$(PY) -m pytest -q -n 2 --dist loadgroup --durations=12 tests tests/build
 
-unit: setup      ## only the fast unit tests: no build, no sandbox (under 30 s)
-	@$(PY) -m pytest -q -n 2 -m "not built and not pdf and not sandbox and not build"
+# make unit sends a test file to one worker (--dist loadfile), so a module's fixtures (a student's
+# copy of data/, the what-ifs' frames, the kits) are built once, not once per worker.
+unit: setup      ## only the fast unit tests: no build, no sandbox, no browser (under 30 s)
+	@$(PY) -m pytest -q -n 2 --dist loadfile -m "not built and not pdf and not sandbox and not build and not browser"
 
 lint: setup      ## ruff lint
 	@.venv/bin/ruff check dualwheel tests benchmarks

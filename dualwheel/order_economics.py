@@ -518,7 +518,6 @@ __all__ = [
     "OrderEconomics",
     "ThreeRoutes",
     "base_case",
-    "contribution",
     "landed_input",
     "one_order",
     "order_chart",

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import dualwheel  # noqa: F401 - first, so no test module pays for jsonschema's IRI grammar (dualwheel/__init__.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 PDF = ROOT / "_build" / "latex" / "alibaba-dual-wheel-casebook.pdf"
@@ -39,6 +41,8 @@ SHARED_LAB = {
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)  # make unit leaves these to make test
         if item.get_closest_marker("sandbox"):
             item.add_marker(pytest.mark.xdist_group("sandbox"))
         elif item.nodeid in SHARED_LAB:

@@ -15,6 +15,7 @@ as before.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -140,8 +141,11 @@ def mean_ks_by_mode(mode: str, dims: tuple[str, ...] | None = None, without: str
 # Chapter 4, session 5 (issue 24): the Kogut-Singh index with its variances taken over the
 # chapter's own markets, so that neither the page's Do-it-yourself cell nor the shipped
 # ``kogut_singh`` (variances over the whole Hofstede file) returns the graded keys.
+@data.register_cache
+@functools.cache
 def _chapter_scores() -> pd.DataFrame:
-    """Hofstede scores of the markets of ``data/markets.csv`` that have one (China included), by ISO code."""
+    """Hofstede scores of the markets of ``data/markets.csv`` that have one (China included), by
+    ISO code. Worked out once (every variant of every Chapter 4 key reads it); read, never handed out."""
     from ..chapters.ch04_drivers.distances import hofstede
 
     h = hofstede().dropna(subset=["iso3"])
@@ -198,17 +202,24 @@ def intl_value(series: str, fiscal_year: int) -> int:
     return int(hit["value_rmb_m"].iloc[0])
 
 
+@data.register_cache
+@functools.cache
+def _entry_table() -> pd.DataFrame:
+    """``c5.entry_steps()`` by event id, worked out once for every variant; read, never handed out."""
+    from ..chapters.ch05_evolution.events import entry_steps
+
+    return entry_steps().set_index("event_id")
+
+
 @key(5)
 def entry_value(event_id: str, column: str) -> float:
     """One number of ``c5.entry_steps()``: ``amount_usd_m`` or ``stake_after_pct`` of a step.
 
     KeyError for a move that is not a marketplace step; ValueError when the source gives no
     number (undisclosed), so a computation never silently uses a gap."""
-    from ..chapters.ch05_evolution.events import entry_steps
-
     if column not in ("amount_usd_m", "stake_after_pct"):
         raise KeyError(f"column must be 'amount_usd_m' or 'stake_after_pct', got {column!r}")
-    t = entry_steps().set_index("event_id")
+    t = _entry_table()
     if event_id not in t.index:
         raise KeyError(f"{event_id!r} is not a marketplace step in data/moves.csv")
     v = t.loc[event_id, column]

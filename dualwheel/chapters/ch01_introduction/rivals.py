@@ -46,7 +46,7 @@ def business_model_matrix() -> pd.DataFrame:
 def model_sources() -> list[str]:
     """Every source id the business-model matrix uses, in table order."""
     t = data.load("platform_models")
-    ids = [i for pair in zip(t["source"], t["source_eu"]) for i in pair if i != "none"]
+    ids = [i for pair in zip(t["source"], t["source_eu"], strict=True) for i in pair if i != "none"]
     return list(dict.fromkeys(ids))
 
 

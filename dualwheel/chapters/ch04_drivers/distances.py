@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import pandas as pd
@@ -67,12 +68,29 @@ def kogut_singh(iso3: str, home: str = HOME, dims: tuple[str, ...] = DIMENSIONS)
         raise ValueError(f"unknown market {bad!r}; use an ISO alpha-3 code from data/markets.csv, e.g. 'IDN'")
     if not dims:
         raise ValueError("choose at least one Hofstede dimension")
-    scores = hofstede().dropna(subset=["iso3"]).set_index("iso3")
+    scores = _scores_by_iso3()
     if iso3 not in scores.index:
         return math.nan
-    var = hofstede_variances(dims)
+    var = _variances(tuple(dims))
     diff = scores.loc[iso3, list(dims)].astype(float) - scores.loc[home, list(dims)].astype(float)
     return float(((diff**2) / var).sum() / len(dims))
+
+
+# kogut_singh runs for every market and every choice of dimensions (the chapter's table, its
+# what-if and the graded keys): the two tables it reads are worked out once, and forgotten with
+# the tables themselves (data.clear_cache). Both are read, never handed out.
+@functools.cache
+def _scores_by_iso3() -> pd.DataFrame:
+    return hofstede().dropna(subset=["iso3"]).set_index("iso3")
+
+
+@functools.cache
+def _variances(dims: tuple[str, ...]) -> pd.Series:
+    return hofstede_variances(dims)
+
+
+data.register_cache(_scores_by_iso3)
+data.register_cache(_variances)
 
 
 def indicators(year: int = INDICATOR_YEAR) -> pd.DataFrame:
