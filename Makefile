@@ -62,9 +62,10 @@ lab: python      ## the chapters as notebooks in JupyterLab, numbers in the pros
 	@$(PY) -m dualwheel.publish lab --edition $(EDITION) $(WITH_BCASE)
 	@.venv/bin/jupyter lab $(LAB_ARGS)
 
-bench: setup     ## measure build and grading times (BENCHMARKS.md)
+bench: setup     ## measure build, grading and make unit times (BENCHMARKS.md)
 	@$(PY) benchmarks/bench_build.py
 	@$(PY) benchmarks/bench_grading.py
+	@$(PY) benchmarks/bench_tests.py
 
 clean:           ## remove everything generated (keeps .venv)
 	rm -rf _build
