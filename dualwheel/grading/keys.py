@@ -146,10 +146,10 @@ def mean_ks_by_mode(mode: str, dims: tuple[str, ...] | None = None, without: str
 def _chapter_scores() -> pd.DataFrame:
     """Hofstede scores of the markets of ``data/markets.csv`` that have one (China included), by
     ISO code. Worked out once (every variant of every Chapter 4 key reads it); read, never handed out."""
-    from ..chapters.ch04_drivers.distances import hofstede
+    from ..chapters.ch04_drivers.distances import _scores_by_iso3
 
-    h = hofstede().dropna(subset=["iso3"])
-    return h[h["iso3"].isin(data.load("markets")["iso3"])].set_index("iso3")
+    s = _scores_by_iso3()  # the Hofstede file by ISO code, as kogut_singh reads it
+    return s[s.index.isin(data.load("markets")["iso3"])]
 
 
 @key(4)
