@@ -45,17 +45,26 @@ def _called(expr: str) -> set[str]:
 
 
 @functools.cache
+def _raw_questions(pattern: str = "ch*.yml") -> tuple[dict, ...]:
+    """The questions of the banks ``exercises/<pattern>`` as written (before any key is computed),
+    read once for the module's tests (nothing here writes the banks)."""
+    return tuple(
+        q
+        for path in sorted(EXERCISES_DIR.glob(pattern))
+        for q in safe_load_yaml(path.read_text(encoding="utf-8"))["questions"]
+    )
+
+
+@functools.cache
 def _graded_expr_functions() -> dict[str, set[str]]:
-    """Function name -> the graded question ids whose expr calls it (shared calculators left out).
-    Read once for the module's tests (nothing here writes the banks)."""
+    """Function name -> the graded question ids whose expr calls it (shared calculators left out)."""
     found: dict[str, set[str]] = {}
-    for path in sorted(EXERCISES_DIR.glob("ch*.yml")):
-        for q in safe_load_yaml(path.read_text(encoding="utf-8"))["questions"]:
-            answer = q.get("answer")
-            if "graded" not in q.get("use", ["graded"]) or not isinstance(answer, dict) or "expr" not in answer:
-                continue
-            for name in _called(str(answer["expr"])) - set(figures.SHARED):
-                found.setdefault(name, set()).add(q["id"])
+    for q in _raw_questions():
+        answer = q.get("answer")
+        if "graded" not in q.get("use", ["graded"]) or not isinstance(answer, dict) or "expr" not in answer:
+            continue
+        for name in _called(str(answer["expr"])) - set(figures.SHARED):
+            found.setdefault(name, set()).add(q["id"])
     return found
 
 
@@ -161,14 +170,11 @@ def test_every_shared_calculator_is_used_outside_the_banks():
             if isinstance(node, ast.Call):
                 f = node.func
                 called_in_code.add(f.id if isinstance(f, ast.Name) else getattr(f, "attr", ""))
-    import yaml
-
     in_banks: set[str] = set()
-    for path in sorted(EXERCISES_DIR.glob("ch*.yml")):
-        for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
-            answer = q.get("answer")
-            if isinstance(answer, dict) and "expr" in answer:
-                in_banks |= _called(str(answer["expr"]))
+    for q in _raw_questions():
+        answer = q.get("answer")
+        if isinstance(answer, dict) and "expr" in answer:
+            in_banks |= _called(str(answer["expr"]))
     for name, fn in figures.SHARED.items():
         if name not in in_banks or inspect.isbuiltin(fn) or not inspect.isfunction(fn):
             continue
@@ -359,16 +365,11 @@ def test_no_self_check_calls_a_key_only_function():
     """A self-check ships in the student kit with the page, whose package has no
     dualwheel/grading/keys.py: its ``expr`` may only call what the kit ships (Chapter 1's imports
     self-check once called ``goods_trade_row`` and broke the kit)."""
-    import yaml
-
-    from dualwheel.grading import keys
-
     bad = {}
-    for path in sorted(EXERCISES_DIR.glob("*.yml")):
-        for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
-            answer = q.get("answer")
-            if "self_check" in (q.get("use") or []) and isinstance(answer, dict) and "expr" in answer:
-                used = _called(str(answer["expr"])) & keys.names()
-                if used:
-                    bad[q["id"]] = sorted(used)
+    for q in _raw_questions("*.yml"):
+        answer = q.get("answer")
+        if "self_check" in (q.get("use") or []) and isinstance(answer, dict) and "expr" in answer:
+            used = _called(str(answer["expr"])) & keys.names()
+            if used:
+                bad[q["id"]] = sorted(used)
     assert bad == {}
