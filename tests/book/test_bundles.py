@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import io
 import json
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -77,7 +78,15 @@ class Folder:
         """Open a page and wait until it is drawn and no request is in flight (Playwright's
         "networkidle" waits a fixed half second more on each of some forty pages)."""
         page = self.offline.page
-        page.goto(path.as_uri(), wait_until="load")
+        target = _redirect(path)
+        if target is not None:  # Jupyter Book's root page: a refresh to the first chapter
+            assert target.is_file() and target.as_uri().startswith(self.prefix), (
+                f"{path}: redirects to {target}, which is not in the folder"
+            )
+            page.goto(path.as_uri(), wait_until="commit")
+            page.wait_for_url(target.as_uri(), wait_until="load", timeout=timeout_ms)
+        else:
+            page.goto(path.as_uri(), wait_until="load")
         if page.locator(".casebook-whatif").count():  # the widget manager loads its modules after "load"
             page.wait_for_selector(".casebook-whatif .noUi-handle")
         page.evaluate("() => document.fonts.ready.then(() => true)")
@@ -97,6 +106,16 @@ class Folder:
 
     def problems(self) -> list[str]:
         return [f"left the folder: {u}" for u in self.left] + self.offline.problems()
+
+
+REFRESH = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.I)
+
+
+def _redirect(path: Path) -> Path | None:
+    """Where a page that only refreshes to another sends the reader (None for a real page). The
+    browser follows the refresh after "load", so a check run then would race the navigation."""
+    found = REFRESH.search(path.read_text(encoding="utf-8", errors="replace")[:2000])
+    return Path(os.path.normpath(path.parent / found.group(1))) if found else None
 
 
 def _pages(folder: Path) -> list[Path]:
