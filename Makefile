@@ -53,6 +53,7 @@ lint: setup      ## ruff lint
 	@.venv/bin/ruff check dualwheel tests benchmarks
 
 # make lab opens the student edition; an instructor asks for theirs with EDITION=instructor.
+# Its kernels draw each what-if's chart live (CASEBOOK_LIVE_ONLY): no precomputed frames.
 # JupyterLab refuses to start as root unless told: only then is --allow-root passed.
 EDITION ?= student
 LAB_DIR := _build/lab/$(EDITION)
@@ -60,7 +61,7 @@ LAB_ARGS := --ServerApp.root_dir=$(CURDIR)/$(LAB_DIR) --LabApp.app_settings_dir=
 	--LabApp.default_url=/lab/tree/ch03-company-overview.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: python      ## the chapters as notebooks in JupyterLab, numbers in the prose (EDITION=instructor for the instructor's)
 	@$(PY) -m dualwheel.publish lab --edition $(EDITION) $(WITH_BCASE)
-	@.venv/bin/jupyter lab $(LAB_ARGS)
+	@CASEBOOK_LIVE_ONLY=1 .venv/bin/jupyter lab $(LAB_ARGS)
 
 bench: setup     ## measure build, grading and make unit times (BENCHMARKS.md)
 	@$(PY) benchmarks/bench_build.py

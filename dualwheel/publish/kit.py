@@ -50,9 +50,11 @@ EPOCH = (1980, 1, 1, 0, 0, 0)
 SETUP_CELL = """\
 # Set-up for the downloaded kit: find the folder that holds the helper package `dualwheel`
 # (one folder up from this notebook) and let Python import from it.
+import os
 import sys
 from pathlib import Path
 
+os.environ.setdefault("CASEBOOK_LIVE_ONLY", "1")  # this kernel redraws each chart as you move a slider
 kit = next((p for p in (Path.cwd(), *Path.cwd().parents) if (p / "dualwheel").is_dir()), Path.cwd().parent)
 sys.path.insert(0, str(kit))"""
 

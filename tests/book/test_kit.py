@@ -109,6 +109,25 @@ def _run_kit(kit: Path, venv: Path, tmp: Path) -> str | None:
         return f"{kit.name}: an error output"
     if not [o for o in outputs if o.get("output_type") in ("display_data", "execute_result")]:
         return f"{kit.name}: no exhibit was displayed"
+    return _live_charts(kit, out, outputs)
+
+
+def _live_charts(kit: Path, out: Path, outputs: list) -> str | None:
+    """A kit's kernel draws each what-if's chart live (the set-up cell's CASEBOOK_LIVE_ONLY):
+    its saved widget state holds a drawn chart for every what-if and no precomputed frame."""
+    whatifs = [o for o in outputs if "casebook_whatif" in o.get("metadata", {})]
+    if not whatifs:
+        return None
+    state = nbformat.read(out, as_version=4).metadata.get("widgets", {})
+    values = [
+        str(m["state"].get("value", ""))
+        for m in state.get("application/vnd.jupyter.widget-state+json", {}).get("state", {}).values()
+    ]
+    if any("data:image/webp" in v for v in values):
+        return f"{kit.name}: precomputed frames in a kit's kernel"
+    drawn = [v for v in values if 'class="casebook-frame" src="data:image/png' in v]
+    if len(drawn) < len(whatifs):
+        return f"{kit.name}: {len(whatifs)} what-ifs, {len(drawn)} live charts drawn"
     return None
 
 

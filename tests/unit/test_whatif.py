@@ -204,7 +204,8 @@ def test_live_chart_is_the_size_of_the_static_frames():
     assert static == {live}
 
 
-def test_boxes_and_sliders_follow_each_other():
+def test_boxes_and_sliders_follow_each_other(monkeypatch):
+    monkeypatch.setenv("CASEBOOK_LIVE_ONLY", "1")  # the live row alone: no frames to draw first
     w = make()
     _box, row = _live(w)
     boxes, sliders, chart = row._casebook_boxes, row._casebook_controls, row._casebook_chart
@@ -296,7 +297,8 @@ def test_a_fraction_of_a_year_is_reported_not_truncated(raw):
     assert not Param(name="g", label="Growth", min=0, max=40, step=5, default=20).whole  # 12.5 is fine
 
 
-def test_year_boxes_recompute_as_prefilled_and_as_typed():
+def test_year_boxes_recompute_as_prefilled_and_as_typed(monkeypatch):
+    monkeypatch.setenv("CASEBOOK_LIVE_ONLY", "1")  # the live row alone: no frames to draw first
     w = _years()
     _box, row = _live(w)
     boxes, sliders, message, chart = (
@@ -319,7 +321,8 @@ def test_year_boxes_recompute_as_prefilled_and_as_typed():
     assert chart.layout.display == "none"
 
 
-def test_mimebundle_offers_widget_png_and_plain_text():
+def test_mimebundle_offers_widget_png_and_plain_text(monkeypatch):
+    monkeypatch.setenv("CASEBOOK_LIVE_ONLY", "1")  # the bundle, not its frames, is under test
     bundle = make().mimebundle()
     assert WIDGET_MIME in bundle
     assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
@@ -414,6 +417,34 @@ def test_frames_with_an_equal_key_are_drawn_once_and_shared(monkeypatch):
     assert len(calls) == 9 + 3  # the frames, plus the three layouts that fix the margins
 
 
+def test_a_kits_kernel_draws_only_the_chart_on_screen(monkeypatch):
+    """``CASEBOOK_LIVE_ONLY`` (a kit's set-up cell sets it): no precomputed frames; the live row
+    shows the base case at once and redraws when a slider moves."""
+    monkeypatch.setenv("CASEBOOK_LIVE_ONLY", "yes")  # any value but "" or "0"
+    calls = []
+
+    def render(result, values):
+        calls.append(dict(values))
+        return small_chart(result, values)
+
+    w = WhatIf("t", make().params, aidc_share_path, render, share_summary)
+    box = w.widget()
+    assert "casebook-whatif" in box._dom_classes
+    assert not [c for c in box.children if isinstance(c, widgets.Stack)], "frames were precomputed"
+    assert len(calls) == 3 + 1  # the three layouts that fix the margins, then the base case's chart
+    row = box.children[-1]
+    chart, sliders = row._casebook_chart, row._casebook_controls
+    assert chart.layout.display != "none" and row._casebook_message.value == ""
+    shown = re.sub(r"<[^>]+>", "", re.search(r'casebook-readout">(.*?)</div>', chart.value).group(1))
+    assert shown.endswith(w.readout(w.defaults))
+    base = _chart_image(chart)
+    sliders["aidc_growth"].value = 40
+    assert "AIDC growth 40 %/yr" in chart.value and _chart_image(chart) != base
+    assert len(calls) == 5 and calls[-1]["aidc_growth"] == 40
+    monkeypatch.setenv("CASEBOOK_LIVE_ONLY", "0")  # "0" means off: the book's frames again
+    assert [c for c in w.widget().children if isinstance(c, widgets.Stack)]
+
+
 def test_worker_processes_render_the_same_frames_as_one_process(monkeypatch, built):
     alone = _frame_images(built[1])  # drawn in one process (CASEBOOK_FRAME_WORKERS=1)
     monkeypatch.setenv("CASEBOOK_FRAME_WORKERS", "2")
@@ -467,7 +498,8 @@ def test_a_whatif_whose_ranges_fix_its_answer_reaches_one_conclusion():
     assert list(fixed.outcomes()) == ["any answer"]
 
 
-def test_a_shown_whatif_records_its_outcomes_in_the_output_metadata():
+def test_a_shown_whatif_records_its_outcomes_in_the_output_metadata(monkeypatch):
+    monkeypatch.setenv("CASEBOOK_LIVE_ONLY", "1")  # the bundle, not its frames, is under test
     from dualwheel.page.whatif import OUTCOMES_KEY
 
     _, meta = make(conclusion=_reached)._bundle()

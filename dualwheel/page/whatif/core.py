@@ -20,7 +20,7 @@ from ..alttext import colour_only, describe
 from ..display import display_markdown, markdown_table
 from ..overlap import label_overlaps
 from .params import Choice, Param, WhatIfInputError, grid
-from .render import Margins, figure_png, fix_margins, frame_workers, webp_lossless
+from .render import Margins, figure_png, fix_margins, frame_workers, live_only, webp_lossless
 
 #: Cap on the number of precomputed frames; keeps pages light (each frame is a PNG).
 MAX_FRAMES = 150
@@ -321,6 +321,7 @@ class WhatIf:
         row._casebook_message = message
         row._casebook_chart = chart
         row._casebook_static = static
+        row._casebook_recompute = recompute
         return row
 
     def frame_margins(self) -> Margins:
@@ -336,9 +337,12 @@ class WhatIf:
         return {k: pick(m[k] for m in found) for k, pick in loose.items()}
 
     def widget(self) -> widgets.Widget:
-        """The full what-if: sliders, the precomputed stack, and the live row."""
+        """The full what-if: sliders, the precomputed stack, and the live row (in a kit's
+        kernel, :func:`~dualwheel.page.whatif.render.live_only`: sliders and the live row)."""
         self._results = {}
         self._margins = self.frame_margins()
+        if live_only():
+            return self._live_widget()
         keys: dict[tuple, Hashable] = {}  # grid point -> the key of the frame it shows
         unique: dict[Hashable, dict[str, Any]] = {}  # frame key -> the first grid point with it
         for values in grid(self.params):
@@ -355,6 +359,17 @@ class WhatIf:
         sliders = self._sliders()
         stack = self._stack(sliders)
         box = widgets.VBox([*sliders, stack, self._live_row(sliders, stack)])
+        box.add_class("casebook-whatif")
+        return box
+
+    def _live_widget(self) -> widgets.Widget:
+        """Sliders and the live row, which draws the base case at once and redraws on every
+        change: no frames are rendered, since no static page will show them."""
+        sliders = self._sliders()
+        static = widgets.HTML(layout=widgets.Layout(display="none"))  # no stack to hide
+        row = self._live_row(sliders, static)
+        row._casebook_recompute()
+        box = widgets.VBox([*sliders, row])
         box.add_class("casebook-whatif")
         return box
 

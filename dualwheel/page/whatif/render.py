@@ -80,3 +80,14 @@ def frame_workers() -> int:
         return max(1, int(raw))
     except ValueError:
         return 1
+
+
+#: Set (to anything but "" or "0") by a kit's set-up cell: the reader's own kernel redraws each
+#: chart as the sliders move, so it need not precompute the frames a static page carries.
+LIVE_ONLY = "CASEBOOK_LIVE_ONLY"
+
+
+def live_only() -> bool:
+    """Whether what-ifs skip their precomputed frames (``CASEBOOK_LIVE_ONLY``): a kit run in the
+    reader's kernel draws only the chart on screen, not the grid the HTML book needs."""
+    return os.environ.get(LIVE_ONLY, "") not in ("", "0")
