@@ -502,10 +502,11 @@ PARITY = [
 ]
 
 
-def test_otter_autograder_gives_the_same_scores(tmp_path, bank):
+def test_otter_autograder_gives_the_same_scores(tmp_path, bank, graded_corpus):
     zip_path = release.build_otter(bank, tmp_path / "rel")
     otter = Path(sys.executable).with_name("otter")
-    ours = batch.grade_folder(_small_class(tmp_path, PARITY), bank, tmp_path / "ours", progress=False).results
+    ours = graded_corpus["report"].results  # the same notebooks, graded once by `casebook grade`
+    assert set(PARITY) <= set(ours)
     runs = {}
     for student in PARITY:  # two at a time: otter run takes several seconds each
         outdir = tmp_path / f"otter-{student}"

@@ -22,14 +22,16 @@ A chapter author writes a pure model function and describes its parameters::
   and every change redraws one live chart (same size as the frames, with its readout) for any
   value in range; the precomputed stack is then hidden, so one chart is on screen. Every bad
   field gets a sentence, not a traceback, and the chart is hidden until all are valid. The
-  static book hides that row with CSS (class ``casebook-live-only``).
+  static book hides that row with CSS (class ``casebook-live-only``). Where no static page
+  will be made from the kernel's output (a kit's set-up cell and ``make lab`` set
+  ``CASEBOOK_LIVE_ONLY``), no frames are precomputed: the live row draws the base case at once.
 * **PDF**: the same output also carries a PNG of the base scenario, which the LaTeX builder
   picks instead of the widget; :meth:`WhatIf.show` then prints a low / base / high table.
 """
 
 from .core import MAX_FRAMES, OUTCOMES_KEY, WIDGET_MIME, WhatIf
 from .params import Choice, Param, WhatIfInputError, grid
-from .render import Margins, figure_png, fix_margins, frame_workers, webp_lossless
+from .render import Margins, figure_png, fix_margins, frame_workers, live_only, webp_lossless
 
 __all__ = [
     "MAX_FRAMES",
@@ -43,6 +45,7 @@ __all__ = [
     "figure_png",
     "fix_margins",
     "frame_workers",
+    "live_only",
     "grid",
     "webp_lossless",
 ]
