@@ -676,7 +676,7 @@ def test_breakeven_refuses_impossible_input():
 
 def test_quarters_and_funding_come_from_the_decision_file_and_the_filings():
     q = c6.aidc_quarters().set_index("quarter")
-    assert q["revenue_rmb_m"].tolist() == [28_516, 27_450]
+    assert q["revenue_rmb_m"].tolist() == [28_516, 27_448]  # the releases, in RMB million
     assert q["ebita_rmb_m"].tolist() == [-3_146, -4_085]
     assert all(m < 100 * -8_035 / 102_598 for m in q["margin_pct"])  # both quarters below the year's margin
     f = c6.funding_table().set_index("fiscal_year")
