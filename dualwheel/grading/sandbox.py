@@ -312,15 +312,21 @@ REPORT_FACTOR = 4
 
 
 def _drain(stream: io.BufferedReader, cap: int, kept: bytearray, over: threading.Event) -> None:
-    """Read a pipe to the end; keep the first ``cap`` bytes; flag when it overflows."""
+    """Read a pipe, keeping the first ``cap`` bytes; past the cap, flag it and stop reading.
+
+    Stopping matters: a writer past the cap then blocks on the full pipe until it is killed,
+    so it cannot run the cells after the flood. Read on, a fast flood could finish and the
+    later cells' answers count before the next poll kills it (a race the corpus once lost).
+    """
     total = 0
-    while chunk := stream.read(65536):
+    while chunk := stream.read1(65536):
         total += len(chunk)
         room = cap - len(kept)
         if room > 0:
             kept.extend(chunk[:room])
         if total > cap:
             over.set()
+            return
 
 
 _SPAWN_LOCK = threading.Lock()  # pipes are made and inherited one run at a time

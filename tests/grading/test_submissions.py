@@ -533,3 +533,40 @@ def test_a_grader_error_never_shows_host_paths(tmp_path):
     assert (
         batch.neutral_paths("in /tmp/casebook-grade-1.2.3-x/public and ./rel/a") == "in …/public and ./rel/a"
     )
+
+
+def test_a_flood_past_the_cap_is_flagged_and_no_longer_read():
+    """The sandbox's reader stops at the output cap, so a flooding writer blocks on the full
+    pipe (until the grader kills it) instead of running the cells after the flood."""
+    import threading
+
+    from dualwheel.grading import sandbox
+
+    read_fd, write_fd = os.pipe()
+    written = []
+
+    def flood() -> None:
+        try:
+            for _ in range(64):  # 4 MB, far past the pipe's buffer and the cap
+                written.append(os.write(write_fd, b"x" * 65536))
+        except OSError:  # the read end closed under it
+            pass
+
+    kept, over = bytearray(), threading.Event()
+    stream = os.fdopen(read_fd, "rb")
+    writer = threading.Thread(target=flood, daemon=True)
+    reader = threading.Thread(target=sandbox._drain, args=(stream, 100_000, kept, over), daemon=True)
+    writer.start()
+    reader.start()
+    reader.join(timeout=5)
+    try:
+        assert not reader.is_alive(), "the reader did not stop at the cap"
+        assert over.is_set() and len(kept) == 100_000
+        writer.join(timeout=0.5)
+        assert writer.is_alive(), "the writer finished its flood: the reader kept reading past the cap"
+        assert sum(written) < 64 * 65536
+    finally:
+        os.close(write_fd)  # a reader still reading sees the end
+        reader.join(timeout=5)
+        stream.close()  # a writer still blocked gets a broken pipe
+        writer.join(timeout=5)
