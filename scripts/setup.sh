@@ -35,7 +35,7 @@ python_env() {
     echo "setup: creating .venv with the pinned Python packages"
     python3 -m venv .venv
     # pip compiles each module to bytecode one at a time; compileall does the same on every core
-    # (the same .pyc files, some 8 s sooner on two cores; BENCHMARKS.md, "Test commands")
+    # (the same .pyc files, some 8 s sooner on two cores; BENCHMARKS.md, "Tests and CI")
     .venv/bin/pip install -q --no-compile -r requirements.lock
     .venv/bin/python -m compileall -q -j 0 .venv/lib >/dev/null
     .venv/bin/pip install -q --no-deps -e .
